@@ -1,0 +1,1 @@
+"""Core logic of biaozhu: plain Python, no Textual import (DESIGN §1)."""

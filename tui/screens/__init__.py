@@ -1,0 +1,1 @@
+"""Screens of biaozhu: one screen per module."""

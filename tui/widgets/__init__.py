@@ -1,0 +1,1 @@
+"""Widgets of biaozhu: one widget per module."""
