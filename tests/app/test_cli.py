@@ -1,0 +1,82 @@
+"""The command line: errors are one clear line and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui import __version__
+from tui.cli import main
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run_cli("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip().startswith(f"biaozhu {__version__}")
+
+
+def test_help_names_the_options(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for option in ("--store", "--annotator", "--variant", "PATH"):
+        assert option in result.stdout
+
+
+def test_missing_path_is_one_line_and_status_2(tmp_path: Path) -> None:
+    result = run_cli(str(tmp_path / "nope"), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "nope" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_no_path_and_no_seeds_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "seeds" in result.stderr
+
+
+def test_unknown_variant_is_refused(tmp_path: Path) -> None:
+    result = run_cli("--variant", "x2y", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "variant" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any directory")
+def test_unreadable_directory(tmp_path: Path) -> None:  # pragma: no cover - not as root
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        assert main([str(locked)]) == 2
+    finally:
+        locked.chmod(0o700)
+
+
+def test_kitty_keyboard_is_disabled_unless_the_user_chose(tmp_path: Path) -> None:
+    code = "import os, tui.app; print(os.environ['TEXTUAL_DISABLE_KITTY_KEY'])"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_DISABLE_KITTY_KEY"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "1"
+    env["TEXTUAL_DISABLE_KITTY_KEY"] = "0"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "0"

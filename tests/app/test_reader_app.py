@@ -1,0 +1,240 @@
+"""The reader as a user drives it: list, open, move, toggle, filter, switch documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import AppFactory, screen_text, wait_until
+from tui.core.reader import DisplayMode
+from tui.screens.help import HelpScreen
+from tui.screens.main import DocumentPanel, MainScreen
+from tui.widgets.document_list import DocumentList
+from tui.widgets.reader_view import ReaderView
+
+SIZE = (80, 24)
+
+
+def main_screen(app: object) -> MainScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def open_seed(pilot: object, app: object, index: int = 0) -> ReaderView:
+    screen = main_screen(app)
+    documents = screen.documents
+    await wait_until(pilot, lambda: all(e.info for e in documents.entries))
+    for _ in range(index):
+        await pilot.press("down")  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    reader = screen.reader
+    assert reader.model is not None
+    return reader
+
+
+async def test_list_shows_titles_script_tags_and_lengths(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        documents = main_screen(app).documents
+        await wait_until(pilot, lambda: all(e.info for e in documents.entries))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "察布查尔县干部" in text
+        assert "基層幹部" in text
+        assert "文档 Documents · 5" in text
+        tags = [e.info.script.value for e in documents.entries if e.info]
+        assert tags == ["简", "繁", "简", "繁", "繁"]
+        assert "2,998" in text  # length of the first seed, in characters
+
+
+async def test_enter_opens_the_document_and_the_status_line_follows(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "察布查尔县干部为各族群众" in text
+        assert "000_8ad7f56698cb7e79.txt" in text
+        assert "0/2,998" in text
+        assert reader.has_focus
+        await pilot.press("l", "l")
+        assert reader.model is not None and reader.model.cursor == 2
+        assert "2/2,998" in screen_text(app)
+
+
+async def test_character_line_word_sentence_paragraph_moves(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("w")
+        assert model.text[: model.cursor] == "察布查尔"  # jieba: 察布查尔 | 县
+        await pilot.press("b")
+        assert model.cursor == 0
+        await pilot.press("j")
+        assert model.cursor_row() == (1, 0)  # the title fits one line; then a blank line
+        await pilot.press("right_curly_bracket")
+        assert model.text[model.cursor - 1] == "\n"
+        paragraph_start = model.cursor
+        await pilot.press("right_parenthesis")
+        assert model.cursor > paragraph_start
+        assert model.text[model.cursor - 1] in "。！？”\n" or model.text[model.cursor - 1].isspace()
+        await pilot.press("left_parenthesis")
+        assert model.cursor == paragraph_start
+        await pilot.press("G")
+        assert model.cursor == model.length - 1
+        assert "100%" in screen_text(app)
+        await pilot.press("g")
+        assert model.cursor == 0
+
+
+async def test_vertical_moves_keep_the_column(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app, index=2)
+        model = reader.model
+        assert model is not None
+        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        for _ in range(6):
+            await pilot.press("l")
+        column = model.cursor_cell()
+        await pilot.press("j")
+        if model.cursor_cell() != column:  # a short line can't hold the column
+            await pilot.press("j")
+        await pilot.press("j", "k")
+        assert model.cursor_cell() in (column, column - 1)
+
+
+async def test_page_keys_scroll_the_view(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app, index=2)
+        model = reader.model
+        assert model is not None
+        first_screen = screen_text(app)
+        await pilot.press("pagedown")
+        assert model.top != (0, 0)
+        assert screen_text(app) != first_screen
+        await pilot.press("pageup")
+        assert model.top == (0, 0)
+
+
+async def test_toggle_shows_traditional_and_keeps_the_cursor(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("right_curly_bracket", "w", "w")
+        cursor = model.cursor
+        await pilot.press("t")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "察布查爾縣幹部" in text
+        assert "繁 ← s2t" in text
+        assert model.cursor == cursor
+        assert model.mode is DisplayMode.TRADITIONAL
+        await pilot.press("t")
+        await pilot.pause()
+        assert "察布查尔县干部" in screen_text(app)
+        assert model.cursor == cursor
+
+
+async def test_toggle_on_a_traditional_document_shows_simplified(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app, index=3)
+        assert "基層幹部" in screen_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "基层干部" in screen_text(app)
+
+
+async def test_length_changing_variant_keeps_the_cursor_character(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    source = tmp_path / "phrases.txt"
+    source.write_text("电脑的内存和U盘都满了，软件装不下。\n第二段。\n", encoding="utf-8")
+    app = make_app(source, variant="s2twp")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        target = model.text.index("和")
+        for _ in range(target):
+            await pilot.press("l")
+        assert model.cursor == target
+        await pilot.press("t")
+        await pilot.pause()
+        assert "記憶體和隨身碟" in screen_text(app)
+        assert model.cursor == target
+        block, start, end = model.cursor_display_range()
+        assert model.view(block).text[start:end] == "和"
+        await pilot.press("l")
+        assert model.text[model.cursor] == "U"
+
+
+async def test_filter_matches_titles_in_either_script(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = main_screen(app).documents
+        await wait_until(pilot, lambda: all(e.info for e in documents.entries))
+        await pilot.press("slash", "縣")
+        assert [documents.entries[i].ref.doc_id[:3] for i in documents.shown] == ["000"]
+        await pilot.press("backspace", "基", "层")
+        assert "003" in [documents.entries[i].ref.doc_id[:3] for i in documents.shown]
+        await pilot.press("enter")
+        assert documents.has_focus
+        await pilot.press("escape")
+        assert len(documents.shown) == 5
+
+
+async def test_brackets_step_through_documents(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        screen = main_screen(app)
+        await pilot.press("right_square_bracket")
+        assert screen.current == 1
+        assert "半月談" in screen_text(app)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert screen.current == 0
+
+
+async def test_list_can_be_hidden_for_full_width(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        reader = await open_seed(pilot, app)
+        panel = app.screen.query_one(DocumentPanel)
+        assert panel.display and panel.styles.display != "none"
+        width_with_list = reader.size.width
+        await pilot.press("f")
+        await pilot.pause()
+        assert reader.size.width > width_with_list
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(DocumentList).has_focus
+
+
+async def test_help_lists_every_key_and_closes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for key in ("Next word", "简⇄繁", "Filter", "Previous document", "Quit", "End of line"):
+            assert key in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_q_quits(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

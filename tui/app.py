@@ -1,0 +1,58 @@
+"""The biaozhu application object, for the command line, tests and embedding."""
+
+from __future__ import annotations
+
+import os
+from typing import ClassVar
+
+# Textual ≥ 8.2.7 enables the kitty keyboard protocol, which garbles long IME commits
+# (DESIGN §8). This must happen before Textual reads its constants.
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui.core.corpus import discover
+from tui.core.script import variant_pair
+from tui.core.segment import Segmenter
+from tui.screens.main import MainScreen
+
+
+class ReaderApp(App[None]):
+    """Read (and, later, annotate) the documents found under ``paths``.
+
+    ``paths`` are files or directories (read recursively); ``store`` is the annotation
+    folder and ``annotator`` the name saved with each annotation. ``variant`` picks the
+    OpenCC conversion pair for the script toggle. Raises
+    :class:`~tui.core.corpus.CorpusError` for a missing path and ``ValueError`` for an
+    unknown variant.
+    """
+
+    TITLE = "biaozhu 标注"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+c", "quit", "Quit", show=False)]
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        store: Path,
+        annotator: str,
+        variant: str = "s2t",
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        super().__init__()
+        variant_pair(variant)
+        self.paths = list(paths)
+        self.store = store
+        self.annotator = annotator
+        self.variant = variant
+        self.segmenter = segmenter or Segmenter()
+        self.refs = discover(self.paths)
+
+    def get_default_screen(self) -> MainScreen:
+        """The list and the reading pane."""
+        return MainScreen(self.refs, variant=self.variant, segmenter=self.segmenter)

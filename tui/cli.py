@@ -1,0 +1,87 @@
+"""The ``biaozhu`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+
+VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
+
+_DESCRIPTION = (
+    "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
+    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the reader command."""
+    parser = argparse.ArgumentParser(prog="biaozhu", description=_DESCRIPTION)
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=Path("annotations"),
+        metavar="DIR",
+        help="annotation store folder (default: ./annotations)",
+    )
+    parser.add_argument(
+        "--annotator",
+        default=None,
+        metavar="NAME",
+        help="name saved with your annotations (default: your login name)",
+    )
+    parser.add_argument(
+        "--variant",
+        default="s2t",
+        choices=VARIANT_NAMES,
+        metavar="V",
+        help="OpenCC pair for the 简⇄繁 toggle: s2t (default), s2tw, s2hk, s2twp "
+        "(Taiwan phrases: 内存→記憶體)",
+    )
+    parser.add_argument("--version", action="version", version=f"biaozhu {__version__}")
+    return parser
+
+
+def login_name() -> str:
+    """The user's login name, or "anonymous" where the system cannot tell."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "anonymous"
+
+
+def _fail(message: str) -> int:
+    print(f"biaozhu: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the reader; return the exit status."""
+    args = build_parser().parse_args(argv)
+    paths: list[Path] = args.paths
+    if not paths:
+        if not Path("seeds").is_dir():
+            return _fail("no PATH given and no ./seeds folder here (usage: biaozhu PATH ...)")
+        paths = [Path("seeds")]
+    os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+    from tui.app import ReaderApp
+    from tui.core.corpus import CorpusError
+
+    try:
+        app = ReaderApp(
+            paths, store=args.store, annotator=args.annotator or login_name(), variant=args.variant
+        )
+    except CorpusError as error:
+        return _fail(str(error))
+    app.run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,320 @@
+"""The main screen: the document list beside the reading pane, and the status line."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from tui.core.corpus import (
+    DocumentError,
+    DocumentInfo,
+    DocumentRef,
+    detect_script,
+    load_document,
+    read_info,
+)
+from tui.core.reader import DisplayMode, ReaderModel
+from tui.core.segment import Segmenter
+from tui.screens.help import HelpScreen, HelpSection, key_label
+from tui.widgets.document_list import DocumentList
+from tui.widgets.reader_view import ReaderView
+from tui.widgets.status_bar import StatusBar
+
+#: Below this many columns, opening a document hides the list to give the text room.
+NARROW_SCREEN = 100
+_INFO_BATCH_SECONDS = 0.1
+
+
+@dataclass
+class InfosRead(Message):
+    """The background reader learned about some documents: ``(index, info)`` pairs."""
+
+    infos: list[tuple[int, DocumentInfo]]
+
+
+class DocumentPanel(Vertical):
+    """The list with its header and the filter box."""
+
+    DEFAULT_CSS = """
+    DocumentPanel {
+        width: 36;
+        border-right: vkey $panel-lighten-2;
+    }
+    DocumentPanel.-hidden {
+        display: none;
+    }
+    DocumentPanel > #list-header {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        text-style: bold;
+    }
+    DocumentPanel > Input {
+        display: none;
+        height: 1;
+        border: none;
+        padding: 0 1;
+    }
+    DocumentPanel > Input.-active {
+        display: block;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self, refs: list[DocumentRef]) -> None:
+        super().__init__(id="documents")
+        self.refs = refs
+
+    def compose(self) -> ComposeResult:
+        """Header, filter box, list."""
+        yield Static(id="list-header", markup=False)
+        yield Input(placeholder="filter titles (简/繁)", id="filter")
+        yield DocumentList(self.refs, id="document-list")
+
+    def on_mount(self) -> None:
+        """Show the document count."""
+        self.update_header()
+
+    @property
+    def documents(self) -> DocumentList:
+        """The list widget."""
+        return self.query_one(DocumentList)
+
+    def update_header(self) -> None:
+        """Count documents, and matches while filtering."""
+        documents = self.documents
+        total = len(documents.entries)
+        if documents.filter_text:
+            label = f"文档 {len(documents.shown)}/{total} · {documents.filter_text}"
+        else:
+            label = f"文档 Documents · {total}"
+        self.query_one("#list-header", Static).update(Text(label, no_wrap=True))
+
+    def action_filter(self) -> None:
+        """Open the filter box and type into it."""
+        box = self.query_one(Input)
+        box.add_class("-active")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Drop the filter and go back to the whole list."""
+        box = self.query_one(Input)
+        box.value = ""
+        box.remove_class("-active")
+        self.documents.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.documents.set_filter(event.value)
+        self.update_header()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.documents.focus()
+
+
+class MainScreen(Screen[None]):
+    """Document list, reading pane and status line."""
+
+    DEFAULT_CSS = """
+    MainScreen > Horizontal {
+        height: 1fr;
+    }
+    MainScreen #reading {
+        width: 1fr;
+    }
+    MainScreen ReaderView {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "toggle_list", "List"),
+        Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
+        Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
+        Binding("escape", "back_to_list", "Back to list", show=False),
+        Binding("tab", "switch_focus", "Switch pane", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, refs: list[DocumentRef], *, variant: str, segmenter: Segmenter) -> None:
+        super().__init__()
+        self.refs = refs
+        self.variant = variant
+        self.segmenter = segmenter
+        self.current: int | None = None
+
+    def compose(self) -> ComposeResult:
+        """List on the left; reader and status on the right; keys at the bottom."""
+        with Horizontal():
+            yield DocumentPanel(self.refs)
+            with Vertical(id="reading"):
+                yield ReaderView(id="reader")
+                yield StatusBar()
+        yield Footer()
+
+    @property
+    def reader(self) -> ReaderView:
+        """The reading pane."""
+        return self.query_one(ReaderView)
+
+    @property
+    def documents(self) -> DocumentList:
+        """The document list."""
+        return self.query_one(DocumentList)
+
+    def on_mount(self) -> None:
+        """Start reading titles in the background and load jieba after the first paint."""
+        if self.refs:
+            self.reader.show_message("Enter 打开文档 · ? 帮助 · q 退出")
+        else:
+            self.reader.show_message("没有文档 · No documents found")
+        self.documents.focus()
+        self.run_worker(self._read_infos, thread=True, group="infos")
+        self.call_after_refresh(self._warm_up_segmenter)
+
+    def _warm_up_segmenter(self) -> None:
+        self.run_worker(self._segmenter_warm_up, thread=True, group="jieba")
+
+    def _segmenter_warm_up(self) -> None:
+        self.segmenter.warm_up()
+        self.app.call_from_thread(self._update_status)
+
+    def _read_infos(self) -> None:
+        worker = get_current_worker()
+        batch: list[tuple[int, DocumentInfo]] = []
+        sent = time.monotonic()
+        for index, ref in enumerate(self.refs):
+            if worker.is_cancelled:
+                return
+            batch.append((index, read_info(ref)))
+            if time.monotonic() - sent > _INFO_BATCH_SECONDS:
+                self.post_message(InfosRead(batch))
+                batch, sent = [], time.monotonic()
+        if batch:
+            self.post_message(InfosRead(batch))
+
+    def on_infos_read(self, message: InfosRead) -> None:
+        """Show what the background reader found."""
+        self.documents.update_infos(message.infos)
+        self.query_one(DocumentPanel).update_header()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @on(DocumentList.Opened)
+    def _opened(self, message: DocumentList.Opened) -> None:
+        self.open_document(message.index)
+
+    def open_document(self, index: int) -> None:
+        """Load document ``index`` into the reader; a bad file shows why, in the pane."""
+        ref = self.refs[index]
+        self.current = index
+        self.documents.select_index(index)
+        reader = self.reader
+        if self.size.width < NARROW_SCREEN:
+            self.query_one(DocumentPanel).add_class("-hidden")
+        reader.focus()
+        try:
+            decoded = load_document(ref)
+        except DocumentError as error:
+            reader.show_message(f"⚠ {error}")
+            self.notify(str(error), severity="error", markup=False)
+            return
+        info = self.documents.entries[index].info
+        script = info.script if info is not None else detect_script(decoded.text[:4000])
+        model = ReaderModel(
+            decoded.text, script=script, variant=self.variant, segmenter=self.segmenter
+        )
+        reader.show_document(model)
+
+    def action_step_document(self, step: int) -> None:
+        """Open the previous (-1) or next (+1) document of the list as filtered."""
+        shown = self.documents.shown
+        if not shown:
+            return
+        position = shown.index(self.current) + step if self.current in shown else 0
+        if 0 <= position < len(shown):
+            self.open_document(shown[position])
+
+    def action_toggle_list(self) -> None:
+        """Hide or show the document list (the text takes the full width)."""
+        panel = self.query_one(DocumentPanel)
+        panel.toggle_class("-hidden")
+        if panel.has_class("-hidden") and not self.reader.has_focus:
+            self.reader.focus()
+
+    def action_back_to_list(self) -> None:
+        """Show the list and move to it."""
+        self.query_one(DocumentPanel).remove_class("-hidden")
+        self.documents.focus()
+
+    def action_switch_focus(self) -> None:
+        """Between the list and the reading pane."""
+        if self.reader.has_focus:
+            self.action_back_to_list()
+        else:
+            self.reader.focus()
+
+    def action_help(self) -> None:
+        """Every key of this screen."""
+        self.app.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[HelpSection]:
+        """Keys grouped by where they work, read from the bindings themselves."""
+        groups: list[tuple[str, list[BindingType]]] = [
+            ("Reader 阅读", ReaderView.BINDINGS),
+            ("Document list 文档列表", [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
+            ("Everywhere 全局", MainScreen.BINDINGS),
+        ]
+        sections: list[HelpSection] = []
+        for title, bindings in groups:
+            keys = [
+                (key_label(b.key), b.description)
+                for b in bindings
+                if isinstance(b, Binding) and b.description
+            ]
+            sections.append((title, keys))
+        return sections
+
+    # -- status ----------------------------------------------------------------------------
+
+    @on(ReaderView.CursorMoved)
+    def _update_status(self) -> None:
+        status = self.query_one(StatusBar)
+        model = self.reader.model
+        if model is None or self.current is None:
+            status.show_document("", "")
+            status.show_position("")
+            return
+        status.show_document(self.refs[self.current].doc_id, self._script_label(model))
+        status.show_position(self._position_label(model))
+
+    def _script_label(self, model: ReaderModel) -> str:
+        if model.mode is DisplayMode.ORIGINAL:
+            return f"{model.shown_script.value} 原文"
+        return f"{model.shown_script.value} ← {model.config}"
+
+    def _position_label(self, model: ReaderModel) -> str:
+        length = model.length
+        percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
+        position = f"{model.cursor:,}/{length:,} {percent}%"
+        if not self.segmenter.ready:
+            return position
+        word = model.word_at_cursor()
+        return f"{position} · {word.shown}" if word is not None else position

@@ -1,0 +1,236 @@
+"""The document list: one line per document, drawn with the Line API.
+
+Rows appear as soon as the files are discovered; titles, script tags and lengths fill in
+as a background worker reads each file (:meth:`DocumentList.update_infos`). Titles and
+file names are untrusted: they are drawn as plain segments after
+:func:`~tui.core.text.display_safe`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
+from tui.core.linebreak import char_width
+from tui.core.text import display_safe
+
+_LENGTH_CELLS = 7
+_SCRIPT_CELLS = 2
+
+
+@dataclass
+class ListEntry:
+    """One document of the list: where it is and, once read, what it is."""
+
+    ref: DocumentRef
+    info: DocumentInfo | None = None
+
+    @property
+    def match_key(self) -> str:
+        """What the filter matches against: title and id, both in simplified form."""
+        title = self.info.title_key if self.info is not None else ""
+        return f"{title}\n{filter_key(self.ref.doc_id)}"
+
+
+def fit_cells(text: str, cells: int) -> str:
+    """Cut ``text`` to at most ``cells`` terminal cells, ending in … when cut."""
+    used = 0
+    for index, char in enumerate(text):
+        width = char_width(char)
+        if used + width > cells:
+            return _ellipsize(text[:index], cells)
+        used += width
+    return text
+
+
+def _ellipsize(text: str, cells: int) -> str:
+    while text and sum(map(char_width, text)) + 1 > cells:
+        text = text[:-1]
+    return text + "…" if cells > 0 else ""
+
+
+class DocumentList(ScrollView, can_focus=True):
+    """The list of documents with a cursor, filterable as you type."""
+
+    DEFAULT_CSS = """
+    DocumentList {
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    DocumentList > .document-list--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    DocumentList:focus > .document-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    DocumentList > .document-list--dim {
+        color: $text-muted;
+    }
+    DocumentList > .document-list--error {
+        color: $text-error;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "document-list--cursor",
+        "document-list--dim",
+        "document-list--error",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor(1)", "Next document", show=False),
+        Binding("up,k", "cursor(-1)", "Previous document", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "jump(0)", "First document", show=False),
+        Binding("G,end", "jump(-1)", "Last document", show=False),
+        Binding("enter", "open", "Open"),
+    ]
+
+    @dataclass
+    class Opened(Message):
+        """The user asked to open the document at ``index`` (into the full list)."""
+
+        index: int
+
+    def __init__(self, refs: list[DocumentRef], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries = [ListEntry(ref) for ref in refs]
+        self.shown: list[int] = list(range(len(refs)))
+        self.cursor = 0
+        self.filter_text = ""
+
+    # -- data ------------------------------------------------------------------------------
+
+    def update_infos(self, infos: list[tuple[int, DocumentInfo]]) -> None:
+        """Fill in what the background reader found about some documents."""
+        for index, info in infos:
+            self.entries[index].info = info
+        if self.filter_text:
+            self._apply_filter(keep=self.current_index)
+        self.refresh()
+
+    def set_filter(self, query: str) -> None:
+        """Show only documents whose title or id contains ``query`` (in either script)."""
+        self.filter_text = query
+        self._apply_filter(keep=self.current_index)
+
+    def _apply_filter(self, keep: int | None) -> None:
+        key = filter_key(self.filter_text.strip())
+        if key:
+            self.shown = [i for i, e in enumerate(self.entries) if key in e.match_key]
+        else:
+            self.shown = list(range(len(self.entries)))
+        self.cursor = self.shown.index(keep) if keep in self.shown else 0
+        self.virtual_size = Size(self.size.width, len(self.shown))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    @property
+    def current_index(self) -> int | None:
+        """Index (into all documents) of the highlighted one, if any is shown."""
+        return self.shown[self.cursor] if self.shown else None
+
+    def select_index(self, index: int) -> None:
+        """Highlight document ``index`` if it is shown."""
+        if index in self.shown:
+            self._move_to(self.shown.index(index))
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        """Move the highlight by ``step`` rows."""
+        self._move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        """Move the highlight by one screen."""
+        self._move_to(self.cursor + direction * max(1, self.size.height - 1))
+
+    def action_jump(self, where: int) -> None:
+        """To the first (0) or the last (-1) document."""
+        self._move_to(0 if where == 0 else len(self.shown) - 1)
+
+    def action_open(self) -> None:
+        """Open the highlighted document."""
+        if self.current_index is not None:
+            self.post_message(self.Opened(self.current_index))
+
+    def _move_to(self, row: int) -> None:
+        row = max(0, min(row, len(self.shown) - 1))
+        if row == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = row
+        self._scroll_to_cursor()
+        self.refresh(self._row_region(old), self._row_region(row))
+
+    def _row_region(self, row: int) -> Region:
+        return Region(0, row - round(self.scroll_y), self.size.width, 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top = round(self.scroll_y)
+        height = max(1, self.size.height)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        """Keep the virtual size in step with the pane."""
+        self.virtual_size = Size(self.size.width, len(self.shown))
+        self._scroll_to_cursor()
+
+    def on_mount(self) -> None:
+        """Size the scrollable area once the widget knows its size."""
+        self.virtual_size = Size(self.size.width, len(self.shown))
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one row: title, script tag, length."""
+        width = self.scrollable_content_region.width
+        row = y + round(self.scroll_y)
+        if row >= len(self.shown):
+            return Strip.blank(width, self.rich_style)
+        entry = self.entries[self.shown[row]]
+        style = self.rich_style
+        if row == self.cursor:
+            style = style + self.get_component_rich_style("document-list--cursor")
+        return Strip(self._row_segments(entry, width, style)).crop_extend(0, width, style)
+
+    def _row_segments(self, entry: ListEntry, width: int, style: Style) -> list[Segment]:
+        info = entry.info
+        title_cells = max(1, width - _LENGTH_CELLS - _SCRIPT_CELLS - 3)
+        dim = style + self.get_component_rich_style("document-list--dim")
+        if info is None:
+            title, script, length, title_style = entry.ref.doc_id, "…", "", dim
+        elif info.error is not None:
+            error = style + self.get_component_rich_style("document-list--error")
+            title, script, length, title_style = entry.ref.doc_id, "⚠", "error", error
+        else:
+            title = info.title or entry.ref.doc_id
+            script, length, title_style = info.script.value, f"{info.length:,}", style
+        title = fit_cells(display_safe(title), title_cells)
+        padding = title_cells - sum(map(char_width, title))
+        return [
+            Segment(" ", style),
+            Segment(title + " " * padding, title_style),
+            Segment(" ", style),
+            Segment(script.ljust(_SCRIPT_CELLS - (1 if _is_wide(script) else 0)), dim),
+            Segment(length.rjust(_LENGTH_CELLS), dim),
+            Segment(" ", style),
+        ]
+
+
+def _is_wide(text: str) -> bool:
+    return any(char_width(char) == 2 for char in text)

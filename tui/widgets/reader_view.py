@@ -1,0 +1,258 @@
+"""The reading pane: a Line API view over a :class:`~tui.core.reader.ReaderModel`.
+
+Only the visual lines on screen are built, one :class:`~textual.strip.Strip` each, cached
+by (block, line, width, script, cursor). A cursor move that does not scroll repaints just
+the old and the new cursor line, so a keystroke costs a few hundred bytes over SSH
+(DESIGN §7). Document text is turned into plain segments and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core.reader import ReaderModel, Row
+
+_StripKey = tuple[int, int, int, int, int, int]
+
+
+class ReaderView(ScrollView, can_focus=True):
+    """Shows one document, with a cursor, and turns movement keys into model calls."""
+
+    DEFAULT_CSS = """
+    ReaderView {
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        padding: 0 1;
+    }
+    ReaderView > .reader--cursor {
+        background: $accent;
+        color: $text;
+    }
+    ReaderView > .reader--message {
+        color: $text-muted;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"reader--cursor", "reader--message"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,l", "move('right')", "Next character", show=False),
+        Binding("left,h", "move('left')", "Previous character", show=False),
+        Binding("down,j", "move('down')", "Next line", show=False),
+        Binding("up,k", "move('up')", "Previous line", show=False),
+        Binding("w", "move('next_word')", "Next word", show=False),
+        Binding("b", "move('previous_word')", "Previous word", show=False),
+        Binding("right_parenthesis", "move('next_sentence')", "Next sentence", show=False),
+        Binding("left_parenthesis", "move('previous_sentence')", "Previous sentence", show=False),
+        Binding("right_curly_bracket", "move('next_paragraph')", "Next paragraph", show=False),
+        Binding(
+            "left_curly_bracket", "move('previous_paragraph')", "Previous paragraph", show=False
+        ),
+        Binding("pagedown,space,ctrl+f", "move('page_down')", "Page down", show=False),
+        Binding("pageup,ctrl+b", "move('page_up')", "Page up", show=False),
+        Binding("g,ctrl+home", "move('go_start')", "Start of document", show=False),
+        Binding("G,ctrl+end", "move('go_end')", "End of document", show=False),
+        Binding("home,0", "move('line_start')", "Start of line", show=False),
+        Binding("end,dollar_sign", "move('line_end')", "End of line", show=False),
+        Binding("t", "toggle_script", "Toggle 简⇄繁"),
+    ]
+
+    #: Move names a key may ask for, and the ReaderModel method each one calls.
+    MOVES: ClassVar[dict[str, str]] = {
+        "right": "move_right",
+        "left": "move_left",
+        "down": "move_down",
+        "up": "move_up",
+        **{
+            name: name
+            for name in (
+                "next_word",
+                "previous_word",
+                "next_sentence",
+                "previous_sentence",
+                "next_paragraph",
+                "previous_paragraph",
+                "page_down",
+                "page_up",
+                "go_start",
+                "go_end",
+                "line_start",
+                "line_end",
+            )
+        },
+    }
+
+    @dataclass
+    class CursorMoved(Message):
+        """The cursor, the view or the script changed: the status line should follow."""
+
+        reader: ReaderView
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.model: ReaderModel | None = None
+        self._message = ""
+        self._strips: OrderedDict[_StripKey, Strip] = OrderedDict()
+        self._rows: list[Row] | None = None
+        self._syncing_scroll = False
+
+    # -- content ---------------------------------------------------------------------------
+
+    def show_document(self, model: ReaderModel) -> None:
+        """Display ``model`` (already loaded), sized to this pane."""
+        self.model = model
+        self._message = ""
+        self._strips.clear()
+        size = self._text_size()
+        model.resize(size.width, size.height)
+        self._redraw()
+
+    def show_message(self, message: str) -> None:
+        """Replace the document with a one-paragraph message (shown as plain text)."""
+        self.model = None
+        self._message = message
+        self._redraw()
+
+    def _text_size(self) -> Size:
+        region = self.scrollable_content_region
+        return Size(max(1, region.width), max(1, region.height))
+
+    def on_resize(self) -> None:
+        """Re-lay out for the new width and height."""
+        if self.model is not None:
+            size = self._text_size()
+            self.model.resize(size.width, size.height)
+        self._redraw()
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def action_move(self, move: str) -> None:
+        """Run the model move ``move`` (one of :attr:`MOVES`) and repaint what changed."""
+        model = self.model
+        method = self.MOVES.get(move)
+        if model is None or method is None:
+            return
+        before = (model.top, model.cursor_row())
+        getattr(model, method)()
+        self._after_change(before)
+
+    def action_toggle_script(self) -> None:
+        """Flip the displayed script; the cursor stays on the same character."""
+        if self.model is not None:
+            self.model.toggle_script()
+            self._redraw()
+
+    def _after_change(self, before: tuple[tuple[int, int], tuple[int, int]]) -> None:
+        model = self.model
+        assert model is not None
+        old_top, old_row = before
+        if model.top != old_top:
+            self._redraw()
+            return
+        rows = self._visible_rows()
+        for row_key in {old_row, model.cursor_row()}:
+            for index, row in enumerate(rows):
+                if (row.block, row.line) == row_key:
+                    self.refresh(Region(0, index, self.size.width, 1))
+        self.post_message(self.CursorMoved(self))
+
+    def _redraw(self) -> None:
+        self._rows = None
+        self._sync_scroll()
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    # -- scrolling -------------------------------------------------------------------------
+
+    def _sync_scroll(self) -> None:
+        model = self.model
+        total = model.lines.total if model is not None else 0
+        self.virtual_size = Size(self.scrollable_content_region.width, total)
+        target = model.scroll_y if model is not None else 0
+        if round(self.scroll_y) != target:
+            self._syncing_scroll = True
+            try:
+                self.set_scroll(None, target)
+            finally:
+                self._syncing_scroll = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Follow the mouse wheel and the scrollbar: move the view, the cursor follows."""
+        model = self.model
+        if model is not None and not self._syncing_scroll and round(new_value) != model.scroll_y:
+            model.scroll_to_line(round(new_value))
+            self._rows = None
+            self.post_message(self.CursorMoved(self))
+        super().watch_scroll_y(old_value, new_value)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _visible_rows(self) -> list[Row]:
+        if self._rows is None:
+            self._rows = self.model.rows() if self.model is not None else []
+        return self._rows
+
+    def render_line(self, y: int) -> Strip:
+        """Draw visual line ``y`` of the view."""
+        width = self.scrollable_content_region.width
+        if self.model is None:
+            return self._message_line(y, width)
+        rows = self._visible_rows()
+        if y >= len(rows):
+            return Strip.blank(width, self.rich_style)
+        return self._row_strip(rows[y], width)
+
+    def _message_line(self, y: int, width: int) -> Strip:
+        if y != 1 or not self._message:
+            return Strip.blank(width, self.rich_style)
+        style = self.get_component_rich_style("reader--message")
+        return Strip([Segment(self._message, style)]).crop_extend(0, width, self.rich_style)
+
+    def _row_strip(self, row: Row, width: int) -> Strip:
+        model = self.model
+        assert model is not None
+        cursor = (-1, -1)
+        if model.cursor_row() == (row.block, row.line):
+            _, cursor_start, cursor_end = model.cursor_display_range()
+            cursor = (cursor_start, cursor_end)
+        key = (row.block, row.line, width, model.generation, *cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build_strip(row, cursor, width)
+            self._strips[key] = strip
+            if len(self._strips) > 512:
+                self._strips.popitem(last=False)
+        return strip
+
+    def _build_strip(self, row: Row, cursor: tuple[int, int], width: int) -> Strip:
+        model = self.model
+        assert model is not None
+        text = model.view(row.block).text
+        base = self.rich_style
+        start, end = row.start, row.end
+        cursor_start, cursor_end = cursor
+        if cursor_start < 0:
+            segments = [Segment(text[start:end], base)]
+        else:
+            cursor_style = base + self.get_component_rich_style("reader--cursor")
+            shown = text[cursor_start:cursor_end] or " "
+            segments = [
+                Segment(text[start:cursor_start], base),
+                Segment(shown, cursor_style),
+                Segment(text[cursor_end:end], base),
+            ]
+        return Strip(segments).crop_extend(0, width, base)
+
+    def notify_style_update(self) -> None:
+        """Theme or CSS changed: cached strips carry old colours."""
+        self._strips.clear()
+        super().notify_style_update()
