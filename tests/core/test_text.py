@@ -252,3 +252,25 @@ def test_display_safe_property(text: str) -> None:
     assert len(safe) == len(text)
     assert not any(is_unsafe(ch) for ch in safe)
     assert display_safe(safe) == safe
+
+
+def test_utf8_cut_mid_character_opens_with_a_replacement_character() -> None:
+    data = ("基层减负，轻装上阵。" * 50).encode()[:-1]
+    decoded = decode_document(data)
+    assert decoded.encoding == "utf-8 (damaged bytes replaced)"
+    assert decoded.text.startswith("基层减负")
+    assert decoded.text.endswith("\ufffd")
+
+
+def test_utf8_with_one_stray_byte_keeps_every_other_character() -> None:
+    good = "察布查尔县干部为各族群众解难题办好事。" * 20
+    data = good[:100].encode() + b"\xff" + good[100:].encode()
+    decoded = decode_document(data)
+    assert decoded.text == good[:100] + "\ufffd" + good[100:]
+
+
+def test_mostly_ascii_gb18030_is_not_taken_for_damaged_utf8() -> None:
+    text = "Report 2020-06-29: " + "a" * 300 + " 基层减负\n"
+    decoded = decode_document(text.encode("gb18030"))
+    assert decoded.encoding == "gb18030"
+    assert decoded.text == text

@@ -57,13 +57,16 @@ _NOT_TEXT = "not valid UTF-8, GB18030 or Big5"
 def decode_document(data: bytes) -> DecodedText:
     """Decode a document's bytes into canonical text.
 
-    Order: byte-order mark, strict UTF-8, then charset-normalizer restricted to UTF-8,
-    GB18030 and Big5. Newlines are normalised. Raises :class:`DecodeError` for binary or
-    undecodable data; empty data is a valid empty document.
+    Order: byte-order mark, strict UTF-8, UTF-8 with a few damaged bytes (replaced by
+    U+FFFD), then charset-normalizer restricted to UTF-8, GB18030 and Big5. Newlines are
+    normalised. Raises :class:`DecodeError` for binary or undecodable data; empty data is
+    a valid empty document.
     """
     if not data:
         return DecodedText("", "utf-8")
-    decoded = _decode_bom(data) or _decode_utf8(data) or _decode_guess(data)
+    decoded = (
+        _decode_bom(data) or _decode_utf8(data) or _decode_damaged_utf8(data) or _decode_guess(data)
+    )
     if decoded is None:
         raise DecodeError(_BINARY if b"\x00" in data[:_SNIFF_CHARS] else _NOT_TEXT)
     return DecodedText(normalise_newlines(decoded.text), decoded.encoding)
@@ -92,6 +95,23 @@ def _decode_utf8(data: bytes) -> DecodedText | None:
     except UnicodeDecodeError:
         return None
     return _require(_checked(text, "utf-8", guessed=False))
+
+
+# A UTF-8 file cut mid-character or with a stray byte is still that UTF-8 file: a few bad
+# sequences among many good multi-byte characters are replaced by U+FFFD. GB18030 or Big5
+# bytes read as UTF-8 give mostly bad sequences, so they never pass this test.
+_MAX_DAMAGE_RATIO = 0.001
+_MIN_GOOD_PER_BAD = 20
+DAMAGED_UTF8 = "utf-8 (damaged bytes replaced)"
+
+
+def _decode_damaged_utf8(data: bytes) -> DecodedText | None:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    if bad > max(1, len(text) * _MAX_DAMAGE_RATIO) or good < bad * _MIN_GOOD_PER_BAD:
+        return None
+    return _checked(text, DAMAGED_UTF8, guessed=False)
 
 
 def _decode_guess(data: bytes) -> DecodedText | None:

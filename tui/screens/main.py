@@ -100,9 +100,9 @@ class DocumentPanel(Vertical):
         documents = self.documents
         total = len(documents.entries)
         if documents.filter_text:
-            label = f"文档 {len(documents.shown)}/{total} · {documents.filter_text}"
+            label = f"文档 {len(documents.shown):,}/{total:,} · {documents.filter_text}"
         else:
-            label = f"文档 Documents · {total}"
+            label = f"文档 Documents · {total:,}"
         self.query_one("#list-header", Static).update(Text(label, no_wrap=True))
 
     def action_filter(self) -> None:

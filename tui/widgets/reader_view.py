@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -18,6 +19,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from tui.core.reader import ReaderModel, Row
 
@@ -97,6 +99,15 @@ class ReaderView(ScrollView, can_focus=True):
 
         reader: ReaderView
 
+    @dataclass
+    class LinesCounted(Message):
+        """A background worker laid out blocks ``first…`` of ``model`` for real."""
+
+        model: ReaderModel
+        generation: int
+        first: int
+        counts: list[int]
+
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.model: ReaderModel | None = None
@@ -104,6 +115,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._strips: OrderedDict[_StripKey, Strip] = OrderedDict()
         self._rows: list[Row] | None = None
         self._syncing_scroll = False
+        self._counted_generation = -1
 
     # -- content ---------------------------------------------------------------------------
 
@@ -170,6 +182,35 @@ class ReaderView(ScrollView, can_focus=True):
         self._sync_scroll()
         self.refresh()
         self.post_message(self.CursorMoved(self))
+        self._start_line_count()
+
+    # -- background layout -----------------------------------------------------------------
+
+    def _start_line_count(self) -> None:
+        """Count every block's visual lines in a thread, so the scrollbar becomes exact."""
+        model = self.model
+        if model is None or model.generation == self._counted_generation:
+            return
+        self._counted_generation = model.generation
+        self.run_worker(
+            partial(self._count_lines, model),
+            thread=True,
+            exclusive=True,
+            group="line-count",
+        )
+
+    def _count_lines(self, model: ReaderModel) -> None:
+        worker = get_current_worker()
+        for generation, first, counts in model.line_count_batches():
+            if worker.is_cancelled or generation != model.generation:
+                return
+            self.post_message(self.LinesCounted(model, generation, first, counts))
+
+    def on_reader_view_lines_counted(self, message: LinesCounted) -> None:
+        """Take the exact counts; the view stays where it is, the scrollbar adjusts."""
+        if message.model is self.model:
+            message.model.apply_line_counts(message.generation, message.first, message.counts)
+            self._sync_scroll()
 
     # -- scrolling -------------------------------------------------------------------------
 

@@ -1,0 +1,128 @@
+"""Snapshot tests of every screen, at 80×24 (small SSH terminals) and 160×48.
+
+Each snapshot waits for the background workers (titles, line counts) so that the picture
+does not depend on timing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.conftest import AppFactory, wait_until
+from tui.screens.main import MainScreen
+from tui.widgets.document_list import DocumentList
+
+SMALL = (80, 24)
+LARGE = (160, 48)
+SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x48"])
+
+SnapCompare = Callable[..., bool]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for titles to load and for the open document's lines to be counted."""
+    screen = pilot.app.screen
+    if not isinstance(screen, MainScreen):
+        return
+    await wait_until(pilot, lambda: bool(screen.query(DocumentList)))
+    entries = screen.documents.entries
+    await wait_until(pilot, lambda: all(e.info is not None for e in entries))
+
+    def counted() -> bool:
+        model = screen.reader.model
+        return model is None or all(model.lines.is_exact(k) for k in range(len(model.lines)))
+
+    await wait_until(pilot, counted)
+    for box in screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+@SIZES
+def test_document_list(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=keys_then_settle())
+
+
+@SIZES
+def test_reader_simplified(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    before = keys_then_settle("enter", "right_curly_bracket", "right_curly_bracket", "w")
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+@SIZES
+def test_reader_toggled_to_traditional(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    before = keys_then_settle("enter", "right_curly_bracket", "t")
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+@SIZES
+def test_reader_traditional_seed_toggled_to_simplified(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    before = keys_then_settle("down", "down", "down", "enter", "pagedown", "t")
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+@SIZES
+def test_filter_across_scripts(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=keys_then_settle("slash", "基", "层")
+    )
+
+
+@SIZES
+def test_help(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=keys_then_settle("question_mark")
+    )
+
+
+@SIZES
+def test_full_width_reader(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    before = keys_then_settle("enter", "f", "G")
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+def test_hostile_markup_and_controls(
+    snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path
+) -> None:
+    source = tmp_path / "[@click=app.quit]坏[bold].txt"
+    source.write_text(
+        "[/]数据[/]错误 [@click=app.quit]点我[/]\n前\x1b[2J后\x00尾\u202e反\n", "utf-8"
+    )
+    assert snap_compare(make_app(source), terminal_size=SMALL, run_before=keys_then_settle("enter"))
+
+
+def test_unreadable_document_message(
+    snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 16)
+    (tmp_path / "ok.txt").write_text("正常的文档", "utf-8")
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SMALL, run_before=keys_then_settle("enter")
+    )
