@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/ruff format --check tui tests bench
 	$(BIN)/mypy
+
+screenshot: $(STAMP)
+	$(BIN)/python docs/make_screenshot.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

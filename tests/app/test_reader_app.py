@@ -238,3 +238,18 @@ async def test_q_quits(make_app: AppFactory) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_every_row_is_drawn_whole_at_any_size(make_app: AppFactory) -> None:
+    """A full-width line must not lose its last wide character to the scrollbar."""
+    app = make_app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        reader = await open_seed(pilot, app)
+        for size in [(110, 30), (80, 24), (81, 24), (160, 48), (47, 20)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            model = reader.model
+            assert model is not None
+            for y, row in enumerate(model.rows()):
+                shown = model.view(row.block).text[row.start : row.end]
+                assert reader.render_line(y).text.startswith(shown), (size, y)

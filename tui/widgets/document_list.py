@@ -64,6 +64,7 @@ class DocumentList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     DocumentList {
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
         overflow-x: hidden;
     }
     DocumentList > .document-list--cursor {

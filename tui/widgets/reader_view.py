@@ -32,6 +32,7 @@ class ReaderView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ReaderView {
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
         overflow-x: hidden;
         padding: 0 1;
     }
