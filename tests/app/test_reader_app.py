@@ -253,3 +253,25 @@ async def test_every_row_is_drawn_whole_at_any_size(make_app: AppFactory) -> Non
             for y, row in enumerate(model.rows()):
                 shown = model.view(row.block).text[row.start : row.end]
                 assert reader.render_line(y).text.startswith(shown), (size, y)
+
+
+async def test_mouse_click_highlights_double_click_opens_and_click_moves_cursor(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = main_screen(app)
+        documents = screen.documents
+        await wait_until(pilot, lambda: all(e.info for e in documents.entries))
+        await pilot.click(DocumentList, offset=(5, 2))
+        assert documents.current_index == 2
+        assert screen.reader.model is None
+        await pilot.double_click(DocumentList, offset=(5, 2))
+        await pilot.pause()
+        model = screen.reader.model
+        assert model is not None and screen.current == 2
+        await pilot.click(ReaderView, offset=(1 + 2 * 3, 0))  # padding, then 3 wide chars
+        assert model.cursor == 3
+        await pilot.click(ReaderView, offset=(1, 3))
+        row = model.rows()[3]
+        assert model.cursor == model.blocks.starts[row.block] + row.start

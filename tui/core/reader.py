@@ -362,6 +362,13 @@ class ReaderModel:
         target = self._advance(self.cursor_row(), count)
         self._set_cursor(self._offset_in_row(target, self._goal_cell), keep_goal=True)
 
+    def move_to_cell(self, row: int, cell: int) -> None:
+        """Put the cursor on the character at ``cell`` of view row ``row`` (a mouse click)."""
+        rows = self.rows()
+        if rows:
+            target = rows[max(0, min(row, len(rows) - 1))]
+            self._set_cursor(self._offset_in_row((target.block, target.line), max(0, cell)))
+
     def _offset_in_row(self, row: tuple[int, int], cell: int) -> int:
         block, line = row
         view = self.view(block)

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -165,6 +166,17 @@ class DocumentList(ScrollView, can_focus=True):
         """Open the highlighted document."""
         if self.current_index is not None:
             self.post_message(self.Opened(self.current_index))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights a document; a double click opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = offset.y + round(self.scroll_y)
+        if row < len(self.shown):
+            self._move_to(row)
+            if event.chain >= 2:
+                self.action_open()
 
     def _move_to(self, row: int) -> None:
         row = max(0, min(row, len(self.shown) - 1))

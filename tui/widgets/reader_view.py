@@ -14,6 +14,7 @@ from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -156,6 +157,16 @@ class ReaderView(ScrollView, can_focus=True):
             return
         before = (model.top, model.cursor_row())
         getattr(model, method)()
+        self._after_change(before)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the character under the pointer."""
+        offset = event.get_content_offset(self)
+        model = self.model
+        if model is None or offset is None:
+            return
+        before = (model.top, model.cursor_row())
+        model.move_to_cell(offset.y, offset.x)
         self._after_change(before)
 
     def action_toggle_script(self) -> None:
