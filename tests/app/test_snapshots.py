@@ -36,7 +36,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 
     def counted() -> bool:
         model = screen.reader.model
-        return model is None or all(model.lines.is_exact(k) for k in range(len(model.lines)))
+        return model is None or model.lines.complete
 
     await wait_until(pilot, counted)
     for box in screen.query(Input):

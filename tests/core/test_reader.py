@@ -179,6 +179,8 @@ def test_resize_keeps_the_text_at_the_top_left() -> None:
 
 def test_scroll_to_line_moves_the_cursor_into_view() -> None:
     model = model_of("\n".join(f"第{n}段" for n in range(50)), width=20, height=5)
+    for generation, first, counts in model.line_count_batches():
+        model.apply_line_counts(generation, first, counts)
     model.scroll_to_line(20)
     assert model.top == (20, 0)
     assert model.cursor_row() == (20, 0)
@@ -193,10 +195,23 @@ def test_background_line_counts_apply_only_to_their_generation() -> None:
     assert counts == [100, 1]
     model.resize(20, 5)
     model.apply_line_counts(generation, first, counts)
-    assert not model.lines.is_exact(1)
+    assert not model.lines.complete
     for generation, first, counts in model.line_count_batches():
         model.apply_line_counts(generation, first, counts)
+    assert model.lines.complete
     assert model.lines.total == 51
+
+
+def test_one_to_one_toggle_keeps_line_counts_but_phrase_conversion_recounts() -> None:
+    text = "内存和U盘都满了。\n" * 10
+    for variant, recounts in [("s2t", False), ("s2twp", True)]:
+        model = model_of(text, width=10, height=5, variant=variant, script=Script.SIMPLIFIED)
+        for generation, first, counts in model.line_count_batches():
+            model.apply_line_counts(generation, first, counts)
+        before = model.layout_generation
+        model.toggle_script()
+        assert (model.layout_generation != before) is recounts
+        assert model.lines.complete is not recounts
 
 
 def test_empty_document_has_one_empty_row() -> None:

@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add
 
 #: The longest block, in code points. A longer line is cut into several blocks.
 MAX_BLOCK = 4096
@@ -48,13 +49,15 @@ class Blocks:
 
 def split_blocks(text: str) -> Blocks:
     """Return the blocks of ``text``; a final ``\\n`` does not open an empty last block."""
+    # map/accumulate keep the per-line work in C: a 20 MB file has ~160 000 lines.
     lines = text.split("\n")
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
-    lengths = [len(line) for line in lines]
-    starts = [0, *accumulate(length + 1 for length in lengths[:-1])]
+    lengths = list(map(len, lines))
+    del lines
+    starts = list(accumulate(map((1).__add__, lengths[:-1]), initial=0))
     if max(lengths, default=0) <= MAX_BLOCK:
-        ends = [start + length for start, length in zip(starts, lengths, strict=True)]
+        ends = list(map(add, starts, lengths))
         return Blocks(starts, ends, [False] * len(starts))
     return _split_long_lines(text, starts, lengths)
 

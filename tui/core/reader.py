@@ -24,8 +24,14 @@ from typing import Generic, TypeVar
 from tui.core.blocks import Blocks, split_blocks
 from tui.core.convert import Script
 from tui.core.linebreak import cell_of, offset_at_cell, wrap
-from tui.core.lineindex import LineIndex
-from tui.core.script import OffsetMap, convert_with_offsets, simplified_shadow, variant_pair
+from tui.core.lineindex import CHUNK, LineIndex
+from tui.core.script import (
+    LENGTH_CHANGING,
+    OffsetMap,
+    convert_with_offsets,
+    simplified_shadow,
+    variant_pair,
+)
 from tui.core.segment import Segmenter
 from tui.core.text import display_safe
 
@@ -100,15 +106,6 @@ def block_view(text: str, blocks: Blocks, k: int, config: str | None) -> BlockVi
     return BlockView(converted.text, converted.offsets)
 
 
-def estimate_lines(blocks: Blocks, width: int) -> list[int]:
-    """A quick guess of each block's visual lines, assuming wide (CJK) characters."""
-    cells_per_line = max(1, width)
-    return [
-        max(1, -(-2 * (end - start) // cells_per_line))
-        for start, end in zip(blocks.starts, blocks.ends, strict=True)
-    ]
-
-
 def count_lines(
     text: str, blocks: Blocks, config: str | None, width: int, first: int, stop: int
 ) -> list[int]:
@@ -140,14 +137,17 @@ class ReaderModel:
         self.segmenter = segmenter or Segmenter()
         self.cursor = 0
         self.top: tuple[int, int] = (0, 0)
-        #: Bumped whenever layouts become invalid (width or script), to discard stale work.
+        #: Bumped whenever what is drawn changes (width or script): cached lines are stale.
         self.generation = 0
+        #: Bumped when line counts change (width, or a conversion that changes lengths):
+        #: a background count of an older layout is discarded.
+        self.layout_generation = 0
         self._goal_cell: int | None = None
         self._views: _Lru[int, BlockView] = _Lru(2048)
         self._layouts: _Lru[int, list[int]] = _Lru(2048)
         self._words: _Lru[int, list[int]] = _Lru(512)
         self._sentences: _Lru[int, list[int]] = _Lru(512)
-        self.lines = LineIndex(estimate_lines(self.blocks, self.width))
+        self.lines = LineIndex(self.blocks.starts, self.length, self.width)
 
     # -- display state -------------------------------------------------------------------
 
@@ -159,6 +159,12 @@ class ReaderModel:
         if self.mode is DisplayMode.TRADITIONAL:
             return self.to_traditional
         return None
+
+    @property
+    def layout_config(self) -> str | None:
+        """The conversion line counts depend on: 1:1 conversions keep every cell width."""
+        config = self.config
+        return config if config in LENGTH_CHANGING else None
 
     @property
     def shown_script(self) -> Script:
@@ -187,9 +193,10 @@ class ReaderModel:
         if mode is self.mode:
             return
         anchor = self._top_offset()
+        counted_with = self.layout_config
         self.mode = mode
         self._views.clear()
-        self._invalidate_layout()
+        self._invalidate_layout(recount=self.layout_config != counted_with)
         self._restore_top(anchor)
 
     def resize(self, width: int, height: int) -> None:
@@ -201,13 +208,15 @@ class ReaderModel:
         changed_width = width != self.width
         self.width, self.height = width, height
         if changed_width:
-            self._invalidate_layout()
+            self._invalidate_layout(recount=True)
         self._restore_top(anchor)
 
-    def _invalidate_layout(self) -> None:
+    def _invalidate_layout(self, *, recount: bool) -> None:
         self.generation += 1
         self._layouts.clear()
-        self.lines = LineIndex(estimate_lines(self.blocks, self.width))
+        if recount:
+            self.layout_generation += 1
+            self.lines = LineIndex(self.blocks.starts, self.length, self.width)
 
     def _top_offset(self) -> int:
         block, line = self.top
@@ -229,12 +238,7 @@ class ReaderModel:
     def layout(self, block: int) -> list[int]:
         """Display offsets where the visual lines of ``block`` start (cached per width)."""
 
-        def build() -> list[int]:
-            starts = wrap(self.view(block).text, self.width)
-            self.lines.set_exact(block, len(starts))
-            return starts
-
-        return self._layouts.get(block, build)
+        return self._layouts.get(block, lambda: wrap(self.view(block).text, self.width))
 
     def line_range(self, block: int, line: int) -> tuple[int, int]:
         """The display offsets ``[start, end)`` of visual ``line`` of ``block``."""
@@ -260,19 +264,15 @@ class ReaderModel:
         return self.lines.prefix(self.top[0]) + self.top[1]
 
     def apply_line_counts(self, generation: int, first: int, counts: list[int]) -> None:
-        """Take exact line counts from a background worker (ignored if now stale)."""
-        if generation != self.generation:
-            return
-        for offset, count in enumerate(counts):
-            block = first + offset
-            if not self.lines.is_exact(block):
-                self.lines.set_exact(block, count)
+        """Take exact line counts of one chunk from a background worker (stale: ignored)."""
+        if generation == self.layout_generation:
+            self.lines.set_chunk(first // CHUNK, counts)
 
-    def line_count_batches(self, batch: int = 2000) -> Iterator[tuple[int, int, list[int]]]:
-        """Yield ``(generation, first block, counts)`` for every block: a worker's job."""
-        generation, config, width = self.generation, self.config, self.width
-        for first in range(0, len(self.blocks), batch):
-            stop = min(first + batch, len(self.blocks))
+    def line_count_batches(self) -> Iterator[tuple[int, int, list[int]]]:
+        """Yield ``(layout generation, first block, counts)`` per chunk: a worker's job."""
+        generation, config, width = self.layout_generation, self.layout_config, self.width
+        for first in range(0, len(self.blocks), CHUNK):
+            stop = min(first + CHUNK, len(self.blocks))
             yield generation, first, count_lines(self.text, self.blocks, config, width, first, stop)
 
     # -- cursor geometry -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from tui.core.convert import converter
 from tui.core.corpus import (
     DocumentError,
     DocumentInfo,
@@ -25,6 +26,7 @@ from tui.core.corpus import (
     read_info,
 )
 from tui.core.reader import DisplayMode, ReaderModel
+from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.widgets.document_list import DocumentList
@@ -190,9 +192,12 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._warm_up_segmenter)
 
     def _warm_up_segmenter(self) -> None:
-        self.run_worker(self._segmenter_warm_up, thread=True, group="jieba")
+        self.run_worker(self._warm_up, thread=True, group="warm-up")
 
-    def _segmenter_warm_up(self) -> None:
+    def _warm_up(self) -> None:
+        """Build what the first toggle and word move need, off the first paint's path."""
+        for config in (*variant_pair(self.variant), "t2s"):
+            converter(config)
         self.segmenter.warm_up()
         self.app.call_from_thread(self._update_status)
 

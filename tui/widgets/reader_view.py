@@ -201,9 +201,9 @@ class ReaderView(ScrollView, can_focus=True):
     def _start_line_count(self) -> None:
         """Count every block's visual lines in a thread, so the scrollbar becomes exact."""
         model = self.model
-        if model is None or model.generation == self._counted_generation:
+        if model is None or model.layout_generation == self._counted_generation:
             return
-        self._counted_generation = model.generation
+        self._counted_generation = model.layout_generation
         self.run_worker(
             partial(self._count_lines, model),
             thread=True,
@@ -214,7 +214,7 @@ class ReaderView(ScrollView, can_focus=True):
     def _count_lines(self, model: ReaderModel) -> None:
         worker = get_current_worker()
         for generation, first, counts in model.line_count_batches():
-            if worker.is_cancelled or generation != model.generation:
+            if worker.is_cancelled or generation != model.layout_generation:
                 return
             self.post_message(self.LinesCounted(model, generation, first, counts))
 
