@@ -275,3 +275,24 @@ async def test_mouse_click_highlights_double_click_opens_and_click_moves_cursor(
         await pilot.click(ReaderView, offset=(1, 3))
         row = model.rows()[3]
         assert model.cursor == model.blocks.starts[row.block] + row.start
+
+
+async def test_end_key_before_line_counts_are_known_keeps_the_cursor(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Estimated line counts must never drag the view (and the cursor) back from the end."""
+    source = tmp_path / "long.txt"
+    source.write_text("长句子没有换行，" * 50_000 + "终点", encoding="utf-8")
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        reader.workers.cancel_group(reader, "line-count")
+        model.layout_generation += 1  # whatever the worker already sent is now stale
+        # An index that believes the text is far shorter than it is on screen.
+        model.lines = type(model.lines)(model.blocks.starts, model.length, 100_000)
+        await pilot.press("G")
+        await pilot.pause()
+        assert model.cursor == model.length - 1
+        assert "终点" in screen_text(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import accumulate
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tui.core.lineindex import CHUNK, LineIndex
@@ -22,6 +22,8 @@ def test_estimate_is_one_line_per_block_plus_wide_characters() -> None:
 
 
 @given(st.lists(st.integers(0, 300), min_size=1, max_size=3 * CHUNK + 5), st.integers(1, 120))
+@example([1, 0], 1)  # the last block has no newline after it
+@example([0, 0, 0], 3)
 def test_prefix_and_find_agree_everywhere(lengths: list[int], width: int) -> None:
     index = LineIndex(starts_of(lengths), sum(lengths) + len(lengths) - 1, width)
     previous = 0

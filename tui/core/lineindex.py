@@ -43,7 +43,8 @@ class LineIndex:
     def _estimate(self, first: int, stop: int) -> int:
         """Lines of blocks ``first..stop-1``: one each, plus wide characters per line."""
         blocks = stop - first
-        characters = self._offset(stop) - self._offset(first) - blocks  # less the newlines
+        newlines = blocks - 1 if stop == self._blocks else blocks  # the last block has none
+        characters = self._offset(stop) - self._offset(first) - newlines
         return blocks + int(max(0, characters) / self._half_width)
 
     def _chunk_starts(self) -> list[int]:
@@ -85,7 +86,7 @@ class LineIndex:
         first = chunk * CHUNK
         if exact is not None:
             return exact[block - first]
-        return self._estimate(first, block)
+        return min(self._estimate(first, block), self._counts[chunk])
 
     def find(self, line: int) -> tuple[int, int]:
         """Return ``(block, line within block)`` of the document's visual ``line``."""

@@ -228,9 +228,12 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _sync_scroll(self) -> None:
         model = self.model
-        total = model.lines.total if model is not None else 0
-        self.virtual_size = Size(self.scrollable_content_region.width, total)
         target = model.scroll_y if model is not None else 0
+        total = model.lines.total if model is not None else 0
+        # Estimates may fall short of where the view really is: never let Textual clamp
+        # the scroll position, or the clamp would read as the user scrolling.
+        height = max(total, target + self.scrollable_content_region.height)
+        self.virtual_size = Size(self.scrollable_content_region.width, height)
         if round(self.scroll_y) != target:
             self._syncing_scroll = True
             try:
