@@ -1,71 +1,99 @@
-"""``python -m bench``: run every benchmark and print ``name: value unit`` lines on stdout."""
+"""``python -m bench``: run every benchmark and print ``name: value unit`` lines on stdout.
+
+Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.terminal`):
+
+* ``startup_first_paint_ms``, ``bare_textual_first_paint_ms``, ``startup_ratio``: from
+  just before spawning ``python -m tui seeds`` (and a two-Static Textual app) to the end
+  of its first frame; median of interleaved runs.
+* ``open_20mb_first_paint_ms``, ``open_1mb_first_paint_ms``: from writing Enter on the
+  idle list to the end of the frame after which the document's text is on screen.
+* ``key_*``: from writing a key to the end of the first frame that changed the screen (a
+  toggle: that changed the text), on the 20 MB document; p99 is the nearest-rank
+  percentile. ``key_to_settled_p99_ms`` (cursor, word and page keys): to the last frame
+  that changed the screen, the status line included.
+* ``bytes_per_cursor_move`` (and ``_max``): every byte written in answer to an ``l`` or
+  ``j`` key, until output paused.
+* ``rss_20mb_mb``, ``rss_1mb_mb``: peak RSS (VmHWM) of the reader after the keys, MiB.
+
+Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import signal
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 from bench.data import MIB, build_document, marker_text
 from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
 from bench.terminal import log
 
 STARTUP_RUNS = 7
+KINDS = ("cursor", "word", "page", "toggle")
 
 
 def figure(name: str, value: float, unit: str) -> None:
-    """Print one figure (NaN when it could not be measured)."""
+    """Print one figure (``nan`` when it could not be measured)."""
     text = "nan" if math.isnan(value) else f"{value:.2f}" if unit == "ratio" else f"{value:.1f}"
     print(f"{name}: {text} {unit}", flush=True)
 
 
-def _p99(keys: Sequence[KeyResult], kind: str | None = None) -> float:
-    values = [key.result_ms for key in keys if kind is None or key.kind == kind]
-    return percentile(values, 99) if values else math.nan
+def _stat(values: Sequence[float], percent: float) -> float:
+    return percentile(values, percent) if values else math.nan
+
+
+def _key_figures(keys: Sequence[KeyResult]) -> None:
+    results = [key.result_ms for key in keys]
+    figure("key_to_frame_p99_ms", _stat(results, 99), "ms")
+    figure("key_to_frame_p50_ms", _stat(results, 50), "ms")
+    for kind in KINDS:
+        figure(f"key_{kind}_p99_ms", _stat([k.result_ms for k in keys if k.kind == kind], 99), "ms")
+    settled = [key.settled_ms for key in keys if key.kind != "toggle"]
+    figure("key_to_settled_p99_ms", _stat(settled, 99), "ms")
+    sizes = [key.size for key in keys if key.kind == "cursor"]
+    figure("bytes_per_cursor_move", sum(sizes) / len(sizes) if sizes else math.nan, "bytes")
+    figure("bytes_per_cursor_move_max", max(sizes, default=math.nan), "bytes")
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """Turn SIGTERM into SystemExit, so open terminals close (and kill their programs)."""
+    raise SystemExit(128 + signum)
 
 
 def main() -> int:
     """Build the documents, run the benchmarks, print the figures."""
-    root = Path(__file__).resolve().parent.parent
-    os.chdir(root)
+    signal.signal(signal.SIGTERM, _terminate)
+    began = time.perf_counter()
+    os.chdir(Path(__file__).resolve().parent.parent)
     log("building test documents")
     doc_1mb = build_document(MIB, "doc_1mb.txt")
     doc_20mb = build_document(20 * MIB, "doc_20mb.txt")
 
-    log(f"start-up, {STARTUP_RUNS} runs each, interleaved")
+    log(f"start-up: {STARTUP_RUNS} runs each, interleaved")
     with tempfile.TemporaryDirectory(prefix="bench-store-") as store:
-        ours, bare = startup(
-            [PYTHON, "-m", "tui", "seeds", "--store", store], [PYTHON, str(BARE_APP)], STARTUP_RUNS
-        )
+        ours_argv = [PYTHON, "-m", "tui", "seeds", "--store", store]
+        ours, bare = startup(ours_argv, [PYTHON, str(BARE_APP)], STARTUP_RUNS)
     figure("startup_first_paint_ms", ours, "ms")
     figure("bare_textual_first_paint_ms", bare, "ms")
     figure("startup_ratio", ours / bare if bare else math.nan, "ratio")
 
-    log("20 MB document")
+    log(f"20 MB document ({time.perf_counter() - began:.0f} s)")
     big = reader_session(doc_20mb, marker_text(doc_20mb))
     figure("open_20mb_first_paint_ms", big.open_ms, "ms")
-    keys = big.keys
-    all_last = [key.result_ms for key in keys]
-    figure("key_to_frame_p99_ms", _p99(keys), "ms")
-    figure("key_to_frame_p50_ms", percentile(all_last, 50) if all_last else math.nan, "ms")
-    for kind in ("cursor", "word", "page", "toggle"):
-        figure(f"key_{kind}_p99_ms", _p99(keys, kind), "ms")
-    cursor_bytes = [key.size for key in keys if key.kind == "cursor"]
-    figure(
-        "bytes_per_cursor_move",
-        sum(cursor_bytes) / len(cursor_bytes) if cursor_bytes else math.nan,
-        "bytes",
-    )
-    figure("bytes_per_cursor_move_max", max(cursor_bytes, default=math.nan), "bytes")
+    _key_figures(big.keys)
     figure("rss_20mb_mb", big.peak_rss_mib, "MB")
 
-    log("1 MB document")
+    log(f"1 MB document ({time.perf_counter() - began:.0f} s)")
     small = reader_session(doc_1mb, marker_text(doc_1mb))
     figure("open_1mb_first_paint_ms", small.open_ms, "ms")
     figure("rss_1mb_mb", small.peak_rss_mib, "MB")
+    log(f"done in {time.perf_counter() - began:.0f} s")
     return 0
 
 

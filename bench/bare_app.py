@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -14,7 +15,7 @@ class BareApp(App[None]):
         yield Static("bare Textual app")
         yield Static("q quits")
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Quit on any key (the benchmark sends ``q``)."""
         self.exit()
 

@@ -17,14 +17,17 @@ from bench.terminal import Terminal, log
 COLUMNS, ROWS = 120, 40
 PYTHON = sys.executable
 BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
-#: Seconds of silence that mean the list is ready (titles read), and that the document's
-#: background work (jieba, line counting) is done before keys are sent.
+#: Seconds without output or CPU use (:meth:`Terminal.wait_idle`) that mean the list is
+#: ready (titles read, jieba loaded), and that the open document's background work (line
+#: counting) is done before keys are sent.
 LIST_IDLE = 1.0
 OPEN_IDLE = 2.0
-#: Output must pause this long after a key before the next is sent (s), waiting at most
-#: KEY_WAIT seconds.
-KEY_QUIET = 0.15
+#: Before each key, and to end the frames of one, the reader must be idle this long (s);
+#: the next key is sent anyway after KEY_WAIT seconds.
+KEY_QUIET = 0.1
 KEY_WAIT = 3.0
+#: A key whose effect is not on screen after this many seconds is given up on.
+KEY_TIMEOUT = 10.0
 #: Keys sent to the open document, in order: (kind, bytes, times).
 KEY_PLAN: tuple[tuple[str, bytes, int], ...] = (
     ("cursor", b"l", 30),
@@ -35,15 +38,18 @@ KEY_PLAN: tuple[tuple[str, bytes, int], ...] = (
 )
 
 
-def terminal_env() -> dict[str, str]:
-    """The environment of a program under test: xterm-256color, kitty keys off.
+#: Dropped from the environment of programs under test: they could override the pty's
+#: size or Textual's behaviour, or (PYTHONDONTWRITEBYTECODE) make every start recompile
+#: the project's modules (~60 ms here), which an installed reader never does.
+_DROPPED = {"COLUMNS", "LINES", "TERM_PROGRAM", "PYTHONDONTWRITEBYTECODE"}
 
-    Variables that could override the pty's size or Textual's behaviour are dropped.
-    """
+
+def terminal_env() -> dict[str, str]:
+    """The environment of a program under test: xterm-256color, kitty keys off."""
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("TEXTUAL_") and name not in {"COLUMNS", "LINES", "TERM_PROGRAM"}
+        if not name.startswith("TEXTUAL_") and name not in _DROPPED
     }
     env.update(TERM="xterm-256color", TEXTUAL_DISABLE_KITTY_KEY="1")
     return env
@@ -64,7 +70,7 @@ def percentile(values: Sequence[float], percent: float) -> float:
 # -- start-up ------------------------------------------------------------------------------
 
 
-def first_paint_ms(argv: Sequence[str], timeout: float = 20.0, attempts: int = 3) -> float:
+def first_paint_ms(argv: Sequence[str], timeout: float = 15.0, attempts: int = 2) -> float:
     """Milliseconds from just before spawning ``argv`` to its first complete frame.
 
     A run whose first frame was not a synchronized update is repeated (see
@@ -80,15 +86,19 @@ def first_paint_ms(argv: Sequence[str], timeout: float = 20.0, attempts: int = 3
 
 
 def startup(ours: Sequence[str], bare: Sequence[str], runs: int) -> tuple[float, float]:
-    """Median first-paint times (ms) of ``ours`` and ``bare``, runs interleaved."""
+    """Median first-paint times (ms) of ``ours`` and ``bare``, runs interleaved.
+
+    One untimed run of each comes first, to warm the file cache and write bytecode.
+    """
+    first_paint_ms(ours)
+    first_paint_ms(bare)
     our_times: list[float] = []
     bare_times: list[float] = []
     for run in range(runs):
         our_times.append(first_paint_ms(ours))
         bare_times.append(first_paint_ms(bare))
-        log(
-            f"  start-up {run + 1}/{runs}: ours {our_times[-1]:.1f} ms, bare {bare_times[-1]:.1f} ms"
-        )
+        ours_ms, bare_ms = our_times[-1], bare_times[-1]
+        log(f"  start-up {run + 1}/{runs}: ours {ours_ms:.1f} ms, bare {bare_ms:.1f} ms")
     return _median(our_times), _median(bare_times)
 
 
@@ -106,7 +116,9 @@ class KeyResult:
 
     ``result_ms``: to the end of the first frame that changed the screen (for a script
     toggle: that changed the text); ``settled_ms``: to the end of the last frame that
-    changed the screen before output paused; ``size``: every byte written meanwhile.
+    changed the screen before the reader went idle; ``frames`` and ``size``: frames and
+    bytes written meanwhile; ``idle``: whether the reader went idle within
+    :data:`KEY_WAIT` seconds (if not, the next key is sent anyway).
     """
 
     kind: str
@@ -114,6 +126,7 @@ class KeyResult:
     settled_ms: float
     frames: int
     size: int
+    idle: bool
 
 
 @dataclass
@@ -125,41 +138,50 @@ class Session:
     peak_rss_mib: float = math.nan
 
 
+def _exit_note(terminal: Terminal) -> str:
+    """Why waiting failed: the program's exit and last words, or a timeout."""
+    terminal.pump(0.2)
+    if terminal.exit_status is None:
+        return " in time"
+    return f": the reader exited ({terminal.exit_status}): {terminal.last_words()}"
+
+
 def reader_session(document: Path, marker: str) -> Session:
     """Open ``document`` in the reader, press the keys of :data:`KEY_PLAN`, read the peak RSS.
 
-    The reader starts on the list; once it has been quiet for :data:`LIST_IDLE` seconds
-    (titles read), Enter is written and timed to the end of the frame after which
-    ``marker`` (a line of the document's first screen) is on screen.
+    The reader starts on the list; once it has been idle for :data:`LIST_IDLE` seconds
+    (titles read, jieba loaded), Enter is written and timed to the end of the frame after
+    which ``marker`` (a line of the document's first screen) is on screen.
     """
     session = Session()
     with tempfile.TemporaryDirectory(prefix="bench-store-") as store:
         argv = [PYTHON, "-m", "tui", str(document), "--store", store]
         with spawn(argv) as terminal:
             if not terminal.wait_frames(1, 30.0):
-                log("  no first frame within 30 s")
+                log(f"  no first frame{_exit_note(terminal)}")
                 return session
-            if not terminal.wait_quiet(LIST_IDLE, 60.0):
-                log("  the list did not settle within 60 s; opening anyway")
+            if not terminal.wait_idle(LIST_IDLE, 60.0):
+                log("  the reader was still busy after 60 s; opening anyway")
             terminal.analyse()
             if terminal.screen.contains(marker):
                 log(f"  marker {marker!r} is on screen before opening; open time is moot")
             terminal.watch = marker
+            first = len(terminal.frames)
             sent = terminal.write(b"\r")
-
-            def shown() -> bool:
-                terminal.analyse()
-                return terminal.watch_frame is not None
-
-            if not terminal.wait_until(shown, 60.0):
-                log("  the document's text did not appear within 60 s")
+            shown, _ = terminal.wait_for_frame(
+                first,
+                lambda index: index == terminal.watch_frame,
+                lambda left: terminal.wait_quiet(KEY_QUIET, left),
+                60.0,
+            )
+            if shown is None:
+                log(f"  the document's text did not appear{_exit_note(terminal)}")
                 return session
-            assert terminal.watch_frame is not None
-            session.open_ms = (terminal.frames[terminal.watch_frame].done - sent) * 1000
+            session.open_ms = (terminal.frames[shown].done - sent) * 1000
             log(f"  opened in {session.open_ms:.1f} ms; waiting for background work")
-            settled = terminal.wait_quiet(OPEN_IDLE, 60.0)
+            settled = terminal.wait_idle(OPEN_IDLE, 60.0)
             waited = time.perf_counter() - sent
-            log(f"  {'quiet' if settled else 'still writing'} {waited:.1f} s after Enter")
+            log(f"  {'idle' if settled else 'still busy'} {waited:.1f} s after Enter")
             session.keys = press_keys(terminal)
             rss = terminal.peak_rss_kib()
             session.peak_rss_mib = rss / 1024 if rss is not None else math.nan
@@ -167,51 +189,52 @@ def reader_session(document: Path, marker: str) -> Session:
 
 
 def press_keys(terminal: Terminal) -> list[KeyResult]:
-    """Send :data:`KEY_PLAN` one key at a time, each once output has paused.
+    """Send :data:`KEY_PLAN` one key at a time, each once the reader is idle.
 
-    Before each key the output must pause for :data:`KEY_QUIET` seconds; a key is sent
-    anyway after :data:`KEY_WAIT` seconds (background work that keeps painting, such as
-    re-counting lines after a script toggle), which is logged.
+    The reader must be idle when this is called. After each key it must be idle again
+    (no output, no CPU) for :data:`KEY_QUIET` seconds before the next; a key is sent
+    anyway after :data:`KEY_WAIT` seconds of background work (such as re-counting lines
+    after a script toggle), which is logged.
     """
     results: list[KeyResult] = []
     for kind, key, times in KEY_PLAN:
-        busy = 0
-        for _ in range(times):
-            if not terminal.wait_quiet(KEY_QUIET, KEY_WAIT):
-                busy += 1
-            result = _press(terminal, kind, key)
-            if result is not None:
-                results.append(result)
-        done = [r.result_ms for r in results if r.kind == kind]
-        worst = f"{max(done):.1f} ms" if done else "-"
-        note = f", {busy} sent while still painting" if busy else ""
-        log(f"  {kind} {key!r}: {len(done)}/{times} keys measured, slowest {worst}{note}")
+        measured = [
+            result
+            for _ in range(times)
+            if terminal.exit_status is None and (result := _press(terminal, kind, key))
+        ]
+        worst = f"{max(r.result_ms for r in measured):.1f} ms" if measured else "-"
+        busy = sum(1 for r in measured if not r.idle)
+        note = f", the reader still busy after {busy}" if busy else ""
+        log(f"  {kind} {key!r}: {len(measured)}/{times} measured, slowest {worst}{note}")
+        results.extend(measured)
     return results
 
 
 def _press(terminal: Terminal, kind: str, key: bytes) -> KeyResult | None:
-    """Send one key and time its frames (see :class:`KeyResult`)."""
+    """Send one key, time its frames (see :class:`KeyResult`), wait for the reader to idle."""
     first = len(terminal.frames)
     before = len(terminal.output)
-    sent = terminal.write(key)
-    terminal.wait_quiet(KEY_QUIET, KEY_WAIT)
-    size = len(terminal.output) - before
-    terminal.analyse()
-    frames = terminal.frames[first:]
-    changes = terminal.changes[first:]
     needs_text = kind == "toggle"
-    result = next(
-        (
-            f
-            for f, c in zip(frames, changes, strict=True)
-            if (c.text_cells if needs_text else c.cells)
-        ),
-        None,
-    )
+
+    def changed(index: int) -> bool:
+        change = terminal.changes[index]
+        return bool(change.text_cells if needs_text else change.cells)
+
+    def settle(left: float) -> bool:
+        return terminal.wait_idle(KEY_QUIET, min(left, KEY_WAIT))
+
+    sent = terminal.write(key)
+    result, idle = terminal.wait_for_frame(first, changed, settle, KEY_TIMEOUT)
     if result is None:
-        log(f"  no frame changed the screen after {key!r}")
+        log(f"  no frame changed the screen after {key!r}{_exit_note(terminal)}")
         return None
-    last = [f for f, c in zip(frames, changes, strict=True) if c.cells][-1]
+    last = max(i for i in range(first, len(terminal.frames)) if terminal.changes[i].cells)
     return KeyResult(
-        kind, (result.done - sent) * 1000, (last.done - sent) * 1000, len(frames), size
+        kind=kind,
+        result_ms=(terminal.frames[result].done - sent) * 1000,
+        settled_ms=(terminal.frames[last].done - sent) * 1000,
+        frames=len(terminal.frames) - first,
+        size=len(terminal.output) - before,
+        idle=idle,
     )

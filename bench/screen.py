@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 _TOKEN = re.compile(
     r"(?P<csi>\x1b\[(?P<params>[0-9;:?<=>]*)[ -/]*(?P<final>[@-~]))"
@@ -24,6 +25,7 @@ _BLANK: _Cell = (" ", "")
 _WIDE = frozenset(("W", "F"))
 
 
+@cache
 def char_cells(char: str) -> int:
     """Cells a character takes: 2 for wide (CJK), 0 for combining marks, else 1."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -52,7 +54,7 @@ class Screen:
 
     def feed(self, data: bytes) -> Change:
         """Apply terminal output; report how many cells it changed."""
-        changed: dict[tuple[int, int], _Cell] = {}
+        before: dict[int, list[_Cell]] = {}
         for match in _TOKEN.finditer(data.decode("utf-8", errors="replace")):
             kind = match.lastgroup
             if kind == "csi":
@@ -62,15 +64,19 @@ class Screen:
             elif kind == "lf":
                 self.row = min(self.rows - 1, self.row + 1)
             elif kind == "text":
-                self._text(match["text"], changed)
-        text_cells = 0
-        cells = 0
-        for (row, column), old in changed.items():
-            new = self.cells[row][column]
-            if new != old:
-                cells += 1
-                if _is_wide(old[0]) or _is_wide(new[0]):
-                    text_cells += 1
+                if self.row not in before:
+                    before[self.row] = self.cells[self.row].copy()
+                self._text(match["text"])
+        cells = text_cells = 0
+        for row, old_line in before.items():
+            new_line = self.cells[row]
+            if new_line == old_line:
+                continue
+            for old, new in zip(old_line, new_line, strict=True):
+                if new != old:
+                    cells += 1
+                    if _is_wide(old[0]) or _is_wide(new[0]):
+                        text_cells += 1
         return Change(cells, text_cells)
 
     def _control(self, params: str, final: str) -> None:
@@ -82,17 +88,18 @@ class Screen:
         elif final == "m":
             self.style = "" if params in ("", "0") else f"{self.style};{params}"
 
-    def _text(self, text: str, changed: dict[tuple[int, int], _Cell]) -> None:
+    def _text(self, text: str) -> None:
         line = self.cells[self.row]
+        column = self.column
         for char in text:
             width = char_cells(char)
-            if width == 0 or self.column + width > self.columns:
+            if width == 0 or column + width > self.columns:
                 continue
-            for offset in range(width):
-                column = self.column + offset
-                changed.setdefault((self.row, column), line[column])
-                line[column] = (char, self.style) if offset == 0 else ("", self.style)
-            self.column += width
+            line[column] = (char, self.style)
+            if width == 2:
+                line[column + 1] = ("", self.style)
+            column += width
+        self.column = column
 
     def line(self, row: int) -> str:
         """The characters of ``row`` (wide characters once, styles dropped)."""
@@ -104,4 +111,4 @@ class Screen:
 
 
 def _is_wide(char: str) -> bool:
-    return char == "" or (len(char) == 1 and unicodedata.east_asian_width(char) in _WIDE)
+    return char == "" or char_cells(char) == 2

@@ -1,14 +1,17 @@
 """A program in a pseudo-terminal, with Textual's frames found in what it writes.
 
 Frame detection. Textual 8 asks the terminal whether it supports synchronized output
-(``CSI ? 2026 $ p``) when its driver starts, and does not wait for the answer. This
-terminal answers at once, like a modern terminal emulator (``CSI ? 2026 ; 2 $ y``: the
-mode is known and currently reset), so Textual wraps every frame it writes in
-``CSI ? 2026 h`` … ``CSI ? 2026 l`` (``App._display``). A frame is complete when its
-``CSI ? 2026 l`` has been read from the pty; its time is when that read returned. The
-in-band resize query (``CSI ? 2048 $ p``) is answered "not recognized", as xterm does.
+(``CSI ? 2026 $ p``) when its driver starts, and does not wait for the answer: frames
+painted before the answer has been processed go out unwrapped. This terminal announces
+support (``CSI ? 2026 ; 2 $ y``: known, currently reset) as input right after spawning
+the program, so the answer is waiting when Textual starts reading its input, and every
+frame (``App._display``) is wrapped in ``CSI ? 2026 h`` … ``CSI ? 2026 l``. A frame is
+complete when its ``CSI ? 2026 l`` has been read from the pty; its time is when that read
+returned. The in-band resize query (``CSI ? 2048 $ p``) is answered "not recognized", as
+xterm does; Textual asks nothing else. Echo is off on the pty from the start, so the
+early answer is not echoed into the output.
 
-Should Textual ever paint before the answer arrives, screen contents (a cursor move
+Should Textual still paint before taking the answer, screen contents (a cursor move
 ``CSI row ; col H``) show up before the first synchronized update; :attr:`Terminal.unsynced`
 then becomes true and the caller discards that run.
 """
@@ -34,12 +37,16 @@ from bench.screen import Change, Screen
 
 SYNC_START = b"\x1b[?2026h"
 SYNC_END = b"\x1b[?2026l"
-#: Queries Textual sends at start-up, and the answers this terminal gives.
-ANSWERS = {
-    b"\x1b[?2026$p": b"\x1b[?2026;2$y",
-    b"\x1b[?2048$p": b"\x1b[?2048;0$y",
-}
+#: Sent as input at spawn: "synchronized output is supported" (DECRPM for mode 2026).
+SYNC_SUPPORTED = b"\x1b[?2026;2$y"
+#: Queries answered when seen in the output (xterm's answer for an unknown mode).
+ANSWERS = {b"\x1b[?2048$p": b"\x1b[?2048;0$y"}
+#: Waits for a pause in what a program does, given the seconds left; True if it came.
+Settle = Callable[[float], bool]
 _CURSOR_MOVE = re.compile(rb"\x1b\[\d+;\d+H")
+_ESCAPE = re.compile(r"\x1b(?:\[[0-9;:?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)")
+_ERROR = re.compile(r"[\w.]*(?:Error|Exception|Interrupt)\b.*:")
+_TICKS = os.sysconf("SC_CLK_TCK")
 _LOOKBACK = 16  # longer than any query, so one split across two reads is still found
 
 
@@ -72,7 +79,6 @@ class Terminal:
         columns: int = 120,
         rows: int = 40,
         env: dict[str, str] | None = None,
-        cwd: Path | None = None,
     ) -> None:
         self.argv = list(argv)
         self.output = bytearray()
@@ -93,16 +99,16 @@ class Terminal:
         winsize = struct.pack("HHHH", rows, columns, 0, 0)
         self.started = time.perf_counter()
         pid, fd = pty.fork()
-        if pid == 0:  # the child: size the terminal, then become the program
+        if pid == 0:  # the child: set the terminal up, then become the program
             try:
-                fcntl.ioctl(0, termios.TIOCSWINSZ, winsize)
-                if cwd is not None:
-                    os.chdir(cwd)
+                _set_up(0, winsize)
                 os.execve(self.argv[0], self.argv, environment)
             finally:
                 os._exit(127)
         self.pid = pid
         self.fd = fd
+        _set_up(fd, winsize)  # the same, from this side, so the answer is never echoed
+        self.write(SYNC_SUPPORTED)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -164,6 +170,29 @@ class Terminal:
             if self.watch and self.watch_frame is None and self.screen.contains(self.watch):
                 self.watch_frame = index
 
+    def wait_for_frame(
+        self, first: int, accept: Callable[[int], bool], settle: Settle, timeout: float
+    ) -> tuple[int | None, bool]:
+        """The first frame from ``first`` on for which ``accept(index)`` holds.
+
+        After each new frame, ``settle(seconds_left)`` waits for a pause (such as
+        :meth:`wait_quiet`); only then are frames applied to :attr:`screen` (see
+        :meth:`analyse`), so that parsing never delays reading a frame. Returns the frame's
+        index (None if none came within ``timeout`` seconds) and whether the last
+        ``settle`` succeeded.
+        """
+        deadline = time.perf_counter() + timeout
+        checked = first
+        while True:
+            if not self.wait_frames(checked + 1, deadline - time.perf_counter()):
+                return None, False
+            settled = settle(max(0.0, deadline - time.perf_counter()))
+            self.analyse()
+            for index in range(checked, len(self.frames)):
+                if accept(index):
+                    return index, settled
+            checked = len(self.frames)
+
     def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
         """Read until ``done()`` holds; False if ``timeout`` seconds pass or the program ends."""
         deadline = time.perf_counter() + timeout
@@ -197,6 +226,31 @@ class Terminal:
             if not self.pump(max(0.001, wait)):
                 return False
 
+    def wait_idle(self, quiet: float, timeout: float, share: float = 0.05) -> bool:
+        """Read until output pauses for ``quiet`` seconds with the program's CPU idle too.
+
+        Idle means the program (all its threads) used at most ``share`` of one core, or
+        two clock ticks, over the pause: output alone misses silent background work such
+        as loading jieba. False when ``timeout`` seconds pass first (or the program ends).
+        """
+        deadline = time.perf_counter() + timeout
+        while True:
+            began, used = time.perf_counter(), self.cpu_seconds()
+            if not self.wait_quiet(quiet, deadline - began):
+                return False
+            spent = self.cpu_seconds() - used
+            if spent <= max(2 / _TICKS, share * (time.perf_counter() - began)):
+                return True
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the program has used so far (0 once it is gone)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return 0.0
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+
     # -- writing and the process -------------------------------------------------------------
 
     def write(self, data: bytes) -> float:
@@ -206,6 +260,13 @@ class Terminal:
             with contextlib.suppress(OSError):
                 os.write(self.fd, data)
         return now
+
+    def last_words(self) -> str:
+        """The last line of text the program wrote, escape sequences removed (for errors)."""
+        tail = self.output[-4000:].decode("utf-8", errors="replace")
+        lines = [line.strip() for line in _ESCAPE.sub("", tail).splitlines() if line.strip()]
+        errors = [line for line in lines if _ERROR.match(line)]
+        return (errors or lines or [""])[-1]
 
     def peak_rss_kib(self) -> int | None:
         """The program's peak resident set (``VmHWM``) in KiB, while it runs."""
@@ -259,6 +320,14 @@ class Terminal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _set_up(fd: int, winsize: bytes) -> None:
+    """Give the pty its window size, and turn echo off."""
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, winsize)
+    attributes = termios.tcgetattr(fd)
+    attributes[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSANOW, attributes)
 
 
 def log(message: str) -> None:

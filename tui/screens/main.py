@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui.core.convert import converter
@@ -31,7 +31,7 @@ from tui.core.segment import Segmenter
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.widgets.document_list import DocumentList
 from tui.widgets.reader_view import ReaderView
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.status_bar import KeyHints, StatusBar
 
 #: Below this many columns, opening a document hides the list to give the text room.
 NARROW_SCREEN = 100
@@ -64,12 +64,13 @@ class DocumentPanel(Vertical):
     }
     DocumentPanel > Input {
         display: none;
+    }
+    DocumentPanel > Input.-active, DocumentPanel > Input.-active:focus {
+        display: block;
         height: 1;
         border: none;
         padding: 0 1;
-    }
-    DocumentPanel > Input.-active {
-        display: block;
+        background: $boost;
     }
     """
 
@@ -83,9 +84,8 @@ class DocumentPanel(Vertical):
         self.refs = refs
 
     def compose(self) -> ComposeResult:
-        """Header, filter box, list."""
+        """Header and list; the filter box is mounted on first use (it costs start-up)."""
         yield Static(id="list-header", markup=False)
-        yield Input(placeholder="filter titles (简/繁)", id="filter")
         yield DocumentList(self.refs, id="document-list")
 
     def on_mount(self) -> None:
@@ -107,17 +107,22 @@ class DocumentPanel(Vertical):
             label = f"文档 Documents · {total:,}"
         self.query_one("#list-header", Static).update(Text(label, no_wrap=True))
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         """Open the filter box and type into it."""
-        box = self.query_one(Input)
+        boxes = self.query(Input)
+        if boxes:
+            box = boxes.first()
+        else:
+            box = Input(placeholder="filter titles (简/繁)", id="filter")
+            await self.mount(box, before=self.documents)
         box.add_class("-active")
         box.focus()
 
     def action_clear_filter(self) -> None:
         """Drop the filter and go back to the whole list."""
-        box = self.query_one(Input)
-        box.value = ""
-        box.remove_class("-active")
+        for box in self.query(Input):
+            box.value = ""
+            box.remove_class("-active")
         self.documents.focus()
 
     @on(Input.Changed, "#filter")
@@ -169,7 +174,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="reading"):
                 yield ReaderView(id="reader")
                 yield StatusBar()
-        yield Footer()
+        yield KeyHints()
 
     @property
     def reader(self) -> ReaderView:
@@ -188,10 +193,11 @@ class MainScreen(Screen[None]):
         else:
             self.reader.show_message("没有文档 · No documents found")
         self.documents.focus()
-        self.run_worker(self._read_infos, thread=True, group="infos")
-        self.call_after_refresh(self._warm_up_segmenter)
+        self.call_after_refresh(self._start_background_work)
 
-    def _warm_up_segmenter(self) -> None:
+    def _start_background_work(self) -> None:
+        """After the first paint: read titles, then load OpenCC and jieba."""
+        self.run_worker(self._read_infos, thread=True, group="infos")
         self.run_worker(self._warm_up, thread=True, group="warm-up")
 
     def _warm_up(self) -> None:
@@ -298,6 +304,17 @@ class MainScreen(Screen[None]):
         return sections
 
     # -- status ----------------------------------------------------------------------------
+
+    def on_descendant_focus(self) -> None:
+        """The key hints follow the focused pane."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            hints = [("⏎", "keep filter"), ("Esc", "clear filter")]
+        elif isinstance(focused, ReaderView):
+            hints = [("t", "简⇄繁"), ("w b", "word"), ("[ ]", "document"), ("Esc", "list")]
+        else:
+            hints = [("⏎", "open"), ("/", "filter"), ("f", "hide list")]
+        self.query_one(KeyHints).show([*hints, ("?", "help"), ("q", "quit")])
 
     @on(ReaderView.CursorMoved)
     def _update_status(self) -> None:

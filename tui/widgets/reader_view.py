@@ -8,6 +8,7 @@ the old and the new cursor line, so a keystroke costs a few hundred bytes over S
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
@@ -24,6 +25,8 @@ from textual.worker import get_current_worker
 
 from tui.core.reader import ReaderModel, Row
 
+# Between chunks the line counter pauses, so that keys never wait on it for the GIL.
+_YIELD_SECONDS = 0.002
 _StripKey = tuple[int, int, int, int, int, int]
 
 
@@ -194,7 +197,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._sync_scroll()
         self.refresh()
         self.post_message(self.CursorMoved(self))
-        self._start_line_count()
+        self.call_after_refresh(self._start_line_count)
 
     # -- background layout -----------------------------------------------------------------
 
@@ -217,6 +220,7 @@ class ReaderView(ScrollView, can_focus=True):
             if worker.is_cancelled or generation != model.layout_generation:
                 return
             self.post_message(self.LinesCounted(model, generation, first, counts))
+            time.sleep(_YIELD_SECONDS)
 
     def on_reader_view_lines_counted(self, message: LinesCounted) -> None:
         """Take the exact counts; the view stays where it is, the scrollbar adjusts."""

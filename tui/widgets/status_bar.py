@@ -1,52 +1,116 @@
-"""The status line under the reading pane.
+"""The status line under the reading pane, and the key-hint line under everything.
 
-Two parts: the document and its displayed script (changes rarely), and the cursor
-position with the word under it (changes on every key). Keeping them apart means a
-cursor move repaints only the right-hand part, which matters over a slow SSH link.
+Both are single lines drawn with the Line API and never trigger a layout: a status update
+on every keystroke must cost one short line over SSH, not a re-layout of the screen
+(which repaints the reader's padding and scrollbar on every row). When only the cursor
+position changes and its width stays the same, only the right-hand field is repainted.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from typing import ClassVar
 
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.core.linebreak import text_cells
 from tui.core.text import display_safe
+from tui.widgets.document_list import fit_cells
 
 
-class StatusBar(Horizontal):
+class StatusBar(Widget):
     """Document name and script on the left; position and word on the right."""
 
     DEFAULT_CSS = """
     StatusBar {
         height: 1;
         background: $panel;
+        color: $text;
     }
-    StatusBar > #status-document {
-        width: 1fr;
-        height: 1;
-        padding: 0 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    StatusBar > #status-position {
-        width: auto;
-        height: 1;
-        padding: 0 1;
+    StatusBar > .status-bar--position {
         color: $text-muted;
     }
     """
 
-    def compose(self) -> ComposeResult:
-        """The two halves."""
-        yield Static(id="status-document", markup=False)
-        yield Static(id="status-position", markup=False)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status-bar--position"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document = ""
+        self.position = ""
 
     def show_document(self, name: str, script: str) -> None:
         """Name the document (untrusted text: shown verbatim, controls made visible)."""
-        self.query_one("#status-document", Static).update(Text(f"{display_safe(name)}  [{script}]"))
+        document = f"{display_safe(name)}  [{script}]" if name else ""
+        if document != self.document:
+            self.document = document
+            self.refresh()
 
     def show_position(self, position: str) -> None:
         """Show the cursor position and the word under it."""
-        self.query_one("#status-position", Static).update(Text(display_safe(position)))
+        position = display_safe(position)
+        if position == self.position:
+            return
+        old_cells, new_cells = text_cells(self.position), text_cells(position)
+        self.position = position
+        if old_cells == new_cells:
+            width = self.size.width
+            self.refresh(Region(max(0, width - new_cells - 1), 0, new_cells + 1, 1))
+        else:
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """The one line: document on the left, position on the right."""
+        width = self.size.width
+        style = self.rich_style
+        if y != 0:
+            return Strip.blank(width, style)
+        right = fit_cells(self.position, max(0, width - 2))
+        right_cells = text_cells(right)
+        left = fit_cells(self.document, max(0, width - right_cells - 3))
+        gap = max(0, width - 1 - text_cells(left) - right_cells - 1)
+        position_style = style + self.get_component_rich_style("status-bar--position")
+        segments = [
+            Segment(" " + left + " " * gap, style),
+            Segment(right, position_style),
+            Segment(" ", style),
+        ]
+        return Strip(segments).crop_extend(0, width, style)
+
+
+class KeyHints(Widget):
+    """A line of the most useful keys for the focused pane (``?`` lists them all)."""
+
+    DEFAULT_CSS = """
+    KeyHints {
+        height: 1;
+        color: $text-muted;
+    }
+    KeyHints > .key-hints--key {
+        color: $accent;
+        text-style: bold;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-hints--key"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hints: list[tuple[str, str]] = []
+
+    def show(self, hints: list[tuple[str, str]]) -> None:
+        """Show ``(key, what it does)`` pairs."""
+        if hints != self.hints:
+            self.hints = hints
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """Keys in the accent colour, each followed by what it does."""
+        style = self.rich_style
+        key_style = style + self.get_component_rich_style("key-hints--key")
+        segments = [Segment(" ", style)]
+        for key, description in self.hints:
+            segments += [Segment(key, key_style), Segment(f" {description}  ", style)]
+        return Strip(segments).crop_extend(0, self.size.width, style)
