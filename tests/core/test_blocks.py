@@ -11,7 +11,7 @@ from tui.core.blocks import MAX_BLOCK, split_blocks
 def test_each_line_is_a_block_without_its_newline() -> None:
     blocks = split_blocks("第一段\n\n第三段")
     assert blocks.starts == [0, 4, 5]
-    assert blocks.ends == [3, 4, 8]
+    assert [blocks.end(k) for k in range(3)] == [3, 4, 8]
     assert blocks.continued == [False, False, False]
 
 
@@ -25,11 +25,11 @@ def test_long_line_is_cut_after_a_sentence_end() -> None:
     blocks = split_blocks(text)
     assert len(blocks) > 3
     for k in range(len(blocks) - 1):
-        assert blocks.ends[k] - blocks.starts[k] <= MAX_BLOCK
+        assert blocks.end(k) - blocks.starts[k] <= MAX_BLOCK
         if blocks.continued[k + 1]:
-            assert text[blocks.ends[k] - 1] == "。"
+            assert text[blocks.end(k) - 1] == "。"
     assert blocks.continued[-1] is False
-    assert text[blocks.starts[-1] : blocks.ends[-1]] == "尾"
+    assert text[blocks.starts[-1] : blocks.end(len(blocks) - 1)] == "尾"
 
 
 def test_cut_without_punctuation_is_hard_and_keeps_combining_marks() -> None:
@@ -46,7 +46,7 @@ def test_blocks_cover_the_text_exactly(text: str) -> None:
     for k in range(len(blocks)):
         if k and not blocks.continued[k]:
             rebuilt.append("\n")
-        rebuilt.append(text[blocks.starts[k] : blocks.ends[k]])
+        rebuilt.append(text[blocks.starts[k] : blocks.end(k)])
     expected = text[:-1] if text.endswith("\n") and len(text.split("\n")) > 1 else text
     assert "".join(rebuilt) == expected
 

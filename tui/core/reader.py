@@ -99,7 +99,7 @@ class _Lru(Generic[_K, _V]):
 
 def block_view(text: str, blocks: Blocks, k: int, config: str | None) -> BlockView:
     """Build the display of block ``k``: controls made visible, tabs as spaces, converted."""
-    safe = display_safe(text[blocks.starts[k] : blocks.ends[k]]).replace("\t", " ")
+    safe = display_safe(text[blocks.starts[k] : blocks.end(k)]).replace("\t", " ")
     if config is None:
         return BlockView(safe, OffsetMap.identity_map(len(safe)))
     converted = convert_with_offsets(config, safe)
@@ -309,7 +309,7 @@ class ReaderModel:
 
     def block_length(self, block: int) -> int:
         """Canonical length of ``block``."""
-        return self.blocks.ends[block] - self.blocks.starts[block]
+        return self.blocks.end(block) - self.blocks.starts[block]
 
     # -- moves ---------------------------------------------------------------------------
 
@@ -454,7 +454,7 @@ class ReaderModel:
         """Block-local starts of jieba words (and the block length last), cached."""
 
         def build() -> list[int]:
-            raw = self.text[self.blocks.starts[block] : self.blocks.ends[block]]
+            raw = self.text[self.blocks.starts[block] : self.blocks.end(block)]
             return self.segmenter.word_starts(simplified_shadow(display_safe(raw)))
 
         return self._words.get(block, build)
@@ -499,7 +499,7 @@ class ReaderModel:
         """Block-local offsets where sentences start (0 first)."""
 
         def build() -> list[int]:
-            start, end = self.blocks.starts[block], self.blocks.ends[block]
+            start, end = self.blocks.starts[block], self.blocks.end(block)
             found = [0]
             for match in _SENTENCE_END.finditer(self.text, start, end):
                 if match.end() < end:
