@@ -207,8 +207,13 @@ def press_keys(terminal: Terminal) -> list[KeyResult]:
         busy = sum(1 for r in measured if not r.idle)
         note = f", the reader still busy after {busy}" if busy else ""
         log(f"  {kind} {key!r}: {len(measured)}/{times} measured, slowest {worst}{note}")
+        log("    ms: " + " ".join(f"{r.result_ms:.0f}" for r in sorted(measured, key=_ms)))
         results.extend(measured)
     return results
+
+
+def _ms(result: KeyResult) -> float:
+    return result.result_ms
 
 
 def _press(terminal: Terminal, kind: str, key: bytes) -> KeyResult | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -101,12 +102,6 @@ class ReaderView(ScrollView, can_focus=True):
     }
 
     @dataclass
-    class CursorMoved(Message):
-        """The cursor, the view or the script changed: the status line should follow."""
-
-        reader: ReaderView
-
-    @dataclass
     class LinesCounted(Message):
         """A background worker laid out blocks ``first…`` of ``model`` for real."""
 
@@ -123,6 +118,9 @@ class ReaderView(ScrollView, can_focus=True):
         self._rows: list[Row] | None = None
         self._syncing_scroll = False
         self._counted_generation = -1
+        #: Called after every cursor, view or script change. A direct call rather than a
+        #: message, so that the status line repaints in the same frame as the text.
+        self.on_change: Callable[[], None] | None = None
         self._style_cache: tuple[Style, Style] | None = None
         self._cursor_key: tuple[int, int, int] | None = None
         self._cursor_cache = (-1, -1, -1, -1)
@@ -195,13 +193,13 @@ class ReaderView(ScrollView, can_focus=True):
             for index, row in enumerate(rows):
                 if (row.block, row.line) == row_key:
                     self.refresh(Region(0, index, self.size.width, 1))
-        self.post_message(self.CursorMoved(self))
+        self._notify_change()
 
     def _redraw(self) -> None:
         self._rows = None
         self._sync_scroll()
         self.refresh()
-        self.post_message(self.CursorMoved(self))
+        self._notify_change()
         self.call_after_refresh(self._start_line_count)
 
     # -- background layout -----------------------------------------------------------------
@@ -233,6 +231,10 @@ class ReaderView(ScrollView, can_focus=True):
             message.model.apply_line_counts(message.generation, message.first, message.counts)
             self._sync_scroll()
 
+    def _notify_change(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
     # -- scrolling -------------------------------------------------------------------------
 
     def _sync_scroll(self) -> None:
@@ -242,7 +244,9 @@ class ReaderView(ScrollView, can_focus=True):
         # Estimates may fall short of where the view really is: never let Textual clamp
         # the scroll position, or the clamp would read as the user scrolling.
         height = max(total, target + self.scrollable_content_region.height)
-        self.virtual_size = Size(self.scrollable_content_region.width, height)
+        virtual = Size(self.scrollable_content_region.width, height)
+        if virtual != self.virtual_size:  # assigning it costs a layout, even unchanged
+            self.virtual_size = virtual
         if round(self.scroll_y) != target:
             self._syncing_scroll = True
             try:
@@ -256,7 +260,7 @@ class ReaderView(ScrollView, can_focus=True):
         if model is not None and not self._syncing_scroll and round(new_value) != model.scroll_y:
             model.scroll_to_line(round(new_value))
             self._rows = None
-            self.post_message(self.CursorMoved(self))
+            self._notify_change()
         super().watch_scroll_y(old_value, new_value)
 
     # -- rendering -------------------------------------------------------------------------
