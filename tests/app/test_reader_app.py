@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from tests.conftest import AppFactory, screen_text, wait_until
 from tui.core.reader import DisplayMode
 from tui.screens.help import HelpScreen
@@ -296,3 +298,34 @@ async def test_end_key_before_line_counts_are_known_keeps_the_cursor(
         await pilot.pause()
         assert model.cursor == model.length - 1
         assert "终点" in screen_text(app)
+
+
+async def test_mouse_wheel_scrolls_and_the_indicator_jumps(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app, index=2)
+        model = reader.model
+        assert model is not None
+        reader.post_message(events.MouseScrollDown(reader, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert model.top != (0, 0)
+        top_after_wheel = model.top
+        reader.post_message(events.MouseScrollUp(reader, 5, 5, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert model.top < top_after_wheel
+        last_column = reader.size.width  # region offsets include the one-cell left padding
+        await pilot.click(ReaderView, offset=(last_column, reader.size.height - 1))
+        await pilot.pause()
+        assert model.scroll_y > model.lines.total // 2
+        assert model.top <= model.cursor_row()
+
+
+async def test_scroll_indicator_shows_where_the_view_is(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app, index=2)
+        column = [reader.render_line(y).text[-1] for y in range(reader.size.height)]
+        assert column[0] == "┃" and column[-1] == "│"
+        await pilot.press("G")
+        column = [reader.render_line(y).text[-1] for y in range(reader.size.height)]
+        assert column[-1] == "┃" and column[0] == "│"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tui.core.convert import Script
 from tui.core.linebreak import CLOSING, OPENING
-from tui.core.reader import DisplayMode, ReaderModel
+from tui.core.reader import DisplayMode, ReaderModel, thumb_rows
 from tui.core.segment import Segmenter
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -250,3 +250,11 @@ def test_every_canonical_offset_lands_on_a_displayed_cell_and_back(
             assert back <= offset
             model.cursor = back
             assert model.cursor_display_range()[1] == start
+
+
+def test_thumb_rows() -> None:
+    assert thumb_rows(0, 10, 20) == (0, 0)  # everything fits: no thumb
+    assert thumb_rows(0, 100, 10) == (0, 1)
+    assert thumb_rows(90, 100, 10) == (9, 10)
+    assert thumb_rows(45, 100, 10) == (4, 5) or thumb_rows(45, 100, 10) == (5, 6)
+    assert thumb_rows(0, 20, 10) == (0, 5)

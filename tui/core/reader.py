@@ -555,3 +555,12 @@ class ReaderModel:
         while block > 0 and not self.blocks.is_paragraph_start(block):
             block -= 1
         return block
+
+
+def thumb_rows(top: int, total: int, height: int) -> tuple[int, int]:
+    """Rows ``[start, end)`` of the scroll indicator's thumb; ``(0, 0)`` when all fits."""
+    if total <= height or height <= 0:
+        return 0, 0
+    size = max(1, height * height // total)
+    start = round(min(top, total - height) * (height - size) / (total - height))
+    return start, start + size

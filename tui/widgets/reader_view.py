@@ -26,11 +26,15 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.core.linebreak import text_cells
-from tui.core.reader import ReaderModel, Row
+from tui.core.reader import ReaderModel, Row, thumb_rows
 
+# The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
+# scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
+_INDICATOR_CELLS = 2
+_WHEEL_LINES = 3
 # Between chunks the line counter pauses, so that keys never wait on it for the GIL.
 _YIELD_SECONDS = 0.002
-_StripKey = tuple[int, int, int, int, int, int]
+_StripKey = tuple[int, int, int, int, int, int, bool, bool]
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -38,21 +42,31 @@ class ReaderView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     ReaderView {
-        scrollbar-size-vertical: 1;
-        scrollbar-gutter: stable;
         overflow-x: hidden;
-        padding: 0 1;
+        overflow-y: hidden;
+        padding: 0 0 0 1;
     }
     ReaderView > .reader--cursor {
         background: $accent;
         color: $text;
+    }
+    ReaderView > .reader--track {
+        color: $panel-lighten-2;
+    }
+    ReaderView > .reader--thumb {
+        color: $accent;
     }
     ReaderView > .reader--message {
         color: $text-muted;
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"reader--cursor", "reader--message"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--cursor",
+        "reader--message",
+        "reader--track",
+        "reader--thumb",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,l", "move('right')", "Next character", show=False),
@@ -121,7 +135,9 @@ class ReaderView(ScrollView, can_focus=True):
         #: Called after every cursor, view or script change. A direct call rather than a
         #: message, so that the status line repaints in the same frame as the text.
         self.on_change: Callable[[], None] | None = None
-        self._style_cache: tuple[Style, Style] | None = None
+        self._style_cache: tuple[Style, Style, Style, Style] | None = None
+        self._thumb_key: tuple[tuple[int, int], int, int] | None = None
+        self._thumb = (0, 0)
         self._cursor_key: tuple[int, int, int] | None = None
         self._cursor_cache = (-1, -1, -1, -1)
 
@@ -144,7 +160,7 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _text_size(self) -> Size:
         region = self.scrollable_content_region
-        return Size(max(1, region.width), max(1, region.height))
+        return Size(max(1, region.width - _INDICATOR_CELLS), max(1, region.height))
 
     def on_resize(self) -> None:
         """Re-lay out for the new width and height."""
@@ -172,8 +188,29 @@ class ReaderView(ScrollView, can_focus=True):
         if model is None or offset is None:
             return
         before = (model.top, model.cursor_row())
+        if offset.x >= model.width + _INDICATOR_CELLS - 1:
+            # A click on the scroll indicator: jump there, the cursor follows.
+            line = model.lines.total * offset.y // max(1, model.height)
+            model.scroll_to_line(max(0, line - model.height // 2))
+            self._redraw()
+            return
         model.move_to_cell(offset.y, offset.x)
         self._after_change(before)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        """The wheel scrolls the view; the cursor stays in it."""
+        self._scroll_by(_WHEEL_LINES)
+        event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        """The wheel scrolls the view; the cursor stays in it."""
+        self._scroll_by(-_WHEEL_LINES)
+        event.stop()
+
+    def _scroll_by(self, lines: int) -> None:
+        if self.model is not None:
+            self.model.scroll_to_line(max(0, self.model.scroll_y + lines))
+            self._redraw()
 
     def action_toggle_script(self) -> None:
         """Flip the displayed script; the cursor stays on the same character."""
@@ -277,8 +314,9 @@ class ReaderView(ScrollView, can_focus=True):
         width = self.model.width  # the text width, kept in step by on_resize
         rows = self._visible_rows()
         if y >= len(rows):
-            return Strip.blank(width, self._styles()[0])
-        return self._row_strip(rows[y], width)
+            base = self._styles()[0]
+            return Strip([Segment(" " * (width + 1), base), self._indicator(y)], width + 2)
+        return self._row_strip(rows[y], y, width)
 
     def _message_line(self, y: int, width: int) -> Strip:
         if y != 1 or not self._message:
@@ -286,17 +324,19 @@ class ReaderView(ScrollView, can_focus=True):
         style = self.get_component_rich_style("reader--message")
         return Strip([Segment(self._message, style)]).crop_extend(0, width, self.rich_style)
 
-    def _row_strip(self, row: Row, width: int) -> Strip:
+    def _row_strip(self, row: Row, y: int, width: int) -> Strip:
         model = self.model
         assert model is not None
         cursor = (-1, -1)
         cursor_block, cursor_line, cursor_start, cursor_end = self._cursor_place(model)
         if (cursor_block, cursor_line) == (row.block, row.line):
             cursor = (cursor_start, cursor_end)
-        key = (row.block, row.line, width, model.generation, *cursor)
+        thumb = self._is_thumb(y)
+        track = self._thumb != (0, 0)
+        key = (row.block, row.line, width, model.generation, *cursor, thumb, track)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._build_strip(row, cursor, width)
+            strip = self._build_strip(row, cursor, width, thumb)
             self._strips[key] = strip
             if len(self._strips) > 512:
                 self._strips.popitem(last=False)
@@ -311,18 +351,45 @@ class ReaderView(ScrollView, can_focus=True):
             self._cursor_key, self._cursor_cache = key, (block, line, start, end)
         return self._cursor_cache
 
-    def _styles(self) -> tuple[Style, Style]:
-        """The text and cursor styles (computing a widget's style costs ~0.4 ms)."""
+    def _styles(self) -> tuple[Style, Style, Style, Style]:
+        """Text, cursor, track and thumb styles (a widget's style costs ~0.4 ms to compute)."""
         if self._style_cache is None:
             base = self.rich_style
-            self._style_cache = (base, base + self.get_component_rich_style("reader--cursor"))
+            self._style_cache = (
+                base,
+                base + self.get_component_rich_style("reader--cursor"),
+                base + self.get_component_rich_style("reader--track"),
+                base + self.get_component_rich_style("reader--thumb"),
+            )
         return self._style_cache
 
-    def _build_strip(self, row: Row, cursor: tuple[int, int], width: int) -> Strip:
+    def _is_thumb(self, y: int) -> bool:
+        """Whether row ``y`` of the scroll indicator is part of its thumb."""
+        model = self.model
+        if model is None:
+            return False
+        key = (model.top, model.lines.total, model.height)
+        if self._thumb_key != key:
+            self._thumb_key, self._thumb = key, thumb_rows(model.scroll_y, *key[1:])
+        start, end = self._thumb
+        return start <= y < end
+
+    def _indicator(self, y: int) -> Segment:
+        """The scroll indicator's cell on row ``y``."""
+        return self._indicator_cell(self._is_thumb(y))
+
+    def _indicator_cell(self, thumb: bool) -> Segment:
+        """A bold thumb cell, or a thin track (blank when the whole text fits)."""
+        _, _, track_style, thumb_style = self._styles()
+        if thumb:
+            return Segment("┃", thumb_style)
+        return Segment("│" if self._thumb != (0, 0) else " ", track_style)
+
+    def _build_strip(self, row: Row, cursor: tuple[int, int], width: int, thumb: bool) -> Strip:
         model = self.model
         assert model is not None
         text = model.view(row.block).text
-        base, cursor_style = self._styles()
+        base, cursor_style, _, _ = self._styles()
         start, end = row.start, row.end
         cursor_start, cursor_end = cursor
         if cursor_start < 0:
@@ -336,10 +403,13 @@ class ReaderView(ScrollView, can_focus=True):
                 Segment(text[cursor_end:end], base),
             ]
             cells = text_cells(text[start:cursor_start] + shown + text[cursor_end:end])
+        indicator = self._indicator_cell(thumb)
         if cells > width:  # one character wider than a very narrow pane
-            return Strip(segments).crop_extend(0, width, base)
-        segments.append(Segment(" " * (width - cells), base))
-        return Strip(segments, width)
+            text_strip = Strip(segments).crop_extend(0, width + 1, base)
+            return Strip([*text_strip, indicator], width + 2)
+        segments.append(Segment(" " * (width - cells + 1), base))
+        segments.append(indicator)
+        return Strip(segments, width + 2)
 
     def notify_style_update(self) -> None:
         """Theme or CSS changed: cached strips and styles carry old colours."""
