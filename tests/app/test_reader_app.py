@@ -329,3 +329,15 @@ async def test_scroll_indicator_shows_where_the_view_is(make_app: AppFactory) ->
         await pilot.press("G")
         column = [reader.render_line(y).text[-1] for y in range(reader.size.height)]
         assert column[-1] == "┃" and column[0] == "│"
+
+
+async def test_typing_q_into_the_filter_filters_and_does_not_quit(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = main_screen(app).documents
+        await pilot.press("slash", "q", "f", "question_mark")
+        await pilot.pause()
+        assert app.is_running
+        assert documents.filter_text == "qf?"
+        assert documents.shown == []
+        assert "文档 0/5" in screen_text(app)
