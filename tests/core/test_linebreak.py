@@ -306,3 +306,15 @@ def test_wrap_properties(text: str, width: int) -> None:
             # A broken rule is only acceptable where no allowed break fitted.
             assert not any(allowed(text, s, k, width) for k in range(s + 1, fit + 1))
     assert starts == reference_wrap(text, width)
+
+
+def test_fit_cells_cuts_by_cells_and_marks_the_cut() -> None:
+    from tui.core.linebreak import fit_cells
+
+    assert fit_cells("察布查尔县", 10) == "察布查尔县"
+    assert fit_cells("察布查尔县", 9) == "察布查尔…"
+    assert fit_cells("察布查尔县", 8) == "察布查…"
+    assert fit_cells("ab察布", 4) == "ab…"
+    assert fit_cells("abc", 0) == ""
+    for cells in range(12):
+        assert text_cells(fit_cells("1月28日,察布查尔", cells)) <= cells

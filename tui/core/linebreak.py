@@ -224,3 +224,17 @@ def _word_bounds(text: str, widths: str, s: int, b: int, width: int) -> tuple[in
         cells += ord(widths[we])
         we += 1
     return ws, cells
+
+
+def fit_cells(text: str, cells: int) -> str:
+    """Cut ``text`` to at most ``cells`` terminal cells, ending in … when it was cut."""
+    if text_cells(text) <= cells:
+        return text
+    if cells <= 0:
+        return ""
+    used = 0
+    for index, char in enumerate(text):
+        used += char_width(char)
+        if used > cells - 1:  # keep one cell for the ellipsis
+            return text[:index] + "…"
+    return text

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
-from tui.core.linebreak import char_width
+from tui.core.linebreak import char_width, fit_cells, text_cells
 from tui.core.text import display_safe
 
 _LENGTH_CELLS = 7
@@ -40,23 +40,6 @@ class ListEntry:
         """What the filter matches against: title and id, both in simplified form."""
         title = self.info.title_key if self.info is not None else ""
         return f"{title}\n{filter_key(self.ref.doc_id)}"
-
-
-def fit_cells(text: str, cells: int) -> str:
-    """Cut ``text`` to at most ``cells`` terminal cells, ending in … when cut."""
-    used = 0
-    for index, char in enumerate(text):
-        width = char_width(char)
-        if used + width > cells:
-            return _ellipsize(text[:index], cells)
-        used += width
-    return text
-
-
-def _ellipsize(text: str, cells: int) -> str:
-    while text and sum(map(char_width, text)) + 1 > cells:
-        text = text[:-1]
-    return text + "…" if cells > 0 else ""
 
 
 class DocumentList(ScrollView, can_focus=True):
@@ -239,11 +222,7 @@ class DocumentList(ScrollView, can_focus=True):
             Segment(" ", style),
             Segment(title + " " * padding, title_style),
             Segment(" ", style),
-            Segment(script.ljust(_SCRIPT_CELLS - (1 if _is_wide(script) else 0)), dim),
+            Segment(script + " " * (_SCRIPT_CELLS - text_cells(script)), dim),
             Segment(length.rjust(_LENGTH_CELLS), dim),
             Segment(" ", style),
         ]
-
-
-def _is_wide(text: str) -> bool:
-    return any(char_width(char) == 2 for char in text)

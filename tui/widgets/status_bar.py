@@ -15,9 +15,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.linebreak import text_cells
+from tui.core.linebreak import fit_cells, text_cells
 from tui.core.text import display_safe
-from tui.widgets.document_list import fit_cells
 
 
 class StatusBar(Widget):
