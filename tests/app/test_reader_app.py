@@ -290,7 +290,7 @@ async def test_end_key_before_line_counts_are_known_keeps_the_cursor(
         reader = await open_seed(pilot, app)
         model = reader.model
         assert model is not None
-        reader.workers.cancel_group(reader, "line-count")
+        reader._count_steps = None  # stop the idle-time line counting
         model.layout_generation += 1  # whatever the worker already sent is now stale
         # An index that believes the text is far shorter than it is on screen.
         model.lines = type(model.lines)(model.blocks.starts, model.length, 100_000)

@@ -179,8 +179,7 @@ def test_resize_keeps_the_text_at_the_top_left() -> None:
 
 def test_scroll_to_line_moves_the_cursor_into_view() -> None:
     model = model_of("\n".join(f"第{n}段" for n in range(50)), width=20, height=5)
-    for generation, first, counts in model.line_count_batches():
-        model.apply_line_counts(generation, first, counts)
+    count_all_lines(model)
     model.scroll_to_line(20)
     assert model.top == (20, 0)
     assert model.cursor_row() == (20, 0)
@@ -188,26 +187,28 @@ def test_scroll_to_line_moves_the_cursor_into_view() -> None:
     assert model.top == (45, 0)
 
 
-def test_background_line_counts_apply_only_to_their_generation() -> None:
-    model = model_of("长" * 500 + "\n短", width=10, height=5)
-    batches = list(model.line_count_batches())
-    generation, first, counts = batches[0]
-    assert counts == [100, 1]
+def count_all_lines(model: ReaderModel) -> None:
+    for _ in model.count_lines_in_steps():
+        pass
+
+
+def test_line_counting_stops_when_the_layout_changes_under_it() -> None:
+    model = model_of("长" * 500 + "\n短\n" * 100, width=10, height=5)
+    steps = model.count_lines_in_steps(step=1)
+    next(steps)
     model.resize(20, 5)
-    model.apply_line_counts(generation, first, counts)
+    assert list(steps) == []  # stale: gave up without recording anything
     assert not model.lines.complete
-    for generation, first, counts in model.line_count_batches():
-        model.apply_line_counts(generation, first, counts)
+    count_all_lines(model)
     assert model.lines.complete
-    assert model.lines.total == 51
+    assert model.lines.total == 50 + 100 + 99  # 长×500 at 20 cells; 短 lines; blank lines
 
 
 def test_one_to_one_toggle_keeps_line_counts_but_phrase_conversion_recounts() -> None:
     text = "内存和U盘都满了。\n" * 10
     for variant, recounts in [("s2t", False), ("s2twp", True)]:
         model = model_of(text, width=10, height=5, variant=variant, script=Script.SIMPLIFIED)
-        for generation, first, counts in model.line_count_batches():
-            model.apply_line_counts(generation, first, counts)
+        count_all_lines(model)
         before = model.layout_generation
         model.toggle_script()
         assert (model.layout_generation != before) is recounts

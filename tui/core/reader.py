@@ -268,12 +268,24 @@ class ReaderModel:
         if generation == self.layout_generation:
             self.lines.set_chunk(first // CHUNK, counts)
 
-    def line_count_batches(self) -> Iterator[tuple[int, int, list[int]]]:
-        """Yield ``(layout generation, first block, counts)`` per chunk: a worker's job."""
+    def count_lines_in_steps(self, step: int = 32) -> Iterator[None]:
+        """Make the line counts exact, ``step`` blocks at a time: yields between steps.
+
+        Meant to be driven from the interface's own thread in short slices, so that a
+        key never waits long: a thread would hold the interpreter lock for 5 ms at a
+        time while the interface waits. Stops early when the layout changes under it.
+        """
         generation, config, width = self.layout_generation, self.layout_config, self.width
         for first in range(0, len(self.blocks), CHUNK):
             stop = min(first + CHUNK, len(self.blocks))
-            yield generation, first, count_lines(self.text, self.blocks, config, width, first, stop)
+            counts: list[int] = []
+            for block in range(first, stop, step):
+                if generation != self.layout_generation:
+                    return
+                end = min(block + step, stop)
+                counts += count_lines(self.text, self.blocks, config, width, block, end)
+                yield
+            self.apply_line_counts(generation, first, counts)
 
     # -- cursor geometry -----------------------------------------------------------------
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Callable, Iterator
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -20,10 +18,8 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 from tui.core.linebreak import text_cells
 from tui.core.reader import ReaderModel, Row, thumb_rows
@@ -32,8 +28,10 @@ from tui.core.reader import ReaderModel, Row, thumb_rows
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
 _INDICATOR_CELLS = 2
 _WHEEL_LINES = 3
-# Between chunks the line counter pauses, so that keys never wait on it for the GIL.
-_YIELD_SECONDS = 0.002
+# Line counting runs in slices of at most this long, with a pause between them: a key
+# arriving meanwhile waits for one slice at most.
+_COUNT_SLICE = 0.004
+_COUNT_PAUSE = 0.002
 _StripKey = tuple[int, int, int, int, int, int, bool, bool]
 
 
@@ -115,15 +113,6 @@ class ReaderView(ScrollView, can_focus=True):
         },
     }
 
-    @dataclass
-    class LinesCounted(Message):
-        """A background worker laid out blocks ``first…`` of ``model`` for real."""
-
-        model: ReaderModel
-        generation: int
-        first: int
-        counts: list[int]
-
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.model: ReaderModel | None = None
@@ -132,6 +121,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._rows: list[Row] | None = None
         self._syncing_scroll = False
         self._counted_generation = -1
+        self._count_steps: Iterator[None] | None = None
         #: Called after every cursor, view or script change. A direct call rather than a
         #: message, so that the status line repaints in the same frame as the text.
         self.on_change: Callable[[], None] | None = None
@@ -239,34 +229,29 @@ class ReaderView(ScrollView, can_focus=True):
         self._notify_change()
         self.call_after_refresh(self._start_line_count)
 
-    # -- background layout -----------------------------------------------------------------
+    # -- background layout ---------------------------------------------------------------
 
     def _start_line_count(self) -> None:
-        """Count every block's visual lines in a thread, so the scrollbar becomes exact."""
+        """Make every block's line count exact in idle slices, so the scrollbar is right."""
         model = self.model
         if model is None or model.layout_generation == self._counted_generation:
             return
         self._counted_generation = model.layout_generation
-        self.run_worker(
-            partial(self._count_lines, model),
-            thread=True,
-            exclusive=True,
-            group="line-count",
-        )
+        self._count_steps = model.count_lines_in_steps()
+        self.set_timer(_COUNT_PAUSE, self._count_slice)
 
-    def _count_lines(self, model: ReaderModel) -> None:
-        worker = get_current_worker()
-        for generation, first, counts in model.line_count_batches():
-            if worker.is_cancelled or generation != model.layout_generation:
+    def _count_slice(self) -> None:
+        steps = self._count_steps
+        if steps is None:
+            return
+        deadline = time.perf_counter() + _COUNT_SLICE
+        for _ in steps:
+            if time.perf_counter() > deadline:
+                self._sync_scroll()
+                self.set_timer(_COUNT_PAUSE, self._count_slice)
                 return
-            self.post_message(self.LinesCounted(model, generation, first, counts))
-            time.sleep(_YIELD_SECONDS)
-
-    def on_reader_view_lines_counted(self, message: LinesCounted) -> None:
-        """Take the exact counts; the view stays where it is, the scrollbar adjusts."""
-        if message.model is self.model:
-            message.model.apply_line_counts(message.generation, message.first, message.counts)
-            self._sync_scroll()
+        self._count_steps = None
+        self._sync_scroll()
 
     def _notify_change(self) -> None:
         if self.on_change is not None:
