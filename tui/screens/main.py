@@ -61,6 +61,7 @@ class DocumentPanel(Vertical):
     DEFAULT_CSS = """
     DocumentPanel {
         width: 36;
+        max-width: 50%;
         border-right: vkey $panel-lighten-2;
     }
     DocumentPanel.-hidden {

@@ -21,11 +21,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
-from tui.core.linebreak import char_width, fit_cells, text_cells
+from tui.core.linebreak import fit_cells, text_cells
 from tui.core.text import display_safe
 
 _LENGTH_CELLS = 7
 _SCRIPT_CELLS = 2
+_NARROW_LIST = 28
 
 
 @dataclass
@@ -206,7 +207,9 @@ class DocumentList(ScrollView, can_focus=True):
 
     def _row_segments(self, entry: ListEntry, width: int, style: Style) -> list[Segment]:
         info = entry.info
-        title_cells = max(1, width - _LENGTH_CELLS - _SCRIPT_CELLS - 3)
+        # On a very narrow list the title matters more than the length.
+        length_cells = _LENGTH_CELLS if width >= _NARROW_LIST else 0
+        title_cells = max(1, width - length_cells - _SCRIPT_CELLS - 3)
         dim = style + self.get_component_rich_style("document-list--dim")
         if info is None:
             title, script, length, title_style = entry.ref.doc_id, "…", "", dim
@@ -217,12 +220,12 @@ class DocumentList(ScrollView, can_focus=True):
             title = info.title or entry.ref.doc_id
             script, length, title_style = info.script.value, f"{info.length:,}", style
         title = fit_cells(display_safe(title), title_cells)
-        padding = title_cells - sum(map(char_width, title))
+        padding = title_cells - text_cells(title)
         return [
             Segment(" ", style),
             Segment(title + " " * padding, title_style),
             Segment(" ", style),
             Segment(script + " " * (_SCRIPT_CELLS - text_cells(script)), dim),
-            Segment(length.rjust(_LENGTH_CELLS), dim),
+            Segment(length.rjust(length_cells) if length_cells else "", dim),
             Segment(" ", style),
         ]
