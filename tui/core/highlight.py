@@ -1,0 +1,82 @@
+"""Which parts of a visual line are covered by spans, and how deeply.
+
+The reading pane draws each span in its label's colour. Spans may nest and overlap, so a
+line is cut into runs, each with the innermost covering span's label and the number of
+spans covering it (a second style shows nesting). Offsets here are display offsets within
+one block's display text; mapping canonical spans there is the caller's job (through the
+block's :class:`~tui.core.script.OffsetMap`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One span's extent within a block's display text."""
+
+    start: int
+    end: int
+    label: str
+    span_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of a visual line drawn one way.
+
+    ``label`` is the innermost covering span's label (None: no span), ``depth`` how many
+    spans cover it, ``selected`` whether it lies in the selection being made.
+    """
+
+    start: int
+    end: int
+    label: str | None
+    depth: int
+    selected: bool
+
+
+def line_runs(
+    start: int,
+    end: int,
+    pieces: Sequence[Piece],
+    selection: tuple[int, int] | None = None,
+) -> list[Run]:
+    """Cut the display range ``[start, end)`` into runs by spans and the selection."""
+    if start >= end:
+        return []
+    touching = [piece for piece in pieces if piece.start < end and piece.end > start]
+    cuts = {start, end}
+    for piece in touching:
+        cuts.update(cut for cut in (piece.start, piece.end) if start < cut < end)
+    if selection is not None:
+        cuts.update(cut for cut in selection if start < cut < end)
+    runs: list[Run] = []
+    for left, right in pairwise(sorted(cuts)):
+        run = _run(left, right, touching, selection)
+        if runs and _same_look(runs[-1], run):
+            runs[-1] = Run(runs[-1].start, right, run.label, run.depth, run.selected)
+        else:
+            runs.append(run)
+    return runs
+
+
+def _run(left: int, right: int, pieces: Sequence[Piece], selection: tuple[int, int] | None) -> Run:
+    covering = [piece for piece in pieces if piece.start <= left and piece.end >= right]
+    innermost = min(
+        covering, key=lambda piece: (piece.end - piece.start, piece.start), default=None
+    )
+    selected = selection is not None and selection[0] <= left and right <= selection[1]
+    label = innermost.label if innermost is not None else None
+    return Run(left, right, label, len(covering), selected)
+
+
+def _length(piece: Piece) -> tuple[int, int]:
+    return piece.end - piece.start, piece.start
+
+
+def _same_look(a: Run, b: Run) -> bool:
+    return (a.label, a.depth, a.selected) == (b.label, b.depth, b.selected)
