@@ -32,6 +32,7 @@ from types import FrameType
 
 from bench.data import MIB, build_document, marker_text
 from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
+from bench.store import store_figures
 from bench.terminal import log
 
 STARTUP_RUNS = 7
@@ -93,6 +94,10 @@ def main() -> int:
     small = reader_session(doc_1mb, marker_text(doc_1mb))
     figure("open_1mb_first_paint_ms", small.open_ms, "ms")
     figure("rss_1mb_mb", small.peak_rss_mib, "MB")
+
+    log(f"annotation store ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in store_figures():
+        figure(name, value, unit)
     log(f"done in {time.perf_counter() - began:.0f} s")
     return 0
 

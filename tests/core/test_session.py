@@ -1,0 +1,130 @@
+"""A session saves every change before it counts, keeps failed ones pending and retries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.core.annotations import Annotations
+from tui.core.session import Session
+from tui.core.spans import Span, Status
+from tui.core.store import StoreError
+
+TEXT = "察布查尔县干部为各族群众解难题"
+
+
+class FakeStore:
+    """An in-memory DocumentStore that can be told to fail like a full disk."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, Span] = {}
+        self.status = Status.NEW
+        self.cursor = 0
+        self.failing: str | None = None
+        self.writes = 0
+
+    def _check(self) -> None:
+        if self.failing:
+            raise StoreError(Path("annotations/doc.txt/tester.json"), self.failing)
+        self.writes += 1
+
+    def put_spans(self, spans: tuple[Span, ...]) -> None:
+        self._check()
+        self.spans.update({span.id: span for span in spans})
+
+    def delete_span(self, span_id: str) -> None:
+        self._check()
+        self.spans.pop(span_id, None)
+
+    def set_status(self, status: Status) -> None:
+        self._check()
+        self.status = status
+
+    def set_cursor(self, cursor: int) -> None:
+        self._check()
+        self.cursor = cursor
+
+
+def new_session(store: FakeStore | None = None, **options: object) -> tuple[Session, FakeStore]:
+    store = store or FakeStore()
+    annotations = Annotations(TEXT, "doc.txt", "sha", "tester")
+    return Session(annotations, store, **options), store  # type: ignore[arg-type]
+
+
+def test_each_edit_is_in_the_store_when_it_returns() -> None:
+    session, store = new_session()
+    change = session.add(0, 5, "LOC")
+    assert change is not None and session.saved
+    assert [s.text for s in store.spans.values()] == ["察布查尔县"]
+    assert store.status is Status.IN_PROGRESS  # the first span starts the work
+    session.relabel_at(2, "ORG")
+    assert [s.label for s in store.spans.values()] == ["ORG"]
+    session.delete_at(2)
+    assert store.spans == {}
+    session.undo()
+    assert [s.label for s in store.spans.values()] == ["ORG"]
+    session.redo()
+    assert store.spans == {}
+
+
+def test_a_failed_save_is_not_saved_and_the_next_change_retries_it() -> None:
+    session, store = new_session()
+    store.failing = "disk full"
+    session.add(0, 5, "LOC")
+    assert not session.saved
+    assert session.error == "annotations/doc.txt/tester.json: disk full"
+    assert store.spans == {}
+    store.failing = None
+    session.add(5, 7, "ORG")
+    assert session.saved and session.error is None
+    assert sorted(s.text for s in store.spans.values()) == ["察布查尔县", "干部"]
+
+
+def test_read_only_session_refuses_edits_and_never_writes() -> None:
+    session, store = new_session(read_only="annotations/doc/tester.json is corrupt")
+    assert session.add(0, 5, "LOC") is None
+    assert session.undo() is None
+    assert session.error is not None and "corrupt" in session.error
+    assert store.writes == 0
+    assert not session.save_cursor(3)
+
+
+def test_cursor_and_status_are_saved() -> None:
+    session, store = new_session()
+    assert session.save_cursor(7)
+    assert store.cursor == 7
+    assert session.set_status(Status.DONE)
+    assert store.status is Status.DONE and session.status is Status.DONE
+
+
+def test_version_changes_only_when_spans_change() -> None:
+    session, _ = new_session()
+    version = session.version
+    session.add(0, 5, "LOC")
+    assert session.add(0, 5, "LOC") is None  # a duplicate is refused quietly
+    assert session.version == version + 1
+
+
+def test_with_the_real_store_a_full_disk_leaves_the_file_intact(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    import errno
+    import os
+
+    from tui.core.store import Store
+
+    document = Store(tmp_path).document("doc.txt", "tester")
+    session = Session(Annotations(TEXT, "doc.txt", "sha", "tester"), document)
+    session.add(0, 5, "LOC")
+    real_replace = os.replace
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)  # type: ignore[attr-defined]
+    session.add(5, 7, "ORG")
+    assert not session.saved and session.error is not None and "disk full" in session.error
+    assert [s.text for s in document.load().spans] == ["察布查尔县"]
+    monkeypatch.setattr(os, "replace", real_replace)  # type: ignore[attr-defined]
+    session.add(7, 8, "MISC")
+    assert session.saved
+    assert [s.text for s in document.load().spans] == ["察布查尔县", "干部", "为"]

@@ -1,0 +1,328 @@
+"""The edit model of one document's spans: add, delete, relabel, notes, undo and redo.
+
+:class:`Annotations` does no I/O. Every edit returns a :class:`Change` (spans to write, span
+ids to delete) that the caller persists; undo and redo return the inverse or replayed
+change in the same form, so a store that applies every change mirrors ``spans`` exactly.
+
+:func:`reanchor` moves spans onto a changed version of their document by the text they
+cover; spans it cannot place are kept, flagged and listed, never dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from tui.core.spans import Origin, Span, new_span_id, now_iso
+
+__all__ = ["Annotations", "Change", "reanchor"]
+
+# Span text shown in a change description is cut to this many characters.
+_EXCERPT = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one edit did, for the store to persist: spans to write and span ids to delete."""
+
+    put: tuple[Span, ...]
+    deleted: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One undoable edit: each touched span id with its state before and after (None: absent)."""
+
+    before: tuple[tuple[str, Span | None], ...]
+    after: tuple[tuple[str, Span | None], ...]
+    description: str
+
+
+def _sort_key(span: Span) -> tuple[int, int, str, str]:
+    """Document order; at the same start the longer (outer) span first."""
+    return (span.start, -span.end, span.label, span.id)
+
+
+def _excerpt(text: str) -> str:
+    """A short one-line version of span text for descriptions."""
+    flat = " ".join(text.split()) if any(c.isspace() for c in text) else text
+    return flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "…"
+
+
+def _describe(verb: str, span: Span) -> str:
+    """``"<verb> <text> <label>"``, e.g. ``"label 察布查尔 PER"``."""
+    return f"{verb} {_excerpt(span.text)} {span.label}"
+
+
+class Annotations:
+    """The spans of one document by one annotator, with an undo history."""
+
+    def __init__(
+        self,
+        text: str,
+        doc_id: str,
+        doc_sha256: str,
+        annotator: str,
+        spans: Iterable[Span] = (),
+        *,
+        clock: Callable[[], str] = now_iso,
+        ids: Callable[[], str] = new_span_id,
+    ) -> None:
+        """Start from ``spans`` (already re-anchored to ``text``) with an empty history."""
+        self.text = text
+        self.doc_id = doc_id
+        self.doc_sha256 = doc_sha256
+        self.annotator = annotator
+        self._clock = clock
+        self._ids = ids
+        self._by_id: dict[str, Span] = {}
+        for span in spans:
+            if span.id in self._by_id:
+                raise ValueError(f"duplicate span id {span.id!r}")
+            self._by_id[span.id] = span
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
+        self._sorted: tuple[Span, ...] | None = None
+        self._depths: dict[str, int] | None = None
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """Every span, sorted by (start, -end, label, id)."""
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._by_id.values(), key=_sort_key))
+        return self._sorted
+
+    def get(self, span_id: str) -> Span | None:
+        """The span with this id, or None."""
+        return self._by_id.get(span_id)
+
+    def at(self, offset: int) -> list[Span]:
+        """The spans covering ``offset``, innermost (shortest) first."""
+        covering = [s for s in self.spans if s.start <= offset < s.end]
+        return sorted(covering, key=lambda s: (s.end - s.start, -s.start, s.label, s.id))
+
+    def innermost_at(self, offset: int) -> Span | None:
+        """The shortest span covering ``offset``, or None."""
+        covering = self.at(offset)
+        return covering[0] if covering else None
+
+    def next_start(self, offset: int) -> Span | None:
+        """The first span starting after ``offset`` (the outermost when several start there)."""
+        spans = self.spans
+        index = bisect.bisect_right(spans, offset, key=lambda s: s.start)
+        return spans[index] if index < len(spans) else None
+
+    def previous_start(self, offset: int) -> Span | None:
+        """The last span start before ``offset`` (the outermost when several start there)."""
+        spans = self.spans
+        index = bisect.bisect_left(spans, offset, key=lambda s: s.start)
+        if index == 0:
+            return None
+        start = spans[index - 1].start
+        return spans[bisect.bisect_left(spans, start, key=lambda s: s.start)]
+
+    def depth(self, span_id: str) -> int:
+        """How many spans enclose this one: 0 for an outermost span."""
+        if self._depths is None:
+            self._depths = self._compute_depths()
+        return self._depths[span_id]
+
+    def _compute_depths(self) -> dict[str, int]:
+        """Depth of every span in one pass over document order.
+
+        Every earlier span starts at or before this one, so it encloses this one exactly
+        when it ends at or after it; spans with equal extent nest in sort order.
+        """
+        ends: list[int] = []
+        depths: dict[str, int] = {}
+        for span in self.spans:
+            depths[span.id] = len(ends) - bisect.bisect_left(ends, span.end)
+            bisect.insort(ends, span.end)
+        return depths
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an edit to undo."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether there is an undone edit to redo."""
+        return bool(self._redo)
+
+    # -- editing -------------------------------------------------------------------------
+
+    def add(
+        self, start: int, end: int, label: str, *, origin: Origin = Origin.MANUAL, note: str = ""
+    ) -> Change | None:
+        """Label ``text[start:end]``; None when the range is empty or outside the text, the
+        label is empty, or the same (start, end, label) is already there."""
+        if not (0 <= start < end <= len(self.text)) or not label:
+            return None
+        if self._find(start, end, label) is not None:
+            return None
+        span_id = self._ids()
+        if span_id in self._by_id:
+            raise ValueError(f"span id generator repeated {span_id!r}")
+        stamp = self._clock()
+        span = Span(
+            id=span_id,
+            doc_id=self.doc_id,
+            doc_sha256=self.doc_sha256,
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            label=label,
+            annotator=self.annotator,
+            created=stamp,
+            modified=stamp,
+            note=note,
+            origin=origin,
+        )
+        return self._edit(span_id, None, span, _describe("label", span))
+
+    def delete(self, span_id: str) -> Change:
+        """Remove a span; KeyError when there is no such span."""
+        span = self._by_id[span_id]
+        return self._edit(span_id, span, None, _describe("delete", span))
+
+    def relabel(self, span_id: str, label: str) -> Change | None:
+        """Give a span another label; None when unchanged, empty or it would duplicate."""
+        span = self._by_id[span_id]
+        if not label or label == span.label or self._find(span.start, span.end, label):
+            return None
+        changed = replace(span, label=label, modified=self._clock())
+        description = f"relabel {_excerpt(span.text)} {span.label} → {label}"
+        return self._edit(span_id, span, changed, description)
+
+    def set_note(self, span_id: str, note: str) -> Change | None:
+        """Set (or with "" clear) a span's note; None when unchanged."""
+        span = self._by_id[span_id]
+        if note == span.note:
+            return None
+        changed = replace(span, note=note, modified=self._clock())
+        return self._edit(
+            span_id, span, changed, _describe("note on" if note else "clear note on", span)
+        )
+
+    def undo(self) -> Change | None:
+        """Reverse the latest edit; None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        self._redo.append(step)
+        return self._apply(step.before, f"undo {step.description}")
+
+    def redo(self) -> Change | None:
+        """Repeat the latest undone edit; None when there is nothing to redo."""
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        self._undo.append(step)
+        return self._apply(step.after, f"redo {step.description}")
+
+    def _find(self, start: int, end: int, label: str) -> Span | None:
+        """The span with exactly this extent and label, if any."""
+        for span in self._by_id.values():
+            if span.start == start and span.end == end and span.label == label:
+                return span
+        return None
+
+    def _edit(self, span_id: str, before: Span | None, after: Span | None, text: str) -> Change:
+        """Record a new edit (which makes the undone ones unreachable) and apply it."""
+        step = _Step(((span_id, before),), ((span_id, after),), text)
+        self._undo.append(step)
+        self._redo.clear()
+        return self._apply(step.after, text)
+
+    def _apply(self, states: Sequence[tuple[str, Span | None]], description: str) -> Change:
+        """Set each span id to its given state and report it as a change."""
+        put: list[Span] = []
+        deleted: list[str] = []
+        for span_id, span in states:
+            if span is None:
+                self._by_id.pop(span_id, None)
+                deleted.append(span_id)
+            else:
+                self._by_id[span_id] = span
+                put.append(span)
+        self._sorted = None
+        self._depths = None
+        return Change(tuple(put), tuple(deleted), description)
+
+
+def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Span], list[Span]]:
+    """Move spans onto a new version of their document; return (all spans, flagged ones).
+
+    A span stays where its text still is; otherwise it moves to the occurrence of its text
+    nearest to where it was expected, and when its text is gone it keeps its offsets
+    (clamped into the text), is flagged, and is listed. No span is ever dropped. Spans
+    already anchored to ``doc_sha256`` are returned unchanged. The second list holds every
+    flagged span, including any flagged by an earlier re-anchoring.
+    """
+    placed: dict[int, Span] = {}
+    taken: set[tuple[int, int, str]] = set()
+    # Insertions and deletions shift everything after them, so the shift found for one span
+    # is the best guess for the next; it keeps repeated text from collapsing onto one spot.
+    shift = 0
+    order = sorted(range(len(spans)), key=lambda i: _sort_key(spans[i]))
+    for index in order:
+        span = spans[index]
+        if span.doc_sha256 == doc_sha256:
+            placed[index] = span
+            taken.add((span.start, span.end, span.label))
+            continue
+        start = _place(span, text, shift, taken)
+        if start is None:
+            placed[index] = _flagged(span, text, doc_sha256)
+            continue
+        shift = start - span.start
+        end = start + len(span.text)
+        taken.add((start, end, span.label))
+        placed[index] = replace(span, start=start, end=end, doc_sha256=doc_sha256, flagged=False)
+    every = [placed[i] for i in range(len(spans))]
+    return every, [s for s in every if s.flagged]
+
+
+def _place(span: Span, text: str, shift: int, taken: set[tuple[int, int, str]]) -> int | None:
+    """The start for ``span`` in ``text``: where it was expected if its text is there, else
+    the free occurrence nearest to that, else None."""
+    if not span.text:
+        return None
+    size = len(span.text)
+    for guess in (span.start + shift, span.start):
+        free = (guess, guess + size, span.label) not in taken
+        if guess >= 0 and free and text[guess : guess + size] == span.text:
+            return guess
+    return _nearest(text, span.text, span.label, span.start + shift, taken)
+
+
+def _nearest(
+    text: str, needle: str, label: str, anchor: int, taken: set[tuple[int, int, str]]
+) -> int | None:
+    """The occurrence of ``needle`` nearest to ``anchor`` not already holding this label."""
+    anchor = max(0, min(anchor, len(text)))
+    size = len(needle)
+    right = text.find(needle, anchor)
+    left = text.rfind(needle, 0, anchor + size - 1) if anchor else -1
+    while right != -1 or left != -1:
+        take_right = left == -1 or (right != -1 and right - anchor <= anchor - left)
+        found = right if take_right else left
+        if (found, found + size, label) not in taken:
+            return found
+        if take_right:
+            right = text.find(needle, right + 1)
+        else:
+            left = text.rfind(needle, 0, left + size - 1) if left else -1
+    return None
+
+
+def _flagged(span: Span, text: str, doc_sha256: str) -> Span:
+    """A span whose text is gone: offsets clamped into the new text, flagged for review."""
+    start = min(max(span.start, 0), len(text))
+    end = min(max(span.end, start), len(text))
+    return replace(span, start=start, end=end, doc_sha256=doc_sha256, flagged=True)

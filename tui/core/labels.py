@@ -1,0 +1,264 @@
+"""Annotation labels: the built-in set and a ``labels.toml`` file that replaces it.
+
+A labels file is TOML with one ``[[label]]`` table per label, at most nine::
+
+    [[label]]
+    name = "PER"            # required: short, no spaces, no "[" or "]"
+    key = "1"               # required: the key that applies it, "1" to "9"
+    colour = "#e06c75"      # optional: #rgb, #rrggbb or a name (red, green, yellow, blue,
+                            #   magenta, cyan, orange, purple, pink, teal, brown, grey)
+    description = "人名 person"   # optional: shown in help and the label list
+
+    [[label]]
+    name = "LOC"
+    key = "2"
+    colour = "green"
+    description = "地名 place"
+
+``color`` is accepted as another spelling of ``colour``; a label without a colour gets the
+first unused one from the built-in palette. Names are unique (ignoring case), keys are
+unique. Every problem raises :class:`LabelError` with a one-line message naming the file
+and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "COLOUR_NAMES",
+    "DEFAULT_LABELS",
+    "Label",
+    "LabelError",
+    "label_for_key",
+    "load_labels",
+    "parse_labels",
+]
+
+MAX_LABELS = 9
+MAX_NAME_LENGTH = 20
+MAX_DESCRIPTION_LENGTH = 80
+KEYS = tuple("123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One label: its name, the key that applies it, its colour (#rrggbb) and a description."""
+
+    name: str
+    key: str
+    colour: str
+    description: str
+
+
+class LabelError(Exception):
+    """A labels file cannot be used; ``str(error)`` is one line naming the file and line."""
+
+
+# Mid-lightness colours so each reads on both dark and light terminal backgrounds. Names are
+# turned into hex here because Rich and Textual do not agree on names (Rich has no "orange").
+COLOUR_NAMES: Mapping[str, str] = {
+    "red": "#d9485f",
+    "green": "#2f9e44",
+    "blue": "#1c7ed6",
+    "orange": "#e8590c",
+    "purple": "#9c36b5",
+    "cyan": "#1098ad",
+    "yellow": "#e0a800",
+    "magenta": "#d6336c",
+    "pink": "#f06595",
+    "teal": "#0ca678",
+    "brown": "#a0522d",
+    "grey": "#868e96",
+    "gray": "#868e96",
+}
+
+# Fallback colours for labels that name none, in order; nine, one per possible label.
+_PALETTE = (
+    "#d9485f",
+    "#2f9e44",
+    "#1c7ed6",
+    "#e8590c",
+    "#9c36b5",
+    "#1098ad",
+    "#e0a800",
+    "#f06595",
+    "#a0522d",
+)
+
+DEFAULT_LABELS: tuple[Label, ...] = (
+    Label("PER", "1", COLOUR_NAMES["red"], "人名 person"),
+    Label("LOC", "2", COLOUR_NAMES["green"], "地名 place"),
+    Label("ORG", "3", COLOUR_NAMES["blue"], "机构 organisation"),
+    Label("TIME", "4", COLOUR_NAMES["orange"], "时间 time"),
+    Label("NUM", "5", COLOUR_NAMES["purple"], "数量 number"),
+    Label("MISC", "6", COLOUR_NAMES["cyan"], "其他 other"),
+)
+
+_FIELDS = ("name", "key", "colour", "color", "description")
+_HEX_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+_TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TABLE_RE = re.compile(r"""^[ \t]*\[\[[ \t]*(?:label|"label"|'label')[ \t]*\]\]""", re.MULTILINE)
+# Bidi embeddings, overrides and isolates reorder the text around them on screen.
+_BIDI = frozenset(chr(cp) for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def label_for_key(labels: Iterable[Label], key: str) -> Label | None:
+    """The label applied by ``key``, or None when no label has that key."""
+    return next((label for label in labels if label.key == key), None)
+
+
+def load_labels(path: Path) -> tuple[Label, ...]:
+    """Read and check a labels file; raise :class:`LabelError` on any problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise LabelError(f"{path}: cannot read labels file: {reason}") from error
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise LabelError(f"{path} line {line}: not UTF-8 text") from error
+    return parse_labels(source, str(path))
+
+
+def parse_labels(source: str, filename: str = "labels.toml") -> tuple[Label, ...]:
+    """Check the TOML text of a labels file; ``filename`` is only used in error messages."""
+    try:
+        document = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        raise LabelError(_toml_message(filename, str(error))) from error
+    tables = document.get("label")
+    if not tables:
+        raise LabelError(f"{filename}: no labels (expected [[label]] tables with name and key)")
+    if not isinstance(tables, list):
+        raise LabelError(f"{filename}: 'label' must be written as [[label]] tables")
+    starts = _table_lines(source)
+    labels: list[Label] = []
+    for index, table in enumerate(tables):
+        where = _where(filename, starts, index)
+        if index == MAX_LABELS:
+            raise LabelError(f"{where}: more than {MAX_LABELS} labels (keys are 1 to 9)")
+        labels.append(_label(table, where, labels))
+    return _with_colours(labels)
+
+
+def _toml_message(filename: str, message: str) -> str:
+    """tomllib's message rewritten to lead with the file and line like every other error."""
+    found = _TOML_POSITION_RE.search(message)
+    if found is None:
+        return f"{filename}: invalid TOML: {message}"
+    reason = message[: found.start()]
+    return f"{filename} line {found[1]}: invalid TOML: {reason} (column {found[2]})"
+
+
+def _table_lines(source: str) -> list[int]:
+    """The 1-based line of each ``[[label]]`` header, in order."""
+    return [source.count("\n", 0, found.start()) + 1 for found in _TABLE_RE.finditer(source)]
+
+
+def _where(filename: str, starts: Sequence[int], index: int) -> str:
+    """``file line N`` for the index-th label, or just the file for inline-array labels."""
+    return f"{filename} line {starts[index]}" if index < len(starts) else filename
+
+
+def _label(table: Any, where: str, earlier: Sequence[Label]) -> Label:
+    """One checked label; its colour is left empty when the file names none."""
+    if not isinstance(table, dict):
+        raise LabelError(f"{where}: each label must be a table with name and key")
+    unknown = sorted(set(table) - set(_FIELDS))
+    if unknown:
+        raise LabelError(f"{where}: unknown field {unknown[0]!r} (expected {', '.join(_FIELDS)})")
+    name = _name(table.get("name"), where, earlier)
+    key = _key(table.get("key"), where, earlier)
+    if "colour" in table and "color" in table:
+        raise LabelError(f"{where}: give either colour or color, not both")
+    colour = table.get("colour", table.get("color"))
+    return Label(
+        name, key, "" if colour is None else _colour(colour, where), _description(table, where)
+    )
+
+
+def _name(value: Any, where: str, earlier: Sequence[Label]) -> str:
+    """A checked label name: short, one word, nothing a terminal or markup would act on."""
+    if value is None:
+        raise LabelError(f"{where}: label has no name")
+    if not isinstance(value, str) or not value:
+        raise LabelError(f"{where}: name must be a non-empty string")
+    if len(value) > MAX_NAME_LENGTH:
+        raise LabelError(f"{where}: name {value!r} is longer than {MAX_NAME_LENGTH} characters")
+    if any(char.isspace() for char in value):
+        raise LabelError(f"{where}: name {value!r} contains whitespace")
+    _reject_unsafe(value, "name", where)
+    for label in earlier:
+        if label.name.casefold() == value.casefold():
+            raise LabelError(f"{where}: duplicate name {value!r} (also key {label.key})")
+    return value
+
+
+def _key(value: Any, where: str, earlier: Sequence[Label]) -> str:
+    """A checked key; ``key = 1`` written as a TOML integer is accepted as ``"1"``."""
+    if value is None:
+        raise LabelError(f"{where}: label has no key")
+    # bool is an int subclass: key = true must not become "True".
+    key = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if key not in KEYS:
+        raise LabelError(f"{where}: key {value!r} is not a single digit 1 to 9")
+    for label in earlier:
+        if label.key == key:
+            raise LabelError(f"{where}: duplicate key {key!r} (also {label.name})")
+    return str(key)
+
+
+def _colour(value: Any, where: str) -> str:
+    """The colour as lowercase #rrggbb, from #rgb, #rrggbb or a name in COLOUR_NAMES."""
+    if isinstance(value, str):
+        if _HEX_RE.fullmatch(value):
+            digits = value[1:].lower()
+            return "#" + ("".join(d * 2 for d in digits) if len(digits) == 3 else digits)
+        named = COLOUR_NAMES.get(value.strip().lower())
+        if named is not None:
+            return named
+    names = ", ".join(name for name in COLOUR_NAMES if name != "gray")
+    raise LabelError(f"{where}: unknown colour {value!r} (use #rrggbb or one of {names})")
+
+
+def _description(table: Mapping[str, Any], where: str) -> str:
+    """A checked description: one line of plain text."""
+    value = table.get("description", "")
+    if not isinstance(value, str):
+        raise LabelError(f"{where}: description must be a string")
+    if len(value) > MAX_DESCRIPTION_LENGTH:
+        raise LabelError(f"{where}: description is longer than {MAX_DESCRIPTION_LENGTH} characters")
+    _reject_unsafe(value, "description", where)
+    return value
+
+
+def _reject_unsafe(value: str, field: str, where: str) -> None:
+    """Refuse markup brackets and characters that would act on the terminal or the layout."""
+    for char in value:
+        if char in "[]":
+            raise LabelError(
+                f"{where}: {field} {value!r} contains {char!r} (markup is not allowed)"
+            )
+        # Cc covers C0, DEL and C1; Cf covers bidi overrides and invisible format characters.
+        if char in _BIDI or unicodedata.category(char) in ("Cc", "Cf"):
+            raise LabelError(f"{where}: {field} contains control character U+{ord(char):04X}")
+
+
+def _with_colours(labels: Sequence[Label]) -> tuple[Label, ...]:
+    """Give each label without a colour the first palette colour no other label uses."""
+    used = {label.colour for label in labels}
+    spare = iter(colour for colour in _PALETTE if colour not in used)
+    # At most nine labels and nine palette colours, so a spare colour always exists.
+    return tuple(
+        label if label.colour else Label(label.name, label.key, next(spare), label.description)
+        for label in labels
+    )

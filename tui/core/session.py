@@ -1,0 +1,158 @@
+"""An annotator's editing session on one document: every change saved before it counts.
+
+:class:`~tui.core.annotations.Annotations` decides what an edit does; this class makes it
+durable through the store. A change that fails to save (disk full, read-only folder)
+stays pending and is shown as unsaved; the next change retries it first, so nothing is
+silently lost and nothing is reported saved before it is. A document whose store file is
+corrupt is opened read-only: edits are refused and the file is never touched.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tui.core.annotations import Annotations, Change
+from tui.core.spans import Origin, Span, Status
+from tui.core.store import StoreError
+
+
+class StoreLike(Protocol):
+    """What a session needs of :class:`tui.core.store.DocumentStore` (which raises
+    :class:`~tui.core.store.StoreError` when it cannot write)."""
+
+    def put_spans(self, spans: tuple[Span, ...]) -> None: ...
+
+    def delete_span(self, span_id: str) -> None: ...
+
+    def set_status(self, status: Status) -> None: ...
+
+    def set_cursor(self, cursor: int) -> None: ...
+
+
+class Session:
+    """Edits of one (document, annotator), each persisted before it is reported saved."""
+
+    def __init__(
+        self,
+        annotations: Annotations,
+        store: StoreLike | None,
+        *,
+        status: Status = Status.NEW,
+        read_only: str | None = None,
+    ) -> None:
+        """``read_only`` is the reason edits are refused (None: editable)."""
+        self.annotations = annotations
+        self.status = status
+        self.read_only = read_only if store is not None else read_only or "no store"
+        #: The last save error, None when everything is saved.
+        self.error: str | None = None
+        #: Bumped on every change of the spans, for views to drop cached drawings.
+        self.version = 0
+        self._store = store
+        self._pending: list[Change] = []
+
+    @property
+    def saved(self) -> bool:
+        """Whether every change so far is durable."""
+        return not self._pending
+
+    # -- edits -----------------------------------------------------------------------------
+
+    def add(
+        self, start: int, end: int, label: str, origin: Origin = Origin.MANUAL
+    ) -> Change | None:
+        """Label ``[start, end)``; None when refused (duplicate, empty, read-only)."""
+        if self._refused():
+            return None
+        change = self._commit(self.annotations.add(start, end, label, origin=origin))
+        if change is not None and self.status is Status.NEW:
+            self.set_status(Status.IN_PROGRESS)
+        return change
+
+    def delete_at(self, offset: int) -> Change | None:
+        """Delete the innermost span covering ``offset``."""
+        span = self.annotations.innermost_at(offset)
+        if span is None or self._refused():
+            return None
+        return self._commit(self.annotations.delete(span.id))
+
+    def relabel_at(self, offset: int, label: str) -> Change | None:
+        """Give the innermost span covering ``offset`` another label."""
+        span = self.annotations.innermost_at(offset)
+        if span is None or self._refused():
+            return None
+        return self._commit(self.annotations.relabel(span.id, label))
+
+    def set_note(self, span_id: str, note: str) -> Change | None:
+        """Attach a free-text note to a span."""
+        if self._refused():
+            return None
+        return self._commit(self.annotations.set_note(span_id, note))
+
+    def undo(self) -> Change | None:
+        """Undo the last edit (saved like any edit)."""
+        if self._refused():
+            return None
+        return self._commit(self.annotations.undo())
+
+    def redo(self) -> Change | None:
+        """Redo the last undone edit."""
+        if self._refused():
+            return None
+        return self._commit(self.annotations.redo())
+
+    def _refused(self) -> bool:
+        if self.read_only is not None:
+            self.error = f"read-only: {self.read_only}"
+            return True
+        return False
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def _commit(self, change: Change | None) -> Change | None:
+        if change is None:
+            return None
+        self.version += 1
+        self._pending.append(change)
+        self.retry()
+        return change
+
+    def retry(self) -> bool:
+        """Write every pending change, oldest first; stop at the first failure."""
+        store = self._store
+        while self._pending and store is not None:
+            change = self._pending[0]
+            try:
+                if change.put:
+                    store.put_spans(change.put)
+                for span_id in change.deleted:
+                    store.delete_span(span_id)
+            except StoreError as failure:
+                self.error = str(failure)
+                return False
+            self._pending.pop(0)
+        self.error = None
+        return True
+
+    def set_status(self, status: Status) -> bool:
+        """Record the annotator's status for the document (new, in progress, done)."""
+        if self._store is None or self.read_only is not None:
+            return False
+        try:
+            self._store.set_status(status)
+        except StoreError as failure:
+            self.error = str(failure)
+            return False
+        self.status = status
+        return True
+
+    def save_cursor(self, cursor: int) -> bool:
+        """Remember where the annotator was, so reopening returns there."""
+        if self._store is None or self.read_only is not None:
+            return False
+        try:
+            self._store.set_cursor(cursor)
+        except StoreError as failure:
+            self.error = str(failure)
+            return False
+        return True

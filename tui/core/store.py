@@ -1,0 +1,505 @@
+"""The annotation store: one small TinyDB file per (document, annotator).
+
+Layout: ``<root>/<safe document id>/<safe annotator>.json``, plus a ``.json.lock`` sidecar
+used for locking. A save rewrites one small file, so it costs the same in a corpus of any
+size (DESIGN §6).
+
+TinyDB's default ``JSONStorage`` rewrites its file in place and corrupts it when killed or
+run from two processes, so files here go through :class:`AtomicJSONStorage`: serialise,
+write a temp file in the same folder, fsync, ``os.replace``, fsync the folder. Every change
+is one read-modify-write under an OS lock on a freshly opened TinyDB (TinyDB objects cache
+queries and the next id, which go stale when another process writes). When a mutating call
+returns the change is on disk; when it raises :class:`StoreError` nothing changed and the
+next call simply retries. A file that does not parse is never written over.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from tinydb import TinyDB, where
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from tui.core.spans import Span, Status, check_record, now_iso
+
+__all__ = [
+    "AtomicJSONStorage",
+    "CorruptStoreError",
+    "DocumentState",
+    "DocumentStore",
+    "Store",
+    "StoreError",
+    "original_name",
+    "safe_name",
+]
+
+Tables = dict[str, dict[str, Any]]
+
+_SPANS = "spans"
+_DOCUMENT = "document"
+_STATE_ID = 1  # the one record of the "document" table
+_LOCK_TIMEOUT = 10.0
+_STATUSES = tuple(status.value for status in Status)
+
+
+class StoreError(Exception):
+    """A store file cannot be read or written; the one-line message names the file and why."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class CorruptStoreError(StoreError):
+    """A store file is not what biaozhu writes; it is left untouched and never written over."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(path, f"{problem}: left untouched")
+
+
+# ---------------------------------------------------------------------------- file names
+
+_NAME_MAX_BYTES = 150  # room for ".json.lock" and temp suffixes under the 255-byte limit
+_HASH_CHARS = 16
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+# CJK unified ideographs only: compatibility ideographs (U+F900…, U+2F800…) have canonical
+# decompositions, so a normalising file system (macOS) would merge them with others.
+_CJK = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2F7FF), (0x30000, 0x323AF))
+
+
+def safe_name(name: str) -> str:
+    """``name`` as one path component: collision-free and unable to leave its folder.
+
+    Lowercase ASCII letters, digits, ``_``, ``-`` and CJK ideographs stay; every other
+    character (``.``, ``/``, uppercase letters, controls, ``%``…) becomes ``%XX`` per UTF-8
+    byte. Uppercase is encoded so names stay distinct on case-insensitive file systems.
+    Beyond 150 bytes the name is cut and ``~`` plus 16 hex digits of the sha256 of the
+    whole name is appended (``~`` cannot occur otherwise). Raises ValueError when empty.
+    """
+    if not name:
+        raise ValueError("a document id or annotator name cannot be empty")
+    pieces = [_encode_char(char) for char in name]
+    encoded = "".join(pieces)
+    if len(encoded.encode("utf-8")) <= _NAME_MAX_BYTES:
+        return encoded
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    return _cut(pieces, _NAME_MAX_BYTES - 1 - _HASH_CHARS) + "~" + digest[:_HASH_CHARS]
+
+
+def original_name(component: str) -> str | None:
+    """The name :func:`safe_name` turned into ``component``, or None if it was cut short
+    (or is not one of its results)."""
+    if "~" in component:
+        return None
+    try:
+        name = unquote(component, encoding="utf-8", errors="surrogatepass")
+        return name if name and safe_name(name) == component else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _encode_char(char: str) -> str:
+    if char in _PLAIN or any(low <= ord(char) <= high for low, high in _CJK):
+        return char
+    # surrogatepass: ids made from undecodable file names carry lone surrogates.
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+
+
+def _cut(pieces: Sequence[str], limit: int) -> str:
+    """The leading pieces that fit in ``limit`` bytes (a ``%XX`` run is never split)."""
+    kept: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece.encode("utf-8"))
+        if size > limit:
+            break
+        kept.append(piece)
+    return "".join(kept)
+
+
+# ---------------------------------------------------------------------------- file access
+
+
+def _read_tables(path: Path) -> Tables | None:
+    """The tables in ``path``; None when it is missing or empty.
+
+    Raises :class:`CorruptStoreError` when the file is not a store file and
+    :class:`StoreError` when it cannot be read.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CorruptStoreError(path, "not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise CorruptStoreError(path, f"not valid JSON (line {exc.lineno})") from None
+    return _checked_tables(path, data)
+
+
+def _checked_tables(path: Path, data: object) -> Tables:
+    """``data`` if it has the shape TinyDB needs: tables of records under integer keys."""
+    if not isinstance(data, dict):
+        raise CorruptStoreError(path, "not a store file (no tables)")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise CorruptStoreError(path, f"table {name!r:.40} is not an object")
+        for key, record in table.items():
+            if not (key.isdecimal() and isinstance(record, dict)):
+                raise CorruptStoreError(path, f"table {name!r:.40} has a bad record {key!r:.40}")
+    return data
+
+
+def _write_tables(path: Path, tables: Tables) -> None:
+    """Replace ``path`` with ``tables`` atomically and durably.
+
+    Raises :class:`StoreError` (old file intact, no temp file left) when it cannot.
+    """
+    payload = _serialise(tables)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 and no mkstemp: the umask decides, as for any file the user creates.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            _write_all(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except OSError as exc:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise StoreError(path, f"cannot save: {_describe(exc)}") from exc
+    _fsync_folder(path.parent)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable. Best effort: the new file is already in place, and
+    some file systems cannot fsync a folder, so a failure here has nothing to undo."""
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode
+
+
+def _serialise(tables: Tables) -> bytes:
+    """Compact JSON with one record per line, so diffs and error line numbers mean something."""
+    text = _layout(tables, _ENCODE)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates (ids from undecodable file names) only survive as \\u escapes.
+        return _layout(tables, _ENCODE_ASCII).encode("ascii")
+
+
+def _layout(tables: Tables, encode: Callable[[object], str]) -> str:
+    parts = []
+    for name in sorted(tables):
+        table = tables[name]
+        rows = ",\n".join(
+            f"{encode(key)}:{encode(table[key])}" for key in sorted(table, key=_id_order)
+        )
+        parts.append(f"{encode(name)}:{{\n{rows}\n}}" if rows else f"{encode(name)}:{{}}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _id_order(key: str) -> tuple[int, str]:
+    return len(key), key
+
+
+def _describe(exc: OSError) -> str:
+    """A short reason for an OS error, in the words a user would look for."""
+    code = exc.errno
+    if code == errno.EROFS:
+        return "read-only store folder"
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "disk full"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return "a file is in the way of the store folder"
+    return (exc.strerror or str(exc)).lower()
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that swaps in a whole new file on every write (never in place).
+
+    Inside :meth:`batch` the file is read once, writes stay in memory, and the result is
+    written once at the end: several table operations become one atomic change.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._batching = False
+        self._dirty = False
+        self._pending: Tables | None = None
+
+    def read(self) -> Tables | None:
+        """The file's tables (the batch's, inside a batch); None when the file is absent."""
+        return self._pending if self._batching else _read_tables(self.path)
+
+    def write(self, data: Tables) -> None:
+        """Replace the file with ``data`` (inside a batch: remember it for the end)."""
+        if self._batching:
+            self._pending, self._dirty = data, True
+        else:
+            _write_tables(self.path, data)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Read once now, write once at the end, write nothing if the block raises."""
+        self._pending, self._dirty = _read_tables(self.path), False
+        self._batching = True
+        try:
+            yield
+            if self._dirty:
+                _write_tables(self.path, self._pending or {})
+        finally:
+            self._batching, self._pending = False, None
+
+
+# ---------------------------------------------------------------------------- locking
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+@contextmanager
+def _locked(lock_path: Path, store_path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_path`` (a sidecar: the store file itself is
+    replaced on every write, so a lock on it would guard a file that is gone)."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | _NOFOLLOW, 0o666)
+    try:
+        _acquire(fd, store_path)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _acquire(fd: int, store_path: Path) -> None:
+    # Polling with a deadline rather than a blocking flock: a process stopped with Ctrl-Z
+    # while saving must not freeze every other program for ever.
+    deadline = time.monotonic() + _LOCK_TIMEOUT
+    pause = 0.0005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                problem = f"cannot save: locked by another program for {_LOCK_TIMEOUT:.0f} s"
+                raise StoreError(store_path, problem) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.005)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temp files of ``path`` left by a killed writer (call only under the lock)."""
+    prefix = f".{path.name}."
+    with suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentState:
+    """Everything one annotator saved for one document."""
+
+    spans: tuple[Span, ...]  # sorted by (start, -end, label, id)
+    status: Status
+    cursor: int
+    doc_sha256: str | None
+
+
+class DocumentStore:
+    """One (document, annotator) file: read whole, changed one locked atomic write at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+
+    def load(self) -> DocumentState:
+        """The saved state; the empty state (new, cursor 0) when nothing is saved yet.
+
+        Raises :class:`CorruptStoreError` for a file that is not a store file.
+        """
+        # No lock: files are replaced whole, so a reader sees one complete version.
+        with self._tables() as (spans, document):
+            return _decode(self.path, spans, document)
+
+    def summary(self) -> tuple[int, Status]:
+        """The number of spans and the status, without building the spans."""
+        with self._tables() as (spans, document):
+            return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
+
+    def put_span(self, span: Span) -> None:
+        """Insert ``span``, or replace the saved span with its id."""
+        self._change(lambda spans, _: spans.upsert(span.to_record(), where("id") == span.id))
+
+    def put_spans(self, spans: Sequence[Span]) -> None:
+        """Insert or replace many spans in one atomic write (import, re-anchoring)."""
+        records = {span.id: span.to_record() for span in spans}
+        ids = frozenset(records)
+
+        def change(table: Table, _: Table) -> None:
+            table.remove(where("id").test(ids.__contains__))
+            table.insert_multiple(records.values())
+
+        self._change(change)
+
+    def delete_span(self, span_id: str) -> None:
+        """Remove the span with id ``span_id`` (nothing happens if there is none)."""
+        self._change(lambda spans, _: spans.remove(where("id") == span_id))
+
+    def set_status(self, status: Status) -> None:
+        """Record how far the annotator has got."""
+        self._set({"status": Status(status).value})
+
+    def set_cursor(self, cursor: int) -> None:
+        """Record the reading position (a code-point offset)."""
+        if cursor < 0:
+            raise ValueError(f"cursor must not be negative: {cursor}")
+        self._set({"cursor": cursor})
+
+    def set_doc_sha256(self, sha256: str) -> None:
+        """Record the sha256 of the canonical text the spans refer to."""
+        self._set({"doc_sha256": sha256})
+
+    def _set(self, fields: dict[str, object]) -> None:
+        self._change(lambda _, document: document.upsert(Document(fields, doc_id=_STATE_ID)))
+
+    def _change(self, change: Callable[[Table, Table], object]) -> None:
+        """Apply ``change`` to the tables as one locked read-modify-write and atomic replace."""
+        try:
+            self._make_folder()
+            with _locked(self._lock_path, self.path), self._tables() as (spans, document):
+                _check(self.path, spans, document)  # never write over a file we cannot read
+                _remove_stale_temps(self.path)
+                change(spans, document)
+                document.upsert(Document({"updated": now_iso()}, doc_id=_STATE_ID))
+        except OSError as exc:
+            raise StoreError(self.path, f"cannot save: {_describe(exc)}") from exc
+
+    def _make_folder(self) -> None:
+        folder = self.path.parent
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            _fsync_folder(folder.parent)  # else a power cut could drop the new folder
+
+    @contextmanager
+    def _tables(self) -> Iterator[tuple[Table, Table]]:
+        """Both tables over one snapshot of the file; written back once if changed.
+
+        A fresh TinyDB every time: its query cache and next id would be stale after
+        another process (or another DocumentStore) wrote the file.
+        """
+        storage = AtomicJSONStorage(self.path)
+        # TinyDB builds its storage from a factory; this one hands over ours, for batch().
+        with TinyDB(storage=lambda: storage) as database, storage.batch():
+            yield database.table(_SPANS), database.table(_DOCUMENT)
+
+
+def _decode(path: Path, spans: Table, document: Table) -> DocumentState:
+    """The state in the tables; CorruptStoreError naming the first bad field."""
+    try:
+        found = {span.id: span for span in map(Span.from_record, spans.all())}
+    except ValueError as exc:
+        raise CorruptStoreError(path, f"bad span record ({exc})") from None
+    ordered = sorted(found.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+    return DocumentState(tuple(ordered), *_document_fields(path, document))
+
+
+def _check(path: Path, spans: Table, document: Table) -> None:
+    """What :func:`_decode` checks, without building the spans (it runs before each save)."""
+    try:
+        for record in spans.all():
+            check_record(record)
+    except ValueError as exc:
+        raise CorruptStoreError(path, f"bad span record ({exc})") from None
+    _document_fields(path, document)
+
+
+def _document_fields(path: Path, document: Table) -> tuple[Status, int, str | None]:
+    """Status, cursor and doc_sha256 from the "document" table, checked."""
+    record: Mapping[str, object] = document.get(doc_id=_STATE_ID) or {}
+    cursor = record.get("cursor", 0)
+    if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
+        raise CorruptStoreError(path, f"bad cursor {cursor!r:.40}")
+    sha256 = record.get("doc_sha256")
+    if not (sha256 is None or isinstance(sha256, str)):
+        raise CorruptStoreError(path, f"bad doc_sha256 {sha256!r:.40}")
+    return _status(path, record), cursor, sha256
+
+
+def _status(path: Path, record: Mapping[str, object]) -> Status:
+    value = record.get("status", Status.NEW.value)
+    if value not in _STATUSES:
+        raise CorruptStoreError(path, f"bad status {value!r:.40}")
+    return Status(str(value))
+
+
+# ---------------------------------------------------------------------------- the store
+
+
+class Store:
+    """The annotation store under ``root`` (created on the first save, not before)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, doc_id: str, annotator: str) -> Path:
+        """The file holding ``annotator``'s work on ``doc_id``.
+
+        Raises :class:`StoreError` if it would lie outside the root (a symlinked folder).
+        """
+        path = self.root / safe_name(doc_id) / f"{safe_name(annotator)}.json"
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise StoreError(path, "outside the store folder (a symbolic link?)")
+        return path
+
+    def document(self, doc_id: str, annotator: str) -> DocumentStore:
+        """The store of ``annotator``'s work on ``doc_id``."""
+        return DocumentStore(self.path_for(doc_id, annotator))
+
+    def summary(self, doc_id: str, annotator: str) -> tuple[int, Status]:
+        """Span count and status, ``(0, Status.NEW)`` when nothing is saved.
+
+        Raises :class:`CorruptStoreError` for a bad file.
+        """
+        return self.document(doc_id, annotator).summary()
