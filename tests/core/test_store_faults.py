@@ -332,3 +332,16 @@ def test_two_processes_saving_to_one_file_lose_nothing(tmp_path: Path) -> None:
     spans = DocumentStore(Store(root).path_for("shared", "alice")).load().spans
     expected = {f"{name}-{n}" for name in ("first", "second") for n in range(200)}
     assert {span.id for span in spans} == expected
+
+
+def test_a_file_changed_by_someone_else_after_our_save_is_checked_again(store: Store) -> None:
+    """Saves skip re-checking a file only while it is exactly the one this process wrote."""
+    document = store.document("doc", "alice")
+    document.put_span(make_span(0))
+    text = document.path.read_text(encoding="utf-8")
+    broken = text.replace('"start":0', '"start":"zero"')
+    assert broken != text
+    document.path.write_text(broken, encoding="utf-8")  # in place, valid JSON, bad record
+    with pytest.raises(CorruptStoreError):
+        document.put_span(make_span(10))
+    assert document.path.read_text(encoding="utf-8") == broken
