@@ -128,3 +128,54 @@ def test_with_the_real_store_a_full_disk_leaves_the_file_intact(
     session.add(7, 8, "MISC")
     assert session.saved
     assert [s.text for s in document.load().spans] == ["察布查尔县", "干部", "为"]
+
+
+def test_opening_writes_nothing_and_reopening_brings_everything_back(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path / "store")
+    opened = open_session(store, "a.txt", "tester", TEXT)
+    assert not (tmp_path / "store").exists()  # reading never writes
+    opened.session.add(0, 5, "LOC")
+    opened.session.add(0, 7, "ORG")
+    opened.session.save_cursor(6)
+    again = open_session(store, "a.txt", "tester", TEXT)
+    assert [(s.text, s.label) for s in again.session.annotations.spans] == [
+        ("察布查尔县干部", "ORG"),
+        ("察布查尔县", "LOC"),
+    ]
+    assert again.cursor == 6 and again.problem is None
+    assert again.session.status is Status.IN_PROGRESS
+
+
+def test_a_changed_document_moves_spans_and_flags_what_is_gone(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "tester", TEXT)
+    first.session.add(0, 5, "LOC")  # 察布查尔县
+    first.session.add(7, 9, "PER")  # 各族
+    changed = "新闻：" + TEXT.replace("各族", "")
+    opened = open_session(store, "a.txt", "tester", changed)
+    spans = {s.label: s for s in opened.session.annotations.spans}
+    assert changed[spans["LOC"].start : spans["LOC"].end] == "察布查尔县"
+    assert spans["PER"].flagged and [s.label for s in opened.flagged] == ["PER"]
+    assert opened.problem is not None and "1 spans" in opened.problem
+    stored = {s.label: s for s in store.document("a.txt", "tester").load().spans}
+    assert stored["LOC"].start == 3 and stored["PER"].flagged  # persisted, nothing dropped
+
+
+def test_a_corrupt_store_file_opens_read_only_and_is_left_untouched(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    path = store.path_for("a.txt", "tester")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{"spans": {"1": oops')
+    opened = open_session(store, "a.txt", "tester", TEXT)
+    assert opened.problem is not None and str(path) in opened.problem
+    assert opened.session.add(0, 5, "LOC") is None
+    assert path.read_bytes() == b'{"spans": {"1": oops'

@@ -9,11 +9,13 @@ corrupt is opened read-only: edits are refused and the file is never touched.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Protocol
 
-from tui.core.annotations import Annotations, Change
+from tui.core.annotations import Annotations, Change, reanchor
 from tui.core.spans import Origin, Span, Status
-from tui.core.store import StoreError
+from tui.core.store import Store, StoreError
 
 
 class StoreLike(Protocol):
@@ -156,3 +158,52 @@ class Session:
             self.error = str(failure)
             return False
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A document opened for annotation: the session, where to put the cursor, and news.
+
+    ``flagged`` lists spans that could not be re-anchored after the document changed (kept,
+    never dropped); ``problem`` is a one-line message to show (corrupt file, failed save).
+    """
+
+    session: Session
+    cursor: int
+    flagged: tuple[Span, ...]
+    problem: str | None
+
+
+def text_sha256(text: str) -> str:
+    """The sha256 of a canonical text (UTF-8; lone surrogates kept) that spans refer to."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def open_session(store: Store, doc_id: str, annotator: str, text: str) -> Opened:
+    """Load an annotator's spans of ``doc_id``, re-anchored to ``text`` if it changed.
+
+    Opening writes nothing unless spans had to move. A corrupt store file gives a
+    read-only session over no spans, and the file is left untouched.
+    """
+    document = store.document(doc_id, annotator)
+    sha = text_sha256(text)
+    try:
+        state = document.load()
+    except StoreError as error:
+        annotations = Annotations(text, doc_id, sha, annotator)
+        session = Session(annotations, document, read_only=str(error))
+        return Opened(session, 0, (), f"{error}; this document is read-only for now")
+    spans, flagged = reanchor(state.spans, text, sha)
+    problem = None
+    if any(span.doc_sha256 != sha for span in state.spans):
+        try:
+            document.put_spans(spans)
+        except StoreError as error:
+            problem = str(error)
+        if flagged:
+            problem = problem or f"{len(flagged)} spans could not be placed in the changed text"
+    session = Session(
+        Annotations(text, doc_id, sha, annotator, spans), document, status=state.status
+    )
+    cursor = min(state.cursor, max(0, len(text) - 1))
+    return Opened(session, cursor, tuple(flagged), problem)
