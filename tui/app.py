@@ -16,17 +16,19 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.core.corpus import discover
+from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
+from tui.core.store import Store
 from tui.screens.main import MainScreen
 
 
 class ReaderApp(App[None]):
-    """Read (and, later, annotate) the documents found under ``paths``.
+    """Read and annotate the documents found under ``paths``.
 
     ``paths`` are files or directories (read recursively); ``store`` is the annotation
     folder and ``annotator`` the name saved with each annotation. ``variant`` picks the
-    OpenCC conversion pair for the script toggle. Raises
+    OpenCC conversion pair for the script toggle; ``labels`` are the labels on keys 1–9. Raises
     :class:`~tui.core.corpus.CorpusError` for a missing path and ``ValueError`` for an
     unknown variant.
     """
@@ -42,6 +44,7 @@ class ReaderApp(App[None]):
         store: Path,
         annotator: str,
         variant: str = "s2t",
+        labels: tuple[Label, ...] = DEFAULT_LABELS,
         segmenter: Segmenter | None = None,
     ) -> None:
         super().__init__()
@@ -50,9 +53,17 @@ class ReaderApp(App[None]):
         self.store = store
         self.annotator = annotator
         self.variant = variant
+        self.labels = labels
         self.segmenter = segmenter or Segmenter()
         self.refs = discover(self.paths)
 
     def get_default_screen(self) -> MainScreen:
         """The list and the reading pane."""
-        return MainScreen(self.refs, variant=self.variant, segmenter=self.segmenter)
+        return MainScreen(
+            self.refs,
+            variant=self.variant,
+            segmenter=self.segmenter,
+            store=Store(self.store),
+            annotator=self.annotator,
+            labels=self.labels,
+        )

@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="OpenCC pair for the 简⇄繁 toggle: s2t (default), s2tw, s2hk, s2twp "
         "(Taiwan phrases: 内存→記憶體)",
     )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        default=None,
+        metavar="FILE.toml",
+        help="labels for keys 1-9 (default: PER LOC ORG TIME NUM MISC)",
+    )
     parser.add_argument("--version", action="version", version=f"biaozhu {__version__}")
     return parser
 
@@ -72,12 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
+    from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels
 
     try:
+        labels = load_labels(args.labels) if args.labels is not None else DEFAULT_LABELS
         app = ReaderApp(
-            paths, store=args.store, annotator=args.annotator or login_name(), variant=args.variant
+            paths,
+            store=args.store,
+            annotator=args.annotator or login_name(),
+            variant=args.variant,
+            labels=labels,
         )
-    except CorpusError as error:
+    except (CorpusError, LabelError) as error:
         return _fail(str(error))
     app.run()
     return 0

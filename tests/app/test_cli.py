@@ -80,3 +80,13 @@ def test_kitty_keyboard_is_disabled_unless_the_user_chose(tmp_path: Path) -> Non
     env["TEXTUAL_DISABLE_KITTY_KEY"] = "0"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "0"
+
+
+def test_a_bad_labels_file_is_one_clear_line(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "PER"\nkey = "1"\n\n[[label]]\nname = "LOC"\nkey = "1"\n')
+    (tmp_path / "a.txt").write_text("文本", encoding="utf-8")
+    result = run_cli("--labels", str(labels), str(tmp_path / "a.txt"), cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "labels.toml line 5" in line and "duplicate key" in line

@@ -126,3 +126,11 @@ def test_unreadable_document_message(
     assert snap_compare(
         make_app(tmp_path), terminal_size=SMALL, run_before=keys_then_settle("enter")
     )
+
+
+def test_labelled_and_nested_spans(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """A sentence labelled ORG with a nested LOC and a PER word; the cursor on the nesting."""
+    before = keys_then_settle(
+        "enter", "v", "right_parenthesis", "left", "3", "g", "w", "2", "right_curly_bracket", "1"
+    )
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=before)

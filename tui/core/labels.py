@@ -262,3 +262,9 @@ def _with_colours(labels: Sequence[Label]) -> tuple[Label, ...]:
         label if label.colour else Label(label.name, label.key, next(spare), label.description)
         for label in labels
     )
+
+
+def readable_on(colour: str) -> str:
+    """Black or white text, whichever reads better on the ``#rrggbb`` background."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"

@@ -26,13 +26,16 @@ from tui.core.corpus import (
     load_document,
     read_info,
 )
+from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.reader import DisplayMode, ReaderModel
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
+from tui.core.session import Session, open_session
+from tui.core.store import Store, StoreError
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.widgets.document_list import DocumentList
 from tui.widgets.reader_view import ReaderView
-from tui.widgets.status_bar import KeyHints, StatusBar
+from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
 #: Below this many columns, opening a document hides the list to give the text room.
 NARROW_SCREEN = 100
@@ -168,15 +171,28 @@ class MainScreen(Screen[None]):
         Binding("escape", "back_to_list", "Back to list", show=False),
         Binding("tab", "switch_focus", "Switch pane", show=False),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, refs: list[DocumentRef], *, variant: str, segmenter: Segmenter) -> None:
+    def __init__(
+        self,
+        refs: list[DocumentRef],
+        *,
+        variant: str,
+        segmenter: Segmenter,
+        store: Store,
+        annotator: str,
+        labels: tuple[Label, ...] = DEFAULT_LABELS,
+    ) -> None:
         super().__init__()
         self.refs = refs
         self.variant = variant
         self.segmenter = segmenter
+        self.store = store
+        self.annotator = annotator
+        self.labels = labels
         self.current: int | None = None
+        self._shown_error: str | None = None
 
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
@@ -184,6 +200,7 @@ class MainScreen(Screen[None]):
             yield DocumentPanel(self.refs)
             with Vertical(id="reading"):
                 yield ReaderView(id="reader")
+                yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints()
 
@@ -204,6 +221,7 @@ class MainScreen(Screen[None]):
         else:
             self.reader.show_message("没有文档 · No documents found")
         self.reader.on_change = self._update_status
+        self.reader.labels = self.labels
         self.documents.focus()
         self.call_after_refresh(self._start_background_work)
 
@@ -248,6 +266,7 @@ class MainScreen(Screen[None]):
     def open_document(self, index: int) -> None:
         """Load document ``index`` into the reader; a bad file shows why, in the pane."""
         ref = self.refs[index]
+        self._leave_document()
         self.current = index
         self.documents.select_index(index)
         reader = self.reader
@@ -265,8 +284,32 @@ class MainScreen(Screen[None]):
         model = ReaderModel(
             decoded.text, script=script, variant=self.variant, segmenter=self.segmenter
         )
-        reader.show_document(model)
+        session = self._open_session(ref, model)
+        reader.show_document(model, session)
         self.call_after_refresh(freeze_heap)
+
+    def _open_session(self, ref: DocumentRef, model: ReaderModel) -> Session | None:
+        """The annotator's spans of ``ref``; the cursor goes back where they left it."""
+        try:
+            opened = open_session(self.store, ref.doc_id, self.annotator, model.text)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return None
+        model.cursor = opened.cursor
+        if opened.problem is not None:
+            self.notify(opened.problem, severity="warning", markup=False, timeout=8)
+        return opened.session
+
+    def _leave_document(self) -> None:
+        """Remember where the annotator was in the document being left."""
+        reader = self.reader
+        if reader.session is not None and reader.model is not None:
+            reader.session.save_cursor(reader.model.cursor)
+
+    def action_quit(self) -> None:
+        """Quit; every change is already saved, only the reading position is noted."""
+        self._leave_document()
+        self.app.exit()
 
     def action_step_document(self, step: int) -> None:
         """Open the previous (-1) or next (+1) document of the list as filtered."""
@@ -348,8 +391,21 @@ class MainScreen(Screen[None]):
     def _position_label(self, model: ReaderModel) -> str:
         length = model.length
         percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
-        position = f"{model.cursor:,}/{length:,} {percent}%"
-        if not self.segmenter.ready:
-            return position
-        word = model.word_at_cursor()
-        return f"{position} · {word.shown}" if word is not None else position
+        parts = [f"{model.cursor:,}/{length:,} {percent}%"]
+        if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
+            parts.append(word.shown)
+        parts += [f"{span.label}:{span.text[:12]}" for span in self.reader.spans_at_cursor()]
+        session = self.reader.session
+        if session is not None:
+            if session.read_only is not None:
+                parts.insert(0, "read-only")
+            else:
+                parts.insert(0, "✓" if session.saved and session.error is None else "✗")
+                self._report_error(session.error)
+        return " · ".join(parts)
+
+    def _report_error(self, error: str | None) -> None:
+        """Say once, loudly, why a change was not saved (the status keeps the ✗)."""
+        if error is not None and error != self._shown_error:
+            self.notify(f"not saved: {error}", severity="error", markup=False, timeout=10)
+        self._shown_error = error

@@ -21,8 +21,12 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.highlight import Piece, line_runs
+from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
 from tui.core.linebreak import text_cells
 from tui.core.reader import ReaderModel, Row, thumb_rows
+from tui.core.session import Session
+from tui.core.spans import Span
 
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
@@ -32,7 +36,7 @@ _WHEEL_LINES = 3
 # arriving meanwhile waits for one slice at most.
 _COUNT_SLICE = 0.004
 _COUNT_PAUSE = 0.002
-_StripKey = tuple[int, int, int, int, int, int, bool, bool]
+_StripKey = tuple[int, ...]
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -48,6 +52,9 @@ class ReaderView(ScrollView, can_focus=True):
         background: $accent;
         color: $text;
     }
+    ReaderView > .reader--selection {
+        text-style: reverse;
+    }
     ReaderView > .reader--track {
         color: $panel-lighten-2;
     }
@@ -62,6 +69,7 @@ class ReaderView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reader--cursor",
         "reader--message",
+        "reader--selection",
         "reader--track",
         "reader--thumb",
     }
@@ -86,6 +94,13 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("home,0", "move('line_start')", "Start of line", show=False),
         Binding("end,dollar_sign", "move('line_end')", "End of line", show=False),
         Binding("t", "toggle_script", "Toggle 简⇄繁"),
+        Binding("v", "select", "Start / end a selection"),
+        Binding("1", "label(1)", "Label selection or word (1–9)"),
+        *[Binding(str(n), f"label({n})", "", show=False) for n in range(2, 10)],
+        Binding("x", "delete_span", "Delete the span under the cursor"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo"),
+        Binding("escape", "escape", "Cancel the selection, else back to list", show=False),
     ]
 
     #: Move names a key may ask for, and the ReaderModel method each one calls.
@@ -130,12 +145,24 @@ class ReaderView(ScrollView, can_focus=True):
         self._thumb = (0, 0)
         self._cursor_key: tuple[int, int, int] | None = None
         self._cursor_cache = (-1, -1, -1, -1)
+        #: The annotator's spans of the open document (None: reading only).
+        self.session: Session | None = None
+        self.labels: tuple[Label, ...] = DEFAULT_LABELS
+        #: Where the selection began (None: no selection), and where it was ended.
+        self.anchor: int | None = None
+        self.anchor_end: int | None = None
+        self._by_block: dict[int, list[Span]] = {}
+        self._by_block_version = -1
+        self._label_styles: dict[tuple[str, bool], Style] = {}
 
     # -- content ---------------------------------------------------------------------------
 
-    def show_document(self, model: ReaderModel) -> None:
-        """Display ``model`` (already loaded), sized to this pane."""
+    def show_document(self, model: ReaderModel, session: Session | None = None) -> None:
+        """Display ``model`` (already loaded), sized to this pane, with ``session``'s spans."""
         self.model = model
+        self.session = session
+        self.anchor = self.anchor_end = None
+        self._by_block_version = -1
         self._message = ""
         self._strips.clear()
         size = self._text_size()
@@ -145,6 +172,7 @@ class ReaderView(ScrollView, can_focus=True):
     def show_message(self, message: str) -> None:
         """Replace the document with a one-paragraph message (shown as plain text)."""
         self.model = None
+        self.session = None
         self._message = message
         self._redraw()
 
@@ -201,6 +229,85 @@ class ReaderView(ScrollView, can_focus=True):
         if self.model is not None:
             self.model.scroll_to_line(max(0, self.model.scroll_y + lines))
             self._redraw()
+
+    # -- annotating ------------------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        """The canonical ``[start, end)`` being selected, the cursor's character included."""
+        model = self.model
+        if model is None or self.anchor is None:
+            return None
+        end = self.anchor_end if self.anchor_end is not None else model.cursor
+        low, high = min(self.anchor, end), max(self.anchor, end)
+        return low, min(high + 1, model.length)
+
+    def action_select(self) -> None:
+        """``v``: start a selection here; again: end it here; a third time: start anew."""
+        if self.model is None:
+            return
+        if self.anchor is None or self.anchor_end is not None:
+            self.anchor, self.anchor_end = self.model.cursor, None
+        else:
+            self.anchor_end = self.model.cursor
+        self._repaint()
+
+    def action_escape(self) -> None:
+        """Cancel the selection; without one, go back to the list."""
+        if self.anchor is not None:
+            self.anchor = self.anchor_end = None
+            self._repaint()
+        elif hasattr(self.screen, "action_back_to_list"):
+            self.screen.action_back_to_list()
+
+    def action_label(self, number: int) -> None:
+        """Label the selection, or else the word under the cursor, with label ``number``."""
+        model, session = self.model, self.session
+        label = label_for_key(self.labels, str(number))
+        if model is None or session is None or label is None:
+            return
+        target = self.selection() or self._word_range(model)
+        if target is None:
+            return
+        self.anchor = self.anchor_end = None
+        session.add(*target, label.name)
+        self._repaint()
+
+    def _word_range(self, model: ReaderModel) -> tuple[int, int] | None:
+        word = model.word_at_cursor()
+        if word is not None:
+            return word.start, word.end
+        if model.length and not model.text[model.cursor].isspace():
+            return model.cursor, model.cursor + 1  # punctuation: just that character
+        return None
+
+    def action_delete_span(self) -> None:
+        """Delete the innermost span under the cursor."""
+        if self.model is not None and self.session is not None:
+            self.session.delete_at(self.model.cursor)
+            self._repaint()
+
+    def action_undo(self) -> None:
+        """Undo the last edit."""
+        if self.session is not None:
+            self.session.undo()
+            self._repaint()
+
+    def action_redo(self) -> None:
+        """Redo the last undone edit."""
+        if self.session is not None:
+            self.session.redo()
+            self._repaint()
+
+    def _repaint(self) -> None:
+        """The spans or the selection changed: repaint the view (not a re-layout)."""
+        self.refresh()
+        self._notify_change()
+
+    def spans_at_cursor(self) -> list[Span]:
+        """The spans covering the cursor, innermost first."""
+        if self.model is None or self.session is None:
+            return []
+        return self.session.annotations.at(self.model.cursor)
 
     def action_toggle_script(self) -> None:
         """Flip the displayed script; the cursor stays on the same character."""
@@ -318,7 +425,10 @@ class ReaderView(ScrollView, can_focus=True):
             cursor = (cursor_start, cursor_end)
         thumb = self._is_thumb(y)
         track = self._thumb != (0, 0)
-        key = (row.block, row.line, width, model.generation, *cursor, thumb, track)
+        selection = self._block_selection(row.block) or (-1, -1)
+        version = self.session.version if self.session is not None else -1
+        key = (row.block, row.line, width, model.generation, version, *selection, *cursor)
+        key += (thumb, track)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._build_strip(row, cursor, width, thumb)
@@ -375,19 +485,19 @@ class ReaderView(ScrollView, can_focus=True):
         assert model is not None
         text = model.view(row.block).text
         base, cursor_style, _, _ = self._styles()
-        start, end = row.start, row.end
-        cursor_start, cursor_end = cursor
-        if cursor_start < 0:
-            segments = [Segment(text[start:end], base)]
-            cells = text_cells(text[start:end])
-        else:
-            shown = text[cursor_start:cursor_end] or " "
-            segments = [
-                Segment(text[start:cursor_start], base),
-                Segment(shown, cursor_style),
-                Segment(text[cursor_end:end], base),
-            ]
-            cells = text_cells(text[start:cursor_start] + shown + text[cursor_end:end])
+        selection = self._block_selection(row.block)
+        runs = line_runs(row.start, row.end, self._pieces(row.block), selection)
+        segments: list[Segment] = []
+        cells = 0
+        for run in runs:
+            style = self._run_style(run.label, run.depth, run.selected)
+            for start, end, on_cursor in _split(run.start, run.end, cursor):
+                shown = text[start:end]
+                segments.append(Segment(shown, cursor_style if on_cursor else style))
+                cells += text_cells(shown)
+        if cursor[0] >= 0 and cursor[0] == cursor[1]:  # an empty line or the text's end
+            segments.append(Segment(" ", cursor_style))
+            cells += 1
         indicator = self._indicator_cell(thumb)
         if cells > width:  # one character wider than a very narrow pane
             text_strip = Strip(segments).crop_extend(0, width + 1, base)
@@ -396,8 +506,80 @@ class ReaderView(ScrollView, can_focus=True):
         segments.append(indicator)
         return Strip(segments, width + 2)
 
+    def _run_style(self, label: str | None, depth: int, selected: bool) -> Style:
+        base = self._styles()[0]
+        style = base if label is None else self._label_style(label, depth > 1)
+        if selected:
+            style = style + self.get_component_rich_style("reader--selection")
+        return style
+
+    def _label_style(self, name: str, nested: bool) -> Style:
+        """A label's colour as background; nested spans are also underlined and bold."""
+        key = (name, nested)
+        style = self._label_styles.get(key)
+        if style is None:
+            colour = next((label.colour for label in self.labels if label.name == name), "#888888")
+            style = self._styles()[0] + Style(
+                bgcolor=colour, color=readable_on(colour), underline=nested, bold=nested
+            )
+            self._label_styles[key] = style
+        return style
+
+    def _spans_by_block(self) -> dict[int, list[Span]]:
+        """The session's spans bucketed by the blocks they touch (rebuilt after edits)."""
+        model, session = self.model, self.session
+        if model is None or session is None:
+            return {}
+        if self._by_block_version != session.version:
+            buckets: dict[int, list[Span]] = {}
+            for span in session.annotations.spans:
+                first = model.blocks.block_at(span.start)
+                last = model.blocks.block_at(max(span.start, span.end - 1))
+                for block in range(first, last + 1):
+                    buckets.setdefault(block, []).append(span)
+            self._by_block, self._by_block_version = buckets, session.version
+        return self._by_block
+
+    def _pieces(self, block: int) -> list[Piece]:
+        """The spans of ``block`` in display offsets."""
+        return [
+            Piece(*self._to_display(block, span.start, span.end), span.label, span.id)
+            for span in self._spans_by_block().get(block, [])
+        ]
+
+    def _block_selection(self, block: int) -> tuple[int, int] | None:
+        """The part of the selection inside ``block``, in display offsets."""
+        selection = self.selection()
+        model = self.model
+        if selection is None or model is None:
+            return None
+        start, end = model.blocks.starts[block], model.blocks.end(block)
+        if selection[1] <= start or selection[0] >= max(end, start + 1):
+            return None
+        return self._to_display(block, selection[0], selection[1])
+
+    def _to_display(self, block: int, start: int, end: int) -> tuple[int, int]:
+        """Canonical ``[start, end)`` clipped to ``block``, as display offsets in it."""
+        model = self.model
+        assert model is not None
+        base = model.blocks.starts[block]
+        length = model.block_length(block)
+        local_start = min(max(start - base, 0), length)
+        local_end = min(max(end - base, local_start), length)
+        return model.view(block).offsets.display_span(local_start, local_end)
+
     def notify_style_update(self) -> None:
         """Theme or CSS changed: cached strips and styles carry old colours."""
         self._strips.clear()
         self._style_cache = None
+        self._label_styles.clear()
         super().notify_style_update()
+
+
+def _split(start: int, end: int, cursor: tuple[int, int]) -> list[tuple[int, int, bool]]:
+    """``[start, end)`` cut where the cursor's cells begin and end."""
+    low, high = max(start, cursor[0]), min(end, cursor[1])
+    if low >= high:
+        return [(start, end, False)]
+    parts = [(start, low, False), (low, high, True), (high, end, False)]
+    return [part for part in parts if part[0] < part[1]]

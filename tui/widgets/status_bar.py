@@ -8,13 +8,16 @@ position changes and its width stays the same, only the right-hand field is repa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.core.labels import Label, readable_on
 from tui.core.linebreak import fit_cells, text_cells
 from tui.core.text import display_safe
 
@@ -112,4 +115,32 @@ class KeyHints(Widget):
         segments = [Segment(" ", style)]
         for key, description in self.hints:
             segments += [Segment(key, key_style), Segment(f" {description}  ", style)]
+        return Strip(segments).crop_extend(0, self.size.width, style)
+
+
+class LabelBar(Widget):
+    """The labels, each on its own colour with its key: what 1–9 will do."""
+
+    DEFAULT_CSS = """
+    LabelBar {
+        height: 1;
+    }
+    """
+
+    def __init__(self, labels: Sequence[Label], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.labels = tuple(labels)
+
+    def render_line(self, y: int) -> Strip:
+        """`` 1 PER 人名 `` per label, in the label's colours."""
+        style = self.rich_style
+        segments = [Segment(" ", style)]
+        for label in self.labels:
+            colour = Style(bgcolor=label.colour, color=readable_on(label.colour))
+            description = label.description.split()[0] if label.description else ""
+            segments.append(Segment(f"{label.key}", style + Style(bold=True)))
+            segments.append(
+                Segment(f" {label.name} {description} ".replace("  ", " "), style + colour)
+            )
+            segments.append(Segment(" ", style))
         return Strip(segments).crop_extend(0, self.size.width, style)

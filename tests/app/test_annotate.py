@@ -1,0 +1,169 @@
+"""Annotating as a user does it: keys in the reader, spans on screen and on disk."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_reader_app import main_screen, open_seed
+from tests.conftest import AppFactory, screen_text
+from tui.core.spans import Span, Status
+from tui.core.store import Store
+from tui.widgets.status_bar import StatusBar
+
+SIZE = (80, 24)
+FIRST_SEED = "000_8ad7f56698cb7e79.txt"
+
+
+def stored(tmp_path: Path, doc_id: str = FIRST_SEED) -> list[Span]:
+    """What is on disk for the test annotator."""
+    return list(Store(tmp_path / "store").document(doc_id, "tester").load().spans)
+
+
+async def test_one_key_labels_the_word_under_the_cursor(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1")
+        [span] = stored(tmp_path)
+        assert (span.start, span.end, span.text, span.label) == (0, 4, "察布查尔", "PER")
+        assert span.annotator == "tester" and span.origin == "manual"
+        assert "✓" in screen_text(app) and "PER:察布查尔" in screen_text(app)
+        await pilot.press("1")  # the same span again is refused quietly
+        assert len(stored(tmp_path)) == 1
+
+
+async def test_select_a_sentence_nest_a_word_delete_undo_redo(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("v", "right_parenthesis", "left", "3")
+        [sentence] = stored(tmp_path)
+        assert sentence.label == "ORG" and sentence.start == 0
+        assert model.text[sentence.start : sentence.end] == sentence.text
+        await pilot.press("g", "w", "2")  # 县 inside the sentence: nested
+        assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "ORG"]
+        assert [s.label for s in reader.spans_at_cursor()] == ["LOC", "ORG"]
+        await pilot.press("x")  # the innermost goes first
+        assert [s.label for s in stored(tmp_path)] == ["ORG"]
+        await pilot.press("u")
+        assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "ORG"]
+        await pilot.press("ctrl+r")
+        assert [s.label for s in stored(tmp_path)] == ["ORG"]
+        await pilot.press("u", "u", "u")
+        assert stored(tmp_path) == []
+
+
+async def test_escape_cancels_a_selection_then_goes_back_to_the_list(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.press("v", "l", "l")
+        assert reader.selection() == (0, 3)
+        await pilot.press("escape")
+        assert reader.selection() is None and reader.has_focus
+        await pilot.press("escape")
+        assert main_screen(app).documents.has_focus
+
+
+async def test_labelling_in_traditional_display_stores_canonical_text(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("t", "w", "1")
+        assert "察布查爾" in screen_text(app)
+        [span] = stored(tmp_path)
+        assert span.text == "县" and span.start == 4  # canonical (simplified) text
+
+
+async def test_length_changing_variant_labels_the_right_canonical_characters(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    source = tmp_path / "phrases.txt"
+    source.write_text("电脑的内存和U盘都满了。\n", encoding="utf-8")
+    app = make_app(source, variant="s2twp")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("t")
+        while model.text[model.cursor] != "内":
+            await pilot.press("l")
+        await pilot.press("v", "l", "5")
+        assert "記憶體" in screen_text(app)
+        [span] = stored(tmp_path, "phrases.txt")
+        assert (span.text, span.start, span.end) == ("内存", 3, 5)
+
+
+async def test_quit_and_reopen_brings_spans_and_cursor_back(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1", "right_curly_bracket", "w", "w")
+        cursor = main_screen(app).reader.model.cursor  # type: ignore[union-attr]
+        await pilot.press("q")
+    assert Store(tmp_path / "store").document(FIRST_SEED, "tester").load().cursor == cursor
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, again)
+        assert reader.model is not None and reader.model.cursor == cursor
+        assert [s.text for s in reader.session.annotations.spans] == ["察布查尔"]  # type: ignore[union-attr]
+        status = Store(tmp_path / "store").document(FIRST_SEED, "tester").load().status
+        assert status is Status.IN_PROGRESS
+
+
+async def test_a_full_disk_shows_unsaved_and_the_next_change_retries(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        real_replace = os.replace
+
+        def full_disk(*args: object, **kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "replace", full_disk)
+        await pilot.press("1")
+        await pilot.pause()
+        status = app.screen.query_one(StatusBar)
+        assert status.position.startswith("✗")
+        assert "disk full" in screen_text(app)  # the notification says why
+        assert stored(tmp_path) == []
+        monkeypatch.setattr(os, "replace", real_replace)
+        await pilot.press("right_curly_bracket", "2")
+        await pilot.pause()
+        assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "PER"]
+        assert status.position.startswith("✓")
+
+
+async def test_a_corrupt_store_file_makes_that_document_read_only(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    path = Store(tmp_path / "store").path_for(FIRST_SEED, "tester")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"{ not json")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.pause()
+        assert "read-only" in screen_text(app)
+        await pilot.press("1")
+        assert path.read_bytes() == b"{ not json"
+        await pilot.press("right_square_bracket", "1")  # other documents still work
+        assert len(stored(tmp_path, "001_1ea231b12cc7f585.txt")) == 1
