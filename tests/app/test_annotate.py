@@ -46,10 +46,10 @@ async def test_select_a_sentence_nest_a_word_delete_undo_redo(
         reader = await open_seed(pilot, app)
         model = reader.model
         assert model is not None
-        await pilot.press("v", "right_parenthesis", "left", "3")
+        await pilot.press("v", "dollar_sign", "3")
         [sentence] = stored(tmp_path)
         assert sentence.label == "ORG" and sentence.start == 0
-        assert model.text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == model.text.split("\n")[0]
         await pilot.press("g", "w", "2")  # 县 inside the sentence: nested
         assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "ORG"]
         assert [s.label for s in reader.spans_at_cursor()] == ["LOC", "ORG"]
@@ -167,3 +167,16 @@ async def test_a_corrupt_store_file_makes_that_document_read_only(
         assert path.read_bytes() == b"{ not json"
         await pilot.press("right_square_bracket", "1")  # other documents still work
         assert len(stored(tmp_path, "001_1ea231b12cc7f585.txt")) == 1
+
+
+async def test_a_selection_ending_on_a_blank_line_is_trimmed(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        assert reader.model is not None
+        await pilot.press("v", "j", "6")  # onto the blank line under the title
+        [span] = stored(tmp_path)
+        assert span.text == reader.model.text.split("\n")[0]
+        assert "\n" not in span.text

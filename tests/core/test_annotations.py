@@ -425,3 +425,12 @@ def test_reanchor_keeps_input_order_and_works_with_annotations() -> None:
     ann = Annotations(new_text, "doc", "sha-2", "tester", moved)
     assert [s.text for s in ann.spans] == ["察布查尔", "察布查尔"]
     assert all(new_text[s.start : s.end] == s.text for s in ann.spans)
+
+
+def test_trimmed_drops_white_space_at_both_ends() -> None:
+    from tui.core.annotations import trimmed
+
+    text = "　标题\n\n正文 "
+    assert trimmed(text, 0, len(text)) == (1, 7)
+    assert text[1:7] == "标题\n\n正文"
+    assert trimmed(text, 3, 5) is None

@@ -102,7 +102,7 @@ def test_page_down_moves_view_and_cursor_and_clamps_at_the_end() -> None:
 
 
 def test_sentence_and_paragraph_moves() -> None:
-    text = "第一句。第二句！“第三句？”第四句\n\n下一段。"
+    text = "第一句。第二句！“第三句？”第四句\n\n下一段。\n\n\n末段"
     model = model_of(text)
     model.next_sentence()
     assert text[model.cursor :].startswith("第二句")
@@ -112,6 +112,15 @@ def test_sentence_and_paragraph_moves() -> None:
     assert text[model.cursor :].startswith("第四句")
     model.previous_sentence()
     assert text[model.cursor :].startswith("“第三句")
+    model.next_sentence()
+    assert text[model.cursor :].startswith("第四句")
+    model.next_sentence()
+    assert text[model.cursor :].startswith("下一段")  # blank lines hold no sentence
+    model.next_sentence()
+    assert text[model.cursor :].startswith("末段")
+    model.previous_sentence()
+    assert text[model.cursor :].startswith("下一段")  # back over the blank lines
+    model.go_start()
     model.next_paragraph()
     assert text[model.cursor :].startswith("下一段")
     model.previous_paragraph()

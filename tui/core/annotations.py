@@ -326,3 +326,16 @@ def _flagged(span: Span, text: str, doc_sha256: str) -> Span:
     start = min(max(span.start, 0), len(text))
     end = min(max(span.end, start), len(text))
     return replace(span, start=start, end=end, doc_sha256=doc_sha256, flagged=True)
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without the white space (newlines included) at either end.
+
+    A selection made by sentence or paragraph moves easily takes in a line break; a
+    span of a name or a sentence never should. None when nothing but white space is left.
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

@@ -527,8 +527,12 @@ class ReaderModel:
         index = bisect_right(starts, local)
         if index < len(starts):
             self._set_cursor(self.blocks.starts[block] + starts[index])
-        elif block + 1 < len(self.blocks):
-            self._set_cursor(self.blocks.starts[block + 1])
+            return
+        following = next(
+            (k for k in range(block + 1, len(self.blocks)) if self.block_length(k) > 0), None
+        )
+        if following is not None:  # blank lines hold no sentence
+            self._set_cursor(self.blocks.starts[following])
 
     def previous_sentence(self) -> None:
         """To the start of this sentence, or of the previous one when already there (``(``)."""
@@ -537,9 +541,10 @@ class ReaderModel:
         index = bisect_left(starts, local) - 1
         if index >= 0:
             self._set_cursor(self.blocks.starts[block] + starts[index])
-        elif block > 0:
-            previous = self.sentence_starts(block - 1)
-            self._set_cursor(self.blocks.starts[block - 1] + previous[-1])
+            return
+        earlier = next((k for k in range(block - 1, -1, -1) if self.block_length(k) > 0), None)
+        if earlier is not None:  # blank lines hold no sentence
+            self._set_cursor(self.blocks.starts[earlier] + self.sentence_starts(earlier)[-1])
 
     def next_paragraph(self) -> None:
         """To the start of the next non-empty paragraph (``}``), or the document end."""

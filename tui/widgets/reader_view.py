@@ -21,6 +21,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.annotations import trimmed
 from tui.core.highlight import Piece, line_runs
 from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
 from tui.core.linebreak import text_cells
@@ -266,10 +267,9 @@ class ReaderView(ScrollView, can_focus=True):
         if model is None or session is None or label is None:
             return
         target = self.selection() or self._word_range(model)
-        if target is None:
-            return
         self.anchor = self.anchor_end = None
-        session.add(*target, label.name)
+        if target is not None and (span := trimmed(model.text, *target)) is not None:
+            session.add(*span, label.name)
         self._repaint()
 
     def _word_range(self, model: ReaderModel) -> tuple[int, int] | None:
