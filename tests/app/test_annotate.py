@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_reader_app import main_screen, open_seed
-from tests.conftest import AppFactory, screen_text
+from tests.conftest import AppFactory, screen_text, wait_until
 from tui.core.spans import Span, Status
 from tui.core.store import Store
 from tui.widgets.status_bar import StatusBar
@@ -180,3 +180,29 @@ async def test_a_selection_ending_on_a_blank_line_is_trimmed(
         [span] = stored(tmp_path)
         assert span.text == reader.model.text.split("\n")[0]
         assert "\n" not in span.text
+
+
+async def test_the_list_shows_span_counts_and_status_and_d_marks_done(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = main_screen(app)
+        await open_seed(pilot, app)
+        await pilot.press("1", "w", "w", "2")
+        entry = screen.documents.entries[0]
+        assert entry.work == (2, Status.IN_PROGRESS)
+        await pilot.press("D")
+        assert entry.work == (2, Status.DONE)
+        assert Store(tmp_path / "store").document(FIRST_SEED, "tester").load().status is Status.DONE
+        await pilot.pause()
+        first_row = screen_text(app).splitlines()[1]
+        assert "2✓" in first_row
+        await pilot.press("D")
+        assert entry.work == (2, Status.IN_PROGRESS)
+    again = make_app()
+    async with again.run_test(size=(120, 30)) as pilot:
+        documents = main_screen(again).documents
+        await wait_until(pilot, lambda: all(e.info for e in documents.entries))
+        assert documents.entries[0].work == (2, Status.IN_PROGRESS)
+        assert documents.entries[1].work == (0, Status.NEW)

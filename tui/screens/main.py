@@ -31,9 +31,10 @@ from tui.core.reader import DisplayMode, ReaderModel
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.session import Session, open_session
+from tui.core.spans import Status
 from tui.core.store import Store, StoreError
 from tui.screens.help import HelpScreen, HelpSection, key_label
-from tui.widgets.document_list import DocumentList
+from tui.widgets.document_list import DocumentList, Progress
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
@@ -55,7 +56,7 @@ def freeze_heap() -> None:
 class InfosRead(Message):
     """The background reader learned about some documents: ``(index, info)`` pairs."""
 
-    infos: list[tuple[int, DocumentInfo]]
+    infos: list[tuple[int, DocumentInfo, Progress | None]]
 
 
 class DocumentPanel(Vertical):
@@ -166,6 +167,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_list", "Hide / show the list"),
+        Binding("D", "toggle_done", "Mark the document done / not done"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -240,17 +242,24 @@ class MainScreen(Screen[None]):
 
     def _read_infos(self) -> None:
         worker = get_current_worker()
-        batch: list[tuple[int, DocumentInfo]] = []
+        batch: list[tuple[int, DocumentInfo, Progress | None]] = []
         sent = time.monotonic()
         for index, ref in enumerate(self.refs):
             if worker.is_cancelled:
                 return
-            batch.append((index, read_info(ref)))
+            batch.append((index, read_info(ref), self._progress(ref)))
             if time.monotonic() - sent > _INFO_BATCH_SECONDS:
                 self.post_message(InfosRead(batch))
                 batch, sent = [], time.monotonic()
         if batch:
             self.post_message(InfosRead(batch))
+
+    def _progress(self, ref: DocumentRef) -> Progress | None:
+        """The annotator's span count and status; None when the store file is unreadable."""
+        try:
+            return self.store.summary(ref.doc_id, self.annotator)
+        except StoreError:
+            return None
 
     def on_infos_read(self, message: InfosRead) -> None:
         """Show what the background reader found."""
@@ -319,6 +328,15 @@ class MainScreen(Screen[None]):
         position = shown.index(self.current) + step if self.current in shown else 0
         if 0 <= position < len(shown):
             self.open_document(shown[position])
+
+    def action_toggle_done(self) -> None:
+        """Mark the open document done, or back to in progress."""
+        session = self.reader.session
+        if session is None:
+            return
+        done = session.status is Status.DONE
+        session.set_status(Status.IN_PROGRESS if done else Status.DONE)
+        self._update_status()
 
     def action_toggle_list(self) -> None:
         """Hide or show the document list (the text takes the full width)."""
@@ -396,6 +414,9 @@ class MainScreen(Screen[None]):
             parts.append(word.shown)
         parts += [f"{span.label}:{span.text[:12]}" for span in self.reader.spans_at_cursor()]
         session = self.reader.session
+        if session is not None and self.current is not None:
+            work = (len(session.annotations.spans), session.status)
+            self.documents.update_progress(self.current, work)
         if session is not None:
             if session.read_only is not None:
                 parts.insert(0, "read-only")

@@ -22,10 +22,15 @@ from textual.strip import Strip
 
 from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
 from tui.core.linebreak import fit_cells, text_cells
+from tui.core.spans import Status
 from tui.core.text import display_safe
 
 _LENGTH_CELLS = 7
 _SCRIPT_CELLS = 2
+_WORK_CELLS = 5
+
+#: An annotator's span count and status for one document.
+Progress = tuple[int, Status]
 _NARROW_LIST = 28
 
 
@@ -35,6 +40,8 @@ class ListEntry:
 
     ref: DocumentRef
     info: DocumentInfo | None = None
+    #: The annotator's span count and status (None: not known yet, or unreadable store).
+    work: Progress | None = None
 
     @property
     def match_key(self) -> str:
@@ -98,13 +105,22 @@ class DocumentList(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------------------
 
-    def update_infos(self, infos: list[tuple[int, DocumentInfo]]) -> None:
+    def update_infos(self, infos: list[tuple[int, DocumentInfo, Progress | None]]) -> None:
         """Fill in what the background reader found about some documents."""
-        for index, info in infos:
+        for index, info, work in infos:
             self.entries[index].info = info
+            self.entries[index].work = work
         if self.filter_text:
             self._apply_filter(keep=self.current_index)
         self.refresh()
+
+    def update_progress(self, index: int, work: Progress) -> None:
+        """Show a document's new span count and status (after an edit)."""
+        entry = self.entries[index]
+        if entry.work != work:
+            entry.work = work
+            if index in self.shown:
+                self.refresh(self._row_region(self.shown.index(index)))
 
     def set_filter(self, query: str) -> None:
         """Show only documents whose title or id contains ``query`` (in either script)."""
@@ -209,12 +225,14 @@ class DocumentList(ScrollView, can_focus=True):
         info = entry.info
         # On a very narrow list the title matters more than the length.
         length_cells = _LENGTH_CELLS if width >= _NARROW_LIST else 0
-        title_cells = max(1, width - length_cells - _SCRIPT_CELLS - 3)
-        dim = style + self.get_component_rich_style("document-list--dim")
+        fixed = length_cells + _SCRIPT_CELLS + _WORK_CELLS + 3
+        title_cells = max(1, width - fixed)
+        muted = self.get_component_rich_style("document-list--dim")
+        dim = style + Style(color=muted.color)  # only the colour: keep the row background
         if info is None:
             title, script, length, title_style = entry.ref.doc_id, "…", "", dim
         elif info.error is not None:
-            error = style + self.get_component_rich_style("document-list--error")
+            error = style + Style(color=self.get_component_rich_style("document-list--error").color)
             title, script, length, title_style = entry.ref.doc_id, "⚠", "error", error
         else:
             title = info.title or entry.ref.doc_id
@@ -226,6 +244,19 @@ class DocumentList(ScrollView, can_focus=True):
             Segment(title + " " * padding, title_style),
             Segment(" ", style),
             Segment(script + " " * (_SCRIPT_CELLS - text_cells(script)), dim),
+            Segment(_work_cell(entry.work), style),
             Segment(length.rjust(length_cells) if length_cells else "", dim),
             Segment(" ", style),
         ]
+
+
+_STATUS_MARKS = {Status.NEW: " ", Status.IN_PROGRESS: "◐", Status.DONE: "✓"}
+
+
+def _work_cell(work: Progress | None) -> str:
+    """`` 12◐``: span count and status mark, _WORK_CELLS wide."""
+    if work is None:
+        return " " * _WORK_CELLS
+    count, status = work
+    shown = f"{count}" if count < 1000 else "999+"
+    return f"{shown if count else '':>4}{_STATUS_MARKS[status]}"
