@@ -206,3 +206,31 @@ async def test_the_list_shows_span_counts_and_status_and_d_marks_done(
         await wait_until(pilot, lambda: all(e.info for e in documents.entries))
         assert documents.entries[0].work == (2, Status.IN_PROGRESS)
         assert documents.entries[1].work == (0, Status.NEW)
+
+
+async def test_relabel_note_in_chinese_and_jump_between_spans(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("1", "right_curly_bracket", "3", "g")
+        await pilot.press("r", "2")  # 察布查尔 PER -> LOC
+        assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "ORG"]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"锡伯族地名", "enter")
+        await pilot.pause()
+        [note] = [s.note for s in stored(tmp_path) if s.label == "LOC"]
+        assert note == "锡伯族地名"
+        assert "锡伯族地名" in screen_text(app)  # the status shows the note
+        await pilot.press("e", "escape")  # Esc leaves the note as it was
+        assert [s.note for s in stored(tmp_path) if s.label == "LOC"] == ["锡伯族地名"]
+        await pilot.press("greater_than_sign")
+        assert model.cursor == next(s.start for s in stored(tmp_path) if s.label == "ORG")
+        await pilot.press("less_than_sign")
+        assert model.cursor == 0
+        await pilot.press("u")  # undo the note
+        assert [s.note for s in stored(tmp_path) if s.label == "LOC"] == [""]

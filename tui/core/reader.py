@@ -331,6 +331,10 @@ class ReaderModel:
             self._goal_cell = None
         self.ensure_cursor_visible()
 
+    def move_to(self, offset: int) -> None:
+        """Put the cursor on canonical ``offset`` (a jump to a span, a search hit)."""
+        self._set_cursor(max(0, min(offset, max(0, self.length - 1))))
+
     def move_right(self) -> None:
         """One displayed character forward (into the next block at a block end)."""
         block, local = self._local(self.cursor)

@@ -69,6 +69,8 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen Static {
         width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 

@@ -43,6 +43,10 @@ NARROW_SCREEN = 100
 _INFO_BATCH_SECONDS = 0.1
 
 
+def _annotates(binding: BindingType) -> bool:
+    return isinstance(binding, Binding) and binding.action.split("(")[0] in ReaderView.ANNOTATING
+
+
 def freeze_heap() -> None:
     """Put everything alive now out of the cyclic collector's sight.
 
@@ -167,7 +171,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_list", "Hide / show the list"),
-        Binding("D", "toggle_done", "Mark the document done / not done"),
+        Binding("D", "toggle_done", "Done / not done"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -363,8 +367,11 @@ class MainScreen(Screen[None]):
 
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
+        reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
+        annotating = [b for b in ReaderView.BINDINGS if _annotates(b)]
         groups: list[tuple[str, list[BindingType]]] = [
-            ("Reader 阅读", ReaderView.BINDINGS),
+            ("Reader 阅读", reading),
+            ("Annotate 标注", annotating),
             ("Document list 文档列表", [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
             ("Everywhere 全局", MainScreen.BINDINGS),
         ]
@@ -410,9 +417,14 @@ class MainScreen(Screen[None]):
         length = model.length
         percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
         parts = [f"{model.cursor:,}/{length:,} {percent}%"]
+        if self.reader.relabelling:
+            parts.insert(0, "relabel: press 1–9")
         if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
             parts.append(word.shown)
-        parts += [f"{span.label}:{span.text[:12]}" for span in self.reader.spans_at_cursor()]
+        parts += [
+            f"{span.label}:{span.text[:12]}" + (f" ({span.note[:20]})" if span.note else "")
+            for span in self.reader.spans_at_cursor()
+        ]
         session = self.reader.session
         if session is not None and self.current is not None:
             work = (len(session.annotations.spans), session.status)

@@ -28,6 +28,7 @@ from tui.core.linebreak import text_cells
 from tui.core.reader import ReaderModel, Row, thumb_rows
 from tui.core.session import Session
 from tui.core.spans import Span
+from tui.screens.note import NoteScreen
 
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
@@ -95,14 +96,23 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("home,0", "move('line_start')", "Start of line", show=False),
         Binding("end,dollar_sign", "move('line_end')", "End of line", show=False),
         Binding("t", "toggle_script", "Toggle 简⇄繁"),
-        Binding("v", "select", "Start / end a selection"),
-        Binding("1", "label(1)", "Label selection or word (1–9)"),
+        Binding("v", "select", "Select (again: end)"),
+        Binding("1", "label(1)", "Label 1–9 (or word)"),
         *[Binding(str(n), f"label({n})", "", show=False) for n in range(2, 10)],
-        Binding("x", "delete_span", "Delete the span under the cursor"),
+        Binding("x", "delete_span", "Delete span"),
+        Binding("r", "relabel", "Relabel (then 1–9)"),
+        Binding("e", "edit_note", "Note on span"),
+        Binding("greater_than_sign", "jump_span(1)", "Next span"),
+        Binding("less_than_sign", "jump_span(-1)", "Previous span"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo"),
-        Binding("escape", "escape", "Cancel the selection, else back to list", show=False),
+        Binding("escape", "escape", "Cancel selection", show=False),
     ]
+
+    #: Actions listed under "Annotate" in the help.
+    ANNOTATING: ClassVar[frozenset[str]] = frozenset(
+        {"select", "label", "delete_span", "relabel", "edit_note", "jump_span", "undo", "redo"}
+    )
 
     #: Move names a key may ask for, and the ReaderModel method each one calls.
     MOVES: ClassVar[dict[str, str]] = {
@@ -152,6 +162,8 @@ class ReaderView(ScrollView, can_focus=True):
         #: Where the selection began (None: no selection), and where it was ended.
         self.anchor: int | None = None
         self.anchor_end: int | None = None
+        #: After ``r``: the next label key relabels the span under the cursor.
+        self.relabelling = False
         self._by_block: dict[int, list[Span]] = {}
         self._by_block_version = -1
         self._label_styles: dict[tuple[str, bool], Style] = {}
@@ -266,6 +278,11 @@ class ReaderView(ScrollView, can_focus=True):
         label = label_for_key(self.labels, str(number))
         if model is None or session is None or label is None:
             return
+        if self.relabelling:
+            self.relabelling = False
+            session.relabel_at(model.cursor, label.name)
+            self._repaint()
+            return
         target = self.selection() or self._word_range(model)
         self.anchor = self.anchor_end = None
         if target is not None and (span := trimmed(model.text, *target)) is not None:
@@ -285,6 +302,42 @@ class ReaderView(ScrollView, can_focus=True):
         if self.model is not None and self.session is not None:
             self.session.delete_at(self.model.cursor)
             self._repaint()
+
+    def action_relabel(self) -> None:
+        """Wait for a label key, then give the span under the cursor that label."""
+        if self.spans_at_cursor():
+            self.relabelling = True
+            self._notify_change()
+
+    def action_edit_note(self) -> None:
+        """Write or change the note of the innermost span under the cursor."""
+        spans = self.spans_at_cursor()
+        session = self.session
+        if not spans or session is None:
+            return
+        span = spans[0]
+
+        def save(note: str | None) -> None:
+            if note is not None:
+                session.set_note(span.id, note)
+                self._repaint()
+
+        self.app.push_screen(NoteScreen(span.text, span.label, span.note), save)
+
+    def action_jump_span(self, direction: int) -> None:
+        """To the start of the next (1) or previous (-1) span."""
+        model, session = self.model, self.session
+        if model is None or session is None:
+            return
+        annotations = session.annotations
+        if direction > 0:
+            span = annotations.next_start(model.cursor)
+        else:
+            span = annotations.previous_start(model.cursor)
+        if span is not None:
+            before = (model.top, model.cursor_row())
+            model.move_to(span.start)
+            self._after_change(before)
 
     def action_undo(self) -> None:
         """Undo the last edit."""
