@@ -12,6 +12,7 @@ from tests.app.test_reader_app import main_screen, open_seed
 from tests.conftest import AppFactory, screen_text, wait_until
 from tui.core.spans import Span, Status
 from tui.core.store import Store
+from tui.widgets.spans_panel import SpansPanel
 from tui.widgets.status_bar import StatusBar
 
 SIZE = (80, 24)
@@ -234,3 +235,46 @@ async def test_relabel_note_in_chinese_and_jump_between_spans(
         assert model.cursor == 0
         await pilot.press("u")  # undo the note
         assert [s.note for s in stored(tmp_path) if s.label == "LOC"] == [""]
+
+
+async def test_spans_panel_lists_spans_and_enter_jumps(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("1", "right_curly_bracket", "3", "g", "p")
+        panel = app.screen.query_one(SpansPanel)
+        assert panel.has_focus and panel.option_count == 2
+        assert "PER  察布查尔" in screen_text(app)
+        await pilot.press("down", "enter")
+        assert reader.has_focus
+        assert model.cursor == panel.spans[1].start
+        await pilot.press("p")
+        assert panel.has_class("-hidden")
+
+
+async def test_spans_that_cannot_be_placed_are_listed_flagged(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    source = tmp_path / "doc.txt"
+    source.write_text("张三在北京工作。\n", encoding="utf-8")
+    app = make_app(source)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("v", "l", "1", "right_parenthesis")  # 张三 PER
+        await pilot.press("q")
+    source.write_text("新来的李四在上海工作。\n", encoding="utf-8")
+    again = make_app(source)
+    async with again.run_test(size=(120, 30), notifications=True) as pilot:
+        await open_seed(pilot, again)
+        await pilot.pause()
+        assert "could not be placed" in screen_text(again)
+        await pilot.press("p")
+        panel = again.screen.query_one(SpansPanel)
+        assert [s.flagged for s in panel.spans] == [True]
+        assert "⚑" in screen_text(again)
+        [kept] = stored(tmp_path, "doc.txt")
+        assert kept.flagged and kept.text == "张三"  # kept, never dropped

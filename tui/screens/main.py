@@ -36,6 +36,7 @@ from tui.core.store import Store, StoreError
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.widgets.document_list import DocumentList, Progress
 from tui.widgets.reader_view import ReaderView
+from tui.widgets.spans_panel import SpansPanel
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
 #: Below this many columns, opening a document hides the list to give the text room.
@@ -164,14 +165,18 @@ class MainScreen(Screen[None]):
     MainScreen #reading {
         width: 1fr;
     }
-    MainScreen ReaderView {
+    MainScreen #text-and-spans {
         height: 1fr;
+    }
+    MainScreen ReaderView {
+        width: 1fr;
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_list", "Hide / show the list"),
         Binding("D", "toggle_done", "Done / not done"),
+        Binding("p", "toggle_spans", "Spans panel"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -205,7 +210,9 @@ class MainScreen(Screen[None]):
         with Horizontal():
             yield DocumentPanel(self.refs)
             with Vertical(id="reading"):
-                yield ReaderView(id="reader")
+                with Horizontal(id="text-and-spans"):
+                    yield ReaderView(id="reader")
+                    yield SpansPanel(self.labels, id="spans")
                 yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints()
@@ -342,6 +349,30 @@ class MainScreen(Screen[None]):
         session.set_status(Status.IN_PROGRESS if done else Status.DONE)
         self._update_status()
 
+    def action_toggle_spans(self) -> None:
+        """Show the document's spans beside the text (and go there), or hide them."""
+        panel = self.query_one(SpansPanel)
+        panel.toggle_class("-hidden")
+        if panel.has_class("-hidden"):
+            self.reader.focus()
+        else:
+            self._refresh_spans()
+            panel.focus()
+
+    def _refresh_spans(self) -> None:
+        panel = self.query_one(SpansPanel)
+        session = self.reader.session
+        if not panel.has_class("-hidden"):
+            panel.show_spans(session.annotations.spans if session is not None else ())
+
+    @on(SpansPanel.Jump)
+    def _jump(self, message: SpansPanel.Jump) -> None:
+        reader = self.reader
+        if reader.model is not None:
+            reader.model.move_to(message.offset)
+            reader.focus()
+            reader.refresh_view()
+
     def action_toggle_list(self) -> None:
         """Hide or show the document list (the text takes the full width)."""
         panel = self.query_one(DocumentPanel)
@@ -429,6 +460,7 @@ class MainScreen(Screen[None]):
         if session is not None and self.current is not None:
             work = (len(session.annotations.spans), session.status)
             self.documents.update_progress(self.current, work)
+        self._refresh_spans()
         if session is not None:
             if session.read_only is not None:
                 parts.insert(0, "read-only")

@@ -351,6 +351,12 @@ class ReaderView(ScrollView, can_focus=True):
             self.session.redo()
             self._repaint()
 
+    def refresh_view(self) -> None:
+        """Scroll to the cursor and redraw (after the cursor was moved from outside)."""
+        if self.model is not None:
+            self.model.ensure_cursor_visible()
+        self._redraw()
+
     def _repaint(self) -> None:
         """The spans or the selection changed: repaint the view (not a re-layout)."""
         self.refresh()

@@ -1,0 +1,92 @@
+"""The spans panel: every span of the open document in order; Enter jumps to one.
+
+Span text is untrusted: each row is a :class:`rich.text.Text` built from plain strings,
+never parsed as markup, with control characters made visible. Spans that could not be
+re-anchored after the document changed are marked ⚑ and listed like the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.core.labels import Label, readable_on
+from tui.core.spans import Span
+from tui.core.text import display_safe
+
+_TEXT_CHARS = 24
+
+
+class SpansPanel(OptionList):
+    """A list of spans: label, text, note; Enter asks to jump there."""
+
+    DEFAULT_CSS = """
+    SpansPanel {
+        width: 34;
+        max-width: 45%;
+        border: none;
+        border-left: vkey $panel-lighten-2;
+        padding: 0;
+    }
+    SpansPanel.-hidden {
+        display: none;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back to the text")]
+
+    @dataclass
+    class Jump(Message):
+        """The user picked the span starting at canonical ``offset``."""
+
+        offset: int
+
+    def __init__(self, labels: Sequence[Label], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.labels = {label.name: label for label in labels}
+        self.spans: tuple[Span, ...] = ()
+        self.add_class("-hidden")
+
+    def show_spans(self, spans: Sequence[Span]) -> None:
+        """List ``spans`` (already in document order)."""
+        spans = tuple(spans)
+        if spans is self.spans or spans == self.spans:
+            return
+        highlighted = self.highlighted
+        self.spans = spans
+        self.set_options([Option(self._prompt(span)) for span in spans])
+        if spans:
+            self.highlighted = min(highlighted or 0, len(spans) - 1)
+
+    def _prompt(self, span: Span) -> Text:
+        label = self.labels.get(span.label)
+        colour = label.colour if label is not None else "#888888"
+        text = display_safe(span.text.replace("\n", " "))
+        if len(text) > _TEXT_CHARS:
+            text = text[: _TEXT_CHARS - 1] + "…"
+        prompt = Text(no_wrap=True, overflow="ellipsis")
+        if span.flagged:
+            prompt.append("⚑ ")
+        prompt.append(f" {span.label} ", Style(bgcolor=colour, color=readable_on(colour)))
+        prompt.append(f" {text}")
+        if span.note:
+            prompt.append(f"  {display_safe(span.note)}", Style(italic=True, dim=True))
+        return prompt
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Jump(self.spans[event.option_index].start))
+
+    def action_leave(self) -> None:
+        """Back to the reading pane, panel still open."""
+        self.screen.focus_next()
