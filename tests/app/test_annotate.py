@@ -278,3 +278,22 @@ async def test_spans_that_cannot_be_placed_are_listed_flagged(
         assert "⚑" in screen_text(again)
         [kept] = stored(tmp_path, "doc.txt")
         assert kept.flagged and kept.text == "张三"  # kept, never dropped
+
+
+async def test_escape_in_the_spans_panel_returns_to_the_text(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from tui.screens.note import NoteScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.press("1", "p")
+        panel = app.screen.query_one(SpansPanel)
+        assert panel.has_focus
+        assert "察布查尔" in screen_text(app)  # the span's text, not just an ellipsis
+        await pilot.press("escape")
+        assert reader.has_focus and not panel.has_class("-hidden")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)

@@ -20,17 +20,18 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.labels import Label, readable_on
+from tui.core.linebreak import fit_cells, text_cells
 from tui.core.spans import Span
 from tui.core.text import display_safe
 
-_TEXT_CHARS = 24
+_WIDTH = 33  # the panel's width in cells, less its border
 
 
 class SpansPanel(OptionList):
     """A list of spans: label, text, note; Enter asks to jump there."""
 
     DEFAULT_CSS = """
-    SpansPanel {
+    SpansPanel, SpansPanel:focus {
         width: 34;
         max-width: 45%;
         border: none;
@@ -70,9 +71,9 @@ class SpansPanel(OptionList):
     def _prompt(self, span: Span) -> Text:
         label = self.labels.get(span.label)
         colour = label.colour if label is not None else "#888888"
-        text = display_safe(span.text.replace("\n", " "))
-        if len(text) > _TEXT_CHARS:
-            text = text[: _TEXT_CHARS - 1] + "…"
+        width = self.size.width or _WIDTH  # hidden until the first refresh: no size yet
+        room = max(4, width - text_cells(span.label) - 6)
+        text = fit_cells(display_safe(span.text.replace("\n", " ")), room)
         prompt = Text(no_wrap=True, overflow="ellipsis")
         if span.flagged:
             prompt.append("⚑ ")
@@ -80,6 +81,7 @@ class SpansPanel(OptionList):
         prompt.append(f" {text}")
         if span.note:
             prompt.append(f"  {display_safe(span.note)}", Style(italic=True, dim=True))
+        prompt.truncate(max(8, width - 1))  # one line a span, never wrapped
         return prompt
 
     @on(OptionList.OptionSelected)
@@ -89,4 +91,4 @@ class SpansPanel(OptionList):
 
     def action_leave(self) -> None:
         """Back to the reading pane, panel still open."""
-        self.screen.focus_next()
+        self.screen.query_one("#reader").focus()
