@@ -212,7 +212,6 @@ class MainScreen(Screen[None]):
             with Vertical(id="reading"):
                 with Horizontal(id="text-and-spans"):
                     yield ReaderView(id="reader")
-                    yield SpansPanel(self.labels, id="spans")
                 yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints()
@@ -349,10 +348,16 @@ class MainScreen(Screen[None]):
         session.set_status(Status.IN_PROGRESS if done else Status.DONE)
         self._update_status()
 
-    def action_toggle_spans(self) -> None:
+    async def action_toggle_spans(self) -> None:
         """Show the document's spans beside the text (and go there), or hide them."""
-        panel = self.query_one(SpansPanel)
-        panel.toggle_class("-hidden")
+        panels = self.query(SpansPanel)
+        if panels:
+            panel = panels.first()
+            panel.toggle_class("-hidden")
+        else:  # built on first use: an option list costs start-up time
+            panel = SpansPanel(self.labels, id="spans")
+            panel.remove_class("-hidden")
+            await self.query_one("#text-and-spans").mount(panel)
         if panel.has_class("-hidden"):
             self.reader.focus()
         else:
@@ -360,10 +365,10 @@ class MainScreen(Screen[None]):
             panel.focus()
 
     def _refresh_spans(self) -> None:
-        panel = self.query_one(SpansPanel)
         session = self.reader.session
-        if not panel.has_class("-hidden"):
-            panel.show_spans(session.annotations.spans if session is not None else ())
+        for panel in self.query(SpansPanel):
+            if not panel.has_class("-hidden"):
+                panel.show_spans(session.annotations.spans if session is not None else ())
 
     @on(SpansPanel.Jump)
     def _jump(self, message: SpansPanel.Jump) -> None:
