@@ -11,6 +11,7 @@ cover; spans it cannot place are kept, flagged and listed, never dropped.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -63,7 +64,7 @@ class Annotations:
         self,
         text: str,
         doc_id: str,
-        doc_sha256: str,
+        doc_sha256: str | None,
         annotator: str,
         spans: Iterable[Span] = (),
         *,
@@ -73,7 +74,7 @@ class Annotations:
         """Start from ``spans`` (already re-anchored to ``text``) with an empty history."""
         self.text = text
         self.doc_id = doc_id
-        self.doc_sha256 = doc_sha256
+        self._doc_sha256 = doc_sha256
         self.annotator = annotator
         self._clock = clock
         self._ids = ids
@@ -88,6 +89,14 @@ class Annotations:
         self._depths: dict[str, int] | None = None
 
     # -- reading -------------------------------------------------------------------------
+
+    @property
+    def doc_sha256(self) -> str:
+        """The sha256 of the text, computed on first need (None was given): hashing a
+        20 MB document costs ~60 ms, which opening it should not pay."""
+        if self._doc_sha256 is None:
+            self._doc_sha256 = text_sha256(self.text)
+        return self._doc_sha256
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -339,3 +348,8 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+def text_sha256(text: str) -> str:
+    """The sha256 of a canonical text (UTF-8; lone surrogates kept) that spans refer to."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

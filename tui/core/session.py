@@ -9,11 +9,10 @@ corrupt is opened read-only: edits are refused and the file is never touched.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from tui.core.annotations import Annotations, Change, reanchor
+from tui.core.annotations import Annotations, Change, reanchor, text_sha256
 from tui.core.spans import Origin, Span, Status
 from tui.core.store import Store, StoreError
 
@@ -174,11 +173,6 @@ class Opened:
     problem: str | None
 
 
-def text_sha256(text: str) -> str:
-    """The sha256 of a canonical text (UTF-8; lone surrogates kept) that spans refer to."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def open_session(store: Store, doc_id: str, annotator: str, text: str) -> Opened:
     """Load an annotator's spans of ``doc_id``, re-anchored to ``text`` if it changed.
 
@@ -186,14 +180,16 @@ def open_session(store: Store, doc_id: str, annotator: str, text: str) -> Opened
     read-only session over no spans, and the file is left untouched.
     """
     document = store.document(doc_id, annotator)
-    sha = text_sha256(text)
     try:
         state = document.load()
     except StoreError as error:
-        annotations = Annotations(text, doc_id, sha, annotator)
+        annotations = Annotations(text, doc_id, None, annotator)
         session = Session(annotations, document, read_only=str(error))
         return Opened(session, 0, (), f"{error}; this document is read-only for now")
-    spans, flagged = reanchor(state.spans, text, sha)
+    # Hash only when there are spans to check against the text: a new document's hash
+    # waits for its first span.
+    sha = text_sha256(text) if state.spans else None
+    spans, flagged = reanchor(state.spans, text, sha) if sha is not None else ([], [])
     problem = None
     if any(span.doc_sha256 != sha for span in state.spans):
         try:
