@@ -9,6 +9,7 @@ corrupt is opened read-only: edits are refused and the file is never touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -137,22 +138,21 @@ class Session:
 
     def set_status(self, status: Status) -> bool:
         """Record the annotator's status for the document (new, in progress, done)."""
-        if self._store is None or self.read_only is not None:
-            return False
-        try:
-            self._store.set_status(status)
-        except StoreError as failure:
-            self.error = str(failure)
-            return False
-        self.status = status
-        return True
+        saved = self._write(lambda store: store.set_status(status))
+        if saved:
+            self.status = status
+        return saved
 
     def save_cursor(self, cursor: int) -> bool:
         """Remember where the annotator was, so reopening returns there."""
+        return self._write(lambda store: store.set_cursor(cursor))
+
+    def _write(self, write: Callable[[StoreLike], None]) -> bool:
+        """One store write outside the span history; False (and the reason) on failure."""
         if self._store is None or self.read_only is not None:
             return False
         try:
-            self._store.set_cursor(cursor)
+            write(self._store)
         except StoreError as failure:
             self.error = str(failure)
             return False
