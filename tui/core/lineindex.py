@@ -57,10 +57,6 @@ class LineIndex:
         """All visual lines of the document (estimated where not yet exact)."""
         return self._chunk_starts()[-1]
 
-    def is_exact(self, block: int) -> bool:
-        """Whether the line count around ``block`` comes from real layouts."""
-        return self._exact[block // CHUNK] is not None
-
     @property
     def complete(self) -> bool:
         """Whether every chunk is exact."""
