@@ -179,3 +179,19 @@ def test_a_corrupt_store_file_opens_read_only_and_is_left_untouched(tmp_path: Pa
     assert opened.problem is not None and str(path) in opened.problem
     assert opened.session.add(0, 5, "LOC") is None
     assert path.read_bytes() == b'{"spans": {"1": oops'
+
+
+def test_leaving_without_moving_writes_nothing(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path / "store")
+    opened = open_session(store, "a.txt", "tester", TEXT)
+    assert opened.session.save_cursor(opened.cursor)
+    assert not (tmp_path / "store").exists()  # a document merely looked at leaves no file
+    assert opened.session.save_cursor(4)
+    again = open_session(store, "a.txt", "tester", TEXT)
+    assert again.cursor == 4
+    mtime = store.path_for("a.txt", "tester").stat().st_mtime_ns
+    assert again.session.save_cursor(4)
+    assert store.path_for("a.txt", "tester").stat().st_mtime_ns == mtime

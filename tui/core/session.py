@@ -41,10 +41,13 @@ class Session:
         *,
         status: Status = Status.NEW,
         read_only: str | None = None,
+        cursor: int = 0,
     ) -> None:
-        """``read_only`` is the reason edits are refused (None: editable)."""
+        """``read_only`` is the reason edits are refused (None: editable); ``cursor`` is
+        the reading position already in the store."""
         self.annotations = annotations
         self.status = status
+        self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
         self.error: str | None = None
@@ -144,8 +147,17 @@ class Session:
         return saved
 
     def save_cursor(self, cursor: int) -> bool:
-        """Remember where the annotator was, so reopening returns there."""
-        return self._write(lambda store: store.set_cursor(cursor))
+        """Remember where the annotator was, so reopening returns there.
+
+        Nothing is written when the cursor has not moved: looking through documents
+        must not leave a store file behind for each.
+        """
+        if cursor == self._saved_cursor:
+            return True
+        saved = self._write(lambda store: store.set_cursor(cursor))
+        if saved:
+            self._saved_cursor = cursor
+        return saved
 
     def _write(self, write: Callable[[StoreLike], None]) -> bool:
         """One store write outside the span history; False (and the reason) on failure."""
@@ -198,8 +210,7 @@ def open_session(store: Store, doc_id: str, annotator: str, text: str) -> Opened
             problem = str(error)
         if flagged:
             problem = problem or f"{len(flagged)} spans could not be placed in the changed text"
-    session = Session(
-        Annotations(text, doc_id, sha, annotator, spans), document, status=state.status
-    )
+    annotations = Annotations(text, doc_id, sha, annotator, spans)
+    session = Session(annotations, document, status=state.status, cursor=state.cursor)
     cursor = min(state.cursor, max(0, len(text) - 1))
     return Opened(session, cursor, tuple(flagged), problem)
