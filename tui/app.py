@@ -19,7 +19,6 @@ from tui.core.corpus import discover
 from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
-from tui.core.store import Store
 from tui.screens.main import MainScreen
 
 
@@ -63,7 +62,7 @@ class ReaderApp(App[None]):
             self.refs,
             variant=self.variant,
             segmenter=self.segmenter,
-            store=Store(self.store),
+            store=self.store,
             annotator=self.annotator,
             labels=self.labels,
         )

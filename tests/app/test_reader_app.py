@@ -341,3 +341,17 @@ async def test_typing_q_into_the_filter_filters_and_does_not_quit(make_app: AppF
         assert documents.filter_text == "qf?"
         assert documents.shown == []
         assert "文档 0/5" in screen_text(app)
+
+
+async def test_garbage_collection_resumes_after_the_first_paint(make_app: AppFactory) -> None:
+    """``biaozhu`` pauses the cyclic collector to start faster; it must come back on."""
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, gc.isenabled)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -24,7 +24,6 @@ and, where known, the line.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -131,6 +130,8 @@ def load_labels(path: Path) -> tuple[Label, ...]:
 
 def parse_labels(source: str, filename: str = "labels.toml") -> tuple[Label, ...]:
     """Check the TOML text of a labels file; ``filename`` is only used in error messages."""
+    import tomllib  # only when a labels file is given: it costs start-up time
+
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:

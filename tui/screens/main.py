@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import time
 from dataclasses import dataclass
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -27,17 +29,28 @@ from tui.core.corpus import (
     read_info,
 )
 from tui.core.labels import DEFAULT_LABELS, Label
-from tui.core.reader import DisplayMode, ReaderModel
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
-from tui.core.session import Session, open_session
 from tui.core.spans import Status
-from tui.core.store import Store, StoreError
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.widgets.document_list import DocumentList, Progress
 from tui.widgets.reader_view import ReaderView
-from tui.widgets.spans_panel import SpansPanel
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
+
+if TYPE_CHECKING:  # imported when first used: the first paint does not need them
+    from tui.core.reader import ReaderModel
+    from tui.core.session import Session
+    from tui.core.store import Store
+    from tui.widgets.spans_panel import SpansPanel
+
+#: Modules that opening a document needs and the first paint does not: the warm-up
+#: imports them in the background (start-up imports only what draws the first frame).
+_OPENING_MODULES = (
+    "tui.core.reader",
+    "tui.core.session",
+    "tui.screens.note",
+    "tui.widgets.spans_panel",
+)
 
 #: Below this many columns, opening a document hides the list to give the text room.
 NARROW_SCREEN = 100
@@ -46,6 +59,16 @@ _INFO_BATCH_SECONDS = 0.1
 
 def _annotates(binding: BindingType) -> bool:
     return isinstance(binding, Binding) and binding.action.split("(")[0] in ReaderView.ANNOTATING
+
+
+def end_startup_pause() -> None:
+    """Freeze the start-up heap, then turn the cyclic collector back on.
+
+    ``biaozhu`` turns collection off while it starts (see :mod:`tui.cli`); every object
+    made so far lives as long as the app, so none of it needs walking again.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def freeze_heap() -> None:
@@ -191,7 +214,7 @@ class MainScreen(Screen[None]):
         *,
         variant: str,
         segmenter: Segmenter,
-        store: Store,
+        store: Path,
         annotator: str,
         labels: tuple[Label, ...] = DEFAULT_LABELS,
     ) -> None:
@@ -199,7 +222,8 @@ class MainScreen(Screen[None]):
         self.refs = refs
         self.variant = variant
         self.segmenter = segmenter
-        self.store = store
+        self.store_folder = store
+        self._store: Store | None = None
         self.annotator = annotator
         self.labels = labels
         self.current: int | None = None
@@ -215,6 +239,15 @@ class MainScreen(Screen[None]):
                 yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints()
+
+    @property
+    def store(self) -> Store:
+        """The annotation store, opened on first use (after the first paint)."""
+        if self._store is None:
+            from tui.core.store import Store
+
+            self._store = Store(self.store_folder)
+        return self._store
 
     @property
     def reader(self) -> ReaderView:
@@ -239,11 +272,15 @@ class MainScreen(Screen[None]):
 
     def _start_background_work(self) -> None:
         """After the first paint: read titles, then load OpenCC and jieba."""
+        end_startup_pause()
+        self.store  # noqa: B018 -- opened here, in this thread, before the workers use it
         self.run_worker(self._read_infos, thread=True, group="infos")
         self.run_worker(self._warm_up, thread=True, group="warm-up")
 
     def _warm_up(self) -> None:
         """Build what the first toggle and word move need, off the first paint's path."""
+        for module in _OPENING_MODULES:
+            importlib.import_module(module)
         for config in (*variant_pair(self.variant), "t2s"):
             converter(config)
         self.segmenter.warm_up()
@@ -266,6 +303,8 @@ class MainScreen(Screen[None]):
 
     def _progress(self, ref: DocumentRef) -> Progress | None:
         """The annotator's span count and status; None when the store file is unreadable."""
+        from tui.core.store import StoreError
+
         try:
             return self.store.summary(ref.doc_id, self.annotator)
         except StoreError:
@@ -300,6 +339,8 @@ class MainScreen(Screen[None]):
             return
         info = self.documents.entries[index].info
         script = info.script if info is not None else detect_script(decoded.text[:4000])
+        from tui.core.reader import ReaderModel
+
         model = ReaderModel(
             decoded.text, script=script, variant=self.variant, segmenter=self.segmenter
         )
@@ -309,6 +350,9 @@ class MainScreen(Screen[None]):
 
     def _open_session(self, ref: DocumentRef, model: ReaderModel) -> Session | None:
         """The annotator's spans of ``ref``; the cursor goes back where they left it."""
+        from tui.core.session import open_session
+        from tui.core.store import StoreError
+
         try:
             opened = open_session(self.store, ref.doc_id, self.annotator, model.text)
         except StoreError as error:
@@ -350,6 +394,8 @@ class MainScreen(Screen[None]):
 
     async def action_toggle_spans(self) -> None:
         """Show the document's spans beside the text (and go there), or hide them."""
+        from tui.widgets.spans_panel import SpansPanel
+
         panels = self.query(SpansPanel)
         if panels:
             panel = panels.first()
@@ -365,13 +411,15 @@ class MainScreen(Screen[None]):
             panel.focus()
 
     def _refresh_spans(self) -> None:
+        from tui.widgets.spans_panel import SpansPanel
+
         session = self.reader.session
         for panel in self.query(SpansPanel):
             if not panel.has_class("-hidden"):
                 panel.show_spans(session.annotations.spans if session is not None else ())
 
-    @on(SpansPanel.Jump)
-    def _jump(self, message: SpansPanel.Jump) -> None:
+    def on_spans_panel_jump(self, message: SpansPanel.Jump) -> None:
+        """Go to the span chosen in the panel."""
         reader = self.reader
         if reader.model is not None:
             reader.model.move_to(message.offset)
@@ -445,6 +493,8 @@ class MainScreen(Screen[None]):
         status.show_position(self._position_label(model))
 
     def _script_label(self, model: ReaderModel) -> str:
+        from tui.core.reader import DisplayMode
+
         if model.mode is DisplayMode.ORIGINAL:
             return f"{model.shown_script.value} 原文"
         return f"{model.shown_script.value} ← {model.config}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,14 +21,14 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.annotations import trimmed
 from tui.core.highlight import Piece, line_runs
 from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
 from tui.core.linebreak import text_cells
-from tui.core.reader import ReaderModel, Row, thumb_rows
-from tui.core.session import Session
 from tui.core.spans import Span
-from tui.screens.note import NoteScreen
+
+if TYPE_CHECKING:  # a document brings these in; the first paint does not need them
+    from tui.core.reader import ReaderModel, Row
+    from tui.core.session import Session
 
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
@@ -283,6 +283,8 @@ class ReaderView(ScrollView, can_focus=True):
             session.relabel_at(model.cursor, label.name)
             self._repaint()
             return
+        from tui.core.annotations import trimmed
+
         target = self.selection() or self._word_range(model)
         self.anchor = self.anchor_end = None
         if target is not None and (span := trimmed(model.text, *target)) is not None:
@@ -316,6 +318,7 @@ class ReaderView(ScrollView, can_focus=True):
         if not spans or session is None:
             return
         span = spans[0]
+        from tui.screens.note import NoteScreen
 
         def save(note: str | None) -> None:
             if note is not None:
@@ -524,6 +527,8 @@ class ReaderView(ScrollView, can_focus=True):
             return False
         key = (model.top, model.lines.total, model.height)
         if self._thumb_key != key:
+            from tui.core.reader import thumb_rows
+
             self._thumb_key, self._thumb = key, thumb_rows(model.scroll_y, *key[1:])
         start, end = self._thumb
         return start <= y < end
