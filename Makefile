@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/biaozhu seeds --store annotations
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: $(STAMP)

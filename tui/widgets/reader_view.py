@@ -160,8 +160,8 @@ class ReaderView(ScrollView, can_focus=True):
         self.session: Session | None = None
         self.labels: tuple[Label, ...] = DEFAULT_LABELS
         #: Where the selection began (None: no selection), and where it was ended.
-        self.anchor: int | None = None
-        self.anchor_end: int | None = None
+        self.selection_anchor: int | None = None
+        self.selection_end: int | None = None
         #: After ``r``: the next label key relabels the span under the cursor.
         self.relabelling = False
         self._by_block: dict[int, list[Span]] = {}
@@ -174,7 +174,7 @@ class ReaderView(ScrollView, can_focus=True):
         """Display ``model`` (already loaded), sized to this pane, with ``session``'s spans."""
         self.model = model
         self.session = session
-        self.anchor = self.anchor_end = None
+        self.selection_anchor = self.selection_end = None
         self._by_block_version = -1
         self._message = ""
         self._strips.clear()
@@ -248,26 +248,26 @@ class ReaderView(ScrollView, can_focus=True):
     def selection(self) -> tuple[int, int] | None:
         """The canonical ``[start, end)`` being selected, the cursor's character included."""
         model = self.model
-        if model is None or self.anchor is None:
+        if model is None or self.selection_anchor is None:
             return None
-        end = self.anchor_end if self.anchor_end is not None else model.cursor
-        low, high = min(self.anchor, end), max(self.anchor, end)
+        end = self.selection_end if self.selection_end is not None else model.cursor
+        low, high = min(self.selection_anchor, end), max(self.selection_anchor, end)
         return low, min(high + 1, model.length)
 
     def action_select(self) -> None:
         """``v``: start a selection here; again: end it here; a third time: start anew."""
         if self.model is None:
             return
-        if self.anchor is None or self.anchor_end is not None:
-            self.anchor, self.anchor_end = self.model.cursor, None
+        if self.selection_anchor is None or self.selection_end is not None:
+            self.selection_anchor, self.selection_end = self.model.cursor, None
         else:
-            self.anchor_end = self.model.cursor
+            self.selection_end = self.model.cursor
         self._repaint()
 
     def action_escape(self) -> None:
         """Cancel the selection; without one, go back to the list."""
-        if self.anchor is not None:
-            self.anchor = self.anchor_end = None
+        if self.selection_anchor is not None:
+            self.selection_anchor = self.selection_end = None
             self._repaint()
         elif hasattr(self.screen, "action_back_to_list"):
             self.screen.action_back_to_list()
@@ -286,7 +286,7 @@ class ReaderView(ScrollView, can_focus=True):
         from tui.core.annotations import trimmed
 
         target = self.selection() or self._word_range(model)
-        self.anchor = self.anchor_end = None
+        self.selection_anchor = self.selection_end = None
         if target is not None and (span := trimmed(model.text, *target)) is not None:
             session.add(*span, label.name)
         self._repaint()
@@ -489,8 +489,17 @@ class ReaderView(ScrollView, can_focus=True):
         track = self._thumb != (0, 0)
         selection = self._block_selection(row.block) or (-1, -1)
         version = self.session.version if self.session is not None else -1
-        key = (row.block, row.line, width, model.generation, version, *selection, *cursor)
-        key += (thumb, track)
+        key = (
+            row.block,
+            row.line,
+            width,
+            model.generation,
+            version,
+            *selection,
+            *cursor,
+            thumb,
+            track,
+        )
         strip = self._strips.get(key)
         if strip is None:
             strip = self._build_strip(row, cursor, width, thumb)
