@@ -37,6 +37,7 @@ __all__ = [
     "LabelError",
     "label_for_key",
     "load_labels",
+    "name_problem",
     "parse_labels",
 ]
 
@@ -191,17 +192,28 @@ def _name(value: Any, where: str, earlier: Sequence[Label]) -> str:
     """A checked label name: short, one word, nothing a terminal or markup would act on."""
     if value is None:
         raise LabelError(f"{where}: label has no name")
-    if not isinstance(value, str) or not value:
-        raise LabelError(f"{where}: name must be a non-empty string")
-    if len(value) > MAX_NAME_LENGTH:
-        raise LabelError(f"{where}: name {value!r} is longer than {MAX_NAME_LENGTH} characters")
-    if any(char.isspace() for char in value):
-        raise LabelError(f"{where}: name {value!r} contains whitespace")
-    _reject_unsafe(value, "name", where)
+    problem = name_problem(value)
+    if problem is not None:
+        raise LabelError(f"{where}: {problem}")
     for label in earlier:
         if label.name.casefold() == value.casefold():
             raise LabelError(f"{where}: duplicate name {value!r} (also key {label.key})")
-    return value
+    return str(value)
+
+
+def name_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a label name (one line), or None when it can.
+
+    A name is a non-empty string of at most :data:`MAX_NAME_LENGTH` characters, without
+    whitespace, markup brackets or control characters. Importers check labels with it too.
+    """
+    if not isinstance(value, str) or not value:
+        return "name must be a non-empty string"
+    if len(value) > MAX_NAME_LENGTH:
+        return f"name {value!r} is longer than {MAX_NAME_LENGTH} characters"
+    if any(char.isspace() for char in value):
+        return f"name {value!r} contains whitespace"
+    return _unsafe_problem(value, "name")
 
 
 def _key(value: Any, where: str, earlier: Sequence[Label]) -> str:
@@ -244,14 +256,19 @@ def _description(table: Mapping[str, Any], where: str) -> str:
 
 def _reject_unsafe(value: str, field: str, where: str) -> None:
     """Refuse markup brackets and characters that would act on the terminal or the layout."""
+    problem = _unsafe_problem(value, field)
+    if problem is not None:
+        raise LabelError(f"{where}: {problem}")
+
+
+def _unsafe_problem(value: str, field: str) -> str | None:
     for char in value:
         if char in "[]":
-            raise LabelError(
-                f"{where}: {field} {value!r} contains {char!r} (markup is not allowed)"
-            )
+            return f"{field} {value!r} contains {char!r} (markup is not allowed)"
         # Cc covers C0, DEL and C1; Cf covers bidi overrides and invisible format characters.
         if char in _BIDI or unicodedata.category(char) in ("Cc", "Cf"):
-            raise LabelError(f"{where}: {field} contains control character U+{ord(char):04X}")
+            return f"{field} contains control character U+{ord(char):04X}"
+    return None
 
 
 def _with_colours(labels: Sequence[Label]) -> tuple[Label, ...]:
