@@ -14,6 +14,9 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``bytes_per_cursor_move`` (and ``_max``): every byte written in answer to an ``l`` or
   ``j`` key, until output paused.
 * ``rss_20mb_mb``, ``rss_1mb_mb``: peak RSS (VmHWM) of the reader after the keys, MiB.
+* ``reopen_2k_spans_ms``, ``key_*_5k_spans_*``: the 1 MB document reopened with 2 000
+  stored spans, and the same keys on it with 5 000 (see :mod:`bench.annotated`).
+* ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """
@@ -30,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from bench.annotated import annotate, marked_copy
 from bench.data import MIB, build_document, marker_text
 from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
 from bench.store import store_figures
@@ -49,17 +53,36 @@ def _stat(values: Sequence[float], percent: float) -> float:
     return percentile(values, percent) if values else math.nan
 
 
-def _key_figures(keys: Sequence[KeyResult]) -> None:
+def _key_figures(keys: Sequence[KeyResult], spans: str = "") -> None:
+    """Latency figures of ``keys``; ``spans`` ("_5k_spans") names a document with spans."""
     results = [key.result_ms for key in keys]
-    figure("key_to_frame_p99_ms", _stat(results, 99), "ms")
-    figure("key_to_frame_p50_ms", _stat(results, 50), "ms")
+    figure(f"key_to_frame{spans}_p99_ms", _stat(results, 99), "ms")
+    figure(f"key_to_frame{spans}_p50_ms", _stat(results, 50), "ms")
     for kind in KINDS:
-        figure(f"key_{kind}_p99_ms", _stat([k.result_ms for k in keys if k.kind == kind], 99), "ms")
+        kind_ms = [k.result_ms for k in keys if k.kind == kind]
+        figure(f"key_{kind}{spans}_p99_ms", _stat(kind_ms, 99), "ms")
     settled = [key.settled_ms for key in keys if key.kind != "toggle"]
-    figure("key_to_settled_p99_ms", _stat(settled, 99), "ms")
+    figure(f"key_to_settled{spans}_p99_ms", _stat(settled, 99), "ms")
+    if spans:
+        return
     sizes = [key.size for key in keys if key.kind == "cursor"]
     figure("bytes_per_cursor_move", sum(sizes) / len(sizes) if sizes else math.nan, "bytes")
     figure("bytes_per_cursor_move_max", max(sizes, default=math.nan), "bytes")
+
+
+def _annotated_figures(document: Path) -> None:
+    """Reopening ``document`` with 2 000 spans; keys on it with 5 000 (:mod:`bench.annotated`)."""
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
+        store = Path(folder)
+        marked = marked_copy(document, offset=MIB // 6)
+        marker = annotate(marked, store, 2_000, within=MIB)
+        reopened = reader_session(marked, marker, store=store, keys=False)
+    figure("reopen_2k_spans_ms", reopened.open_ms, "ms")
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
+        store = Path(folder)
+        marker = annotate(document, store, 5_000, within=100_000)
+        dense = reader_session(document, marker, store=store)
+    _key_figures(dense.keys, "_5k_spans")
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -94,6 +117,9 @@ def main() -> int:
     small = reader_session(doc_1mb, marker_text(doc_1mb))
     figure("open_1mb_first_paint_ms", small.open_ms, "ms")
     figure("rss_1mb_mb", small.peak_rss_mib, "MB")
+
+    log(f"1 MB document with spans ({time.perf_counter() - began:.0f} s)")
+    _annotated_figures(doc_1mb)
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in store_figures():

@@ -146,45 +146,54 @@ def _exit_note(terminal: Terminal) -> str:
     return f": the reader exited ({terminal.exit_status}): {terminal.last_words()}"
 
 
-def reader_session(document: Path, marker: str) -> Session:
+def reader_session(
+    document: Path, marker: str, *, store: Path | None = None, keys: bool = True
+) -> Session:
     """Open ``document`` in the reader, press the keys of :data:`KEY_PLAN`, read the peak RSS.
 
     The reader starts on the list; once it has been idle for :data:`LIST_IDLE` seconds
     (titles read, jieba loaded), Enter is written and timed to the end of the frame after
-    which ``marker`` (a line of the document's first screen) is on screen.
+    which ``marker`` (a line of the document's first screen) is on screen. ``store`` is
+    the annotation store, read as annotator ``bench`` (default: a new, empty one);
+    ``keys=False`` leaves out the keys.
     """
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as empty:
+        return _session(document, marker, store or Path(empty), keys)
+
+
+def _session(document: Path, marker: str, store: Path, keys: bool) -> Session:
     session = Session()
-    with tempfile.TemporaryDirectory(prefix="bench-store-") as store:
-        argv = [PYTHON, "-m", "tui", str(document), "--store", store]
-        with spawn(argv) as terminal:
-            if not terminal.wait_frames(1, 30.0):
-                log(f"  no first frame{_exit_note(terminal)}")
-                return session
-            if not terminal.wait_idle(LIST_IDLE, 60.0):
-                log("  the reader was still busy after 60 s; opening anyway")
-            terminal.analyse()
-            if terminal.screen.contains(marker):
-                log(f"  marker {marker!r} is on screen before opening; open time is moot")
-            terminal.watch = marker
-            first = len(terminal.frames)
-            sent = terminal.write(b"\r")
-            shown, _ = terminal.wait_for_frame(
-                first,
-                lambda index: index == terminal.watch_frame,
-                lambda left: terminal.wait_quiet(KEY_QUIET, left),
-                60.0,
-            )
-            if shown is None:
-                log(f"  the document's text did not appear{_exit_note(terminal)}")
-                return session
-            session.open_ms = (terminal.frames[shown].done - sent) * 1000
-            log(f"  opened in {session.open_ms:.1f} ms; waiting for background work")
-            settled = terminal.wait_idle(OPEN_IDLE, 60.0)
-            waited = time.perf_counter() - sent
-            log(f"  {'idle' if settled else 'still busy'} {waited:.1f} s after Enter")
+    argv = [PYTHON, "-m", "tui", str(document), "--store", str(store), "--annotator", "bench"]
+    with spawn(argv) as terminal:
+        if not terminal.wait_frames(1, 30.0):
+            log(f"  no first frame{_exit_note(terminal)}")
+            return session
+        if not terminal.wait_idle(LIST_IDLE, 60.0):
+            log("  the reader was still busy after 60 s; opening anyway")
+        terminal.analyse()
+        if terminal.screen.contains(marker):
+            log(f"  marker {marker!r} is on screen before opening; open time is moot")
+        terminal.watch = marker
+        first = len(terminal.frames)
+        sent = terminal.write(b"\r")
+        shown, _ = terminal.wait_for_frame(
+            first,
+            lambda index: index == terminal.watch_frame,
+            lambda left: terminal.wait_quiet(KEY_QUIET, left),
+            60.0,
+        )
+        if shown is None:
+            log(f"  the document's text did not appear{_exit_note(terminal)}")
+            return session
+        session.open_ms = (terminal.frames[shown].done - sent) * 1000
+        log(f"  opened in {session.open_ms:.1f} ms; waiting for background work")
+        settled = terminal.wait_idle(OPEN_IDLE, 60.0)
+        waited = time.perf_counter() - sent
+        log(f"  {'idle' if settled else 'still busy'} {waited:.1f} s after Enter")
+        if keys:
             session.keys = press_keys(terminal)
-            rss = terminal.peak_rss_kib()
-            session.peak_rss_mib = rss / 1024 if rss is not None else math.nan
+        rss = terminal.peak_rss_kib()
+        session.peak_rss_mib = rss / 1024 if rss is not None else math.nan
     return session
 
 
