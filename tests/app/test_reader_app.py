@@ -234,6 +234,18 @@ async def test_help_lists_every_key_and_closes(make_app: AppFactory) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_help_names_keys_as_they_are_typed(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = screen_text(app).splitlines()
+        assert any(">" in row and "Next span" in row for row in rows)
+        assert any("<" in row and "Previous span" in row for row in rows)
+        assert any("Ctrl+r" in row and "Redo" in row for row in rows)
+        assert "_sign" not in screen_text(app)
+
+
 async def test_q_quits(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -43,8 +44,18 @@ HelpSection = tuple[str, list[tuple[str, str]]]
 
 
 def key_label(keys: str) -> str:
-    """``"right,l"`` → ``"→ l"``."""
-    return " ".join(_KEY_NAMES.get(key, key.replace("ctrl+", "Ctrl+")) for key in keys.split(","))
+    """``"right,l"`` → ``"→ l"``; ``"greater_than_sign"`` → ``">"``; ``"ctrl+r"`` → ``"Ctrl+r"``."""
+    return " ".join(_one_key_label(key) for key in keys.split(","))
+
+
+def _one_key_label(key: str) -> str:
+    named = _KEY_NAMES.get(key)
+    if named is not None:
+        return named
+    character = key_to_character(key)
+    if character is not None and character.isprintable() and not character.isspace():
+        return character
+    return key.replace("ctrl+", "Ctrl+")
 
 
 class HelpScreen(ModalScreen[None]):
