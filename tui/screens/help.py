@@ -94,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        """Sections in two columns, so every key fits one 80×24 screen."""
+        """Sections in two columns (at 80×24 the last few rows scroll into view)."""
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys 按键 · Esc closes"
             with Horizontal():
