@@ -123,6 +123,26 @@ def test_summary_counts_each_document_and_annotator(store: Store) -> None:
     assert store.summary("three", "alice") == (0, Status.NEW)
 
 
+def test_store_lists_its_documents_and_their_annotators(store: Store) -> None:
+    assert store.document_ids() == [] and store.annotators("a/b.txt") == []
+    store.document("a/b.txt", "Alice Li").put_span(make_span(0))
+    store.document("a/b.txt", "张三").set_status(Status.DONE)
+    store.document("第1回.txt", "bob").set_cursor(3)
+    assert store.document_ids() == ["a/b.txt", "第1回.txt"]
+    assert store.annotators("a/b.txt") == ["Alice Li", "张三"]
+    assert store.annotators("第1回.txt") == ["bob"]
+    assert store.annotators("missing") == []
+
+
+def test_a_span_group_round_trips_and_old_records_default_to_none(store: Store) -> None:
+    document = store.document("doc", "alice")
+    document.put_spans([make_span(0, group="T3"), make_span(4)])
+    assert [span.group for span in document.load().spans] == ["T3", ""]
+    record = make_span(0).to_record()
+    del record["group"]
+    assert Span.from_record(record).group == ""
+
+
 def test_two_store_objects_on_one_file_see_each_others_writes(store: Store) -> None:
     first = store.document("doc", "alice")
     second = DocumentStore(store.path_for("doc", "alice"))

@@ -59,6 +59,8 @@ class Span:
     note: str = ""
     origin: Origin = Origin.MANUAL
     flagged: bool = False
+    #: Fragments of one discontinuous entity (a brat ``0 5;16 23`` span) share a group id.
+    group: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -80,6 +82,7 @@ class Span:
             "note": self.note,
             "origin": self.origin.value,
             "flagged": self.flagged,
+            "group": self.group,
         }
 
     @classmethod
@@ -104,6 +107,7 @@ class Span:
             note=fields.text("note", ""),
             origin=fields.origin(),
             flagged=fields.flag("flagged"),
+            group=fields.text("group", ""),
         )
 
 
@@ -130,6 +134,7 @@ def _well_formed(record: Mapping[str, object]) -> bool:
         and type(end) is int
         and 0 <= start <= end
         and type(record.get("note", "")) is str
+        and type(record.get("group", "")) is str
         and record.get("origin", Origin.MANUAL.value) in _ORIGINS
         and type(record.get("flagged", False)) is bool
     )

@@ -522,9 +522,41 @@ class Store:
         """The store of ``annotator``'s work on ``doc_id``."""
         return DocumentStore(self.path_for(doc_id, annotator))
 
+    def annotators(self, doc_id: str) -> list[str]:
+        """The annotators with a file for ``doc_id``, sorted.
+
+        Names longer than :func:`safe_name` keeps whole cannot be read back from a file
+        name and are left out.
+        """
+        return sorted(_names_in(self.root / safe_name(doc_id), ".json"))
+
+    def document_ids(self) -> list[str]:
+        """The ids of the documents with a folder in the store, sorted (see :meth:`annotators`)."""
+        return sorted(_names_in(self.root, ""))
+
     def summary(self, doc_id: str, annotator: str) -> tuple[int, Status]:
         """Span count and status, ``(0, Status.NEW)`` when nothing is saved.
 
         Raises :class:`CorruptStoreError` for a bad file.
         """
         return self.document(doc_id, annotator).summary()
+
+
+def _names_in(folder: Path, suffix: str) -> Iterator[str]:
+    """The names :func:`safe_name` made the entries of ``folder`` ending in ``suffix`` from.
+
+    Folders when ``suffix`` is empty, files otherwise; nothing for a missing folder.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if suffix and not (entry.name.endswith(suffix) and entry.is_file()):
+            continue
+        if not suffix and not entry.is_dir(follow_symlinks=False):
+            continue
+        name = original_name(entry.name[: len(entry.name) - len(suffix)])
+        if name is not None:
+            yield name
