@@ -1,0 +1,328 @@
+"""brat standoff: a folder of ``NAME.txt`` texts, each with a ``NAME.ann`` of annotations.
+
+Read: the folder's top level (not sub-folders), or one ``.txt`` or ``.ann`` path. A ``.txt``
+without an ``.ann`` is a document without spans; an ``.ann`` without its ``.txt`` is an
+error. Files whose name starts with a dot are skipped, and a link to a file outside the
+folder is an error rather than something to follow. The ``.txt`` is UTF-8; offsets in the
+``.ann`` are code points of it as stored (brat is Python), mapped onto the canonical text.
+
+``.ann`` lines:
+
+- ``T1<TAB>LABEL START END<TAB>TEXT`` is a span. A discontinuous one,
+  ``T1<TAB>LABEL 0 5;16 23<TAB>TEXT``, becomes one span per fragment, all with
+  ``group="T1"``, and a warning. TEXT must match the offsets (fragments joined by a space;
+  a space where the text has a line break is accepted, as TEXT is one line).
+- ``#1<TAB>AnnotatorNotes T1<TAB>note`` becomes the note of span T1.
+- Every other line (relations ``R``, events ``E``, attributes ``A``/``M``, equivalences
+  ``*``, normalisations ``N``, notes on those) is kept verbatim in ``extra_lines``.
+
+Write: ``NAME.txt`` (canonical text, UTF-8, ``\\n``) and ``NAME.ann`` into the output folder,
+NAME made safe by :func:`tui.core.store.safe_name` (``document-N`` for a document without a
+name, ``-2``... appended to repeats). Spans keep their source id when it is a usable ``T``
+id, so the verbatim lines still point at them; others get ``T1``, ``T2``... in span order.
+Note ids ``#N`` are renumbered; line breaks in TEXT and notes are written as spaces.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.core.formats._io import encoded, iter_lines, read_text, write_file
+from tui.core.formats.checks import (
+    WarningLog,
+    Where,
+    check_document,
+    checked_label,
+    describe,
+    quote,
+    resolve_fragments,
+)
+from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.offsets import SourceText
+from tui.core.store import safe_name
+
+__all__ = ["read", "write"]
+
+_T_ID = re.compile(r"T\S+")
+_NOTE = "AnnotatorNotes"
+_T_LINE = "expected ID<TAB>LABEL START END<TAB>TEXT"
+
+
+def read(source: Path) -> Iterator[DocumentRecord]:
+    """The documents of a brat folder (sorted by name), or of one ``.txt``/``.ann`` path."""
+    for text_path, ann_path in _pairs(source):
+        yield _document(text_path, ann_path)
+
+
+def _pairs(source: Path) -> list[tuple[Path, Path | None]]:
+    if source.is_dir():
+        return _folder_pairs(source)
+    if source.suffix == ".ann" and source.is_file():
+        return [(_text_for(source), source)]
+    if source.suffix == ".txt" and source.is_file():
+        ann = source.with_suffix(".ann")
+        return [(source, ann if ann.is_file() else None)]
+    if not source.exists():
+        raise FormatError(source, None, "no such file or folder")
+    raise FormatError(source, None, "expected a folder of .txt and .ann files, or one of them")
+
+
+def _text_for(ann: Path) -> Path:
+    text = ann.with_suffix(".txt")
+    if not text.is_file():
+        raise FormatError(ann, None, f"no text file {text.name!r} next to it")
+    return text
+
+
+def _folder_pairs(folder: Path) -> list[tuple[Path, Path | None]]:
+    texts: dict[str, Path] = {}
+    anns: dict[str, Path] = {}
+    for entry in _entries(folder):
+        if entry.name.startswith(".") or entry.suffix not in (".txt", ".ann"):
+            continue
+        if not entry.resolve().is_relative_to(folder.resolve()):
+            raise FormatError(entry, None, "links to a file outside the folder: not read")
+        if entry.is_file():
+            (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
+    for stem, ann in sorted(anns.items()):
+        if stem not in texts:
+            raise FormatError(ann, None, f"no text file {stem + '.txt'!r} next to it")
+    return [(texts[stem], anns.get(stem)) for stem in sorted(texts)]
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as error:
+        raise FormatError(folder, None, f"cannot list: {error.strerror}") from error
+
+
+def _document(text_path: Path, ann_path: Path | None) -> DocumentRecord:
+    text = SourceText(read_text(text_path))
+    if ann_path is None:
+        return DocumentRecord(text_path.stem, text.canonical, ())
+    ann = _AnnReader(ann_path, text)
+    ann.read()
+    return DocumentRecord(
+        name=text_path.stem,
+        text=text.canonical,
+        spans=tuple(ann.spans()),
+        extra_lines=tuple(ann.extra_lines),
+        warnings=ann.warnings.as_tuple(),
+    )
+
+
+@dataclass(slots=True)
+class _Entity:
+    """One ``T`` line: its id, label and canonical fragments."""
+
+    id: str
+    label: str
+    fragments: list[tuple[int, int]]
+    note: str = ""
+
+
+@dataclass(slots=True)
+class _AnnReader:
+    """Reads one ``.ann`` file against its text."""
+
+    path: Path
+    text: SourceText
+    entities: dict[str, _Entity] = field(default_factory=dict)
+    extra_lines: list[str] = field(default_factory=list)
+    warnings: WarningLog = field(default_factory=WarningLog)
+    pending_notes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def read(self) -> None:
+        """Read every line; notes are attached once all spans are known."""
+        for number, line in iter_lines(self.path):
+            if not line.strip():
+                continue
+            if line.startswith("T"):
+                self._entity(line, Where(str(self.path), number))
+            elif line.startswith("#"):
+                self._note(line)
+            else:
+                self.extra_lines.append(line)
+        self._attach_notes()
+
+    def spans(self) -> Iterator[SpanRecord]:
+        """One span per fragment of every entity, in file order."""
+        canonical = self.text.canonical
+        for entity in self.entities.values():
+            group = entity.id if len(entity.fragments) > 1 else ""
+            for start, end in entity.fragments:
+                yield SpanRecord(
+                    start,
+                    end,
+                    entity.label,
+                    canonical[start:end],
+                    note=entity.note,
+                    group=group,
+                    source_id=entity.id,
+                )
+
+    def _entity(self, line: str, where: Where) -> None:
+        parts = line.split("\t", 2)
+        if len(parts) != 3:
+            raise where.error(_T_LINE)
+        entity_id, middle, given = parts
+        if entity_id in self.entities:
+            raise where.error(f"id {quote(entity_id)} is used twice")
+        raw_label, _, offsets = middle.partition(" ")
+        label = checked_label(raw_label, where, self.warnings)
+        fragments, reading = resolve_fragments(
+            self.text, _fragments(offsets, where), given, label, where, newline_as_space=True
+        )
+        if reading:
+            self.warnings.once("reading", where.warning(f"offsets read as {reading}"))
+        if len(fragments) > 1:
+            self.warnings.add(
+                where.warning(
+                    f"discontinuous span {entity_id} {quote(label)} read as"
+                    f" {len(fragments)} fragments of group {entity_id}"
+                )
+            )
+        self.entities[entity_id] = _Entity(entity_id, label, fragments)
+
+    def _note(self, line: str) -> None:
+        parts = line.split("\t", 2)
+        kind, _, target = parts[1].partition(" ") if len(parts) == 3 else ("", "", "")
+        if kind == _NOTE:
+            self.pending_notes.append((target.strip(), parts[2], line))
+        else:
+            self.extra_lines.append(line)
+
+    def _attach_notes(self) -> None:
+        for target, note, line in self.pending_notes:
+            entity = self.entities.get(target)
+            if entity is not None and not entity.note:
+                entity.note = note
+            else:
+                # Notes on relations, events or a second note on a span: kept as they are.
+                self.extra_lines.append(line)
+
+
+def _fragments(offsets: str, where: Where) -> list[tuple[int, int]]:
+    fragments = []
+    for piece in offsets.split(";"):
+        numbers = piece.split()
+        if len(numbers) != 2 or not all(n.isascii() and n.isdigit() for n in numbers):
+            raise where.error(f"bad offsets {quote(offsets)}: {_T_LINE}")
+        fragments.append((int(numbers[0]), int(numbers[1])))
+    return fragments
+
+
+def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
+    """Write each document as ``NAME.txt`` and ``NAME.ann`` into the folder ``out``."""
+    report = WriteReport()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FormatError(out, None, f"cannot create folder: {error.strerror}") from error
+    stems: set[str] = set()
+    for index, doc in enumerate(documents, start=1):
+        check_document(doc, path=str(out), index=index)
+        what = describe(doc, index)
+        stem = _unique_stem(doc, index, stems, out, report)
+        ann = "".join(line + "\n" for line in _ann_lines(doc, what, report))
+        # Encode both before writing either, so a failure leaves no half pair behind.
+        text_bytes, ann_bytes = encoded(doc.text, out, what), encoded(ann, out, what)
+        write_file(out / f"{stem}.txt", text_bytes)
+        write_file(out / f"{stem}.ann", ann_bytes)
+        report.documents += 1
+        report.spans += len(doc.spans)
+    return report
+
+
+def _unique_stem(
+    doc: DocumentRecord, index: int, taken: set[str], out: Path, report: WriteReport
+) -> str:
+    base = safe_name(doc.name or f"document-{index}")
+    stem = base
+    for number in itertools.count(2):
+        if stem not in taken:
+            break
+        stem = f"{base}-{number}"
+    if stem != base:
+        report.warnings.append(f"{describe(doc, index)}: written as {stem}.txt (name repeated)")
+    # safe_name cannot leave the folder; check anyway, as the name is untrusted input.
+    if Path(stem).name != stem or stem in (".", ".."):
+        raise FormatError(out, None, f"{describe(doc, index)}: refusing to write outside")
+    taken.add(stem)
+    return stem
+
+
+def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]:
+    entities = _entities(doc.spans)
+    ids = _entity_ids(entities, doc, what, report)
+    note_ids = _fresh_ids("#", {line.split("\t", 1)[0] for line in doc.extra_lines})
+    lines, notes = [], []
+    for entity_id, spans in zip(ids, entities, strict=True):
+        fragments = ";".join(f"{span.start} {span.end}" for span in spans)
+        text = " ".join(span.text for span in spans).replace("\n", " ")
+        lines.append(f"{entity_id}\t{spans[0].label} {fragments}\t{text}")
+        note = next((span.note for span in spans if span.note), "")
+        if note:
+            notes.append(f"{next(note_ids)}\t{_NOTE} {entity_id}\t{_one_line(note)}")
+            if _one_line(note) != note:
+                report.warnings.append(
+                    f"{what}: line breaks in the note of {entity_id} written as spaces"
+                )
+    return [*lines, *notes, *doc.extra_lines]
+
+
+def _entities(spans: Sequence[SpanRecord]) -> list[list[SpanRecord]]:
+    """Spans grouped into brat entities: fragments of one group and label form one."""
+    entities: dict[object, list[SpanRecord]] = {}
+    for position, span in enumerate(spans):
+        key = ("group", span.group, span.label) if span.group else position
+        entities.setdefault(key, []).append(span)
+    return list(entities.values())
+
+
+def _entity_ids(
+    entities: Sequence[Sequence[SpanRecord]], doc: DocumentRecord, what: str, report: WriteReport
+) -> list[str]:
+    wanted = [_wanted_id(spans) for spans in entities]
+    taken: set[str] = set()
+    kept: list[str | None] = []
+    for entity_id in wanted:
+        if entity_id is not None and entity_id not in taken:
+            taken.add(entity_id)
+            kept.append(entity_id)
+        else:
+            kept.append(None)
+    fresh = _fresh_ids("T", taken)
+    ids = []
+    for entity_id, kept_id in zip(wanted, kept, strict=True):
+        if kept_id is None and entity_id is not None and doc.extra_lines:
+            report.warnings.append(
+                f"{what}: span id {entity_id} occurs twice; lines referring to it mean the first"
+            )
+        ids.append(kept_id or next(fresh))
+    return ids
+
+
+def _wanted_id(spans: Sequence[SpanRecord]) -> str | None:
+    for candidate in (spans[0].group, spans[0].source_id):
+        if _T_ID.fullmatch(candidate):
+            return candidate
+    return None
+
+
+def _fresh_ids(prefix: str, taken: set[str]) -> Iterator[str]:
+    """``prefix1``, ``prefix2``... skipping the ids in ``taken`` (which it then extends)."""
+    for number in itertools.count(1):
+        candidate = f"{prefix}{number}"
+        if candidate not in taken:
+            taken.add(candidate)
+            yield candidate
+
+
+def _one_line(note: str) -> str:
+    return note.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
