@@ -1,0 +1,283 @@
+"""Label Studio JSON export: an array of tasks, each with its text and annotations.
+
+A task looks like ``{"id": 1, "data": {"text": ...}, "annotations": [{"result": [...]}]}``;
+a span is a result ``{"id", "from_name", "to_name", "type": "labels", "value": {"start",
+"end", "text", "labels": [...]}}``. The array is parsed one task at a time.
+
+Reading:
+
+- Offsets are code points when ``text[start:end]`` equals ``value.text``; older front ends
+  counted UTF-16 code units (off by one after each astral character), so that reading is
+  tried next, with a warning; a text that matches no reading is an error.
+- Only the first annotation of a task is imported; other annotations and ``predictions``
+  are kept for export, with a warning. Results of other types (relations, choices...) are
+  kept too, in the first annotation. A result with several labels gives one span per label.
+- ``meta.text`` of a result (Label Studio's region comment) becomes the span's note; the
+  result's other keys are kept in ``SpanRecord.extra`` and its id in ``source_id``.
+- The name is ``str(task["id"])``. ``metadata`` holds the task's other keys verbatim, plus
+  ``data`` without ``text`` (when anything is left) and ``annotations`` with the imported
+  spans taken out of the first one's ``result``.
+
+Writing puts all that back (spans first in the first annotation's ``result``), so a round
+trip is exact up to key order. Result ids are kept; spans without one get a fresh id. A
+document without ``id`` in its metadata is written with its name as ``id`` (when it has
+one). Discontinuous fragments become separate results, with a warning.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from tui.core.formats._io import atomic_output, json_bytes
+from tui.core.formats.checks import (
+    WarningLog,
+    Where,
+    check_document,
+    checked_label,
+    describe,
+    integer,
+    resolve_fragments,
+    string,
+    unwritten,
+)
+from tui.core.formats.jsonarray import iter_array
+from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
+from tui.core.formats.offsets import SourceText
+
+__all__ = ["read", "write"]
+
+_VALUE_KEYS = ("start", "end", "text", "labels")
+_DEFAULT_RESULT = {"from_name": "label", "to_name": "text", "type": "labels"}
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read(source: Path) -> Iterator[DocumentRecord]:
+    """The tasks of a Label Studio JSON export, parsed one at a time."""
+    for index, (line, task) in enumerate(iter_array(source, "tasks"), start=1):
+        yield _document(task, Where(str(source), line, f"task {index}"))
+
+
+def _document(task: object, where: Where) -> DocumentRecord:
+    if not isinstance(task, dict):
+        raise where.error(f"a task must be a JSON object, not {type(task).__name__}")
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise where.error("the task has no 'data' object")
+    text = SourceText(string(data.get("text"), "data 'text'", where))
+    warnings = WarningLog()
+    metadata = {key: value for key, value in task.items() if key not in ("data", "annotations")}
+    data_rest = {key: value for key, value in data.items() if key != "text"}
+    if data_rest:
+        metadata["data"] = data_rest
+    spans: list[SpanRecord] = []
+    if "annotations" in task:
+        spans, kept = _annotations(task["annotations"], text, where, warnings)
+        # A bare annotation holding nothing but these spans is what writing makes anyway;
+        # leaving it out keeps it from other formats' output.
+        if not spans or kept != [{"result": []}]:
+            metadata["annotations"] = kept
+    if task.get("predictions"):
+        warnings.add(where.warning("predictions are not imported (kept for export)"))
+    return DocumentRecord(
+        name=str(task["id"]) if "id" in task else "",
+        text=text.canonical,
+        spans=tuple(spans),
+        metadata=metadata,
+        line=where.line or 0,
+        warnings=warnings.as_tuple(),
+    )
+
+
+def _annotations(
+    annotations: object, text: SourceText, where: Where, warnings: WarningLog
+) -> tuple[list[SpanRecord], list[object]]:
+    """The spans of the first annotation, and the annotations with those spans taken out."""
+    if not isinstance(annotations, list):
+        raise where.error("'annotations' must be a list")
+    if not annotations:
+        return [], []
+    first = annotations[0]
+    if not isinstance(first, dict):
+        raise where.error(f"an annotation must be a JSON object, not {type(first).__name__}")
+    if len(annotations) > 1:
+        warnings.add(
+            where.warning(
+                f"only the first of {len(annotations)} annotations is imported"
+                " (the others are kept for export)"
+            )
+        )
+    result = first.get("result", [])
+    if not isinstance(result, list):
+        raise where.error("'result' must be a list")
+    spans: list[SpanRecord] = []
+    others = []
+    for item in result:
+        if isinstance(item, dict) and item.get("type") == "labels":
+            spans.extend(_result_spans(item, text, where, warnings))
+        else:
+            others.append(item)
+    kept = {**first, "result": others} if "result" in first else first
+    return spans, [kept, *annotations[1:]]
+
+
+def _result_spans(
+    item: dict[str, object], text: SourceText, where: Where, warnings: WarningLog
+) -> list[SpanRecord]:
+    value = item.get("value")
+    if not isinstance(value, dict):
+        raise where.error("a labels result has no 'value' object")
+    missing = [key for key in _VALUE_KEYS if key not in value]
+    if missing:
+        raise where.error(f"a labels result has no value {missing[0]!r}")
+    labels = value["labels"]
+    if not isinstance(labels, list) or not labels:
+        raise where.error("value 'labels' must be a non-empty list")
+    names = [checked_label(label, where, warnings) for label in labels]
+    start = integer(value["start"], "value 'start'", where)
+    end = integer(value["end"], "value 'end'", where)
+    given = string(value["text"], "value 'text'", where)
+    [(start, end)], reading = resolve_fragments(
+        text, [(start, end)], given, names[0], where, utf16=True
+    )
+    if reading:
+        warnings.once("reading", where.warning(f"offsets read as {reading} (converted)"))
+    note, extra = _note_and_extra(item, value)
+    source_id = str(item["id"]) if "id" in item else ""
+    covered = text.canonical[start:end]
+    return [
+        SpanRecord(start, end, name, covered, note=note, source_id=source_id, extra=extra)
+        for name in names
+    ]
+
+
+def _note_and_extra(
+    item: Mapping[str, object], value: Mapping[str, object]
+) -> tuple[str, dict[str, object]]:
+    """The region comment (``meta.text``), and every other key to write back."""
+    extra = {key: item_value for key, item_value in item.items() if key not in ("id", "value")}
+    value_rest = {key: item_value for key, item_value in value.items() if key not in _VALUE_KEYS}
+    if value_rest:
+        extra["value"] = value_rest
+    meta = extra.get("meta")
+    if not isinstance(meta, dict) or not _is_note(meta.get("text")):
+        return "", extra
+    meta_rest = {key: meta_value for key, meta_value in meta.items() if key != "text"}
+    if meta_rest:
+        extra["meta"] = meta_rest
+    else:
+        del extra["meta"]
+    lines = meta["text"]
+    assert isinstance(lines, list)
+    return "\n".join(lines), extra
+
+
+def _is_note(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
+    """Write ``documents`` to ``out`` as a Label Studio JSON array, one task a line."""
+    report = WriteReport()
+    with atomic_output(out) as handle:
+        handle.write(b"[")
+        for index, doc in enumerate(documents, start=1):
+            check_document(doc, path=str(out), index=index)
+            what = describe(doc, index)
+            handle.write(b"\n" if index == 1 else b",\n")
+            handle.write(json_bytes(_task(doc, what, report), out, what))
+            report.documents += 1
+            report.spans += len(doc.spans)
+        handle.write(b"\n]\n" if report.documents else b"]\n")
+    return report
+
+
+def _task(doc: DocumentRecord, what: str, report: WriteReport) -> dict[str, object]:
+    metadata = dict(doc.metadata)
+    task: dict[str, object] = {}
+    if "id" in metadata:
+        task["id"] = metadata.pop("id")
+    elif doc.name:
+        task["id"] = doc.name
+    data = metadata.pop("data", {})
+    if not isinstance(data, Mapping):
+        report.warnings.append(f"{what}: metadata 'data' is not an object: not written")
+        data = {}
+    task["data"] = {"text": doc.text, **{key: v for key, v in data.items() if key != "text"}}
+    annotations = _kept_annotations(metadata.pop("annotations", None), what, report)
+    written = _annotations_out(doc, annotations, what, report)
+    if written is not None:
+        task["annotations"] = written
+    task.update(metadata)
+    return task
+
+
+def _kept_annotations(kept: object, what: str, report: WriteReport) -> list[object] | None:
+    """The annotations read with the document, or None if there were none (or unusable)."""
+    if kept is None:
+        return None
+    if isinstance(kept, list) and (not kept or isinstance(kept[0], Mapping)):
+        return kept
+    report.warnings.append(f"{what}: metadata 'annotations' is not a list of objects: replaced")
+    return None
+
+
+def _annotations_out(
+    doc: DocumentRecord, kept: list[object] | None, what: str, report: WriteReport
+) -> list[object] | None:
+    if not kept:
+        results = _results(doc, set(), what, report)
+        return [{"result": results}] if results else kept
+    first = dict(kept[0]) if isinstance(kept[0], Mapping) else {}
+    others = first.get("result", [])
+    others = others if isinstance(others, list) else []
+    taken = {str(item["id"]) for item in others if isinstance(item, Mapping) and "id" in item}
+    first["result"] = [*_results(doc, taken, what, report), *others]
+    return [first, *kept[1:]]
+
+
+def _results(
+    doc: DocumentRecord, taken: set[str], what: str, report: WriteReport
+) -> list[dict[str, object]]:
+    """One result per span; spans with one id and one place (several labels) share one."""
+    spans = doc.spans
+    taken |= {span.source_id for span in spans if span.source_id}
+    fresh = (f"bz{n}" for n in itertools.count(1) if f"bz{n}" not in taken)
+    results: list[dict[str, object]] = []
+    written: dict[str, tuple[SpanRecord, list[str]]] = {}
+    for span in spans:
+        same = written.get(span.source_id)
+        if same is not None and (same[0].start, same[0].end) == (span.start, span.end):
+            if span.label not in same[1]:
+                same[1].append(span.label)
+            continue
+        result_id = span.source_id if span.source_id and same is None else next(fresh)
+        if span.source_id and result_id != span.source_id:
+            report.warnings.append(f"{what}: result id {span.source_id!r} given to two spans")
+        labels = [span.label]
+        written[result_id] = (span, labels)
+        results.append(_result(span, result_id, labels))
+    report.warnings.extend(unwritten(doc, what, "Label Studio", notes=False))
+    return results
+
+
+def _result(span: SpanRecord, result_id: str, labels: list[str]) -> dict[str, object]:
+    extra = dict(span.extra)
+    value_rest = extra.pop("value", None)
+    meta = extra.pop("meta", None)
+    result: dict[str, object] = {"id": result_id, **_DEFAULT_RESULT, **extra}
+    value = dict(value_rest) if isinstance(value_rest, Mapping) else {}
+    value.update(start=span.start, end=span.end, text=span.text, labels=labels)
+    result["value"] = value
+    if span.note:
+        earlier = dict(meta) if isinstance(meta, Mapping) else {}
+        result["meta"] = {**earlier, "text": span.note.split("\n")}
+    elif meta is not None:
+        result["meta"] = meta
+    return result
