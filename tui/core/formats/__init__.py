@@ -1,11 +1,18 @@
-"""Interchange codecs for annotation formats, in plain Python (no store, no terminal).
+"""Interchange codecs: doccano, brat, CoNLL (BIO, BMES) and Label Studio, in plain Python.
 
-This package holds the in-memory model every codec reads into and writes from, and the
-offset maps and checks the codecs share.
+Each format reads a source into :class:`DocumentRecord` values one document at a time and
+writes them back, also streaming, returning a :class:`WriteReport`. :data:`FORMATS` maps a
+format's command-line name to its codec. Nothing here touches the store or the terminal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from tui.core.formats import brat, conll_bio, conll_bmes, doccano, label_studio
 from tui.core.formats.checks import check_document
 from tui.core.formats.model import (
     DocumentRecord,
@@ -17,11 +24,41 @@ from tui.core.formats.model import (
 from tui.core.formats.offsets import normalise_with_map
 
 __all__ = [
+    "FORMATS",
     "DocumentRecord",
     "ExportMismatch",
+    "Format",
     "FormatError",
     "SpanRecord",
     "WriteReport",
     "check_document",
     "normalise_with_map",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One interchange format: how to read it, how to write it, and what it writes.
+
+    ``out_is_folder`` says whether ``write`` fills a folder (brat) or writes one file;
+    ``suffix`` is the usual file name ending for that file (empty for a folder).
+    """
+
+    name: str
+    read: Callable[[Path], Iterator[DocumentRecord]]
+    write: Callable[[Iterable[DocumentRecord], Path], WriteReport]
+    out_is_folder: bool
+    suffix: str
+
+
+FORMATS: Mapping[str, Format] = MappingProxyType(
+    {
+        "doccano": Format("doccano", doccano.read, doccano.write, False, ".jsonl"),
+        "brat": Format("brat", brat.read, brat.write, True, ""),
+        "conll-bio": Format("conll-bio", conll_bio.read, conll_bio.write, False, ".conll"),
+        "conll-bmes": Format("conll-bmes", conll_bmes.read, conll_bmes.write, False, ".conll"),
+        "label-studio": Format(
+            "label-studio", label_studio.read, label_studio.write, False, ".json"
+        ),
+    }
+)

@@ -1,0 +1,354 @@
+"""CoNLL-style character tagging, BIO or BMES: the engine behind ``conll-bio``/``conll-bmes``.
+
+Layout: one token a line, ``CHAR<TAB>TAG``; one blank line between sentences; two blank
+lines between documents. Tags are ``B-X``, ``I-X``, ``O`` (BIO) or ``B-X``, ``M-X``,
+``E-X``, ``S-X``, ``O`` (BMES).
+
+Reading also accepts tokens of several characters, columns separated by spaces when a line
+has no tab (first column the token, last the tag), and ``-DOCSTART-`` lines, which are
+skipped and end the current document. A tag sequence the scheme does not allow (``I-X``
+at a sentence start or after ``B-Y``, ``M-``/``E-`` without ``B-``, ``B-`` never closed by
+``E-``) is a FormatError naming the line: nothing is repaired. A document's text is its
+tokens joined, with ``\\n`` between sentences; documents have no names.
+
+Writing: a sentence ends at ``\\n`` and after ``。！？!?`` (with any closing quotes or
+brackets that follow). What the format cannot carry is lost:
+
+- whitespace: characters for which ``str.isspace()`` is true are not written, so
+  ``import(export(doc))`` gives the text without them, sentences joined by ``\\n``;
+- line structure: every sentence break reads back as one ``\\n``;
+- spans that overlap a longer (then an earlier) span, cross a sentence break or cover only
+  whitespace: each is listed in ``WriteReport.dropped``; spans lose leading and trailing
+  whitespace; notes and fragment groups are not written (a warning says so);
+- documents without a character to write are left out, with a warning.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.formats._io import Output, atomic_output, encoded, iter_lines
+from tui.core.formats.checks import (
+    WarningLog,
+    Where,
+    check_document,
+    checked_label,
+    describe,
+    describe_span,
+    quote,
+    unwritten,
+)
+from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
+
+__all__ = ["BIO", "BMES", "Scheme", "read", "write"]
+
+_SENTENCE_ENDS = frozenset("。！？!?")
+_CLOSERS = frozenset("”’」』）》〉】〕)]\"'")
+_LINES_PER_WRITE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """A tagging scheme: its format name and the tag prefixes it uses besides ``O``."""
+
+    name: str
+    prefixes: str
+
+    def tags(self, label: str, length: int) -> list[str]:
+        """The tags of a span of ``length`` tokens labelled ``label``."""
+        if self.prefixes == "BI":
+            return [f"B-{label}", *[f"I-{label}"] * (length - 1)]
+        if length == 1:
+            return [f"S-{label}"]
+        return [f"B-{label}", *[f"M-{label}"] * (length - 2), f"E-{label}"]
+
+
+BIO = Scheme("conll-bio", "BI")
+BMES = Scheme("conll-bmes", "BMES")
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read(source: Path, scheme: Scheme) -> Iterator[DocumentRecord]:
+    """The documents of a CoNLL file tagged with ``scheme``, one line at a time."""
+    builder = _Builder(str(source), scheme)
+    blank_lines = 0
+    for number, line in iter_lines(source):
+        if not line.strip():
+            blank_lines += 1
+            continue
+        marker = line.startswith("-DOCSTART-")
+        if marker or blank_lines >= 2:
+            yield from builder.finish()
+        elif blank_lines:
+            builder.end_sentence()
+        blank_lines = 0
+        if not marker:
+            builder.add(line, Where(str(source), number))
+    yield from builder.finish()
+
+
+@dataclass(slots=True)
+class _Open:
+    """A span whose last token has not been seen yet."""
+
+    label: str
+    start: int
+    line: int
+
+
+class _Builder:
+    """Collects one document's tokens and spans, checking each tag against the scheme."""
+
+    def __init__(self, path: str, scheme: Scheme) -> None:
+        self._path = path
+        self._scheme = scheme
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pieces: list[str] = []
+        self._length = 0
+        self._spans: list[tuple[int, int, str]] = []
+        self._open: _Open | None = None
+        self._warnings = WarningLog()
+        self._first_line = 0
+
+    def add(self, line: str, where: Where) -> None:
+        """Take one ``TOKEN<TAB>TAG`` line."""
+        token, tag = _fields(line, where)
+        prefix, label = self._parse(tag, where)
+        if self._scheme.prefixes == "BI":
+            self._bio(prefix, label, tag, where)
+        else:
+            self._bmes(prefix, label, len(token), tag, where)
+        self._first_line = self._first_line or (where.line or 0)
+        self._pieces.append(token)
+        self._length += len(token)
+
+    def end_sentence(self) -> None:
+        """A blank line: the sentence ends, and reads back as a line break."""
+        self._close_at_break()
+        if self._pieces:
+            self._pieces.append("\n")
+            self._length += 1
+
+    def finish(self) -> Iterator[DocumentRecord]:
+        """The document collected so far (none if it has no tokens); start a new one."""
+        self._close_at_break()
+        if self._pieces:
+            text = "".join(self._pieces)
+            spans = tuple(SpanRecord(s, e, label, text[s:e]) for s, e, label in self._spans)
+            yield DocumentRecord(
+                name="",
+                text=text,
+                spans=spans,
+                line=self._first_line,
+                warnings=self._warnings.as_tuple(),
+            )
+        self._reset()
+
+    def _parse(self, tag: str, where: Where) -> tuple[str, str]:
+        if tag == "O":
+            return "O", ""
+        prefix, dash, label = tag.partition("-")
+        if not dash or prefix not in self._scheme.prefixes:
+            tags = ", ".join(f"{prefix}-X" for prefix in self._scheme.prefixes)
+            raise where.error(f"unknown tag {quote(tag)} ({self._scheme.name} uses {tags}, O)")
+        return prefix, checked_label(label, where, self._warnings)
+
+    def _bio(self, prefix: str, label: str, tag: str, where: Where) -> None:
+        if prefix != "I":
+            self._close(self._length)
+            if prefix == "B":
+                self._open = _Open(label, self._length, where.line or 0)
+            return
+        if self._open is None:
+            raise where.error(f"{quote(tag)} does not continue a span (a span starts with B-)")
+        if self._open.label != label:
+            raise where.error(f"{quote(tag)} follows {quote('B-' + self._open.label)}")
+
+    def _bmes(self, prefix: str, label: str, size: int, tag: str, where: Where) -> None:
+        if prefix in ("M", "E"):
+            if self._open is None:
+                raise where.error(f"{quote(tag)} without B-{label} before it")
+            if self._open.label != label:
+                raise where.error(f"{quote(tag)} inside a span begun by B-{self._open.label}")
+            if prefix == "E":
+                self._close(self._length + size)
+            return
+        self._refuse_unclosed(where)
+        if prefix == "S":
+            self._spans.append((self._length, self._length + size, label))
+        elif prefix == "B":
+            self._open = _Open(label, self._length, where.line or 0)
+
+    def _close_at_break(self) -> None:
+        """End of a sentence or document: BIO spans end here; BMES ones must have ended."""
+        if self._scheme.prefixes == "BI":
+            self._close(self._length)
+        else:
+            self._refuse_unclosed(None)
+
+    def _refuse_unclosed(self, where: Where | None) -> None:
+        if self._open is None:
+            return
+        label, line = self._open.label, self._open.line
+        where = where or Where(self._path, line)
+        raise where.error(f"B-{label} at line {line} is not closed by E-{label}")
+
+    def _close(self, end: int) -> None:
+        if self._open is not None:
+            self._spans.append((self._open.start, end, self._open.label))
+            self._open = None
+
+
+def _fields(line: str, where: Where) -> tuple[str, str]:
+    fields = line.split("\t") if "\t" in line else line.split()
+    if len(fields) < 2:
+        raise where.error(f"expected CHARACTER<TAB>TAG, not {quote(line)}")
+    token, tag = fields[0], fields[-1].strip()
+    if not token:
+        raise where.error("empty token before the tag")
+    return token, tag
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def write(documents: Iterable[DocumentRecord], out: Path, scheme: Scheme) -> WriteReport:
+    """Write ``documents`` to ``out`` tagged with ``scheme``; see the module for what is lost."""
+    report = WriteReport()
+    with atomic_output(out) as handle:
+        for index, doc in enumerate(documents, start=1):
+            check_document(doc, path=str(out), index=index)
+            _write_document(doc, describe(doc, index), scheme, handle, out, report)
+    return report
+
+
+def _write_document(
+    doc: DocumentRecord, what: str, scheme: Scheme, handle: Output, out: Path, report: WriteReport
+) -> None:
+    starts = _sentence_starts(doc.text)
+    if not starts:
+        report.warnings.append(f"{what}: no characters to write (whitespace only): left out")
+        return
+    kept = _kept_spans(doc, starts, what, report)
+    tags: dict[int, str] = {}
+    for span in kept:
+        positions = [i for i in range(span.start, span.end) if not doc.text[i].isspace()]
+        tags.update(zip(positions, scheme.tags(span.span.label, len(positions)), strict=True))
+    if report.documents:
+        handle.write(b"\n\n")
+    for chunk in _chunks(_lines(doc.text, starts, tags)):
+        handle.write(encoded(chunk, out, what))
+    report.documents += 1
+    report.spans += len(kept)
+    report.warnings.extend(unwritten(doc, what, scheme.name, notes=True))
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """The offset of the first written character of each sentence."""
+    starts: list[int] = []
+    new_sentence, ended = True, False
+    for index, char in enumerate(text):
+        if char == "\n":
+            new_sentence, ended = True, False
+            continue
+        if char.isspace():
+            continue
+        if ended and char not in _CLOSERS and char not in _SENTENCE_ENDS:
+            new_sentence = True
+        if new_sentence:
+            starts.append(index)
+            new_sentence = False
+        ended = char in _SENTENCE_ENDS or (ended and char in _CLOSERS)
+    return starts
+
+
+def _lines(text: str, starts: Sequence[int], tags: dict[int, str]) -> Iterator[str]:
+    breaks = set(starts[1:])
+    for index, char in enumerate(text):
+        if char.isspace():
+            continue
+        if index in breaks:
+            yield "\n"
+        yield f"{char}\t{tags.get(index, 'O')}\n"
+
+
+def _chunks(lines: Iterator[str]) -> Iterator[str]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _LINES_PER_WRITE:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A span that could be written: its position in the document and written extent."""
+
+    position: int
+    start: int
+    end: int
+    span: SpanRecord
+
+
+def _kept_spans(
+    doc: DocumentRecord, starts: Sequence[int], what: str, report: WriteReport
+) -> list[_Candidate]:
+    """The spans to write: no overlaps, longer (then earlier) first; the rest reported."""
+    dropped: list[tuple[int, str]] = []
+    candidates = []
+    for position, span in enumerate(doc.spans):
+        reason = None
+        extent = _trimmed(doc.text, span)
+        if extent is None:
+            reason = "covers only whitespace"
+        elif _sentence(starts, extent[0]) != _sentence(starts, extent[1] - 1):
+            reason = "crosses a sentence break"
+        else:
+            candidates.append(_Candidate(position, *extent, span))
+        if reason:
+            dropped.append((position, reason))
+    kept = _without_overlaps(candidates, dropped)
+    for position, reason in sorted(dropped):
+        report.dropped.append(f"{what}: span {describe_span(doc.spans[position])}: {reason}")
+    if dropped:
+        report.warnings.append(
+            f"{what}: {len(dropped)} of {len(doc.spans)} spans not written (listed as dropped)"
+        )
+    return sorted(kept, key=lambda candidate: candidate.start)
+
+
+def _without_overlaps(
+    candidates: Sequence[_Candidate], dropped: list[tuple[int, str]]
+) -> list[_Candidate]:
+    kept: list[_Candidate] = []
+    kept_starts: list[int] = []
+    for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start, c.position)):
+        # Kept spans do not overlap, so only the last one starting before the end can.
+        slot = bisect_left(kept_starts, candidate.end)
+        before = kept[slot - 1] if slot else None
+        if before is not None and before.end > candidate.start:
+            dropped.append((candidate.position, f"overlaps {describe_span(before.span)}"))
+            continue
+        insort(kept_starts, candidate.start)
+        kept.insert(bisect_left(kept_starts, candidate.start), candidate)
+    return kept
+
+
+def _trimmed(text: str, span: SpanRecord) -> tuple[int, int] | None:
+    """The span without leading and trailing whitespace, or None if nothing is left."""
+    written = [i for i in range(span.start, span.end) if not text[i].isspace()]
+    return (written[0], written[-1] + 1) if written else None
+
+
+def _sentence(starts: Sequence[int], index: int) -> int:
+    return bisect_right(starts, index) - 1
