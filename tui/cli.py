@@ -12,11 +12,15 @@ from pathlib import Path
 
 from tui import __version__
 
+#: ``biaozhu import|export|stats ...`` run a batch command (tui.batch), not the reader; a
+#: document called "import" is opened as ./import.
+BATCH_COMMANDS = ("import", "export", "stats")
 VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
 _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
-    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened."
+    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened. Batch "
+    "commands: biaozhu import|export|stats --help."
 )
 
 
@@ -70,8 +74,13 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` and run the reader; return the exit status."""
-    args = build_parser().parse_args(argv)
+    """Parse ``argv`` and run the reader (or a batch command); return the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in BATCH_COMMANDS:
+        from tui.batch import main as batch_main
+
+        return batch_main(arguments, login_name())
+    args = build_parser().parse_args(arguments)
     paths: list[Path] = args.paths
     if not paths:
         if not Path("seeds").is_dir():

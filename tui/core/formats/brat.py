@@ -17,7 +17,7 @@ folder is an error rather than something to follow. The ``.txt`` is UTF-8; offse
   ``*``, normalisations ``N``, notes on those) is kept verbatim in ``extra_lines``.
 
 Write: ``NAME.txt`` (canonical text, UTF-8, ``\\n``) and ``NAME.ann`` into the output folder,
-NAME made safe by :func:`tui.core.store.safe_name` (``document-N`` for a document without a
+NAME made safe by :func:`tui.core.formats.names.file_stem` (``document-N`` for a document without a
 name, ``-2``... appended to repeats). Spans keep their source id when it is a usable ``T``
 id, so the verbatim lines still point at them; others get ``T1``, ``T2``... in span order.
 Note ids ``#N`` are renumbered; line breaks in TEXT and notes are written as spaces.
@@ -42,8 +42,8 @@ from tui.core.formats.checks import (
     resolve_fragments,
 )
 from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.names import file_stem
 from tui.core.formats.offsets import SourceText
-from tui.core.store import safe_name
 
 __all__ = ["read", "write"]
 
@@ -242,7 +242,7 @@ def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
 def _unique_stem(
     doc: DocumentRecord, index: int, taken: set[str], out: Path, report: WriteReport
 ) -> str:
-    base = safe_name(doc.name or f"document-{index}")
+    base = file_stem(doc.name or f"document-{index}")
     stem = base
     for number in itertools.count(2):
         if stem not in taken:
@@ -250,7 +250,7 @@ def _unique_stem(
         stem = f"{base}-{number}"
     if stem != base:
         report.warnings.append(f"{describe(doc, index)}: written as {stem}.txt (name repeated)")
-    # safe_name cannot leave the folder; check anyway, as the name is untrusted input.
+    # file_stem cannot leave the folder; check anyway, as the name is untrusted input.
     if Path(stem).name != stem or stem in (".", ".."):
         raise FormatError(out, None, f"{describe(doc, index)}: refusing to write outside")
     taken.add(stem)

@@ -1,0 +1,73 @@
+"""``biaozhu import / export / stats`` as a script or CI job runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.app.test_cli import run_cli
+
+ROWS = [
+    {"id": "a", "text": "张三在北京。", "label": [[0, 2, "PER"], [3, 5, "LOC"]]},
+    {"id": "b", "text": "张三在北京大学。", "label": [[0, 2, "PER"], [3, 7, "ORG"], [3, 5, "LOC"]]},
+]
+
+
+def write_source(folder: Path, rows: list[dict[str, object]] = ROWS) -> Path:
+    source = folder / "news.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return source
+
+
+def test_import_then_export_then_stats(tmp_path: Path) -> None:
+    write_source(tmp_path)
+    result = run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "imported 2 documents (2 new) and 5 spans (5 new) as 'doccano'" in result.stdout
+    assert (tmp_path / "corpus" / "a.txt").read_text("utf-8") == "张三在北京。"
+
+    result = run_cli(
+        "export", "corpus", "--format", "conll-bio", "--out", "out.conll",
+        "--annotator", "doccano", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # The nested LOC inside ORG cannot be written as BIO: named, and counted.
+    assert "dropped:" in result.stderr and "北京" in result.stderr
+    assert "1 spans could not be expressed in conll-bio" in result.stdout
+    assert "北\tB-ORG" in (tmp_path / "out.conll").read_text("utf-8")
+
+    result = run_cli("stats", "corpus", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "documents: 2" in result.stdout and "spans: 5" in result.stdout
+    assert "PER" in result.stdout and "doccano" in result.stdout
+
+
+def test_a_bad_line_is_one_message_naming_it_and_nothing_is_imported(tmp_path: Path) -> None:
+    source = write_source(tmp_path)
+    source.write_text(source.read_text("utf-8") + '{"text": "x", "label": [[0, 5, "PER"]]}\n')
+    result = run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("biaozhu import: ") and "news.jsonl:3:" in line
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "corpus").exists() and not (tmp_path / "annotations").exists()
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = run_cli("import", "x.jsonl", "--format", "csv", cwd=tmp_path)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+    result = run_cli("export", "corpus", "--format", "doccano", cwd=tmp_path)
+    assert result.returncode == 2 and "--out" in result.stderr
+
+
+def test_export_of_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("export", "nope", "--format", "doccano", "--out", "o.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "nope" in result.stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_each_batch_command_has_help(tmp_path: Path) -> None:
+    for command in ("import", "export", "stats"):
+        result = run_cli(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0 and "--store" in result.stdout

@@ -1,0 +1,213 @@
+"""The batch commands ``biaozhu import``, ``export`` and ``stats``: no terminal UI needed.
+
+Each prints what it did on stdout and every warning on stderr; a problem is one line on
+stderr naming the file and what is wrong, with exit status 1 (2 for a usage error), and
+never a traceback. They import nothing from Textual, so they start fast in scripts and CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui.core.corpus import CorpusError
+from tui.core.formats import FORMATS
+from tui.core.interchange import (
+    SCRIPTS,
+    InterchangeError,
+    Stats,
+    collect_stats,
+    export_documents,
+    import_source,
+)
+from tui.core.script import VARIANTS
+from tui.core.spans import Status
+from tui.core.store import Store
+
+
+def main(argv: Sequence[str], login_name: str) -> int:
+    """Run the batch command ``argv[0]`` with the rest of ``argv``; the exit status."""
+    parser = _parser(login_name)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (InterchangeError, CorpusError) as error:
+        print(f"biaozhu {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser(login_name: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="biaozhu", description="Batch commands of biaozhu.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _import_parser(commands)
+    _export_parser(commands, login_name)
+    _stats_parser(commands)
+    return parser
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=Path("annotations"),
+        metavar="DIR",
+        help="annotation store folder (default: ./annotations)",
+    )
+
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", required=True, choices=list(FORMATS), metavar="F", help=", ".join(FORMATS)
+    )
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="import annotated texts (doccano, brat, CoNLL, Label Studio)",
+        description="Write each text of SOURCE as a UTF-8 file under --corpus and its "
+        "spans into the store. Importing the same source again adds nothing.",
+    )
+    parser.add_argument("source", type=Path, metavar="SOURCE", help="a file, or a brat folder")
+    _format_option(parser)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("corpus"),
+        metavar="DIR",
+        help="where the texts go, in a folder named after SOURCE (default: ./corpus)",
+    )
+    _store_option(parser)
+    parser.add_argument(
+        "--annotator", default=None, metavar="NAME", help="(default: the format's name)"
+    )
+    parser.set_defaults(run=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    annotator = args.annotator or args.format
+    report = import_source(
+        args.source, args.format, corpus=args.corpus, store=Store(args.store), annotator=annotator
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"imported {report.documents:,} documents ({report.new_documents:,} new) and "
+        f"{report.spans:,} spans ({report.new_spans:,} new) as {annotator!r} into "
+        f"{report.folder}"
+    )
+    print(f"read them with: biaozhu {args.corpus} --annotator {annotator}")
+    return 0
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def _export_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], login_name: str
+) -> None:
+    parser = commands.add_parser(
+        "export",
+        help="export a corpus with its spans",
+        description="Write the documents under PATH with one annotator's spans. Every span "
+        "is checked against the text; any mismatch stops the export, naming it.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    _format_option(parser)
+    parser.add_argument("--out", type=Path, required=True, metavar="PATH", help="file or folder")
+    _store_option(parser)
+    parser.add_argument(
+        "--annotator", default=login_name, metavar="NAME", help="(default: your login name)"
+    )
+    parser.add_argument(
+        "--script",
+        default="original",
+        choices=SCRIPTS,
+        help="convert the text, moving every span with it (default: original)",
+    )
+    parser.add_argument(
+        "--variant",
+        default="s2t",
+        choices=sorted(VARIANTS),
+        metavar="V",
+        help="OpenCC pair used by --script (default: s2t)",
+    )
+    parser.set_defaults(run=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    report = export_documents(
+        args.paths,
+        args.format,
+        args.out,
+        store=Store(args.store),
+        annotator=args.annotator,
+        script=args.script,
+        variant=args.variant,
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for dropped in report.dropped:
+        print(f"dropped: {dropped}", file=sys.stderr)
+    print(
+        f"exported {report.documents:,} documents and {report.spans:,} spans of "
+        f"{args.annotator!r} to {args.out}"
+    )
+    if report.dropped:
+        print(
+            f"{len(report.dropped):,} spans could not be expressed in {args.format} "
+            "(each is listed above)"
+        )
+    return 0
+
+
+# -- stats ---------------------------------------------------------------------------------
+
+
+def _stats_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "stats",
+        help="count documents, spans and statuses",
+        description="Documents, spans per label and per annotator, and status counts.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: ./seeds)"
+    )
+    _store_option(parser)
+    parser.set_defaults(run=_run_stats)
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    paths = args.paths or [Path("seeds")]
+    stats = collect_stats(paths, Store(args.store))
+    for problem in stats.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    print("\n".join(stats_lines(stats)))
+    return 0
+
+
+def stats_lines(stats: Stats) -> list[str]:
+    """The ``stats`` report as lines of plain text."""
+    lines = [f"documents: {stats.documents:,}", f"spans: {stats.spans:,}"]
+    if stats.by_label:
+        lines.append("spans per label:")
+        lines += _table(stats.by_label.most_common())
+    if stats.by_annotator:
+        lines.append("spans per annotator:")
+        lines += _table(stats.by_annotator.most_common())
+        lines.append("documents per status (" + " / ".join(s.value for s in Status) + "):")
+        for annotator in sorted(stats.by_annotator):
+            counts = [stats.statuses[annotator, status.value] for status in Status]
+            counts[0] += stats.documents - sum(counts)  # no file yet: new
+            lines.append(f"  {annotator}  " + " / ".join(f"{count:,}" for count in counts))
+    return lines
+
+
+def _table(rows: Sequence[tuple[str, int]]) -> list[str]:
+    width = max(len(name) for name, _ in rows)
+    return [f"  {name:<{width}}  {count:>8,}" for name, count in rows]

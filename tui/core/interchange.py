@@ -1,0 +1,520 @@
+"""Import annotations into the corpus and the store, and export them, exactly (issue 4).
+
+Import reads a source twice: the first pass checks everything and plans the file names,
+writing nothing, so bad input is refused whole ("nothing is half-imported"); the second
+writes each text as a UTF-8 file ``corpus/<name>.txt`` and its spans into the store
+under the given annotator with origin ``import``, keyed by the id the document has when
+the corpus folder is opened (``<name>.txt``). Both passes stream, so memory stays flat on
+any size of input. Importing the same source again adds nothing: a text
+already in the corpus is kept, and a span whose (start, end, label) is stored is skipped.
+
+What a format carries beyond texts and spans (doccano's extra keys, brat's relation and
+event lines, source ids) is kept in a side record next to the text, ``NAME.meta.json``,
+and written back on export, so ``export(import(x))`` gives ``x`` back.
+
+Export reads each document's canonical text and the annotator's spans (re-anchored in
+memory if the text changed since), checks ``text[start:end] == span.text`` for every span
+and stops, naming the document and the span, if one differs. ``script`` converts the text
+and maps every span through the variant's offset map.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tui.core.annotations import reanchor, text_sha256
+from tui.core.corpus import CorpusError, DocumentError, DocumentRef, discover, load_document
+from tui.core.formats import FORMATS, DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.names import file_stem
+from tui.core.script import convert_with_offsets, variant_pair
+from tui.core.spans import Origin, Span, new_span_id, now_iso
+from tui.core.store import Store, StoreError
+from tui.core.text import display_safe
+
+__all__ = [
+    "SCRIPTS",
+    "ExportReport",
+    "ImportReport",
+    "InterchangeError",
+    "Stats",
+    "collect_stats",
+    "export_documents",
+    "import_source",
+]
+
+#: ``--script`` choices: the text as stored, or converted to one script.
+SCRIPTS = ("original", "simplified", "traditional")
+#: The side record of ``NAME.txt`` is ``NAME.meta.json``.
+META_SUFFIX = ".meta.json"
+
+
+class InterchangeError(Exception):
+    """Import or export refused: ``str(error)`` is one line naming the file and the problem."""
+
+
+# ---------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, where the texts went, and what to tell the user."""
+
+    folder: Path  # the corpus folder the texts went to
+    documents: int = 0
+    new_documents: int = 0
+    spans: int = 0
+    new_spans: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """The first pass's findings: a file name per document, in source order."""
+
+    names: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_source(
+    source: Path, format_name: str, *, corpus: Path, store: Store, annotator: str
+) -> ImportReport:
+    """Import ``source`` (format ``format_name``) into ``corpus`` and ``store``.
+
+    Raises :class:`InterchangeError` (a :class:`FormatError` included) before anything is
+    written when any document or span is bad, or when a text would replace a different text
+    already in the corpus.
+    """
+    codec = _codec(format_name)
+    if not source.exists():
+        raise InterchangeError(f"{source}: no such file or directory")
+    folder = corpus
+    try:
+        plan = _plan(codec.read(source), folder)
+        report = ImportReport(folder, warnings=plan.warnings)
+        for document, name in zip(codec.read(source), plan.names, strict=True):
+            _import_document(document, folder, name, format_name, store, annotator, report)
+    except FormatError as error:
+        raise InterchangeError(str(error)) from None
+    except (OSError, StoreError) as error:
+        raise InterchangeError(f"import stopped: {_describe(error)}") from None
+    return report
+
+
+def _codec(format_name: str) -> Any:
+    try:
+        return FORMATS[format_name]
+    except KeyError:
+        known = ", ".join(FORMATS)
+        raise InterchangeError(f"unknown format {format_name!r} (use one of {known})") from None
+
+
+def _plan(documents: Iterable[DocumentRecord], folder: Path) -> _Plan:
+    """Check every document and choose its file name; raises on the first problem."""
+    plan = _Plan()
+    texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
+    for index, document in enumerate(documents):
+        plan.warnings.extend(document.warnings)
+        name = _document_name(document, index)
+        sha = text_sha256(document.text)
+        if texts.get(name, sha) != sha:
+            name = f"{name}-{sha[:8]}"
+        texts[name] = sha
+        _check_corpus_file(folder / f"{name}.txt", document.text)
+        plan.names.append(name)
+    return plan
+
+
+def _document_name(document: DocumentRecord, index: int) -> str:
+    """The source's own name for a document if it has one, else its position and hash."""
+    if document.name:
+        return file_stem(document.name)
+    return f"{index + 1:06d}-{text_sha256(document.text)[:12]}"
+
+
+def _check_corpus_file(path: Path, text: str) -> None:
+    """Refuse to put ``text`` where the corpus already holds a different text."""
+    try:
+        existing = path.read_bytes()
+    except FileNotFoundError:
+        return
+    if existing != text.encode("utf-8", "surrogatepass"):
+        raise InterchangeError(
+            f"{path} already holds a different text; import into another --corpus "
+            "or move that file away"
+        )
+
+
+def _import_document(
+    document: DocumentRecord,
+    folder: Path,
+    name: str,
+    format_name: str,
+    store: Store,
+    annotator: str,
+    report: ImportReport,
+) -> None:
+    path = folder / f"{name}.txt"
+    report.documents += 1
+    if not path.exists():
+        _write_atomic(path, document.text.encode("utf-8", "surrogatepass"))
+        report.new_documents += 1
+    side = _side_record(document, format_name)
+    if side:
+        _write_atomic(path.with_name(name + META_SUFFIX), _json_bytes(side))
+    doc_id = f"{name}.txt"  # its id when the corpus folder is opened or exported
+    report.spans += len(document.spans)
+    report.new_spans += _store_spans(document, doc_id, store, annotator)
+
+
+def _side_record(document: DocumentRecord, format_name: str) -> dict[str, Any]:
+    """What the format carries besides text and spans, to write back on export."""
+    side: dict[str, Any] = {}
+    if document.name:
+        side["name"] = document.name
+    if document.metadata:
+        side["metadata"] = dict(document.metadata)
+    if document.extra_lines:
+        side["extra_lines"] = list(document.extra_lines)
+    spans = {_span_key(span): _span_side(span) for span in document.spans}
+    spans = {key: value for key, value in spans.items() if value}
+    if spans:
+        side["spans"] = spans
+    if side:
+        side["format"] = format_name
+    return side
+
+
+def _span_side(span: SpanRecord) -> dict[str, Any]:
+    """A span's source id and format-specific keys, when it has any."""
+    side: dict[str, Any] = {}
+    if span.source_id:
+        side["source_id"] = span.source_id
+    if span.extra:
+        side["extra"] = dict(span.extra)
+    return side
+
+
+def _span_key(span: SpanRecord | Span) -> str:
+    """Spans are told apart by offsets and label (the same triple twice is refused)."""
+    return f"{span.start}:{span.end}:{span.label}"
+
+
+def _store_spans(document: DocumentRecord, doc_id: str, store: Store, annotator: str) -> int:
+    """Add the document's spans not stored yet; returns how many were new."""
+    target = store.document(doc_id, annotator)
+    stored = target.load()
+    known = {_span_key(span) for span in stored.spans}
+    sha = text_sha256(document.text)
+    stamp = now_iso()
+    new: list[Span] = []
+    for record in document.spans:
+        key = _span_key(record)
+        if key in known:
+            continue
+        known.add(key)
+        new.append(_span(record, doc_id, sha, annotator, stamp))
+    if new:
+        target.put_spans(new)
+    if stored.doc_sha256 != sha:
+        target.set_doc_sha256(sha)
+    return len(new)
+
+
+def _span(record: SpanRecord, doc_id: str, sha: str, annotator: str, stamp: str) -> Span:
+    return Span(
+        id=new_span_id(),
+        doc_id=doc_id,
+        doc_sha256=sha,
+        start=record.start,
+        end=record.end,
+        text=record.text,
+        label=record.label,
+        annotator=annotator,
+        created=stamp,
+        modified=stamp,
+        note=record.note,
+        origin=Origin.IMPORT,
+        group=record.group,
+    )
+
+
+# ---------------------------------------------------------------------------- export
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote, and what it could not (every dropped span named)."""
+
+    documents: int
+    spans: int
+    dropped: list[str]
+    warnings: list[str]
+
+
+def export_documents(
+    paths: Sequence[Path],
+    format_name: str,
+    out: Path,
+    *,
+    store: Store,
+    annotator: str,
+    script: str = "original",
+    variant: str = "s2t",
+) -> ExportReport:
+    """Write the documents under ``paths`` with ``annotator``'s spans to ``out``.
+
+    Raises :class:`InterchangeError` naming the document (and span) when a document cannot
+    be read, a store file is corrupt, or a span's text differs from the text at its
+    offsets; the output is then left as it was (files are written aside and moved in).
+    """
+    codec = _codec(format_name)
+    if script not in SCRIPTS:
+        raise InterchangeError(f"unknown script {script!r} (use one of {', '.join(SCRIPTS)})")
+    config = _script_config(script, variant)
+    try:
+        refs = discover(paths)
+    except CorpusError as error:
+        raise InterchangeError(str(error)) from None
+    warnings: list[str] = []
+    records = (_export_record(ref, store, annotator, config, warnings) for ref in refs)
+    try:
+        report: WriteReport = _write_aside(codec, records, out)
+    except FormatError as error:
+        raise InterchangeError(str(error)) from None
+    except (OSError, StoreError) as error:
+        raise InterchangeError(f"export stopped: {_describe(error)}") from None
+    warnings += report.warnings
+    return ExportReport(report.documents, report.spans, list(report.dropped), warnings)
+
+
+def _script_config(script: str, variant: str) -> str | None:
+    """The OpenCC config that turns stored text into ``script``; None to keep it."""
+    if script == "original":
+        return None
+    try:
+        to_traditional, to_simplified = variant_pair(variant)
+    except ValueError as error:
+        raise InterchangeError(str(error)) from None
+    return to_traditional if script == "traditional" else to_simplified
+
+
+def _export_record(
+    ref: DocumentRef, store: Store, annotator: str, config: str | None, warnings: list[str]
+) -> DocumentRecord:
+    try:
+        text = load_document(ref).text
+    except DocumentError as error:
+        raise InterchangeError(f"cannot export {ref.doc_id}: {error}") from None
+    spans = _checked_spans(ref.doc_id, text, store, annotator, warnings)
+    side = _read_side_record(ref.path)
+    span_sides: Mapping[str, Mapping[str, Any]] = side.get("spans", {})
+    records = [_span_record(span, span_sides.get(_span_key(span), {})) for span in spans]
+    document = DocumentRecord(
+        name=str(side.get("name", "")) or _default_name(ref.doc_id),
+        text=text,
+        spans=tuple(records),
+        metadata=side.get("metadata", {}),
+        extra_lines=tuple(side.get("extra_lines", ())),
+    )
+    return _converted(document, config) if config is not None else document
+
+
+def _default_name(doc_id: str) -> str:
+    """A document id without its text suffix: ``news/第1回.txt`` → ``news/第1回``."""
+    stem, dot, suffix = doc_id.rpartition(".")
+    return stem if dot and suffix.lower() in ("txt", "text", "md") else doc_id
+
+
+def _checked_spans(
+    doc_id: str, text: str, store: Store, annotator: str, warnings: list[str]
+) -> list[Span]:
+    """The annotator's spans on ``text``, each one checked against it."""
+    state = store.document(doc_id, annotator).load()
+    spans: Sequence[Span] = state.spans
+    if spans:
+        sha = text_sha256(text)
+        if any(span.doc_sha256 != sha for span in spans):
+            spans, _ = reanchor(spans, text, sha)
+    kept: list[Span] = []
+    for span in spans:
+        if span.flagged:
+            warnings.append(
+                f"{doc_id}: span {span.id} {span.label} {span.text!r} left out: it could "
+                "not be placed after the document changed"
+            )
+            continue
+        if span.end > len(text) or text[span.start : span.end] != span.text:
+            found = text[span.start : span.end]
+            raise InterchangeError(
+                f"{doc_id}: span {span.id} {span.label} {span.start}-{span.end} holds "
+                f"{span.text[:40]!r} but the text there is {found[:40]!r}; nothing exported"
+            )
+        kept.append(span)
+    return kept
+
+
+def _span_record(span: Span, side: Mapping[str, Any]) -> SpanRecord:
+    extra = side.get("extra")
+    return SpanRecord(
+        start=span.start,
+        end=span.end,
+        label=span.label,
+        text=span.text,
+        note=span.note,
+        group=span.group,
+        source_id=str(side.get("source_id", "")),
+        extra=extra if isinstance(extra, dict) else {},
+    )
+
+
+def _read_side_record(text_path: Path) -> dict[str, Any]:
+    """The side record of a corpus text, or nothing (it is optional, and never fatal)."""
+    side_path = text_path.with_name(_stem_of(text_path.name) + META_SUFFIX)
+    try:
+        side = json.loads(side_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return side if isinstance(side, dict) else {}
+
+
+def _stem_of(file_name: str) -> str:
+    stem, dot, _ = file_name.rpartition(".")
+    return stem if dot else file_name
+
+
+def _converted(document: DocumentRecord, config: str) -> DocumentRecord:
+    """The document in another script, every span moved through the offset map."""
+    text = document.text
+    safe = display_safe(text)  # OpenCC mangles control characters; this is one for one
+    converted = convert_with_offsets(config, safe)
+    shown = _restore_controls(text, safe, converted.text, converted.offsets)
+    spans = []
+    for span in document.spans:
+        start, end = converted.offsets.display_span(span.start, span.end)
+        spans.append(_moved(span, start, end, shown[start:end]))
+    return DocumentRecord(
+        name=document.name,
+        text=shown,
+        spans=tuple(spans),
+        metadata=document.metadata,
+        extra_lines=document.extra_lines,
+    )
+
+
+def _moved(span: SpanRecord, start: int, end: int, text: str) -> SpanRecord:
+    return replace(span, start=start, end=end, text=text)
+
+
+def _restore_controls(text: str, safe: str, shown: str, offsets: Any) -> str:
+    """Put back the control characters :func:`display_safe` replaced before converting."""
+    if safe == text:
+        return shown
+    characters = list(shown)
+    for index, (original, placeholder) in enumerate(zip(text, safe, strict=True)):
+        if original != placeholder:
+            start, end = offsets.display_range(index)
+            if end - start == 1 and characters[start] == placeholder:
+                characters[start] = original
+    return "".join(characters)
+
+
+def _write_aside(codec: Any, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
+    """Write into a temporary file or folder beside ``out``, then move it into place."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if codec.out_is_folder:
+        return _write_folder_aside(codec, records, out)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        report: WriteReport = codec.write(records, temp)
+        os.replace(temp, out)
+    finally:
+        temp.unlink(missing_ok=True)
+    return report
+
+
+def _write_folder_aside(codec: Any, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
+    """A folder format: written whole into a temporary folder, then its files moved in."""
+    if out.exists() and not out.is_dir():
+        raise InterchangeError(f"{out} exists and is not a folder")
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as temp:
+        report: WriteReport = codec.write(records, Path(temp))
+        for written in sorted(Path(temp).rglob("*")):
+            target = out / written.relative_to(temp)
+            if written.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(written, target)
+    return report
+
+
+# ---------------------------------------------------------------------------- stats
+
+
+@dataclass
+class Stats:
+    """Counts over a corpus and its store."""
+
+    documents: int = 0
+    unreadable: int = 0
+    spans: int = 0
+    by_label: Counter[str] = field(default_factory=Counter)
+    by_annotator: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (annotator, status)
+    problems: list[str] = field(default_factory=list)
+
+
+def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
+    """Documents, spans per label and per annotator, and each annotator's status counts."""
+    stats = Stats()
+    for ref in discover(paths):
+        stats.documents += 1
+        for annotator in store.annotators(ref.doc_id):
+            try:
+                state = store.document(ref.doc_id, annotator).load()
+            except StoreError as error:
+                stats.problems.append(str(error))
+                continue
+            stats.spans += len(state.spans)
+            stats.by_annotator[annotator] += len(state.spans)
+            stats.by_label.update(span.label for span in state.spans)
+            stats.statuses[annotator, state.status.value] += 1
+    return stats
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: temp file, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, path)
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+
+
+def _json_bytes(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror}"
+    return str(error)
