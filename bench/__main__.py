@@ -16,6 +16,8 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``rss_20mb_mb``, ``rss_1mb_mb``: peak RSS (VmHWM) of the reader after the keys, MiB.
 * ``reopen_2k_spans_ms``, ``key_*_5k_spans_*``: the 1 MB document reopened with 2 000
   stored spans, and the same keys on it with 5 000 (see :mod:`bench.annotated`).
+* ``import_*``, ``export_*``, ``fs_floor_*``: batch import and export of a 10 000-sentence
+  doccano file (see :mod:`bench.interchange`).
 * ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
@@ -35,6 +37,7 @@ from types import FrameType
 
 from bench.annotated import annotate, marked_copy
 from bench.data import MIB, build_document, marker_text
+from bench.interchange import interchange_figures
 from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
 from bench.store import store_figures
 from bench.terminal import log
@@ -120,6 +123,10 @@ def main() -> int:
 
     log(f"1 MB document with spans ({time.perf_counter() - began:.0f} s)")
     _annotated_figures(doc_1mb)
+
+    log(f"import and export ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in interchange_figures():
+        figure(name, value, unit)
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in store_figures():

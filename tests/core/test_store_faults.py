@@ -95,7 +95,7 @@ def test_a_corrupt_file_does_not_stop_other_files(store: Store) -> None:
 
 
 def inject(patch: pytest.MonkeyPatch, call: str, code: int) -> None:
-    """Make ``call`` fail with ``code`` for the store's temp file (or its lock file)."""
+    """Make ``call`` fail with ``code`` for the store's temp file (or its folder's lock)."""
     real_open, real_write, real_fsync, real_replace = os.open, os.write, os.fsync, os.replace
     temp_fds: set[int] = set()
 
@@ -105,7 +105,7 @@ def inject(patch: pytest.MonkeyPatch, call: str, code: int) -> None:
     def fake_open(path: str | Path, flags: int, mode: int = 0o777, **kwargs: int | None) -> int:
         name = str(path)
         if (call == "open" and name.endswith(".tmp")) or (
-            call == "lock" and name.endswith(".lock")
+            call == "lock" and flags & os.O_DIRECTORY
         ):
             fail()
         fd = real_open(path, flags, mode, **kwargs)
@@ -199,10 +199,13 @@ def test_a_save_gives_up_on_a_lock_held_too_long(
     document.put_span(make_span(0))
     before = document.path.read_bytes()
     monkeypatch.setattr(store_module, "_LOCK_TIMEOUT", 0.2)
-    with open(f"{document.path}.lock", "a") as rival:
+    rival = os.open(document.path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         fcntl.flock(rival, fcntl.LOCK_EX)  # another program, stopped mid-save
         with pytest.raises(StoreError, match="cannot save: locked by another program"):
             document.put_span(make_span(2))
+    finally:
+        os.close(rival)
     assert document.path.read_bytes() == before
     document.put_span(make_span(2))
     assert len(document.load().spans) == 2

@@ -9,8 +9,9 @@ any size of input. Importing the same source again adds nothing: a text
 already in the corpus is kept, and a span whose (start, end, label) is stored is skipped.
 
 What a format carries beyond texts and spans (doccano's extra keys, brat's relation and
-event lines, source ids) is kept in a side record next to the text, ``NAME.meta.json``,
-and written back on export, so ``export(import(x))`` gives ``x`` back.
+event lines, source ids) is kept as the document's ``source`` record in the importing
+annotator's store file, and written back on export, so ``export(import(x))`` gives ``x``
+back.
 
 Export reads each document's canonical text and the annotator's spans (re-anchored in
 memory if the text changed since), checks ``text[start:end] == span.text`` for every span
@@ -20,12 +21,13 @@ and maps every span through the variant's offset map.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +53,7 @@ __all__ = [
 
 #: ``--script`` choices: the text as stored, or converted to one script.
 SCRIPTS = ("original", "simplified", "traditional")
-#: The side record of ``NAME.txt`` is ``NAME.meta.json``.
-META_SUFFIX = ".meta.json"
+_Job = tuple[DocumentRecord, str]
 
 
 class InterchangeError(Exception):
@@ -94,12 +95,20 @@ def import_source(
     codec = _codec(format_name)
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
-    folder = corpus
     try:
-        plan = _plan(codec.read(source), folder)
-        report = ImportReport(folder, warnings=plan.warnings)
-        for document, name in zip(codec.read(source), plan.names, strict=True):
-            _import_document(document, folder, name, format_name, store, annotator, report)
+        plan = _plan(codec.read(source), corpus)
+        corpus.mkdir(parents=True, exist_ok=True)
+        report = ImportReport(corpus, warnings=plan.warnings)
+        write = partial(_import_document, corpus, format_name, store.for_import(), annotator)
+        try:
+            jobs = zip(codec.read(source), plan.names, strict=True)
+            for result in _in_parallel(write, jobs):
+                report.documents += 1
+                report.new_documents += result.new_document
+                report.spans += result.spans
+                report.new_spans += result.new_spans
+        finally:
+            os.sync()  # new files were written without an fsync each (Store.for_import)
     except FormatError as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
@@ -151,26 +160,49 @@ def _check_corpus_file(path: Path, text: str) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Imported:
+    """What importing one document did."""
+
+    new_document: bool
+    spans: int
+    new_spans: int
+
+
 def _import_document(
-    document: DocumentRecord,
     folder: Path,
-    name: str,
     format_name: str,
     store: Store,
     annotator: str,
-    report: ImportReport,
-) -> None:
+    job: tuple[DocumentRecord, str],
+) -> _Imported:
+    """Write one document's text, side record and spans (documents are independent)."""
+    document, name = job
     path = folder / f"{name}.txt"
-    report.documents += 1
-    if not path.exists():
-        _write_atomic(path, document.text.encode("utf-8", "surrogatepass"))
-        report.new_documents += 1
-    side = _side_record(document, format_name)
-    if side:
-        _write_atomic(path.with_name(name + META_SUFFIX), _json_bytes(side))
-    doc_id = f"{name}.txt"  # its id when the corpus folder is opened or exported
-    report.spans += len(document.spans)
-    report.new_spans += _store_spans(document, doc_id, store, annotator)
+    new_document = not path.exists()
+    if new_document:
+        _write_new(path, document.text.encode("utf-8", "surrogatepass"))
+    new_spans = _store_spans(document, f"{name}.txt", format_name, store, annotator)
+    return _Imported(new_document, len(document.spans), new_spans)
+
+
+def _in_parallel(
+    work: Callable[[_Job], _Imported], jobs: Iterable[_Job], workers: int = 4
+) -> Iterator[_Imported]:
+    """``work(job)`` for each job on a few threads, in order, with few jobs in flight.
+
+    Writing a document is mostly waiting on the file system (creating, syncing and
+    renaming files), so threads overlap well; the window keeps memory flat.
+    """
+    window = workers * 8
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
+        pending: deque[Future[_Imported]] = deque()
+        for job in jobs:
+            pending.append(pool.submit(work, job))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _side_record(document: DocumentRecord, format_name: str) -> dict[str, Any]:
@@ -206,25 +238,15 @@ def _span_key(span: SpanRecord | Span) -> str:
     return f"{span.start}:{span.end}:{span.label}"
 
 
-def _store_spans(document: DocumentRecord, doc_id: str, store: Store, annotator: str) -> int:
-    """Add the document's spans not stored yet; returns how many were new."""
-    target = store.document(doc_id, annotator)
-    stored = target.load()
-    known = {_span_key(span) for span in stored.spans}
+def _store_spans(
+    document: DocumentRecord, doc_id: str, format_name: str, store: Store, annotator: str
+) -> int:
+    """Add the document's spans not stored yet, and its source record; how many were new."""
     sha = text_sha256(document.text)
     stamp = now_iso()
-    new: list[Span] = []
-    for record in document.spans:
-        key = _span_key(record)
-        if key in known:
-            continue
-        known.add(key)
-        new.append(_span(record, doc_id, sha, annotator, stamp))
-    if new:
-        target.put_spans(new)
-    if stored.doc_sha256 != sha:
-        target.set_doc_sha256(sha)
-    return len(new)
+    spans = [_span(record, doc_id, sha, annotator, stamp) for record in document.spans]
+    side = _side_record(document, format_name) or None
+    return store.document(doc_id, annotator).merge_spans(spans, sha, side)
 
 
 def _span(record: SpanRecord, doc_id: str, sha: str, annotator: str, stamp: str) -> Span:
@@ -312,8 +334,9 @@ def _export_record(
         text = load_document(ref).text
     except DocumentError as error:
         raise InterchangeError(f"cannot export {ref.doc_id}: {error}") from None
-    spans = _checked_spans(ref.doc_id, text, store, annotator, warnings)
-    side = _read_side_record(ref.path)
+    state = store.document(ref.doc_id, annotator).load()
+    spans = _checked_spans(ref.doc_id, text, state.spans, warnings)
+    side = state.source or _source_record(ref.doc_id, store)
     span_sides: Mapping[str, Mapping[str, Any]] = side.get("spans", {})
     records = [_span_record(span, span_sides.get(_span_key(span), {})) for span in spans]
     document = DocumentRecord(
@@ -333,11 +356,9 @@ def _default_name(doc_id: str) -> str:
 
 
 def _checked_spans(
-    doc_id: str, text: str, store: Store, annotator: str, warnings: list[str]
+    doc_id: str, text: str, spans: Sequence[Span], warnings: list[str]
 ) -> list[Span]:
-    """The annotator's spans on ``text``, each one checked against it."""
-    state = store.document(doc_id, annotator).load()
-    spans: Sequence[Span] = state.spans
+    """``spans`` on ``text`` (moved there if the text changed), each one checked against it."""
     if spans:
         sha = text_sha256(text)
         if any(span.doc_sha256 != sha for span in spans):
@@ -374,19 +395,16 @@ def _span_record(span: Span, side: Mapping[str, Any]) -> SpanRecord:
     )
 
 
-def _read_side_record(text_path: Path) -> dict[str, Any]:
-    """The side record of a corpus text, or nothing (it is optional, and never fatal)."""
-    side_path = text_path.with_name(_stem_of(text_path.name) + META_SUFFIX)
-    try:
-        side = json.loads(side_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return side if isinstance(side, dict) else {}
-
-
-def _stem_of(file_name: str) -> str:
-    stem, dot, _ = file_name.rpartition(".")
-    return stem if dot else file_name
+def _source_record(doc_id: str, store: Store) -> Mapping[str, Any]:
+    """The import's source record of a document, kept by whichever annotator imported it."""
+    for annotator in store.annotators(doc_id):
+        try:
+            source = store.document(doc_id, annotator).load().source
+        except StoreError:
+            continue  # another annotator's bad file does not stop this export
+        if source:
+            return source
+    return {}
 
 
 def _converted(document: DocumentRecord, config: str) -> DocumentRecord:
@@ -495,22 +513,28 @@ def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
 # ---------------------------------------------------------------------------- files
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: temp file, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (temp file, rename); no change, no write.
+
+    A new file gets no fsync of its own: the import syncs once at the end. A file that
+    exists is replaced durably, as it may be all there is of it.
+    """
+    try:
+        if path.read_bytes() == data:
+            return
+        sync = True
+    except FileNotFoundError:
+        sync = False
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
         os.replace(temp_name, path)
     finally:
         Path(temp_name).unlink(missing_ok=True)
-
-
-def _json_bytes(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
 def _describe(error: BaseException) -> str:

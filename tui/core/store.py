@@ -1,7 +1,7 @@
 """The annotation store: one small TinyDB file per (document, annotator).
 
-Layout: ``<root>/<safe document id>/<safe annotator>.json``, plus a ``.json.lock`` sidecar
-used for locking. A save rewrites one small file, so it costs the same in a corpus of any
+Layout: ``<root>/<safe document id>/<safe annotator>.json``; a save holds a lock on the
+document's folder. A save rewrites one small file, so it costs the same in a corpus of any
 size (DESIGN §6).
 
 TinyDB's default ``JSONStorage`` rewrites its file in place and corrupts it when killed or
@@ -170,8 +170,8 @@ def _checked_tables(path: Path, data: object) -> Tables:
     return data
 
 
-def _write_tables(path: Path, tables: Tables) -> None:
-    """Replace ``path`` with ``tables`` atomically and durably.
+def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
+    """Replace ``path`` with ``tables`` atomically and (unless ``sync`` is off) durably.
 
     Raises :class:`StoreError` (old file intact, no temp file left) when it cannot.
     """
@@ -182,7 +182,8 @@ def _write_tables(path: Path, tables: Tables) -> None:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         try:
             _write_all(fd, payload)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(temp, path)
@@ -190,7 +191,8 @@ def _write_tables(path: Path, tables: Tables) -> None:
         with suppress(OSError):
             os.unlink(temp)
         raise StoreError(path, f"cannot save: {_describe(exc)}") from exc
-    _fsync_folder(path.parent)
+    if sync:
+        _fsync_folder(path.parent)
     _remember_verified(path)
 
 
@@ -284,8 +286,9 @@ class AtomicJSONStorage(Storage):
     written once at the end: several table operations become one atomic change.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sync: bool = True) -> None:
         self.path = Path(path)
+        self.sync = sync
         self._batching = False
         self._dirty = False
         self._pending: Tables | None = None
@@ -299,7 +302,7 @@ class AtomicJSONStorage(Storage):
         if self._batching:
             self._pending, self._dirty = data, True
         else:
-            _write_tables(self.path, data)
+            _write_tables(self.path, data, self.sync)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -309,7 +312,7 @@ class AtomicJSONStorage(Storage):
         try:
             yield
             if self._dirty:
-                _write_tables(self.path, self._pending or {})
+                _write_tables(self.path, self._pending or {}, self.sync)
         finally:
             self._batching, self._pending = False, None
 
@@ -320,10 +323,16 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 @contextmanager
-def _locked(lock_path: Path, store_path: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``lock_path`` (a sidecar: the store file itself is
-    replaced on every write, so a lock on it would guard a file that is gone)."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | _NOFOLLOW, 0o666)
+def _locked(store_path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the folder of ``store_path``.
+
+    Not on the store file itself: it is replaced on every write, so a lock on it would
+    guard a file that is gone. Not on a sidecar lock file either: creating one more file
+    per document was a fifth of a bulk import's time. The folder is the document's, so
+    the lock also covers its other annotators' files, whose saves are just as short.
+    """
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC | _NOFOLLOW
+    fd = os.open(store_path.parent, flags)
     try:
         _acquire(fd, store_path)
         yield
@@ -369,14 +378,20 @@ class DocumentState:
     status: Status
     cursor: int
     doc_sha256: str | None
+    #: What an import brought besides spans, written back on export (tui.core.interchange).
+    source: Mapping[str, Any] | None = None
 
 
 class DocumentStore:
-    """One (document, annotator) file: read whole, changed one locked atomic write at a time."""
+    """One (document, annotator) file: read whole, changed one locked atomic write at a time.
 
-    def __init__(self, path: Path) -> None:
+    With ``defer_new_files`` a file that does not exist yet is created without waiting for
+    the disk (see :meth:`Store.for_import`); changes to existing files always are durable.
+    """
+
+    def __init__(self, path: Path, *, defer_new_files: bool = False) -> None:
         self.path = Path(path)
-        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        self._defer_new_files = defer_new_files
 
     def load(self) -> DocumentState:
         """The saved state; the empty state (new, cursor 0) when nothing is saved yet.
@@ -407,6 +422,35 @@ class DocumentStore:
 
         self._change(change)
 
+    def merge_spans(
+        self, spans: Sequence[Span], doc_sha256: str, source: Mapping[str, Any] | None = None
+    ) -> int:
+        """Add the spans whose (start, end, label) is not stored yet, in one atomic write.
+
+        Also records ``doc_sha256`` and, if given, the import's ``source`` record (JSON-safe).
+        Returns how many spans were added (an import run twice adds nothing the second time).
+        """
+        added = 0
+
+        def change(table: Table, document: Table) -> None:
+            nonlocal added
+            known = {(r["start"], r["end"], r["label"]) for r in table.all()}
+            new = []
+            for span in spans:
+                key = (span.start, span.end, span.label)
+                if key not in known:
+                    known.add(key)
+                    new.append(span.to_record())
+            table.insert_multiple(new)
+            fields: dict[str, object] = {"doc_sha256": doc_sha256}
+            if source is not None:
+                fields["source"] = dict(source)
+            document.upsert(Document(fields, doc_id=_STATE_ID))
+            added = len(new)
+
+        self._change(change)
+        return added
+
     def delete_span(self, span_id: str) -> None:
         """Remove the span with id ``span_id`` (nothing happens if there is none)."""
         self._change(lambda spans, _: spans.remove(where("id") == span_id))
@@ -432,29 +476,35 @@ class DocumentStore:
         """Apply ``change`` to the tables as one locked read-modify-write and atomic replace."""
         try:
             self._make_folder()
-            with _locked(self._lock_path, self.path), self._tables() as (spans, document):
-                if not _unchanged_since_verified(self.path):
-                    _check(self.path, spans, document)  # never write over a bad file
-                _remove_stale_temps(self.path)
-                change(spans, document)
-                document.upsert(Document({"updated": now_iso()}, doc_id=_STATE_ID))
+            with _locked(self.path):
+                sync = not (self._defer_new_files and not self.path.exists())
+                self._change_locked(change, sync)
         except OSError as exc:
             raise StoreError(self.path, f"cannot save: {_describe(exc)}") from exc
+
+    def _change_locked(self, change: Callable[[Table, Table], object], sync: bool) -> None:
+        with self._tables(sync) as (spans, document):
+            if not _unchanged_since_verified(self.path):
+                _check(self.path, spans, document)  # never write over a bad file
+            _remove_stale_temps(self.path)
+            change(spans, document)
+            document.upsert(Document({"updated": now_iso()}, doc_id=_STATE_ID))
 
     def _make_folder(self) -> None:
         folder = self.path.parent
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
-            _fsync_folder(folder.parent)  # else a power cut could drop the new folder
+            if not self._defer_new_files:
+                _fsync_folder(folder.parent)  # else a power cut could drop the new folder
 
     @contextmanager
-    def _tables(self) -> Iterator[tuple[Table, Table]]:
+    def _tables(self, sync: bool = True) -> Iterator[tuple[Table, Table]]:
         """Both tables over one snapshot of the file; written back once if changed.
 
         A fresh TinyDB every time: its query cache and next id would be stale after
         another process (or another DocumentStore) wrote the file.
         """
-        storage = AtomicJSONStorage(self.path)
+        storage = AtomicJSONStorage(self.path, sync)
         # TinyDB builds its storage from a factory; this one hands over ours, for batch().
         with TinyDB(storage=lambda: storage) as database, storage.batch():
             yield database.table(_SPANS), database.table(_DOCUMENT)
@@ -480,8 +530,10 @@ def _check(path: Path, spans: Table, document: Table) -> None:
     _document_fields(path, document)
 
 
-def _document_fields(path: Path, document: Table) -> tuple[Status, int, str | None]:
-    """Status, cursor and doc_sha256 from the "document" table, checked."""
+def _document_fields(
+    path: Path, document: Table
+) -> tuple[Status, int, str | None, Mapping[str, Any] | None]:
+    """Status, cursor, doc_sha256 and the import's source record, checked."""
     record: Mapping[str, object] = document.get(doc_id=_STATE_ID) or {}
     cursor = record.get("cursor", 0)
     if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
@@ -489,7 +541,10 @@ def _document_fields(path: Path, document: Table) -> tuple[Status, int, str | No
     sha256 = record.get("doc_sha256")
     if not (sha256 is None or isinstance(sha256, str)):
         raise CorruptStoreError(path, f"bad doc_sha256 {sha256!r:.40}")
-    return _status(path, record), cursor, sha256
+    source = record.get("source")
+    if not (source is None or isinstance(source, dict)):
+        raise CorruptStoreError(path, f"bad source record {source!r:.40}")
+    return _status(path, record), cursor, sha256, source
 
 
 def _status(path: Path, record: Mapping[str, object]) -> Status:
@@ -505,8 +560,19 @@ def _status(path: Path, record: Mapping[str, object]) -> Status:
 class Store:
     """The annotation store under ``root`` (created on the first save, not before)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, defer_new_files: bool = False) -> None:
         self.root = Path(root)
+        self.defer_new_files = defer_new_files
+
+    def for_import(self) -> Store:
+        """This store for a bulk import: new files are created without an fsync each.
+
+        Thousands of fsyncs were most of an import's time. The importer calls
+        :func:`os.sync` once at the end, and only reports success after it; an import
+        cut short is simply run again (it adds nothing twice). Files that already exist
+        are still replaced durably, so no earlier work is ever at risk.
+        """
+        return Store(self.root, defer_new_files=True)
 
     def path_for(self, doc_id: str, annotator: str) -> Path:
         """The file holding ``annotator``'s work on ``doc_id``.
@@ -520,7 +586,7 @@ class Store:
 
     def document(self, doc_id: str, annotator: str) -> DocumentStore:
         """The store of ``annotator``'s work on ``doc_id``."""
-        return DocumentStore(self.path_for(doc_id, annotator))
+        return DocumentStore(self.path_for(doc_id, annotator), defer_new_files=self.defer_new_files)
 
     def annotators(self, doc_id: str) -> list[str]:
         """The annotators with a file for ``doc_id``, sorted.

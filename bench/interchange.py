@@ -1,0 +1,121 @@
+"""Import and export speed: a doccano file of 10 000 sentences with about 25 000 spans.
+
+Figures from :func:`interchange_figures`, each the wall time of one ``biaozhu`` process
+as a script would run it (start-up included):
+
+* ``import_10k_docs_s``: ``biaozhu import`` of the file into an empty corpus and store
+  (every text written, every span saved durably).
+* ``export_10k_docs_s``: ``biaozhu export`` of that corpus back to doccano.
+* ``import_10k_cpu_s``: the CPU time (user + system) of that import: the wall time less
+  the waits on the disk.
+* ``import_10k_peak_rss_mb``: the import's peak resident memory (it streams the source).
+* ``fs_floor_10k_docs_s``: the yardstick: the same file-system work an import cannot avoid
+  (per document a text written aside and renamed, a store folder, a store file written
+  aside and renamed; one sync at the end), on as many threads, with no Python work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.data import DATA, seed_text
+
+SENTENCES = 10_000
+LABELS = ("PER", "LOC", "ORG")
+_SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
+
+
+def sentences() -> list[str]:
+    """Every sentence of the seeds that is long enough to hold three spans."""
+    found = [match.group().strip() for match in _SENTENCE.finditer(seed_text())]
+    return [sentence for sentence in found if len(sentence) >= 12]
+
+
+def rows(count: int) -> Iterator[dict[str, object]]:
+    """``count`` doccano rows cycling through the seed sentences, 2 or 3 spans each."""
+    pool = sentences()
+    for number in range(count):
+        text = pool[number % len(pool)]
+        step = len(text) // 3
+        spans = [[i * step, i * step + 2, LABELS[i]] for i in range(2 + number % 2)]
+        yield {"id": number + 1, "text": text, "label": spans}
+
+
+def build_source(count: int = SENTENCES) -> Path:
+    """Write (or reuse) the doccano file of ``count`` rows in ``bench/data``."""
+    path = DATA / f"doccano_{count}.jsonl"
+    if not path.is_file():
+        DATA.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as file:
+            for row in rows(count):
+                file.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def _run(*args: str, cwd: Path) -> float:
+    """Seconds one ``biaozhu`` run takes; raises if it fails."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def _bare_document(folder: Path, number: int, text: bytes, record: bytes) -> None:
+    corpus_temp, corpus_file = folder / f".{number}.tmp", folder / f"{number}.txt"
+    corpus_temp.write_bytes(text)
+    os.replace(corpus_temp, corpus_file)
+    store = folder / f"store-{number}"
+    store.mkdir()
+    (store / ".tmp").write_bytes(record)
+    os.replace(store / ".tmp", store / "doc.json")
+
+
+def fs_floor_s(documents: int = SENTENCES, workers: int = 4) -> float:
+    """Seconds the unavoidable file work of importing ``documents`` documents takes here."""
+    text, record = "张三在北京。".encode() * 10, b"x" * 900
+    with tempfile.TemporaryDirectory(prefix="biaozhu-bench-fs-") as folder:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            for number in range(documents):
+                pool.submit(_bare_document, Path(folder), number, text, record)
+        os.sync()
+        return time.perf_counter() - started
+
+
+def interchange_figures() -> list[tuple[str, float, str]]:
+    """(name, value, unit) for each figure described in the module docstring."""
+    source = build_source().resolve()
+    floor = fs_floor_s()  # first, on a file system not yet busy writing back the import
+    with tempfile.TemporaryDirectory(prefix="biaozhu-bench-io-") as folder:
+        work = Path(folder)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        imported = _run("import", str(source), "--format", "doccano", cwd=work)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        exported = _run(
+            "export", "corpus", "--format", "doccano", "--out", "out.jsonl",
+            "--annotator", "doccano", cwd=work,
+        )  # fmt: skip
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    rss = after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else float("nan")
+    return [
+        ("import_10k_docs_s", imported, "s"),
+        ("import_10k_cpu_s", cpu, "s"),
+        ("export_10k_docs_s", exported, "s"),
+        ("import_10k_peak_rss_mb", rss, "MB"),
+        ("fs_floor_10k_docs_s", floor, "s"),
+    ]
