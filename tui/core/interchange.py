@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -53,7 +52,6 @@ __all__ = [
 
 #: ``--script`` choices: the text as stored, or converted to one script.
 SCRIPTS = ("original", "simplified", "traditional")
-_Job = tuple[DocumentRecord, str]
 
 
 class InterchangeError(Exception):
@@ -102,7 +100,7 @@ def import_source(
         write = partial(_import_document, corpus, format_name, store.for_import(), annotator)
         try:
             jobs = zip(codec.read(source), plan.names, strict=True)
-            for result in _in_parallel(write, jobs):
+            for result in map(write, jobs):
                 report.documents += 1
                 report.new_documents += result.new_document
                 report.spans += result.spans
@@ -176,33 +174,14 @@ def _import_document(
     annotator: str,
     job: tuple[DocumentRecord, str],
 ) -> _Imported:
-    """Write one document's text, side record and spans (documents are independent)."""
+    """Write one document's text and its spans with the source record."""
     document, name = job
     path = folder / f"{name}.txt"
     new_document = not path.exists()
     if new_document:
-        _write_new(path, document.text.encode("utf-8", "surrogatepass"))
+        _write_new(path, document.text.encode("utf-8", "surrogatepass"))  # not there: no sync
     new_spans = _store_spans(document, f"{name}.txt", format_name, store, annotator)
     return _Imported(new_document, len(document.spans), new_spans)
-
-
-def _in_parallel(
-    work: Callable[[_Job], _Imported], jobs: Iterable[_Job], workers: int = 4
-) -> Iterator[_Imported]:
-    """``work(job)`` for each job on a few threads, in order, with few jobs in flight.
-
-    Writing a document is mostly waiting on the file system (creating, syncing and
-    renaming files), so threads overlap well; the window keeps memory flat.
-    """
-    window = workers * 8
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
-        pending: deque[Future[_Imported]] = deque()
-        for job in jobs:
-            pending.append(pool.submit(work, job))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _side_record(document: DocumentRecord, format_name: str) -> dict[str, Any]:
@@ -514,24 +493,15 @@ def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all (temp file, rename); no change, no write.
+    """Write the new file ``path`` whole or not at all: temp file, rename.
 
-    A new file gets no fsync of its own: the import syncs once at the end. A file that
-    exists is replaced durably, as it may be all there is of it.
+    No fsync of its own: the import syncs once at the end (a text is only ever written
+    where there was none, so nothing older is at risk).
     """
-    try:
-        if path.read_bytes() == data:
-            return
-        sync = True
-    except FileNotFoundError:
-        sync = False
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
-            if sync:
-                file.flush()
-                os.fsync(file.fileno())
         os.replace(temp_name, path)
     finally:
         Path(temp_name).unlink(missing_ok=True)

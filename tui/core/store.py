@@ -579,8 +579,13 @@ class Store:
 
         Raises :class:`StoreError` if it would lie outside the root (a symlinked folder).
         """
-        path = self.root / safe_name(doc_id) / f"{safe_name(annotator)}.json"
-        if not path.resolve().is_relative_to(self.root.resolve()):
+        folder = self.root / safe_name(doc_id)
+        path = folder / f"{safe_name(annotator)}.json"
+        # safe_name leaves no "/" and no "..": only a symbolic link can lead outside, and
+        # two lstat calls rule that out far more cheaply than resolving the whole path.
+        if (os.path.islink(folder) or os.path.islink(path)) and not path.resolve().is_relative_to(
+            self.root.resolve()
+        ):
             raise StoreError(path, "outside the store folder (a symbolic link?)")
         return path
 
