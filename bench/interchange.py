@@ -11,7 +11,8 @@ as a script would run it (start-up included):
 * ``import_10k_peak_rss_mb``: the import's peak resident memory (it streams the source).
 * ``fs_floor_10k_docs_s``: the yardstick: the same file-system work an import cannot avoid
   (per document a text written aside and renamed, a store folder, a store file written
-  aside and renamed; one sync at the end), on as many threads, with no Python work.
+  aside and renamed; one sync at the end), one document after another as the import
+  does, with none of its Python work.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.data import DATA, seed_text
@@ -98,14 +98,13 @@ def _bare_document(folder: Path, number: int, text: bytes, record: bytes) -> Non
     os.replace(store / ".tmp", store / "doc.json")
 
 
-def fs_floor_s(documents: int = SENTENCES, workers: int = 4) -> float:
+def fs_floor_s(documents: int = SENTENCES) -> float:
     """Seconds the unavoidable file work of importing ``documents`` documents takes here."""
     text, record = "张三在北京。".encode() * 10, b"x" * 900
     with tempfile.TemporaryDirectory(prefix="biaozhu-bench-fs-") as folder:
         started = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            for number in range(documents):
-                pool.submit(_bare_document, Path(folder), number, text, record)
+        for number in range(documents):
+            _bare_document(Path(folder), number, text, record)
         os.sync()
         return time.perf_counter() - started
 
