@@ -12,6 +12,7 @@ from tinydb import TinyDB
 
 from tui.core.spans import Origin, Span, Status, check_record, new_span_id, now_iso
 from tui.core.store import (
+    CorruptStoreError,
     DocumentStore,
     Store,
     StoreError,
@@ -132,6 +133,17 @@ def test_store_lists_its_documents_and_their_annotators(store: Store) -> None:
     assert store.annotators("a/b.txt") == ["Alice Li", "张三"]
     assert store.annotators("第1回.txt") == ["bob"]
     assert store.annotators("missing") == []
+
+
+def test_span_keys_read_offsets_and_labels_and_name_a_bad_record(store: Store) -> None:
+    document = store.document("doc", "alice")
+    assert document.span_keys() == frozenset()
+    document.put_spans([make_span(0, "PER"), make_span(4, "LOC")])
+    assert document.span_keys() == {(0, 2, "PER"), (4, 6, "LOC")}
+    text = document.path.read_text(encoding="utf-8").replace('"start":4', '"start":"4"')
+    document.path.write_text(text, encoding="utf-8")
+    with pytest.raises(CorruptStoreError, match="bad span record.*'start'"):
+        document.span_keys()
 
 
 def test_a_span_group_round_trips_and_old_records_default_to_none(store: Store) -> None:

@@ -402,6 +402,21 @@ class DocumentStore:
         with self._tables() as (spans, document):
             return _decode(self.path, spans, document)
 
+    def span_keys(self) -> frozenset[tuple[int, int, str]]:
+        """Every saved span as (start, end, label), without building the spans.
+
+        Several times faster than :meth:`load` (agreement over thousands of files). Raises
+        :class:`CorruptStoreError` for a file that is not a store file or a bad record.
+        """
+        tables = _read_tables(self.path) or {}
+        keys = set()
+        for record in tables.get(_SPANS, {}).values():
+            start, end, label = record.get("start"), record.get("end"), record.get("label")
+            if not (type(start) is int and type(end) is int and type(label) is str):
+                raise CorruptStoreError(self.path, f"bad span record ({_problem(record)})")
+            keys.add((start, end, label))
+        return frozenset(keys)
+
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
         with self._tables() as (spans, document):
@@ -508,6 +523,15 @@ class DocumentStore:
         # TinyDB builds its storage from a factory; this one hands over ours, for batch().
         with TinyDB(storage=lambda: storage) as database, storage.batch():
             yield database.table(_SPANS), database.table(_DOCUMENT)
+
+
+def _problem(record: Mapping[str, object]) -> str:
+    """What :func:`check_record` finds wrong with ``record``."""
+    try:
+        check_record(record)
+    except ValueError as exc:
+        return str(exc)
+    return "start, end or label has the wrong type"
 
 
 def _decode(path: Path, spans: Table, document: Table) -> DocumentState:
