@@ -142,7 +142,7 @@ def test_span_keys_read_offsets_and_labels_and_name_a_bad_record(store: Store) -
     assert document.span_keys() == {(0, 2, "PER"), (4, 6, "LOC")}
     text = document.path.read_text(encoding="utf-8").replace('"start":4', '"start":"4"')
     document.path.write_text(text, encoding="utf-8")
-    with pytest.raises(CorruptStoreError, match="bad span record.*'start'"):
+    with pytest.raises(CorruptStoreError, match=r"bad span record.*'start'"):
         document.span_keys()
 
 
