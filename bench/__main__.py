@@ -18,6 +18,8 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   stored spans, and the same keys on it with 5 000 (see :mod:`bench.annotated`).
 * ``import_*``, ``export_*``, ``fs_floor_*``: batch import and export of a 10 000-sentence
   doccano file (see :mod:`bench.interchange`).
+* ``agree_10k_docs_3_annotators_s``: ``biaozhu agree`` over 10 000 documents with three
+  layers (see :mod:`bench.review`).
 * ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
@@ -39,6 +41,7 @@ from bench.annotated import annotate, marked_copy
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
 from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
+from bench.review import review_figures
 from bench.store import store_figures
 from bench.terminal import log
 
@@ -126,6 +129,10 @@ def main() -> int:
 
     log(f"import and export ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in interchange_figures():
+        figure(name, value, unit)
+
+    log(f"agreement ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in review_figures():
         figure(name, value, unit)
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")

@@ -12,7 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.core.corpus import CorpusError
+from tui.core.agreement import (
+    Agreement,
+    DocumentScore,
+    PairScore,
+    agreement,
+    by_document,
+    by_label,
+)
+from tui.core.corpus import CorpusError, discover
 from tui.core.formats import FORMATS
 from tui.core.interchange import (
     SCRIPTS,
@@ -22,9 +30,11 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
+from tui.core.review import LayerProblems, corpus_layers, orphaned_documents
 from tui.core.script import VARIANTS
 from tui.core.spans import Status
 from tui.core.store import Store
+from tui.core.text import display_safe
 
 
 def main(argv: Sequence[str], login_name: str) -> int:
@@ -44,6 +54,7 @@ def _parser(login_name: str) -> argparse.ArgumentParser:
     _import_parser(commands)
     _export_parser(commands, login_name)
     _stats_parser(commands)
+    _agree_parser(commands)
     return parser
 
 
@@ -204,10 +215,101 @@ def stats_lines(stats: Stats) -> list[str]:
         for annotator in sorted(stats.by_annotator):
             counts = [stats.statuses[annotator, status.value] for status in Status]
             counts[0] += stats.documents - sum(counts)  # no file yet: new
-            lines.append(f"  {annotator}  " + " / ".join(f"{count:,}" for count in counts))
+            counted = " / ".join(f"{count:,}" for count in counts)
+            lines.append(f"  {display_safe(annotator)}  {counted}")
     return lines
 
 
 def _table(rows: Sequence[tuple[str, int]]) -> list[str]:
-    width = max(len(name) for name, _ in rows)
-    return [f"  {name:<{width}}  {count:>8,}" for name, count in rows]
+    """Names (made safe for the terminal) and counts in two aligned columns."""
+    safe = [(display_safe(name), count) for name, count in rows]
+    width = max(len(name) for name, _ in safe)
+    return [f"  {name:<{width}}  {count:>8,}" for name, count in safe]
+
+
+# -- agree ---------------------------------------------------------------------------------
+
+
+def _agree_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "agree",
+        help="inter-annotator agreement",
+        description="Pairwise exact and overlap span F1, Cohen's kappa on per-character BIO "
+        "tags, and Fleiss' kappa with three or more annotators (the gold layer left out).",
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: ./seeds)"
+    )
+    _store_option(parser)
+    parser.add_argument(
+        "--by",
+        choices=("label", "document"),
+        default=None,
+        help="also per label, or per document (worst first)",
+    )
+    parser.set_defaults(run=_run_agree)
+
+
+def _run_agree(args: argparse.Namespace) -> int:
+    refs = discover(args.paths or [Path("seeds")])
+    store = Store(args.store)
+    problems = LayerProblems()
+    documents = corpus_layers(refs, store, problems)
+    if args.by == "label":
+        lines = _by_label_lines(by_label(documents))
+    elif args.by == "document":
+        lines = _by_document_lines(by_document(documents))
+    else:
+        lines = agreement_lines(agreement(documents))
+    for message in problems.messages:
+        print(f"warning: {message} (left out)", file=sys.stderr)
+    for doc_id in orphaned_documents(store, refs):
+        print(
+            f"warning: the store holds annotations of {doc_id}, not in the corpus", file=sys.stderr
+        )
+    print("\n".join(lines))
+    return 0
+
+
+def agreement_lines(result: Agreement, indent: str = "") -> list[str]:
+    """An agreement as a small table: one row per pair, then Fleiss' kappa."""
+    if not result.pairs:
+        return [f"{indent}fewer than two annotators: nothing to compare"]
+    width = max(len(_pair_name(pair)) for pair in result.pairs)
+    lines = [f"{indent}{'pair':<{width}}  exact F1  overlap F1  kappa  spans   matches"]
+    lines += [f"{indent}{_pair_row(pair, width)}" for pair in result.pairs]
+    if len(result.annotators) >= 3:
+        documents = f"{result.fleiss_documents:,} documents all annotated"
+        lines.append(f"{indent}Fleiss' kappa: {_number(result.fleiss_kappa)} ({documents})")
+    return lines
+
+
+def _pair_row(pair: PairScore, width: int) -> str:
+    names = _pair_name(pair)
+    spans = f"{pair.spans_first}/{pair.spans_second}"
+    return (
+        f"{names:<{width}}  {_number(pair.exact_f1):>8}  {_number(pair.overlap_f1):>10}  "
+        f"{_number(pair.kappa):>5}  {spans:<7} {pair.matches}"
+    )
+
+
+def _pair_name(pair: PairScore) -> str:
+    return display_safe(f"{pair.first} / {pair.second}")
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _by_label_lines(results: dict[str, Agreement]) -> list[str]:
+    lines = []
+    for label, result in results.items():
+        lines.append(f"{display_safe(label)}:")
+        lines += agreement_lines(result, "  ")
+    return lines or ["no spans"]
+
+
+def _by_document_lines(scores: Sequence[DocumentScore]) -> list[str]:
+    lines = ["mean exact F1  document (worst first)"]
+    lines += [f"{_number(item.score):>13}  {display_safe(item.doc_id)}" for item in scores]
+    return lines

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from tui import __version__
 
-#: ``biaozhu import|export|stats ...`` run a batch command (tui.batch), not the reader; a
+#: ``biaozhu import|export|stats|agree ...`` run a batch command (tui.batch), not the reader; a
 #: document called "import" is opened as ./import.
-BATCH_COMMANDS = ("import", "export", "stats")
+BATCH_COMMANDS = ("import", "export", "stats", "agree")
 VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
 _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
     "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened. Batch "
-    "commands: biaozhu import|export|stats --help."
+    "commands: biaozhu import|export|stats|agree --help."
 )
 
 

@@ -71,3 +71,24 @@ def test_each_batch_command_has_help(tmp_path: Path) -> None:
     for command in ("import", "export", "stats"):
         result = run_cli(command, "--help", cwd=tmp_path)
         assert result.returncode == 0 and "--store" in result.stdout
+
+
+def test_agree_compares_annotators_and_lists_documents_worst_first(tmp_path: Path) -> None:
+    write_source(tmp_path)
+    (tmp_path / "other.jsonl").write_text(
+        json.dumps({"id": "a", "text": "张三在北京。", "label": [[0, 2, "PER"]]}) + "\n"
+        + json.dumps({"id": "b", "text": ROWS[1]["text"], "label": ROWS[1]["label"]}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    for source, annotator in (("news.jsonl", "alice"), ("other.jsonl", "bob")):
+        result = run_cli(
+            "import", source, "--format", "doccano", "--annotator", annotator, cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+    result = run_cli("agree", "corpus", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # alice 5 spans, bob 4, all 4 of bob's shared: F1 = 2*4/(5+4)
+    assert "alice / bob" in result.stdout and f"{8 / 9:.3f}" in result.stdout
+    result = run_cli("agree", "corpus", "--by", "document", cwd=tmp_path)
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    assert rows == [[f"{2 / 3:.3f}", "a.txt"], ["1.000", "b.txt"]]

@@ -1,0 +1,98 @@
+"""Layers for review and agreement: read from the store, never written, faults named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.agreement import agreement
+from tui.core.annotations import text_sha256
+from tui.core.corpus import discover
+from tui.core.review import (
+    GOLD,
+    LayerProblems,
+    ReviewerError,
+    check_reviewer,
+    corpus_layers,
+    document_layers,
+    orphaned_documents,
+)
+from tui.core.spans import Span, new_span_id, now_iso
+from tui.core.store import Store
+
+TEXTS = {"a.txt": "张三在北京大学工作。\n", "b.txt": "李四去了上海。\n"}
+
+
+def annotate(store: Store, corpus: Path, doc: str, who: str, spans: list[tuple]) -> None:
+    text = (corpus / doc).read_text(encoding="utf-8")
+    sha, stamp = text_sha256(text), now_iso()
+    records = [
+        Span(new_span_id(), doc, sha, s, e, text[s:e], label, who, stamp, stamp)
+        for s, e, label in spans
+    ]
+    store.document(doc, who).put_spans(records)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_layers_hold_each_annotator_and_leave_gold_out(corpus: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    annotate(store, corpus, "a.txt", "alice", [(0, 2, "PER")])
+    annotate(store, corpus, "a.txt", "bob", [(0, 2, "PER"), (3, 5, "LOC")])
+    annotate(store, corpus, "a.txt", GOLD, [(0, 2, "PER")])
+    problems = LayerProblems()
+    layers = document_layers(store, "a.txt", problems)
+    assert layers == {"alice": {(0, 2, "PER")}, "bob": {(0, 2, "PER"), (3, 5, "LOC")}}
+    assert problems.messages == []
+
+
+def test_a_corrupt_file_is_named_and_the_others_still_count(corpus: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    annotate(store, corpus, "a.txt", "alice", [(0, 2, "PER")])
+    annotate(store, corpus, "a.txt", "bob", [(0, 2, "PER")])
+    annotate(store, corpus, "a.txt", "carol", [(0, 2, "PER")])
+    broken = store.path_for("a.txt", "carol")
+    broken.write_text("{not json", encoding="utf-8")
+    problems = LayerProblems()
+    [document] = corpus_layers(discover([corpus]), store, problems)
+    assert set(document.layers) == {"alice", "bob"}
+    assert len(problems.messages) == 1 and str(broken) in problems.messages[0]
+    assert broken.read_text(encoding="utf-8") == "{not json"  # left untouched
+    assert agreement([document]).pair("alice", "bob").exact_f1 == 1.0
+
+
+def test_documents_without_layers_are_skipped_and_lengths_are_the_texts(
+    corpus: Path, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "store")
+    annotate(store, corpus, "b.txt", "alice", [])
+    [document] = corpus_layers(discover([corpus]), store, LayerProblems())
+    assert (document.doc_id, document.length) == ("b.txt", len(TEXTS["b.txt"]))
+    assert document.layers == {"alice": frozenset()}
+
+
+def test_orphaned_annotations_are_listed_not_deleted(corpus: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    annotate(store, corpus, "a.txt", "alice", [(0, 2, "PER")])
+    (corpus / "a.txt").rename(tmp_path / "moved.txt")
+    assert orphaned_documents(store, discover([corpus])) == ["a.txt"]
+    assert store.path_for("a.txt", "alice").exists()
+
+
+def test_a_reviewer_may_not_share_an_annotators_name(corpus: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    annotate(store, corpus, "a.txt", "alice", [(0, 2, "PER")])
+    refs = discover([corpus])
+    with pytest.raises(ReviewerError, match=r"'alice' annotated a\.txt"):
+        check_reviewer("alice", store, refs)
+    with pytest.raises(ReviewerError, match="gold layer"):
+        check_reviewer(GOLD, store, refs)
+    check_reviewer("rita", store, refs)
