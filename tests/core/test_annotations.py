@@ -434,3 +434,18 @@ def test_trimmed_drops_white_space_at_both_ends() -> None:
     assert trimmed(text, 0, len(text)) == (1, 7)
     assert text[1:7] == "标题\n\n正文"
     assert trimmed(text, 3, 5) is None
+
+
+def test_replace_within_is_one_edit_that_undo_reverses() -> None:
+    annotations = Annotations("张三在北京大学工作。", "doc", None, "rita")
+    annotations.add(0, 2, "PER")
+    annotations.add(3, 5, "LOC")
+    change = annotations.replace_within(3, 7, [(3, 7, "ORG"), (9, 12, "MISC")], "choose bob")
+    assert change is not None
+    keys = {(s.start, s.end, s.label) for s in annotations.spans}
+    assert keys == {(0, 2, "PER"), (3, 7, "ORG")}  # (9, 12) lies outside the range
+    assert annotations.replace_within(3, 7, [(3, 7, "ORG")], "again") is None
+    annotations.undo()
+    assert {(s.start, s.end, s.label) for s in annotations.spans} == {(0, 2, "PER"), (3, 5, "LOC")}
+    annotations.redo()
+    assert {(s.label, s.text) for s in annotations.spans} == {("PER", "张三"), ("ORG", "北京大学")}

@@ -12,7 +12,9 @@ from tui.core.corpus import discover
 from tui.core.review import (
     GOLD,
     LayerProblems,
+    ReviewDocument,
     ReviewerError,
+    Version,
     check_reviewer,
     corpus_layers,
     document_layers,
@@ -96,3 +98,35 @@ def test_a_reviewer_may_not_share_an_annotators_name(corpus: Path, tmp_path: Pat
     with pytest.raises(ReviewerError, match="gold layer"):
         check_reviewer(GOLD, store, refs)
     check_reviewer("rita", store, refs)
+
+
+# -- one document under review -----------------------------------------------------------
+
+ALICE = frozenset({(0, 2, "PER"), (3, 7, "ORG")})
+BOB = frozenset({(0, 2, "PER"), (3, 5, "LOC")})
+CAROL = frozenset({(0, 2, "PER"), (3, 7, "ORG"), (8, 10, "TIME")})
+
+
+def test_a_review_document_finds_disagreements_and_moves_between_them() -> None:
+    review = ReviewDocument({"alice": ALICE, "bob": BOB, "carol": CAROL})
+    assert review.agreed == {(0, 2, "PER")}
+    assert [(s.start, s.end) for s in review.sets] == [(3, 7), (8, 10)]
+    assert review.next_set(0) == 0 and review.next_set(3) == 1 and review.next_set(8) is None
+    assert review.previous_set(9) == 1 and review.previous_set(3) is None
+    assert review.set_at(4) == 0 and review.set_at(7) is None and review.set_at(1) is None
+
+
+def test_versions_group_annotators_most_first() -> None:
+    review = ReviewDocument({"alice": ALICE, "bob": BOB, "carol": CAROL})
+    first, second = review.versions(0)
+    assert first == Version(("alice", "carol"), frozenset({(3, 7, "ORG")}))
+    assert second == Version(("bob",), frozenset({(3, 5, "LOC")}))
+    empty, marked = sorted(review.versions(1), key=lambda v: len(v.spans))
+    assert empty.annotators == ("alice", "bob") and marked.annotators == ("carol",)
+
+
+def test_who_marked_what_under_the_cursor_and_what_gold_lacks() -> None:
+    review = ReviewDocument({"alice": ALICE, "bob": BOB, "carol": CAROL})
+    assert review.marked_at(4) == [((3, 5, "LOC"), ("bob",)), ((3, 7, "ORG"), ("alice", "carol"))]
+    candidates = review.candidates(gold={(0, 2, "PER"), (3, 7, "ORG")})
+    assert candidates == {(3, 5, "LOC"): ("bob",), (8, 10, "TIME"): ("carol",)}

@@ -174,11 +174,23 @@ class Annotations:
             return None
         if self._find(start, end, label) is not None:
             return None
+        span = self._new_span(start, end, label, self._clock(), note=note, origin=origin)
+        return self._edit(span.id, None, span, _describe("label", span))
+
+    def _new_span(
+        self,
+        start: int,
+        end: int,
+        label: str,
+        stamp: str,
+        *,
+        note: str = "",
+        origin: Origin = Origin.MANUAL,
+    ) -> Span:
         span_id = self._ids()
         if span_id in self._by_id:
             raise ValueError(f"span id generator repeated {span_id!r}")
-        stamp = self._clock()
-        span = Span(
+        return Span(
             id=span_id,
             doc_id=self.doc_id,
             doc_sha256=self.doc_sha256,
@@ -192,7 +204,6 @@ class Annotations:
             note=note,
             origin=origin,
         )
-        return self._edit(span_id, None, span, _describe("label", span))
 
     def delete(self, span_id: str) -> Change:
         """Remove a span; KeyError when there is no such span."""
@@ -217,6 +228,37 @@ class Annotations:
         return self._edit(
             span_id, span, changed, _describe("note on" if note else "clear note on", span)
         )
+
+    def replace_within(
+        self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
+    ) -> Change | None:
+        """Make the spans lying inside ``[start, end)`` exactly ``keys``, as one edit.
+
+        Spans inside the range and not in ``keys`` go; keys not there yet become spans
+        (origin manual). Spans reaching outside the range stay. None when nothing changes.
+        """
+        wanted = {key for key in keys if start <= key[0] < key[1] <= end}
+        states: list[tuple[str, Span | None]] = []
+        before: list[tuple[str, Span | None]] = []
+        for span in list(self._by_id.values()):
+            key = (span.start, span.end, span.label)
+            if start <= span.start and span.end <= end:
+                if key in wanted:
+                    wanted.discard(key)
+                else:
+                    before.append((span.id, span))
+                    states.append((span.id, None))
+        stamp = self._clock()
+        for span_start, span_end, label in sorted(wanted):
+            span = self._new_span(span_start, span_end, label, stamp)
+            before.append((span.id, None))
+            states.append((span.id, span))
+        if not states:
+            return None
+        step = _Step(tuple(before), tuple(states), description)
+        self._undo.append(step)
+        self._redo.clear()
+        return self._apply(step.after, description)
 
     def undo(self) -> Change | None:
         """Reverse the latest edit; None when there is nothing to undo."""

@@ -8,17 +8,26 @@ out, and the others are still reviewed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import bisect
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from tui.core.agreement import DocumentLayers, SpanKey
+from tui.core.agreement import (
+    DisagreementSet,
+    DocumentLayers,
+    SpanKey,
+    agreed_spans,
+    disagreements,
+)
 from tui.core.corpus import DocumentError, DocumentRef, load_document
 from tui.core.store import Store, StoreError
 
 __all__ = [
     "GOLD",
     "LayerProblems",
+    "ReviewDocument",
     "ReviewerError",
+    "Version",
     "check_reviewer",
     "corpus_layers",
     "document_layers",
@@ -94,3 +103,78 @@ def check_reviewer(reviewer: str, store: Store, refs: Iterable[DocumentRef]) -> 
                 f"{reviewer!r} annotated {ref.doc_id}; review under another name "
                 "(--reviewer NAME), so your decisions stay apart from your annotations"
             )
+
+
+# ---------------------------------------------------------------------------- one document
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One way the annotators marked a disagreement: the spans, and who marked it so."""
+
+    annotators: tuple[str, ...]
+    spans: frozenset[SpanKey]
+
+
+class ReviewDocument:
+    """The annotators' layers of one document, their disagreements, and moves among them."""
+
+    def __init__(self, layers: Mapping[str, frozenset[SpanKey]]) -> None:
+        self.layers = dict(layers)
+        self.sets: list[DisagreementSet] = disagreements(self.layers)
+        self._starts = [found.start for found in self.sets]
+
+    @property
+    def agreed(self) -> frozenset[SpanKey]:
+        """Spans every annotator has: the gold layer starts with them accepted."""
+        return agreed_spans(self.layers)
+
+    def candidates(self, gold: Iterable[SpanKey]) -> dict[SpanKey, tuple[str, ...]]:
+        """Every annotator span not in ``gold``, with who marked it (names sorted)."""
+        accepted = set(gold)
+        marked: dict[SpanKey, list[str]] = {}
+        for annotator in sorted(self.layers):
+            for key in self.layers[annotator]:
+                if key not in accepted:
+                    marked.setdefault(key, []).append(annotator)
+        return {key: tuple(names) for key, names in marked.items()}
+
+    def marked_at(self, offset: int) -> list[tuple[SpanKey, tuple[str, ...]]]:
+        """The annotator spans covering ``offset``, innermost first, with who marked each."""
+        found: dict[SpanKey, list[str]] = {}
+        for annotator in sorted(self.layers):
+            for key in self.layers[annotator]:
+                if key[0] <= offset < key[1]:
+                    found.setdefault(key, []).append(annotator)
+        ordered = sorted(found, key=lambda key: (key[1] - key[0], key[0], key[2]))
+        return [(key, tuple(found[key])) for key in ordered]
+
+    def set_at(self, offset: int) -> int | None:
+        """The index of the disagreement covering ``offset``, if any."""
+        index = bisect.bisect_right(self._starts, offset) - 1
+        while index >= 0:
+            if self.sets[index].start <= offset < self.sets[index].end:
+                return index
+            if self.sets[index].end <= offset:
+                return None
+            index -= 1
+        return None
+
+    def next_set(self, offset: int) -> int | None:
+        """The first disagreement starting after ``offset``."""
+        index = bisect.bisect_right(self._starts, offset)
+        return index if index < len(self.sets) else None
+
+    def previous_set(self, offset: int) -> int | None:
+        """The last disagreement starting before ``offset``."""
+        index = bisect.bisect_left(self._starts, offset) - 1
+        return index if index >= 0 else None
+
+    def versions(self, index: int) -> list[Version]:
+        """The distinct versions of disagreement ``index``, most annotators first."""
+        grouped: dict[frozenset[SpanKey], list[str]] = {}
+        for annotator, spans in sorted(self.sets[index].versions.items()):
+            grouped.setdefault(spans, []).append(annotator)
+        versions = [Version(tuple(names), spans) for spans, names in grouped.items()]
+        versions.sort(key=lambda version: (-len(version.annotators), version.annotators))
+        return versions

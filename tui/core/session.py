@@ -9,7 +9,7 @@ corrupt is opened read-only: edits are refused and the file is never touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -69,10 +69,7 @@ class Session:
         """Label ``[start, end)``; None when refused (duplicate, empty, read-only)."""
         if self._refused():
             return None
-        change = self._commit(self.annotations.add(start, end, label, origin=origin))
-        if change is not None and self.status is Status.NEW:
-            self.set_status(Status.IN_PROGRESS)
-        return change
+        return self._started(self._commit(self.annotations.add(start, end, label, origin=origin)))
 
     def delete_at(self, offset: int) -> Change | None:
         """Delete the innermost span covering ``offset``."""
@@ -93,6 +90,22 @@ class Session:
         if self._refused():
             return None
         return self._commit(self.annotations.set_note(span_id, note))
+
+    def replace_within(
+        self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
+    ) -> Change | None:
+        """Make the spans inside ``[start, end)`` exactly ``keys``: one edit, one undo."""
+        if self._refused():
+            return None
+        return self._started(
+            self._commit(self.annotations.replace_within(start, end, keys, description))
+        )
+
+    def _started(self, change: Change | None) -> Change | None:
+        """A first span moves a new document to "in progress"."""
+        if change is not None and self.status is Status.NEW:
+            self.set_status(Status.IN_PROGRESS)
+        return change
 
     def undo(self) -> Change | None:
         """Undo the last edit (saved like any edit)."""
@@ -185,13 +198,17 @@ class Opened:
     problem: str | None
 
 
-def open_session(store: Store, doc_id: str, annotator: str, text: str) -> Opened:
+def open_session(
+    store: Store, doc_id: str, annotator: str, text: str, *, layer: str | None = None
+) -> Opened:
     """Load an annotator's spans of ``doc_id``, re-anchored to ``text`` if it changed.
 
-    Opening writes nothing unless spans had to move. A corrupt store file gives a
-    read-only session over no spans, and the file is left untouched.
+    ``layer`` names the store file when it is not the annotator's own (a reviewer edits
+    the gold layer; new spans are still attributed to them). Opening writes nothing
+    unless spans had to move. A corrupt store file gives a read-only session over no
+    spans, and the file is left untouched.
     """
-    document = store.document(doc_id, annotator)
+    document = store.document(doc_id, layer or annotator)
     try:
         state = document.load()
     except StoreError as error:
