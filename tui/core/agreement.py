@@ -35,7 +35,7 @@ import operator
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate, combinations
 from typing import NamedTuple, TypeVar
 
@@ -266,6 +266,29 @@ def _paint(
     return tags
 
 
+def _disjoint_tag_counts(
+    spans: frozenset[SpanKey], length: int, codes: _TagCodes
+) -> dict[int, int] | None:
+    """Tag counts worked out from the spans alone, or ``None`` if some of them overlap.
+
+    Spans that do not overlap (the usual case) each show whole: one B and ``len − 1`` I.
+    """
+    counts = {_OUTSIDE: length}
+    previous_end = 0
+    for start, end, label in sorted(spans):
+        end = min(end, length)
+        if start >= end:  # tags nothing
+            continue
+        if start < previous_end:
+            return None
+        begin, inside = codes(label)
+        counts[begin] = counts.get(begin, 0) + 1
+        counts[inside] = counts.get(inside, 0) + end - start - 1
+        counts[_OUTSIDE] -= end - start
+        previous_end = end
+    return counts
+
+
 def _priority(span: SpanKey) -> tuple[int, int, str]:
     """Sorts spans highest tag priority first: longest, then earliest, then by label."""
     start, end, label = span
@@ -295,42 +318,48 @@ _SCAN_LIMIT = 8
 class _Layer:
     """One annotator's spans in one document, with their tags."""
 
-    __slots__ = ("_ends", "_starts", "codes", "length", "spans", "tags")
+    __slots__ = ("_codes", "_ends", "_starts", "_tags", "length", "spans", "tag_counts")
 
     def __init__(self, spans: frozenset[SpanKey], length: int, codes: _TagCodes) -> None:
         self.spans = spans
         self.length = length
-        #: ``None`` for an all-O layer: most layers under a label filter are empty.
-        self.tags = _paint(length, spans, _OUTSIDE, codes) if spans else None
-        #: The tags these spans can produce, O included.
-        self.codes = [_OUTSIDE]
-        for label in {label for _, _, label in spans}:
-            self.codes.extend(codes(label))
+        self._codes = codes
+        self._tags: list[int] | None = None
+        #: How many characters get each tag, O included.
+        counts = _disjoint_tag_counts(spans, length, codes)
+        self.tag_counts = self._scan_tag_counts() if counts is None else counts
         self._starts: dict[str, list[int]] | None = None
         self._ends: dict[str, list[int]] = {}
 
+    @property
+    def tags(self) -> list[int]:
+        """One tag per character, painted on first use: only layers that differ need them."""
+        if self._tags is None:
+            self._tags = _paint(self.length, self.spans, _OUTSIDE, self._codes)
+        return self._tags
+
     def count_tags(self, counts: Counter[int]) -> None:
         """Add this layer's tag counts to ``counts``."""
-        if self.tags is None:
-            counts[_OUTSIDE] += self.length
-            return
-        # A few C-level list scans beat hashing every character into a Counter.
-        for code in self.codes:
-            counts[code] += self.tags.count(code)
-
-    def outside(self) -> int:
-        """How many characters are tagged O."""
-        return self.length if self.tags is None else self.tags.count(_OUTSIDE)
+        for code, count in self.tag_counts.items():
+            counts[code] = counts.get(code, 0) + count
 
     def agreeing(self, other: _Layer) -> int:
         """How many characters the two layers tag alike."""
-        if self.tags is None:
-            return other.outside()
-        if other.tags is None:
-            return self.outside()
-        if self.spans == other.spans:  # the common case, and the same spans paint alike
+        if self is other or self.spans == other.spans:  # the same spans paint alike
             return self.length
+        if not self.spans:
+            return other.tag_counts[_OUTSIDE]
+        if not other.spans:
+            return self.tag_counts[_OUTSIDE]
         return sum(map(operator.eq, self.tags, other.tags))
+
+    def _scan_tag_counts(self) -> dict[int, int]:
+        """Tag counts read off the painted tags: a few C-level scans, one per tag."""
+        tags = self.tags
+        codes = [_OUTSIDE]
+        for label in {label for _, _, label in self.spans}:
+            codes.extend(self._codes(label))
+        return {code: tags.count(code) for code in codes}
 
     def overlapped_by(self, other: _Layer, shared: frozenset[SpanKey]) -> int:
         """How many of these spans ``other`` matches by overlap (``shared``: exact matches).
@@ -413,7 +442,6 @@ class _PairCounts:
         self.agreeing += other.agreeing
 
 
-@dataclass(slots=True)
 class _GroupCounts:
     """Counts over the documents annotated by exactly one set of annotators.
 
@@ -422,19 +450,18 @@ class _GroupCounts:
     set, which is only known at the end of the stream.
     """
 
-    names: tuple[str, ...]
-    documents: int = 0
-    characters: int = 0
-    #: Each annotator's tag counts.
-    tags: dict[str, Counter[int]] = field(default_factory=dict)
-    #: Each pair's counts, keyed by the two names in order.
-    pairs: dict[tuple[str, str], _PairCounts] = field(default_factory=dict)
-    #: Over characters and pairs of annotators: pairs tagging a character alike.
-    agreeing_pairs: int = 0
+    __slots__ = ("agreeing_pairs", "characters", "documents", "names", "pairs", "tags")
 
-    def __post_init__(self) -> None:
-        self.tags = {name: Counter() for name in self.names}
-        self.pairs = {pair: _PairCounts() for pair in combinations(self.names, 2)}
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.documents = 0
+        self.characters = 0
+        #: Each annotator's tag counts.
+        self.tags: dict[str, Counter[int]] = {name: Counter() for name in names}
+        #: Each pair's counts, keyed by the two names in order.
+        self.pairs = {pair: _PairCounts() for pair in combinations(names, 2)}
+        #: Over characters and pairs of annotators: pairs tagging a character alike.
+        self.agreeing_pairs = 0
 
     def add(self, length: int, layers: Layers, codes: _TagCodes) -> None:
         """Count one document annotated by exactly ``names``."""
@@ -442,10 +469,12 @@ class _GroupCounts:
         self.characters += length
         # Annotators who agree entirely share one layer: painted once.
         painted: dict[frozenset[SpanKey], _Layer] = {}
-        views = [
-            painted.get(spans) or painted.setdefault(spans, _Layer(spans, length, codes))
-            for spans in (layers[name] for name in self.names)
-        ]
+        views = []
+        for name in self.names:
+            spans = layers[name]
+            if spans not in painted:
+                painted[spans] = _Layer(spans, length, codes)
+            views.append(painted[spans])
         for name, view in zip(self.names, views, strict=True):
             view.count_tags(self.tags[name])
         for (one, first), (other, second) in combinations(zip(self.names, views, strict=True), 2):
@@ -461,6 +490,41 @@ class _GroupCounts:
             pair.agreeing += characters
         self.agreeing_pairs += characters * len(self.pairs)
 
+    def absorb(self, other: _GroupCounts) -> None:
+        """Add the counts ``other`` has of these annotators (a subset of its own)."""
+        self.documents += other.documents
+        self.characters += other.characters
+        for name, tags in self.tags.items():
+            tags.update(other.tags[name])
+        for key, pair in self.pairs.items():
+            pair.merge(other.pairs[key])
+            self.agreeing_pairs += other.pairs[key].agreeing
+
+    def pair_score(self, first: str, second: str) -> PairScore:
+        """The figures of two of these annotators."""
+        counts = self.pairs[first, second]
+        sizes = counts.spans_first + counts.spans_second
+        overlap_recall = _ratio(counts.overlapped_first, counts.spans_first)
+        overlap_precision = _ratio(counts.overlapped_second, counts.spans_second)
+        return PairScore(
+            first=first,
+            second=second,
+            documents=self.documents,
+            spans_first=counts.spans_first,
+            spans_second=counts.spans_second,
+            matches=counts.matches,
+            exact_f1=_ratio(2 * counts.matches, sizes),
+            exact_precision=_ratio(counts.matches, counts.spans_second),
+            exact_recall=_ratio(counts.matches, counts.spans_first),
+            overlap_f1=_f1(overlap_precision, overlap_recall) if sizes else None,
+            overlap_precision=overlap_precision,
+            overlap_recall=overlap_recall,
+            characters=self.characters,
+            kappa=_cohen_kappa(
+                self.characters, counts.agreeing, self.tags[first], self.tags[second]
+            ),
+        )
+
     def fleiss_kappa(self) -> float | None:
         """Fleiss' κ of these annotators over these characters.
 
@@ -469,9 +533,7 @@ class _GroupCounts:
         ``P_e = Σ_j (T_j / Nn)²`` with ``T_j`` the tag totals. Integers until the last step,
         so "P_e is 1" (one category only, or no characters) is tested exactly.
         """
-        totals: Counter[int] = Counter()
-        for counts in self.tags.values():
-            totals.update(counts)
+        totals = _total(list(self.tags.values()))
         ratings = self.characters * len(self.names)
         square = ratings * ratings
         chance = sum(total * total for total in totals.values())
@@ -532,37 +594,13 @@ class _Counts:
 
     def _pair_score(self, first: str, second: str) -> PairScore:
         """Two annotators' figures, pooled over every set of annotators including both."""
-        counts = _PairCounts()
-        documents = characters = 0
-        tags_first: Counter[int] = Counter()
-        tags_second: Counter[int] = Counter()
-        for group in self.groups.values():
-            pair = group.pairs.get((first, second))
-            if pair is not None:
-                counts.merge(pair)
-                documents += group.documents
-                characters += group.characters
-                tags_first.update(group.tags[first])
-                tags_second.update(group.tags[second])
-        sizes = counts.spans_first + counts.spans_second
-        overlap_recall = _ratio(counts.overlapped_first, counts.spans_first)
-        overlap_precision = _ratio(counts.overlapped_second, counts.spans_second)
-        return PairScore(
-            first=first,
-            second=second,
-            documents=documents,
-            spans_first=counts.spans_first,
-            spans_second=counts.spans_second,
-            matches=counts.matches,
-            exact_f1=_ratio(2 * counts.matches, sizes),
-            exact_precision=_ratio(counts.matches, counts.spans_second),
-            exact_recall=_ratio(counts.matches, counts.spans_first),
-            overlap_f1=_f1(overlap_precision, overlap_recall) if sizes else None,
-            overlap_precision=overlap_precision,
-            overlap_recall=overlap_recall,
-            characters=characters,
-            kappa=_cohen_kappa(characters, counts.agreeing, tags_first, tags_second),
-        )
+        shared = [group for group in self.groups.values() if (first, second) in group.pairs]
+        if len(shared) == 1:  # one document, or both annotated the same documents as the rest
+            return shared[0].pair_score(first, second)
+        pooled = _GroupCounts((first, second))
+        for group in shared:
+            pooled.absorb(group)
+        return pooled.pair_score(first, second)
 
 
 # -- formulas -----------------------------------------------------------------------------
@@ -589,11 +627,21 @@ def _cohen_kappa(
     ``(agreeing·N − chance) / (N² − chance)``: integers up to the last step, so "p_e is 1"
     is tested exactly.
     """
-    chance = sum(count * second[tag] for tag, count in first.items())
+    chance = sum(count * second.get(tag, 0) for tag, count in first.items())
     square = items * items
     if chance == square:  # also covers no items at all
         return None
     return (agreeing * items - chance) / (square - chance)
+
+
+def _total(counters: list[Counter[int]]) -> Counter[int]:
+    """The sum of some counters; a lone counter itself, uncopied (most documents' case)."""
+    if len(counters) == 1:
+        return counters[0]
+    total: Counter[int] = Counter()
+    for counter in counters:
+        total.update(counter)
+    return total
 
 
 def _restrict(layers: Layers, label: str) -> dict[str, frozenset[SpanKey]]:
