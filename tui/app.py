@@ -27,9 +27,12 @@ class ReaderApp(App[None]):
 
     ``paths`` are files or directories (read recursively); ``store`` is the annotation
     folder and ``annotator`` the name saved with each annotation. ``variant`` picks the
-    OpenCC conversion pair for the script toggle; ``labels`` are the labels on keys 1–9. Raises
-    :class:`~tui.core.corpus.CorpusError` for a missing path and ``ValueError`` for an
-    unknown variant.
+    OpenCC conversion pair for the script toggle; ``labels`` are the labels on keys 1–9.
+    With ``review`` the annotator is a reviewer deciding on every annotator's layer (the
+    gold layer); with ``read_only`` nothing is ever written. Raises
+    :class:`~tui.core.corpus.CorpusError` for a missing path, ``ValueError`` for an
+    unknown variant and :class:`~tui.core.review.ReviewerError` for a reviewer named
+    like an annotator.
     """
 
     TITLE = "biaozhu 标注"
@@ -45,9 +48,13 @@ class ReaderApp(App[None]):
         variant: str = "s2t",
         labels: tuple[Label, ...] = DEFAULT_LABELS,
         segmenter: Segmenter | None = None,
+        review: bool = False,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
         variant_pair(variant)
+        self.review = review
+        self.read_only = read_only
         self.paths = list(paths)
         self.store = store
         self.annotator = annotator
@@ -55,9 +62,26 @@ class ReaderApp(App[None]):
         self.labels = labels
         self.segmenter = segmenter or Segmenter()
         self.refs = discover(self.paths)
+        if review:
+            from tui.core.review import check_reviewer
+            from tui.core.store import Store
+
+            check_reviewer(annotator, Store(store), self.refs)
 
     def get_default_screen(self) -> MainScreen:
-        """The list and the reading pane."""
+        """The list and the reading pane (over the gold layer when reviewing)."""
+        if self.review:
+            from tui.screens.review import ReviewScreen
+
+            return ReviewScreen(
+                self.refs,
+                reviewer=self.annotator,
+                variant=self.variant,
+                segmenter=self.segmenter,
+                store=self.store,
+                labels=self.labels,
+                read_only=self.read_only,
+            )
         return MainScreen(
             self.refs,
             variant=self.variant,
@@ -65,4 +89,5 @@ class ReaderApp(App[None]):
             store=self.store,
             annotator=self.annotator,
             labels=self.labels,
+            read_only=self.read_only,
         )

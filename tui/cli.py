@@ -19,14 +19,24 @@ VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
 _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
-    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened. Batch "
-    "commands: biaozhu import|export|stats|agree --help."
+    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened. Also: "
+    "biaozhu review|import|export|stats|agree --help."
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the reader command."""
-    parser = argparse.ArgumentParser(prog="biaozhu", description=_DESCRIPTION)
+_REVIEW_DESCRIPTION = (
+    "Review every annotator's spans of each document: jump through disagreements, accept "
+    "or reject them, add your own. Decisions are saved as the 'gold' layer "
+    "(biaozhu export --annotator gold)."
+)
+
+
+def build_parser(review: bool = False) -> argparse.ArgumentParser:
+    """The argument parser of the reader command (``biaozhu review`` with ``review``)."""
+    parser = argparse.ArgumentParser(
+        prog="biaozhu review" if review else "biaozhu",
+        description=_REVIEW_DESCRIPTION if review else _DESCRIPTION,
+    )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     parser.add_argument(
         "--store",
@@ -36,10 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="annotation store folder (default: ./annotations)",
     )
     parser.add_argument(
-        "--annotator",
+        "--reviewer" if review else "--annotator",
+        dest="annotator",
         default=None,
         metavar="NAME",
-        help="name saved with your annotations (default: your login name)",
+        help=f"name saved with your {'decisions' if review else 'annotations'} "
+        "(default: your login name)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open everything without ever writing (no span, status or position is saved)",
     )
     parser.add_argument(
         "--variant",
@@ -80,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.batch import main as batch_main
 
         return batch_main(arguments, login_name())
-    args = build_parser().parse_args(arguments)
+    review = bool(arguments) and arguments[0] == "review"
+    args = build_parser(review).parse_args(arguments[1:] if review else arguments)
     paths: list[Path] = args.paths
     if not paths:
         if not Path("seeds").is_dir():
@@ -94,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
     from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels
+    from tui.core.review import ReviewerError
 
     try:
         labels = load_labels(args.labels) if args.labels is not None else DEFAULT_LABELS
@@ -103,8 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             annotator=args.annotator or login_name(),
             variant=args.variant,
             labels=labels,
+            review=review,
+            read_only=args.read_only,
         )
-    except (CorpusError, LabelError) as error:
+    except (CorpusError, LabelError, ReviewerError) as error:
         return _fail(str(error))
     app.run()
     return 0

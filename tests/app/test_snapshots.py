@@ -134,3 +134,11 @@ def test_labelled_and_nested_spans(snap_compare: SnapCompare, make_app: AppFacto
         "enter", "v", "right_parenthesis", "left", "3", "g", "w", "2", "right_curly_bracket", "1"
     )
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=before)
+
+
+def test_review_shows_candidates_and_versions(
+    snap_compare: SnapCompare, make_review: Callable[..., Any]
+) -> None:
+    """Review at 80×24: gold spans in colour, bob's candidate underlined, his version shown."""
+    before = keys_then_settle("enter", "J", "c")
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=before)

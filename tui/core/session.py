@@ -199,14 +199,21 @@ class Opened:
 
 
 def open_session(
-    store: Store, doc_id: str, annotator: str, text: str, *, layer: str | None = None
+    store: Store,
+    doc_id: str,
+    annotator: str,
+    text: str,
+    *,
+    layer: str | None = None,
+    read_only: str | None = None,
 ) -> Opened:
     """Load an annotator's spans of ``doc_id``, re-anchored to ``text`` if it changed.
 
     ``layer`` names the store file when it is not the annotator's own (a reviewer edits
     the gold layer; new spans are still attributed to them). Opening writes nothing
-    unless spans had to move. A corrupt store file gives a read-only session over no
-    spans, and the file is left untouched.
+    unless spans had to move, and never with ``read_only`` (the reason edits are refused).
+    A corrupt store file gives a read-only session over no spans, and the file is left
+    untouched.
     """
     document = store.document(doc_id, layer or annotator)
     try:
@@ -221,13 +228,16 @@ def open_session(
     spans, flagged = reanchor(state.spans, text, sha) if sha is not None else ([], [])
     problem = None
     if any(span.doc_sha256 != sha for span in state.spans):
-        try:
-            document.put_spans(spans)
-        except StoreError as error:
-            problem = str(error)
+        if read_only is None:
+            try:
+                document.put_spans(spans)
+            except StoreError as error:
+                problem = str(error)
         if flagged:
             problem = problem or f"{len(flagged)} spans could not be placed in the changed text"
     annotations = Annotations(text, doc_id, sha, annotator, spans)
-    session = Session(annotations, document, status=state.status, cursor=state.cursor)
+    session = Session(
+        annotations, document, status=state.status, cursor=state.cursor, read_only=read_only
+    )
     cursor = min(state.cursor, max(0, len(text) - 1))
     return Opened(session, cursor, tuple(flagged), problem)

@@ -39,7 +39,7 @@ from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
 if TYPE_CHECKING:  # imported when first used: the first paint does not need them
     from tui.core.reader import ReaderModel
-    from tui.core.session import Session
+    from tui.core.session import Opened, Session
     from tui.core.store import Store
     from tui.widgets.spans_panel import SpansPanel
 
@@ -217,8 +217,11 @@ class MainScreen(Screen[None]):
         store: Path,
         annotator: str,
         labels: tuple[Label, ...] = DEFAULT_LABELS,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
+        #: With ``--read-only`` nothing is ever written: no span, status or cursor.
+        self.read_only = read_only
         self.refs = refs
         self.variant = variant
         self.segmenter = segmenter
@@ -350,11 +353,10 @@ class MainScreen(Screen[None]):
 
     def _open_session(self, ref: DocumentRef, model: ReaderModel) -> Session | None:
         """The annotator's spans of ``ref``; the cursor goes back where they left it."""
-        from tui.core.session import open_session
         from tui.core.store import StoreError
 
         try:
-            opened = open_session(self.store, ref.doc_id, self.annotator, model.text)
+            opened = self._open_annotations(ref, model.text)
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return None
@@ -362,6 +364,19 @@ class MainScreen(Screen[None]):
         if opened.problem is not None:
             self.notify(opened.problem, severity="warning", markup=False, timeout=8)
         return opened.session
+
+    def _open_annotations(self, ref: DocumentRef, text: str) -> Opened:
+        """Open the session a document is annotated in (the review screen opens gold)."""
+        from tui.core.session import open_session
+
+        return open_session(
+            self.store, ref.doc_id, self.annotator, text, read_only=self.read_only_reason
+        )
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why edits are refused in every document, or None."""
+        return "opened with --read-only" if self.read_only else None
 
     def _leave_document(self) -> None:
         """Remember where the annotator was in the document being left."""
@@ -449,6 +464,10 @@ class MainScreen(Screen[None]):
         """Every key of this screen."""
         self.app.push_screen(HelpScreen(self.help_sections()))
 
+    def extra_help(self) -> list[tuple[str, list[BindingType]]]:
+        """Further groups of keys a screen built on this one adds to the help."""
+        return []
+
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
         reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
@@ -458,6 +477,7 @@ class MainScreen(Screen[None]):
             ("Annotate 标注", annotating),
             ("Document list 文档列表", [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
             ("Everywhere 全局", MainScreen.BINDINGS),
+            *self.extra_help(),
         ]
         sections: list[HelpSection] = []
         for title, bindings in groups:
@@ -477,10 +497,14 @@ class MainScreen(Screen[None]):
         if isinstance(focused, Input):
             hints = [("⏎", "keep filter"), ("Esc", "clear filter")]
         elif isinstance(focused, ReaderView):
-            hints = [("t", "简⇄繁"), ("w b", "word"), ("[ ]", "document"), ("Esc", "list")]
+            hints = self.reader_hints()
         else:
             hints = [("⏎", "open"), ("/", "filter"), ("f", "hide list")]
         self.query_one(KeyHints).show([*hints, ("?", "help"), ("q", "quit")])
+
+    def reader_hints(self) -> list[tuple[str, str]]:
+        """The keys the hint line offers while the reading pane has focus."""
+        return [("t", "简⇄繁"), ("w b", "word"), ("[ ]", "document"), ("Esc", "list")]
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)

@@ -28,11 +28,15 @@ from tui.core.spans import Span
 
 if TYPE_CHECKING:  # a document brings these in; the first paint does not need them
     from tui.core.reader import ReaderModel, Row
+    from tui.core.review import ReviewDocument
     from tui.core.session import Session
 
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
 _INDICATOR_CELLS = 2
+#: Label prefix of a piece that is an annotator's span not in the gold layer (review); a
+#: label name never holds whitespace, so no real label can look like one.
+_CANDIDATE = " "
 _WHEEL_LINES = 3
 # Line counting runs in slices of at most this long, with a pause between them: a key
 # arriving meanwhile waits for one slice at most.
@@ -167,6 +171,11 @@ class ReaderView(ScrollView, can_focus=True):
         self._by_block: dict[int, list[Span]] = {}
         self._by_block_version = -1
         self._label_styles: dict[tuple[str, bool], Style] = {}
+        #: In review: the annotators' layers; their spans the gold layer lacks are drawn
+        #: as candidates (underlined in the label's colour).
+        self.review: ReviewDocument | None = None
+        self._candidate_keys: list[tuple[int, int, str]] = []
+        self._candidates_version = -1
 
     # -- content ---------------------------------------------------------------------------
 
@@ -175,7 +184,7 @@ class ReaderView(ScrollView, can_focus=True):
         self.model = model
         self.session = session
         self.selection_anchor = self.selection_end = None
-        self._by_block_version = -1
+        self._by_block_version = self._candidates_version = -1
         self._message = ""
         self._strips.clear()
         size = self._text_size()
@@ -581,7 +590,12 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _run_style(self, label: str | None, depth: int, selected: bool) -> Style:
         base = self._styles()[0]
-        style = base if label is None else self._label_style(label, depth > 1)
+        if label is None:
+            style = base
+        elif label.startswith(_CANDIDATE):
+            style = self._candidate_style(label[len(_CANDIDATE) :])
+        else:
+            style = self._label_style(label, depth > 1)
         if selected:
             style = style + self.get_component_rich_style("reader--selection")
         return style
@@ -595,6 +609,16 @@ class ReaderView(ScrollView, can_focus=True):
             style = self._styles()[0] + Style(
                 bgcolor=colour, color=readable_on(colour), underline=nested, bold=nested
             )
+            self._label_styles[key] = style
+        return style
+
+    def _candidate_style(self, name: str) -> Style:
+        """A span not (yet) in the gold layer: underlined in its label's colour."""
+        key = (_CANDIDATE + name, False)
+        style = self._label_styles.get(key)
+        if style is None:
+            colour = next((label.colour for label in self.labels if label.name == name), "#888888")
+            style = self._styles()[0] + Style(color=colour, underline=True, bold=True)
             self._label_styles[key] = style
         return style
 
@@ -614,11 +638,30 @@ class ReaderView(ScrollView, can_focus=True):
         return self._by_block
 
     def _pieces(self, block: int) -> list[Piece]:
-        """The spans of ``block`` in display offsets."""
-        return [
+        """The spans of ``block`` in display offsets (in review, candidates too)."""
+        pieces = [
             Piece(*self._to_display(block, span.start, span.end), span.label, span.id)
             for span in self._spans_by_block().get(block, [])
         ]
+        model = self.model
+        if self.review is not None and self.session is not None and model is not None:
+            start, end = model.blocks.starts[block], model.blocks.end(block)
+            for key in self._candidates():
+                if key[0] < max(end, start + 1) and key[1] > start:
+                    shown = self._to_display(block, key[0], key[1])
+                    pieces.append(Piece(*shown, _CANDIDATE + key[2], _CANDIDATE))
+        return pieces
+
+    def _candidates(self) -> list[tuple[int, int, str]]:
+        """The annotators' spans the gold layer lacks (recomputed after each edit)."""
+        session, review = self.session, self.review
+        if session is None or review is None:
+            return []
+        if self._candidates_version != session.version:
+            gold = ((span.start, span.end, span.label) for span in session.annotations.spans)
+            self._candidate_keys = sorted(review.candidates(gold))
+            self._candidates_version = session.version
+        return self._candidate_keys
 
     def _block_selection(self, block: int) -> tuple[int, int] | None:
         """The part of the selection inside ``block``, in display offsets."""

@@ -1,0 +1,112 @@
+"""Reviewing as a reviewer does it: disagreements, accept, reject, add, and the gold export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import ReviewFactory
+from tests.app.test_cli import run_cli
+from tests.conftest import screen_text, wait_until
+from tui.app import ReaderApp
+from tui.core.interchange import export_documents
+from tui.core.review import GOLD, ReviewerError
+from tui.core.store import Store
+from tui.screens.review import ReviewScreen
+
+
+def gold(tmp_path: Path, doc: str) -> set[tuple[int, int, str]]:
+    return set(Store(tmp_path / "store").document(doc, GOLD).span_keys())
+
+
+async def open_first(pilot: object, app: ReaderApp) -> ReviewScreen:
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    return screen
+
+
+async def test_agreed_spans_start_accepted_and_attributed_to_the_reviewer(
+    make_review: ReviewFactory, tmp_path: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_first(pilot, app)
+        assert gold(tmp_path, "a.txt") == {(0, 2, "PER")}
+        [span] = Store(tmp_path / "store").document("a.txt", GOLD).load().spans
+        assert span.annotator == "rita"
+
+
+async def test_jump_show_versions_accept_and_go_on_to_the_next_document(
+    make_review: ReviewFactory, tmp_path: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("J")
+        assert screen.reader.model is not None and screen.reader.model.cursor == 3
+        assert "alice,carol: ORG:北京大学" in screen_text(app)
+        await pilot.press("c")
+        assert "bob: LOC:北京" in screen_text(app)
+        await pilot.press("a")
+        assert gold(tmp_path, "a.txt") == {(0, 2, "PER"), (3, 5, "LOC")}
+        await pilot.press("J")  # none left here: on to b.txt's disagreement
+        await pilot.pause()
+        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+        assert screen.reader.model is not None and screen.reader.model.cursor == 4
+        await pilot.press("X")  # reject it: 上海 stays out of gold
+        assert gold(tmp_path, "b.txt") == {(0, 2, "PER")}
+        await pilot.press("K")
+        await pilot.pause()
+        assert screen.refs[screen.current or 0].doc_id == "a.txt"
+
+
+async def test_own_spans_undo_and_the_gold_export_holds_exactly_the_decisions(
+    make_review: ReviewFactory, tmp_path: Path, corpus: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("J", "a")  # accept alice and carol's ORG 北京大学
+        await pilot.press("u", "a")  # undo, and accept again
+        await pilot.press("dollar_sign", "h", "h", "v", "l", "4")  # 工作 as TIME, the reviewer's
+    out = tmp_path / "gold.jsonl"
+    export_documents([corpus], "doccano", out, store=Store(tmp_path / "store"), annotator=GOLD)
+    rows = {row["id"]: row for row in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert sorted(map(tuple, rows["a"]["label"])) == [(0, 2, "PER"), (3, 7, "ORG"), (7, 9, "TIME")]
+    assert rows["b"]["label"] == []  # never opened for review: no gold yet
+
+
+async def test_read_only_review_writes_nothing(make_review: ReviewFactory, tmp_path: Path) -> None:
+    before = sorted(p.name for p in (tmp_path / "store").rglob("*"))
+    app = make_review(read_only=True)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("J", "a", "1", "q")
+    assert sorted(p.name for p in (tmp_path / "store").rglob("*")) == before
+
+
+def test_a_reviewer_named_like_an_annotator_is_refused(make_review: ReviewFactory) -> None:
+    with pytest.raises(ReviewerError, match="'bob' annotated"):
+        make_review("bob")
+
+
+def test_the_review_command_refuses_an_annotators_name(corpus: Path, tmp_path: Path) -> None:
+    result = run_cli("review", "corpus", "--store", "store", "--reviewer", "alice", cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "'alice' annotated" in line
+
+
+async def test_help_lists_the_review_keys(make_review: ReviewFactory) -> None:
+    app = make_review()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for words in ("Review 审核", "Next disagreement", "Accept version / span", "Reject"):
+            assert words in text

@@ -1,0 +1,230 @@
+"""The review screen: every annotator's layer of a document, and the reviewer's gold layer.
+
+The reader shows the gold layer as spans (label colours) and the annotators' spans it
+lacks as candidates (underlined in the label's colour); the status line says who marked
+what under the cursor. ``J`` / ``K`` go to the next / previous disagreement (on to the
+next document with one), ``c`` shows the next version of the disagreement under the
+cursor, ``a`` accepts that version (or the candidate span under the cursor), ``X``
+rejects the whole disagreement; label keys add the reviewer's own spans, ``x`` removes
+one, ``u`` undoes. A document opened for review for the first time starts with the spans
+every annotator agrees on accepted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+
+from tui.core.corpus import DocumentRef
+from tui.core.labels import DEFAULT_LABELS, Label
+from tui.core.review import GOLD, LayerProblems, ReviewDocument, Version, document_layers
+from tui.core.segment import Segmenter
+from tui.screens.main import MainScreen
+from tui.widgets.document_list import Progress
+
+if TYPE_CHECKING:
+    from tui.core.reader import ReaderModel
+    from tui.core.session import Opened
+
+__all__ = ["ReviewScreen"]
+
+#: How many of the spans under the cursor the status line names.
+_SHOWN_MARKS = 3
+
+
+class ReviewScreen(MainScreen):
+    """:class:`MainScreen` over the gold layer, with the annotators' layers to decide on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("J", "jump_disagreement(1)", "Next disagreement"),
+        Binding("K", "jump_disagreement(-1)", "Previous disagreement"),
+        Binding("c", "next_version", "Next version of it"),
+        Binding("a", "accept", "Accept version / span"),
+        Binding("X", "reject", "Reject the disagreement"),
+    ]
+
+    def __init__(
+        self,
+        refs: list[DocumentRef],
+        *,
+        reviewer: str,
+        variant: str,
+        segmenter: Segmenter,
+        store: Path,
+        labels: tuple[Label, ...] = DEFAULT_LABELS,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(
+            refs,
+            variant=variant,
+            segmenter=segmenter,
+            store=store,
+            annotator=reviewer,
+            labels=labels,
+            read_only=read_only,
+        )
+        self.reviewer = reviewer
+        #: Which version of the disagreement under the cursor is shown: (set index, version).
+        self._shown: tuple[int, int] | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _open_annotations(self, ref: DocumentRef, text: str) -> Opened:
+        """The gold layer of ``ref``, started with the agreed spans on first review."""
+        from tui.core.session import open_session
+
+        problems = LayerProblems()
+        review = ReviewDocument(document_layers(self.store, ref.doc_id, problems))
+        for message in problems.messages:
+            self.notify(f"{message}; that layer is left out", severity="warning", markup=False)
+        if not self.read_only and GOLD not in self.store.annotators(ref.doc_id):
+            self._start_gold(ref.doc_id, text, review)
+        self.reader.review = review
+        self._shown = None
+        return open_session(
+            self.store, ref.doc_id, self.reviewer, text, layer=GOLD, read_only=self.read_only_reason
+        )
+
+    def _start_gold(self, doc_id: str, text: str, review: ReviewDocument) -> None:
+        """Accept what every annotator agrees on, attributed to the reviewer."""
+        from tui.core.annotations import text_sha256
+        from tui.core.spans import Span, new_span_id, now_iso
+
+        sha, stamp = text_sha256(text), now_iso()
+        spans = [
+            Span(new_span_id(), doc_id, sha, s, e, text[s:e], label, self.reviewer, stamp, stamp)
+            for s, e, label in sorted(review.agreed)
+        ]
+        self.store.document(doc_id, GOLD).merge_spans(spans, sha)
+
+    def _progress(self, ref: DocumentRef) -> Progress | None:
+        """The list shows the gold layer's count and the reviewer's status."""
+        from tui.core.store import StoreError
+
+        try:
+            return self.store.summary(ref.doc_id, GOLD)
+        except StoreError:
+            return None
+
+    # -- disagreements ---------------------------------------------------------------------
+
+    def action_jump_disagreement(self, step: int) -> None:
+        """To the next (1) or previous (-1) disagreement; on to the next document's."""
+        reader, review = self.reader, self.reader.review
+        model = reader.model
+        if model is None or review is None:
+            return
+        found = review.next_set(model.cursor) if step > 0 else review.previous_set(model.cursor)
+        if found is None:
+            self._jump_to_document_with_disagreement(step)
+            return
+        self._go_to_set(found)
+
+    def _go_to_set(self, index: int) -> None:
+        reader, review = self.reader, self.reader.review
+        if reader.model is None or review is None:
+            return
+        reader.model.move_to(review.sets[index].start)
+        self._shown = (index, 0)
+        reader.focus()
+        reader.refresh_view()
+
+    def _jump_to_document_with_disagreement(self, step: int) -> None:
+        """Open the next (or previous) document in the list that has a disagreement."""
+        shown = self.documents.shown
+        if self.current not in shown:
+            return
+        position = shown.index(self.current) + step
+        while 0 <= position < len(shown):
+            index = shown[position]
+            if ReviewDocument(
+                document_layers(self.store, self.refs[index].doc_id, LayerProblems())
+            ).sets:
+                self.open_document(index)
+                review = self.reader.review
+                if review is not None and review.sets:
+                    self._go_to_set(0 if step > 0 else len(review.sets) - 1)
+                return
+            position += step
+        self.notify("no more disagreements" + (" after this" if step > 0 else " before this"))
+
+    def _current_versions(self) -> tuple[int, list[Version], int] | None:
+        """The disagreement under the cursor, its versions, and which one is shown."""
+        review, model = self.reader.review, self.reader.model
+        if review is None or model is None:
+            return None
+        index = review.set_at(model.cursor)
+        if index is None:
+            return None
+        versions = review.versions(index)
+        shown = self._shown[1] if self._shown is not None and self._shown[0] == index else 0
+        return index, versions, shown % len(versions)
+
+    def action_next_version(self) -> None:
+        """Show the next version of the disagreement under the cursor."""
+        current = self._current_versions()
+        if current is not None:
+            index, versions, shown = current
+            self._shown = (index, (shown + 1) % len(versions))
+            self._update_status()
+
+    def action_accept(self) -> None:
+        """Accept the shown version of the disagreement, or the candidate under the cursor."""
+        session, model, review = self.reader.session, self.reader.model, self.reader.review
+        if session is None or model is None or review is None:
+            return
+        current = self._current_versions()
+        if current is not None:
+            index, versions, shown = current
+            found, version = review.sets[index], versions[shown]
+            names = ", ".join(version.annotators)
+            session.replace_within(found.start, found.end, version.spans, f"accept {names}")
+        else:
+            for (start, end, label), _ in review.marked_at(model.cursor):
+                if session.add(start, end, label) is not None:
+                    break
+        self.reader.refresh_view()
+        self._update_status()
+
+    def action_reject(self) -> None:
+        """Reject every span of the disagreement under the cursor."""
+        session, current = self.reader.session, self._current_versions()
+        if session is None or current is None or self.reader.review is None:
+            return
+        found = self.reader.review.sets[current[0]]
+        session.replace_within(found.start, found.end, (), "reject the disagreement")
+        self.reader.refresh_view()
+        self._update_status()
+
+    # -- the status line -------------------------------------------------------------------
+
+    def extra_help(self) -> list[tuple[str, list[BindingType]]]:
+        """The review keys, in a section of their own."""
+        return [("Review 审核", ReviewScreen.BINDINGS)]
+
+    def reader_hints(self) -> list[tuple[str, str]]:
+        """Review's own keys first."""
+        return [("J K", "disagreement"), ("c", "version"), ("a", "accept"), ("X", "reject")]
+
+    def _position_label(self, model: ReaderModel) -> str:
+        """The usual position and spans, then who marked what, and the version shown."""
+        label = super()._position_label(model)
+        review = self.reader.review
+        if review is None:
+            return label
+        parts = [label]
+        current = self._current_versions()
+        if current is not None:
+            index, versions, shown = current
+            version = versions[shown]
+            spans = " ".join(f"{lab}:{model.text[s:e][:8]}" for s, e, lab in sorted(version.spans))
+            parts.append(
+                f"≠{index + 1}/{len(review.sets)} v{shown + 1}/{len(versions)} "
+                f"{','.join(version.annotators)}: {spans or '(nothing)'}"
+            )
+        else:
+            marks = review.marked_at(model.cursor)[:_SHOWN_MARKS]
+            parts += [f"{','.join(names)} {lab}" for (_, _, lab), names in marks]
+        return " · ".join(parts)
