@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_reader_app import main_screen, open_seed
-from tests.conftest import AppFactory, screen_text, wait_until
+from tests.conftest import SEEDS, AppFactory, screen_text, wait_until
+from tui.core.segment import Segmenter
 from tui.core.spans import Span, Status
 from tui.core.store import Store
 from tui.widgets.spans_panel import SpansPanel
@@ -297,3 +298,21 @@ async def test_escape_in_the_spans_panel_returns_to_the_text(
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
+
+
+async def test_read_only_reader_labels_nothing_and_writes_nothing(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    from tui.app import ReaderApp
+    from tui.core.labels import DEFAULT_LABELS
+
+    app = ReaderApp(
+        [SEEDS], store=tmp_path / "store", annotator="tester", labels=DEFAULT_LABELS,
+        segmenter=segmenter, read_only=True,
+    )  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1", "w", "w", "D")
+        assert "read-only" in screen_text(app)
+        await pilot.press("q")
+    assert not (tmp_path / "store").exists()
