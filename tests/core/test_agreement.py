@@ -226,6 +226,24 @@ def test_identical_empty_spans_match_exactly_and_by_overlap() -> None:
     assert pair.overlap_f1 == 1.0
 
 
+def test_an_empty_span_overlaps_nothing() -> None:
+    # a's (2,2,X) lies inside b's (0,5,X) but covers no character: unmatched either way.
+    pair = agreement([one(5, a={(2, 2, "X")}, b={(0, 5, "X")})]).pairs[0]
+    assert pair.overlap_recall == 0.0
+    assert pair.overlap_precision == 0.0
+
+
+def test_long_layers_match_by_overlap_through_the_index() -> None:
+    # Twelve spans a side (past the scan limit): b's are a's shifted by one character, so
+    # each overlaps its twin; b's last one is relabelled and matches nothing.
+    a_spans = {(3 * k, 3 * k + 2, "X") for k in range(12)}
+    b_spans = {(3 * k + 1, 3 * k + 3, "X") for k in range(11)} | {(34, 36, "Y")}
+    pair = agreement([one(40, a=a_spans, b=b_spans)]).pairs[0]
+    assert pair.matches == 0
+    assert pair.overlap_recall == pytest.approx(11 / 12, abs=1e-9)
+    assert pair.overlap_precision == pytest.approx(11 / 12, abs=1e-9)
+
+
 # -- BIO tags -----------------------------------------------------------------------------
 
 
@@ -394,10 +412,10 @@ LENGTHS = st.integers(min_value=0, max_value=12)
 
 
 @st.composite
-def span_sets(draw: st.DrawFn, length: int) -> frozenset[SpanKey]:
-    """A few spans (empty ones included) within ``length`` characters."""
+def span_sets(draw: st.DrawFn, length: int, most: int = 4) -> frozenset[SpanKey]:
+    """Up to ``most`` spans (empty ones included) within ``length`` characters."""
     spans = set()
-    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+    for _ in range(draw(st.integers(min_value=0, max_value=most))):
         start = draw(st.integers(min_value=0, max_value=length))
         end = draw(st.integers(min_value=start, max_value=length))
         spans.add((start, end, draw(st.sampled_from("XY"))))
@@ -466,3 +484,86 @@ def test_streaming_and_by_label_agree_with_the_plain_calls(
     assert agreement(iter(documents)) == agreement(documents)
     for label, result in by_label(iter(documents)).items():
         assert result == agreement(documents, label=label)
+
+
+def _overlap_matched(spans: frozenset[SpanKey], others: frozenset[SpanKey]) -> int:
+    """The definition, spelled out: identical, or same label and a character in common."""
+    return sum(
+        1
+        for start, end, label in spans
+        if (start, end, label) in others
+        or any(
+            label == other_label and max(start, other_start) < min(end, other_end)
+            for other_start, other_end, other_label in others
+        )
+    )
+
+
+def _kappa_from_tags(first: list[str], second: list[str]) -> float | None:
+    """Cohen's κ straight from two tag lists, as in a textbook."""
+    items = len(first)
+    if items == 0:
+        return None
+    observed = sum(x == y for x, y in zip(first, second, strict=True)) / items
+    expected = sum(first.count(tag) * second.count(tag) for tag in set(first)) / items**2
+    return None if expected == 1 else (observed - expected) / (1 - expected)
+
+
+@given(
+    st.integers(min_value=0, max_value=30).flatmap(
+        lambda length: st.tuples(
+            st.just(length), span_sets(length, most=14), span_sets(length, most=14)
+        )
+    )
+)
+def test_one_pair_matches_the_textbook_definitions(
+    case: tuple[int, frozenset[SpanKey], frozenset[SpanKey]],
+) -> None:
+    length, a_spans, b_spans = case
+    pair = agreement([DocumentLayers("d", length, {"a": a_spans, "b": b_spans})]).pairs[0]
+    assert pair.matches == len(a_spans & b_spans)
+    if a_spans:
+        assert pair.overlap_recall == _overlap_matched(a_spans, b_spans) / len(a_spans)
+    if b_spans:
+        assert pair.overlap_precision == _overlap_matched(b_spans, a_spans) / len(b_spans)
+    expected = _kappa_from_tags(bio_tags(length, a_spans), bio_tags(length, b_spans))
+    if expected is None:
+        assert pair.kappa is None
+    else:
+        assert pair.kappa == pytest.approx(expected, abs=1e-9)
+
+
+def _fleiss_from_tags(raters: list[list[str]]) -> float | None:
+    """Fleiss' κ straight from per-rater tag lists: per-item category counts n_ij."""
+    n, items = len(raters), len(raters[0])
+    if items == 0:
+        return None
+    per_item = [[rater[i] for rater in raters] for i in range(items)]
+    agreement_per_item = [
+        (sum(tags.count(tag) ** 2 for tag in set(tags)) - n) / (n * (n - 1)) for tags in per_item
+    ]
+    observed = sum(agreement_per_item) / items
+    every_tag = [tag for rater in raters for tag in rater]
+    expected = sum((every_tag.count(tag) / (items * n)) ** 2 for tag in set(every_tag))
+    return None if expected == 1 else (observed - expected) / (1 - expected)
+
+
+@given(
+    st.integers(min_value=0, max_value=20).flatmap(
+        lambda length: st.tuples(
+            st.just(length), st.lists(span_sets(length), min_size=3, max_size=4)
+        )
+    )
+)
+def test_fleiss_matches_the_textbook_definition(
+    case: tuple[int, list[frozenset[SpanKey]]],
+) -> None:
+    length, layer_list = case
+    names = "abcd"[: len(layer_list)]
+    document = DocumentLayers("d", length, dict(zip(names, layer_list, strict=True)))
+    expected = _fleiss_from_tags([bio_tags(length, spans) for spans in layer_list])
+    result = agreement([document]).fleiss_kappa
+    if expected is None:
+        assert result is None
+    else:
+        assert result == pytest.approx(expected, abs=1e-9)

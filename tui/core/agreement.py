@@ -24,9 +24,11 @@ over documents before any ratio is taken. A figure whose denominator is zero is 
 (shown "n/a"): two empty layers have no F1, two all-O tag sequences no κ — neither agrees
 perfectly nor disagrees.
 
-Tags are small ints internally (O is 0) and the confusion counts come from C-level
-``map``/``Counter`` passes, so ten thousand sentence-length documents by three annotators
-take a fraction of a second. Nothing here imports Textual or touches a file.
+Speed: tags are small ints (O is 0); tag counts come from the spans themselves when they
+do not overlap, agreeing characters from one C-level ``map`` over two tag lists, and a
+layer is painted only when it differs from another. Ten thousand sentence-length
+documents by three annotators take a fraction of a second. Nothing here imports Textual
+or touches a file.
 """
 
 from __future__ import annotations
@@ -379,7 +381,7 @@ class _Layer:
             return False
         if len(self.spans) <= _SCAN_LIMIT:
             return any(
-                other_label == label and other_start < end and start < other_end
+                other_label == label and max(start, other_start) < min(end, other_end)
                 for other_start, other_end, other_label in self.spans
             )
         if self._starts is None:
