@@ -10,6 +10,7 @@ import pytest
 from tests.app.conftest import ReviewFactory
 from tests.app.test_cli import run_cli
 from tests.conftest import screen_text, wait_until
+from tests.core.test_review import annotate
 from tui.app import ReaderApp
 from tui.core.interchange import export_documents
 from tui.core.review import GOLD, ReviewerError
@@ -110,3 +111,18 @@ async def test_help_lists_the_review_keys(make_review: ReviewFactory) -> None:
         text = screen_text(app)
         for words in ("Review 审核", "Next disagreement", "Accept version / span", "Reject"):
             assert words in text
+
+
+async def test_r_reloads_what_others_saved_meanwhile(
+    make_review: ReviewFactory, tmp_path: Path, corpus: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("l", "l")
+        annotate(Store(tmp_path / "store"), corpus, "a.txt", "dave", [(7, 9, "TIME")])
+        assert screen.reader.review is not None and "dave" not in screen.reader.review.layers
+        await pilot.press("R")
+        await pilot.pause()
+        assert screen.reader.review is not None and "dave" in screen.reader.review.layers
+        assert screen.reader.model is not None and screen.reader.model.cursor == 2

@@ -199,6 +199,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_list", "Hide / show the list"),
         Binding("D", "toggle_done", "Done / not done"),
+        Binding("R", "refresh_document", "Reload (others' new work)"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
@@ -388,6 +389,18 @@ class MainScreen(Screen[None]):
         """Quit; every change is already saved, only the reading position is noted."""
         self._leave_document()
         self.app.exit()
+
+    def action_refresh_document(self) -> None:
+        """Read the open document's annotations again: others may have saved since."""
+        model = self.reader.model
+        if self.current is None or model is None:
+            return
+        cursor = model.cursor
+        self.open_document(self.current)
+        if self.reader.model is not None:
+            self.reader.model.move_to(cursor)
+            self.reader.refresh_view()
+        self.notify("reloaded", timeout=2)
 
     def action_step_document(self, step: int) -> None:
         """Open the previous (-1) or next (+1) document of the list as filtered."""
