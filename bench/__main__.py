@@ -18,7 +18,8 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   stored spans, and the same keys on it with 5 000 (see :mod:`bench.annotated`).
 * ``import_*``, ``export_*``, ``fs_floor_*``: batch import and export of a 10 000-sentence
   doccano file (see :mod:`bench.interchange`).
-* ``agree_10k_docs_3_annotators_s``: ``biaozhu agree`` over 10 000 documents with three
+* ``review_open_doc_ms``, ``agree_10k_docs_3_annotators_s``: opening a document with three
+  layers of 2 000 spans in review; ``biaozhu agree`` over 10 000 documents with three
   layers (see :mod:`bench.review`).
 * ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
 
@@ -132,7 +133,7 @@ def main() -> int:
         figure(name, value, unit)
 
     log(f"agreement ({time.perf_counter() - began:.0f} s)")
-    for name, value, unit in review_figures():
+    for name, value, unit in review_figures(doc_1mb):
         figure(name, value, unit)
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")

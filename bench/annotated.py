@@ -46,22 +46,26 @@ def span_places(text: str, count: int, within: int) -> list[tuple[int, int]]:
     return places
 
 
-def _spans(doc_id: str, sha: str, text: str, places: list[tuple[int, int]]) -> Iterator[Span]:
+def _spans(
+    doc_id: str, sha: str, text: str, places: list[tuple[int, int]], annotator: str = ANNOTATOR
+) -> Iterator[Span]:
     stamp = now_iso()
     for number, (start, end) in enumerate(places):
         label = LABELS[number % len(LABELS)]
         yield Span(
-            new_span_id(), doc_id, sha, start, end, text[start:end], label, ANNOTATOR, stamp, stamp
+            new_span_id(), doc_id, sha, start, end, text[start:end], label, annotator, stamp, stamp
         )
         if number % NESTED_EVERY == 0 and end - start > 2:
             inner = LABELS[(number + 1) % len(LABELS)]
             yield Span(
                 new_span_id(), doc_id, sha, start + 1, end, text[start + 1 : end], inner,
-                ANNOTATOR, stamp, stamp,
+                annotator, stamp, stamp,
             )  # fmt: skip
 
 
-def annotate(document: Path, store: Path, spans: int, within: int) -> str:
+def annotate(
+    document: Path, store: Path, spans: int, within: int, annotator: str = ANNOTATOR
+) -> str:
     """Store about ``spans`` spans (nested ones included) over ``document[:within]``.
 
     The saved cursor is the start of the line :data:`MARKER` (see :func:`marked_copy`), or
@@ -71,8 +75,11 @@ def annotate(document: Path, store: Path, spans: int, within: int) -> str:
     text = document.read_text(encoding="utf-8")
     sha = text_sha256(text)
     outer = round(spans * NESTED_EVERY / (NESTED_EVERY + 1))
-    records = list(_spans(ref.doc_id, sha, text, span_places(text, outer, within)))
-    target = Store(store).document(ref.doc_id, ANNOTATOR)
+    places = span_places(text, outer, within)
+    if annotator != ANNOTATOR:  # another layer: every seventh span a character later
+        places = [(s + 1, e + 1) if n % 7 == 0 else (s, e) for n, (s, e) in enumerate(places)]
+    records = list(_spans(ref.doc_id, sha, text, places, annotator))
+    target = Store(store).document(ref.doc_id, annotator)
     target.put_spans(records[:spans])
     target.set_doc_sha256(sha)
     cursor = text.find(MARKER)

@@ -147,7 +147,12 @@ def _exit_note(terminal: Terminal) -> str:
 
 
 def reader_session(
-    document: Path, marker: str, *, store: Path | None = None, keys: bool = True
+    document: Path,
+    marker: str,
+    *,
+    store: Path | None = None,
+    keys: bool = True,
+    review: bool = False,
 ) -> Session:
     """Open ``document`` in the reader, press the keys of :data:`KEY_PLAN`, read the peak RSS.
 
@@ -155,15 +160,20 @@ def reader_session(
     (titles read, jieba loaded), Enter is written and timed to the end of the frame after
     which ``marker`` (a line of the document's first screen) is on screen. ``store`` is
     the annotation store, read as annotator ``bench`` (default: a new, empty one);
-    ``keys=False`` leaves out the keys.
+    ``keys=False`` leaves out the keys; ``review`` runs ``biaozhu review`` (reviewer
+    ``bench-reviewer``) instead of the reader.
     """
+    if review:
+        command = ["review", str(document), "--reviewer", "bench-reviewer"]
+    else:
+        command = [str(document), "--annotator", "bench"]
     with tempfile.TemporaryDirectory(prefix="bench-store-") as empty:
-        return _session(document, marker, store or Path(empty), keys)
+        return _session(command, marker, store or Path(empty), keys)
 
 
-def _session(document: Path, marker: str, store: Path, keys: bool) -> Session:
+def _session(command: list[str], marker: str, store: Path, keys: bool) -> Session:
     session = Session()
-    argv = [PYTHON, "-m", "tui", str(document), "--store", str(store), "--annotator", "bench"]
+    argv = [PYTHON, "-m", "tui", *command, "--store", str(store)]
     with spawn(argv) as terminal:
         if not terminal.wait_frames(1, 30.0):
             log(f"  no first frame{_exit_note(terminal)}")

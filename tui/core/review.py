@@ -19,7 +19,10 @@ from tui.core.agreement import (
     agreed_spans,
     disagreements,
 )
+from tui.core.annotations import Annotations, Change, text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, load_document
+from tui.core.session import Opened, Session, open_session
+from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store, StoreError
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "check_reviewer",
     "corpus_layers",
     "document_layers",
+    "open_gold",
     "orphaned_documents",
 ]
 
@@ -178,3 +182,31 @@ class ReviewDocument:
         versions = [Version(tuple(names), spans) for spans, names in grouped.items()]
         versions.sort(key=lambda version: (-len(version.annotators), version.annotators))
         return versions
+
+
+def open_gold(
+    store: Store,
+    doc_id: str,
+    reviewer: str,
+    text: str,
+    review: ReviewDocument,
+    read_only: str | None = None,
+) -> Opened:
+    """The reviewer's session over the gold layer of ``doc_id``.
+
+    Reviewed for the first time (no gold file yet, not ``read_only``), the gold layer
+    starts as the spans every annotator agrees on, attributed to the reviewer. They are
+    queued in the session, not written yet: the caller saves them (``session.retry()``)
+    once the document is on screen, and any decision made before is saved after them.
+    """
+    if read_only is not None or store.path_for(doc_id, GOLD).exists():
+        return open_session(store, doc_id, reviewer, text, layer=GOLD, read_only=read_only)
+    sha, stamp = text_sha256(text), now_iso()
+    spans = [
+        Span(new_span_id(), doc_id, sha, start, end, text[start:end], label, reviewer, stamp, stamp)
+        for start, end, label in sorted(review.agreed)
+    ]
+    annotations = Annotations(text, doc_id, sha, reviewer, spans)
+    session = Session(annotations, store.document(doc_id, GOLD))
+    session.queue(Change(tuple(spans), (), "accept the agreed spans"))
+    return Opened(session, 0, (), None)

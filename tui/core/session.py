@@ -135,6 +135,15 @@ class Session:
         self.retry()
         return change
 
+    def queue(self, change: Change) -> None:
+        """Count ``change`` (already in the annotations) as made but not saved yet.
+
+        The next write (:meth:`retry`, or any edit) saves it first, so edits made
+        meanwhile are saved after it, in order.
+        """
+        self.version += 1
+        self._pending.append(change)
+
     def retry(self) -> bool:
         """Write every pending change, oldest first; stop at the first failure."""
         store = self._store

@@ -19,14 +19,21 @@ from textual.binding import Binding, BindingType
 
 from tui.core.corpus import DocumentRef
 from tui.core.labels import DEFAULT_LABELS, Label
-from tui.core.review import GOLD, LayerProblems, ReviewDocument, Version, document_layers
+from tui.core.review import (
+    GOLD,
+    LayerProblems,
+    ReviewDocument,
+    Version,
+    document_layers,
+    open_gold,
+)
 from tui.core.segment import Segmenter
 from tui.screens.main import MainScreen
 from tui.widgets.document_list import Progress
 
 if TYPE_CHECKING:
     from tui.core.reader import ReaderModel
-    from tui.core.session import Opened
+    from tui.core.session import Opened, Session
 
 __all__ = ["ReviewScreen"]
 
@@ -73,31 +80,22 @@ class ReviewScreen(MainScreen):
 
     def _open_annotations(self, ref: DocumentRef, text: str) -> Opened:
         """The gold layer of ``ref``, started with the agreed spans on first review."""
-        from tui.core.session import open_session
-
         problems = LayerProblems()
         review = ReviewDocument(document_layers(self.store, ref.doc_id, problems))
         for message in problems.messages:
             self.notify(f"{message}; that layer is left out", severity="warning", markup=False)
-        if not self.read_only and GOLD not in self.store.annotators(ref.doc_id):
-            self._start_gold(ref.doc_id, text, review)
         self.reader.review = review
         self._shown = None
-        return open_session(
-            self.store, ref.doc_id, self.reviewer, text, layer=GOLD, read_only=self.read_only_reason
+        opened = open_gold(
+            self.store, ref.doc_id, self.reviewer, text, review, self.read_only_reason
         )
+        if not opened.session.saved:  # a first review's agreed spans: saved after the paint
+            self.call_after_refresh(self._save_pending, opened.session)
+        return opened
 
-    def _start_gold(self, doc_id: str, text: str, review: ReviewDocument) -> None:
-        """Accept what every annotator agrees on, attributed to the reviewer."""
-        from tui.core.annotations import text_sha256
-        from tui.core.spans import Span, new_span_id, now_iso
-
-        sha, stamp = text_sha256(text), now_iso()
-        spans = [
-            Span(new_span_id(), doc_id, sha, s, e, text[s:e], label, self.reviewer, stamp, stamp)
-            for s, e, label in sorted(review.agreed)
-        ]
-        self.store.document(doc_id, GOLD).merge_spans(spans, sha)
+    def _save_pending(self, session: Session) -> None:
+        session.retry()
+        self._update_status()
 
     def _progress(self, ref: DocumentRef) -> Progress | None:
         """The list shows the gold layer's count and the reviewer's status."""

@@ -174,7 +174,7 @@ class ReaderView(ScrollView, can_focus=True):
         #: In review: the annotators' layers; their spans the gold layer lacks are drawn
         #: as candidates (underlined in the label's colour).
         self.review: ReviewDocument | None = None
-        self._candidate_keys: list[tuple[int, int, str]] = []
+        self._candidate_blocks: dict[int, list[tuple[int, int, str]]] = {}
         self._candidates_version = -1
 
     # -- content ---------------------------------------------------------------------------
@@ -643,25 +643,26 @@ class ReaderView(ScrollView, can_focus=True):
             Piece(*self._to_display(block, span.start, span.end), span.label, span.id)
             for span in self._spans_by_block().get(block, [])
         ]
-        model = self.model
-        if self.review is not None and self.session is not None and model is not None:
-            start, end = model.blocks.starts[block], model.blocks.end(block)
-            for key in self._candidates():
-                if key[0] < max(end, start + 1) and key[1] > start:
-                    shown = self._to_display(block, key[0], key[1])
-                    pieces.append(Piece(*shown, _CANDIDATE + key[2], _CANDIDATE))
+        for start, end, label in self._candidates_by_block().get(block, []):
+            shown = self._to_display(block, start, end)
+            pieces.append(Piece(*shown, _CANDIDATE + label, _CANDIDATE))
         return pieces
 
-    def _candidates(self) -> list[tuple[int, int, str]]:
-        """The annotators' spans the gold layer lacks (recomputed after each edit)."""
-        session, review = self.session, self.review
-        if session is None or review is None:
-            return []
+    def _candidates_by_block(self) -> dict[int, list[tuple[int, int, str]]]:
+        """In review, the annotators' spans the gold layer lacks, by block (after each edit)."""
+        model, session, review = self.model, self.session, self.review
+        if model is None or session is None or review is None:
+            return {}
         if self._candidates_version != session.version:
             gold = ((span.start, span.end, span.label) for span in session.annotations.spans)
-            self._candidate_keys = sorted(review.candidates(gold))
-            self._candidates_version = session.version
-        return self._candidate_keys
+            buckets: dict[int, list[tuple[int, int, str]]] = {}
+            for key in review.candidates(gold):
+                first = model.blocks.block_at(key[0])
+                last = model.blocks.block_at(max(key[0], key[1] - 1))
+                for block in range(first, last + 1):
+                    buckets.setdefault(block, []).append(key)
+            self._candidate_blocks, self._candidates_version = buckets, session.version
+        return self._candidate_blocks
 
     def _block_selection(self, block: int) -> tuple[int, int] | None:
         """The part of the selection inside ``block``, in display offsets."""
