@@ -316,3 +316,21 @@ async def test_read_only_reader_labels_nothing_and_writes_nothing(
         assert "read-only" in screen_text(app)
         await pilot.press("q")
     assert not (tmp_path / "store").exists()
+
+
+async def test_f_filters_the_list_by_status_and_the_header_counts_done(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("D", "escape")
+        assert "文档 5 · done 1 ▰" in screen_text(app)
+        documents = main_screen(app).documents
+        await pilot.press("F")  # to do: the four others
+        assert documents.status_filter == "to do" and len(documents.shown) == 4
+        assert "文档 4/5 · to do" in screen_text(app)
+        await pilot.press("F")  # done: the one
+        assert [documents.entries[i].ref.doc_id for i in documents.shown] == [FIRST_SEED]
+        await pilot.press("F")
+        assert documents.status_filter == "all" and len(documents.shown) == 5

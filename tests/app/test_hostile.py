@@ -213,7 +213,7 @@ async def test_directory_of_ten_thousand_files(make_app: AppFactory, tmp_path: P
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        assert "文档 Documents · 10,000" in screen_text(app)
+        assert "文档 10,000 · done 0" in screen_text(app)
         await pilot.press("G")
         assert screen.documents.current_index == 9_999
         await pilot.press("enter")

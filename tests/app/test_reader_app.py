@@ -43,7 +43,7 @@ async def test_list_shows_titles_script_tags_and_lengths(make_app: AppFactory) -
         text = screen_text(app)
         assert "察布查尔县干部" in text
         assert "基層幹部" in text
-        assert "文档 Documents · 5" in text
+        assert "文档 5 · done 0 ▱▱▱▱▱▱▱▱" in text
         tags = [e.info.script.value for e in documents.entries if e.info]
         assert tags == ["简", "繁", "简", "繁", "繁"]
         assert "2,998" in text  # length of the first seed, in characters
@@ -228,8 +228,11 @@ async def test_help_lists_every_key_and_closes(make_app: AppFactory) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for key in ("Next word", "简⇄繁", "Filter", "Previous document", "Quit", "End of line"):
+        for key in ("Next word", "简⇄繁", "Filter", "Previous document", "End of line"):
             assert key in text
+        await pilot.press("end")  # the last rows scroll into view at 80×24
+        await pilot.pause()
+        assert "Quit" in screen_text(app) and "Reload" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 

@@ -126,3 +126,27 @@ async def test_r_reloads_what_others_saved_meanwhile(
         await pilot.pause()
         assert screen.reader.review is not None and "dave" in screen.reader.review.layers
         assert screen.reader.model is not None and screen.reader.model.cursor == 2
+
+
+async def test_the_review_list_shows_annotators_done_agreement_and_filters(
+    make_review: ReviewFactory, tmp_path: Path
+) -> None:
+    from tui.core.spans import Status
+
+    Store(tmp_path / "store").document("b.txt", "alice").set_status(Status.DONE)
+    app = make_review()
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await wait_until(pilot, lambda: all(e.marks for e in screen.documents.entries))
+        await pilot.pause()
+        text = screen_text(app)
+        # a.txt: exact F1 alice/bob 1/2, alice/carol 1, bob/carol 1/2 → mean 2/3
+        assert "0/3 0.67" in text and "1/3 0.78" in text
+        assert "文档 2 · reviewed 0" in text
+        for name, shown in (("to do", 2), ("disagreements", 2), ("done", 0), ("reviewed", 0)):
+            await pilot.press("F")
+            assert screen.documents.status_filter == name
+            assert len(screen.documents.shown) == shown
+        await pilot.press("F")
+        assert screen.documents.status_filter == "all"

@@ -33,7 +33,7 @@ from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import Status
 from tui.screens.help import HelpScreen, HelpSection, key_label
-from tui.widgets.document_list import DocumentList, Progress
+from tui.widgets.document_list import DocumentList, DocumentNews, Progress, ReviewMarks
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
@@ -61,6 +61,14 @@ def _annotates(binding: BindingType) -> bool:
     return isinstance(binding, Binding) and binding.action.split("(")[0] in ReaderView.ANNOTATING
 
 
+def progress_bar(done: int, total: int, cells: int) -> str:
+    """``▰▰▰▱▱▱``: ``done`` of ``total`` in ``cells`` cells (full only when all are done)."""
+    if total <= 0:
+        return "▱" * cells
+    filled = done * cells // total
+    return "▰" * filled + "▱" * (cells - filled)
+
+
 def end_startup_pause() -> None:
     """Freeze the start-up heap, then turn the cyclic collector back on.
 
@@ -84,7 +92,7 @@ def freeze_heap() -> None:
 class InfosRead(Message):
     """The background reader learned about some documents: ``(index, info)`` pairs."""
 
-    infos: list[tuple[int, DocumentInfo, Progress | None]]
+    infos: list[DocumentNews]
 
 
 class DocumentPanel(Vertical):
@@ -122,14 +130,15 @@ class DocumentPanel(Vertical):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self, refs: list[DocumentRef]) -> None:
+    def __init__(self, refs: list[DocumentRef], *, reviewing: bool = False) -> None:
         super().__init__(id="documents")
         self.refs = refs
+        self.reviewing = reviewing
 
     def compose(self) -> ComposeResult:
         """Header and list; the filter box is mounted on first use (it costs start-up)."""
         yield Static(id="list-header", markup=False)
-        yield DocumentList(self.refs, id="document-list")
+        yield DocumentList(self.refs, reviewing=self.reviewing, id="document-list")
 
     def on_mount(self) -> None:
         """Show the document count."""
@@ -141,13 +150,17 @@ class DocumentPanel(Vertical):
         return self.query_one(DocumentList)
 
     def update_header(self) -> None:
-        """Count documents, and matches while filtering."""
+        """Progress (done, or reviewed, of all) as a bar; matches while filtering."""
         documents = self.documents
         total = len(documents.entries)
-        if documents.filter_text:
-            label = f"文档 {len(documents.shown):,}/{total:,} · {documents.filter_text}"
-        else:
-            label = f"文档 Documents · {total:,}"
+        done = sum(1 for e in documents.entries if e.work is not None and e.work[1] is Status.DONE)
+        what = "reviewed" if documents.reviewing else "done"
+        label = f"文档 {total:,} · {what} {done:,} {progress_bar(done, total, 8)}"
+        filters = [
+            f for f in (documents.filter_text, documents.status_filter) if f not in ("", "all")
+        ]
+        if filters:
+            label = f"文档 {len(documents.shown):,}/{total:,} · " + " · ".join(filters)
         self.query_one("#list-header", Static).update(Text(label, no_wrap=True))
 
     async def action_filter(self) -> None:
@@ -200,6 +213,7 @@ class MainScreen(Screen[None]):
         Binding("f", "toggle_list", "Hide / show the list"),
         Binding("D", "toggle_done", "Done / not done"),
         Binding("R", "refresh_document", "Reload (others' new work)"),
+        Binding("F", "status_filter", "List: all / to do / done…"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
@@ -208,6 +222,9 @@ class MainScreen(Screen[None]):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
+
+    #: A review screen's list shows the annotators' progress and agreement.
+    reviewing = False
 
     def __init__(
         self,
@@ -236,7 +253,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
         with Horizontal():
-            yield DocumentPanel(self.refs)
+            yield DocumentPanel(self.refs, reviewing=self.reviewing)
             with Vertical(id="reading"):
                 with Horizontal(id="text-and-spans"):
                     yield ReaderView(id="reader")
@@ -293,17 +310,22 @@ class MainScreen(Screen[None]):
 
     def _read_infos(self) -> None:
         worker = get_current_worker()
-        batch: list[tuple[int, DocumentInfo, Progress | None]] = []
+        batch: list[DocumentNews] = []
         sent = time.monotonic()
         for index, ref in enumerate(self.refs):
             if worker.is_cancelled:
                 return
-            batch.append((index, read_info(ref), self._progress(ref)))
+            info = read_info(ref)
+            batch.append((index, info, self._progress(ref), self._review_marks(ref, info)))
             if time.monotonic() - sent > _INFO_BATCH_SECONDS:
                 self.post_message(InfosRead(batch))
                 batch, sent = [], time.monotonic()
         if batch:
             self.post_message(InfosRead(batch))
+
+    def _review_marks(self, ref: DocumentRef, info: DocumentInfo) -> ReviewMarks | None:
+        """What a review list shows of a document (the review screen fills it in)."""
+        return None
 
     def _progress(self, ref: DocumentRef) -> Progress | None:
         """The annotator's span count and status; None when the store file is unreadable."""
@@ -390,6 +412,12 @@ class MainScreen(Screen[None]):
         self._leave_document()
         self.app.exit()
 
+    def action_status_filter(self) -> None:
+        """Show the next status filter's documents: all, to do, done (and review's)."""
+        name = self.documents.next_status_filter()
+        self.query_one(DocumentPanel).update_header()
+        self.notify(f"list: {name}", timeout=2)
+
     def action_refresh_document(self) -> None:
         """Read the open document's annotations again: others may have saved since."""
         model = self.reader.model
@@ -419,6 +447,7 @@ class MainScreen(Screen[None]):
         done = session.status is Status.DONE
         session.set_status(Status.IN_PROGRESS if done else Status.DONE)
         self._update_status()
+        self.query_one(DocumentPanel).update_header()
 
     async def action_toggle_spans(self) -> None:
         """Show the document's spans beside the text (and go there), or hide them."""

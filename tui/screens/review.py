@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
-from tui.core.corpus import DocumentRef
+from tui.core.corpus import DocumentInfo, DocumentRef
 from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.review import (
     GOLD,
@@ -29,7 +29,7 @@ from tui.core.review import (
 )
 from tui.core.segment import Segmenter
 from tui.screens.main import MainScreen
-from tui.widgets.document_list import Progress
+from tui.widgets.document_list import Progress, ReviewMarks
 
 if TYPE_CHECKING:
     from tui.core.reader import ReaderModel
@@ -43,6 +43,8 @@ _SHOWN_MARKS = 3
 
 class ReviewScreen(MainScreen):
     """:class:`MainScreen` over the gold layer, with the annotators' layers to decide on."""
+
+    reviewing = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("J", "jump_disagreement(1)", "Next disagreement"),
@@ -96,6 +98,22 @@ class ReviewScreen(MainScreen):
     def _save_pending(self, session: Session) -> None:
         session.retry()
         self._update_status()
+
+    def _review_marks(self, ref: DocumentRef, info: DocumentInfo) -> ReviewMarks | None:
+        """Annotators done, agreement and disagreements of one document (in a worker)."""
+        from tui.core.agreement import DocumentLayers, agreement
+        from tui.core.spans import Status
+        from tui.core.store import StoreError
+
+        layers = document_layers(self.store, ref.doc_id, LayerProblems())
+        done = 0
+        for annotator in layers:
+            try:
+                done += self.store.summary(ref.doc_id, annotator)[1] is Status.DONE
+            except StoreError:
+                continue
+        score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
+        return ReviewMarks(done, len(layers), score, len(ReviewDocument(layers).sets))
 
     def _progress(self, ref: DocumentRef) -> Progress | None:
         """The list shows the gold layer's count and the reviewer's status."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -33,6 +33,31 @@ _WORK_CELLS = 5
 #: An annotator's span count and status for one document.
 Progress = tuple[int, Status]
 _NARROW_LIST = 28
+_MARKS_CELLS = 9  # "2/3 0.67 ": annotators done, agreement
+
+
+class ReviewMarks(NamedTuple):
+    """What a reviewer sees of a document in the list."""
+
+    #: Annotators who marked it done, and annotators with a layer.
+    done: int
+    annotators: int
+    #: Mean pairwise exact F1 (None: nothing to compare), and disagreements to decide.
+    score: float | None
+    disagreements: int
+
+
+#: What the background reader learns of a document: index, info, progress, review marks.
+DocumentNews = tuple[int, DocumentInfo, Progress | None, ReviewMarks | None]
+
+#: Status filters (``F`` cycles them): name, and whether a review list offers it.
+STATUS_FILTERS: tuple[tuple[str, bool], ...] = (
+    ("all", False),
+    ("to do", False),
+    ("disagreements", True),
+    ("done", False),
+    ("reviewed", True),
+)
 
 
 @dataclass
@@ -43,6 +68,22 @@ class ListEntry:
     info: DocumentInfo | None = None
     #: The annotator's span count and status (None: not known yet, or unreadable store).
     work: Progress | None = None
+    #: In review: the annotators' progress and agreement (None: not known yet).
+    marks: ReviewMarks | None = None
+
+    def passes(self, status_filter: str, reviewing: bool) -> bool:
+        """Whether the entry belongs in the list under ``status_filter``."""
+        status = self.work[1] if self.work is not None else Status.NEW
+        marks = self.marks
+        if status_filter == "to do":
+            return status is not Status.DONE
+        if status_filter == "done" and reviewing:
+            return marks is not None and 0 < marks.done == marks.annotators
+        if status_filter in ("done", "reviewed"):
+            return status is Status.DONE
+        if status_filter == "disagreements":
+            return marks is not None and marks.disagreements > 0
+        return True
 
     @property
     def match_key(self) -> str:
@@ -102,21 +143,26 @@ class DocumentList(ScrollView, can_focus=True):
 
         index: int
 
-    def __init__(self, refs: list[DocumentRef], *, id: str | None = None) -> None:
+    def __init__(
+        self, refs: list[DocumentRef], *, reviewing: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.entries = [ListEntry(ref) for ref in refs]
         self.shown: list[int] = list(range(len(refs)))
         self.cursor = 0
         self.filter_text = ""
+        #: A review list shows each document's annotators done and agreement.
+        self.reviewing = reviewing
+        self.status_filter = "all"
 
     # -- data ------------------------------------------------------------------------------
 
-    def update_infos(self, infos: list[tuple[int, DocumentInfo, Progress | None]]) -> None:
+    def update_infos(self, infos: list[DocumentNews]) -> None:
         """Fill in what the background reader found about some documents."""
-        for index, info, work in infos:
-            self.entries[index].info = info
-            self.entries[index].work = work
-        if self.filter_text:
+        for index, info, work, marks in infos:
+            entry = self.entries[index]
+            entry.info, entry.work, entry.marks = info, work, marks
+        if self.filter_text or self.status_filter != "all":
             self._apply_filter(keep=self.current_index)
         self.refresh()
 
@@ -133,12 +179,21 @@ class DocumentList(ScrollView, can_focus=True):
         self.filter_text = query
         self._apply_filter(keep=self.current_index)
 
+    def next_status_filter(self) -> str:
+        """Show the next status filter's documents (all, to do, done...); its name."""
+        names = [name for name, review in STATUS_FILTERS if self.reviewing or not review]
+        self.status_filter = names[(names.index(self.status_filter) + 1) % len(names)]
+        self._apply_filter(keep=self.current_index)
+        return self.status_filter
+
     def _apply_filter(self, keep: int | None) -> None:
         key = filter_key(self.filter_text.strip())
-        if key:
-            self.shown = [i for i, e in enumerate(self.entries) if key in e.match_key]
-        else:
-            self.shown = list(range(len(self.entries)))
+        status, reviewing = self.status_filter, self.reviewing
+        self.shown = [
+            i
+            for i, e in enumerate(self.entries)
+            if (not key or key in e.match_key) and (status == "all" or e.passes(status, reviewing))
+        ]
         self.cursor = self.shown.index(keep) if keep in self.shown else 0
         self.virtual_size = Size(self.size.width, len(self.shown))
         self._scroll_to_cursor()
@@ -231,6 +286,8 @@ class DocumentList(ScrollView, can_focus=True):
         info = entry.info
         # On a very narrow list the title matters more than the length.
         length_cells = _LENGTH_CELLS if width >= _NARROW_LIST else 0
+        if self.reviewing:  # the annotators' progress and agreement instead of the length
+            length_cells = _MARKS_CELLS if width >= _NARROW_LIST else 0
         fixed = length_cells + _SCRIPT_CELLS + _WORK_CELLS + 3
         title_cells = max(1, width - fixed)
         muted = self.get_component_rich_style("document-list--dim")
@@ -243,6 +300,8 @@ class DocumentList(ScrollView, can_focus=True):
         else:
             title = info.title or entry.ref.doc_id
             script, length, title_style = info.script.value, f"{info.length:,}", style
+        if self.reviewing:
+            length = _marks_cell(entry.marks)
         title = fit_cells(display_safe(title), title_cells)
         padding = title_cells - text_cells(title)
         return [
@@ -257,6 +316,14 @@ class DocumentList(ScrollView, can_focus=True):
 
 
 _STATUS_MARKS = {Status.NEW: " ", Status.IN_PROGRESS: "◐", Status.DONE: "✓"}
+
+
+def _marks_cell(marks: ReviewMarks | None) -> str:
+    """``2/3 0.67``: annotators done of annotators, and agreement (mean exact F1)."""
+    if marks is None or not marks.annotators:
+        return ""
+    score = "  — " if marks.score is None else f"{marks.score:.2f}"
+    return f"{marks.done}/{marks.annotators} {score}"
 
 
 def _work_cell(work: Progress | None) -> str:
