@@ -150,3 +150,27 @@ async def test_the_review_list_shows_annotators_done_agreement_and_filters(
             assert len(screen.documents.shown) == shown
         await pilot.press("F")
         assert screen.documents.status_filter == "all"
+
+
+async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
+    make_review: ReviewFactory,
+) -> None:
+    from tui.screens.skim import SkimScreen
+
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+        await pilot.press("S")
+        await pilot.pause()
+        skim = app.screen
+        assert isinstance(skim, SkimScreen)
+        text = screen_text(app)
+        assert "2 sentences in 2 documents" in text
+        assert "张三在北京大学工作。" in text and "李四去了上海。" in text
+        assert skim.targets[3] is not None and skim.targets[3].index == 1
+        skim.query_one("OptionList").highlighted = 3  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.refs[screen.current or 0].doc_id == "b.txt"

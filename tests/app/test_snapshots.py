@@ -142,3 +142,8 @@ def test_review_shows_candidates_and_versions(
     """Review at 80×24: gold spans in colour, bob's candidate underlined, his version shown."""
     before = keys_then_settle("enter", "J", "c")
     assert snap_compare(make_review(), terminal_size=SMALL, run_before=before)
+
+
+def test_skim(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:
+    """Skimming in review at 80×24: the sentences holding spans, document by document."""
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=keys_then_settle("S"))

@@ -41,7 +41,11 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.reader import ReaderModel
     from tui.core.session import Opened, Session
     from tui.core.store import Store
+    from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
+
+#: Skimming reads at most this many documents of the list (each text is read whole).
+_SKIM_DOCUMENTS = 200
 
 #: Modules that opening a document needs and the first paint does not: the warm-up
 #: imports them in the background (start-up imports only what draws the first frame).
@@ -214,6 +218,7 @@ class MainScreen(Screen[None]):
         Binding("D", "toggle_done", "Done / not done"),
         Binding("R", "refresh_document", "Reload (others' new work)"),
         Binding("F", "status_filter", "List: all / to do / done…"),
+        Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
@@ -411,6 +416,44 @@ class MainScreen(Screen[None]):
         """Quit; every change is already saved, only the reading position is noted."""
         self._leave_document()
         self.app.exit()
+
+    def action_skim(self) -> None:
+        """Every sentence holding spans in the listed documents, in one scroll."""
+        from tui.core.skim import skim_lines
+        from tui.screens.skim import SkimDocument, SkimScreen
+
+        shown = self.documents.shown
+        documents = []
+        for index in shown[:_SKIM_DOCUMENTS]:
+            ref = self.refs[index]
+            try:
+                text = load_document(ref).text
+            except DocumentError:
+                continue
+            lines = skim_lines(text, self.skim_spans(ref.doc_id))
+            if lines:
+                documents.append(SkimDocument(index, ref.doc_id, text, lines))
+        note = f"the first {_SKIM_DOCUMENTS:,} listed" if len(shown) > _SKIM_DOCUMENTS else ""
+        self.app.push_screen(SkimScreen(documents, self.labels, note), self._skimmed)
+
+    def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
+        """The spans skimming shows for a document: the annotator's own."""
+        from tui.core.store import StoreError
+
+        try:
+            return self.store.document(doc_id, self.annotator).span_keys()
+        except StoreError:
+            return frozenset()
+
+    def _skimmed(self, target: SkimTarget | None) -> None:
+        """Open the document skimming chose, at the chosen sentence."""
+        if target is None:
+            return
+        self.open_document(target.index)
+        model = self.reader.model
+        if model is not None:
+            model.move_to(target.offset)
+            self.reader.refresh_view()
 
     def action_status_filter(self) -> None:
         """Show the next status filter's documents: all, to do, done (and review's)."""

@@ -115,6 +115,17 @@ class ReviewScreen(MainScreen):
         score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
         return ReviewMarks(done, len(layers), score, len(ReviewDocument(layers).sets))
 
+    def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
+        """Every annotator's spans and the gold layer's."""
+        from tui.core.store import StoreError
+
+        layers = document_layers(self.store, doc_id, LayerProblems())
+        try:
+            gold = self.store.document(doc_id, GOLD).span_keys()
+        except StoreError:
+            gold = frozenset()
+        return gold.union(*layers.values())
+
     def _progress(self, ref: DocumentRef) -> Progress | None:
         """The list shows the gold layer's count and the reviewer's status."""
         from tui.core.store import StoreError
