@@ -12,14 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.core.agreement import (
-    Agreement,
-    DocumentScore,
-    PairScore,
-    agreement,
-    by_document,
-    by_label,
-)
+from tui.core.agreement import agreement, by_document, by_label
+from tui.core.agreement_report import agreement_lines, by_document_lines, by_label_lines
 from tui.core.corpus import CorpusError, discover
 from tui.core.formats import FORMATS
 from tui.core.interchange import (
@@ -256,9 +250,9 @@ def _run_agree(args: argparse.Namespace) -> int:
     problems = LayerProblems()
     documents = corpus_layers(refs, store, problems)
     if args.by == "label":
-        lines = _by_label_lines(by_label(documents))
+        lines = by_label_lines(by_label(documents))
     elif args.by == "document":
-        lines = _by_document_lines(by_document(documents))
+        lines = by_document_lines(by_document(documents))
     else:
         lines = agreement_lines(agreement(documents))
     for message in problems.messages:
@@ -269,47 +263,3 @@ def _run_agree(args: argparse.Namespace) -> int:
         )
     print("\n".join(lines))
     return 0
-
-
-def agreement_lines(result: Agreement, indent: str = "") -> list[str]:
-    """An agreement as a small table: one row per pair, then Fleiss' kappa."""
-    if not result.pairs:
-        return [f"{indent}fewer than two annotators: nothing to compare"]
-    width = max(len(_pair_name(pair)) for pair in result.pairs)
-    lines = [f"{indent}{'pair':<{width}}  exact F1  overlap F1  kappa  spans   matches"]
-    lines += [f"{indent}{_pair_row(pair, width)}" for pair in result.pairs]
-    if len(result.annotators) >= 3:
-        documents = f"{result.fleiss_documents:,} documents all annotated"
-        lines.append(f"{indent}Fleiss' kappa: {_number(result.fleiss_kappa)} ({documents})")
-    return lines
-
-
-def _pair_row(pair: PairScore, width: int) -> str:
-    names = _pair_name(pair)
-    spans = f"{pair.spans_first}/{pair.spans_second}"
-    return (
-        f"{names:<{width}}  {_number(pair.exact_f1):>8}  {_number(pair.overlap_f1):>10}  "
-        f"{_number(pair.kappa):>5}  {spans:<7} {pair.matches}"
-    )
-
-
-def _pair_name(pair: PairScore) -> str:
-    return display_safe(f"{pair.first} / {pair.second}")
-
-
-def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
-def _by_label_lines(results: dict[str, Agreement]) -> list[str]:
-    lines = []
-    for label, result in results.items():
-        lines.append(f"{display_safe(label)}:")
-        lines += agreement_lines(result, "  ")
-    return lines or ["no spans"]
-
-
-def _by_document_lines(scores: Sequence[DocumentScore]) -> list[str]:
-    lines = ["mean exact F1  document (worst first)"]
-    lines += [f"{_number(item.score):>13}  {display_safe(item.doc_id)}" for item in scores]
-    return lines

@@ -174,3 +174,23 @@ async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and screen.refs[screen.current or 0].doc_id == "b.txt"
+
+
+async def test_the_agreement_panel_shows_pairs_fleiss_labels_and_worst_documents(
+    make_review: ReviewFactory,
+) -> None:
+    from tui.screens.agreement import AgreementScreen
+
+    app = make_review()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("A")
+        assert isinstance(app.screen, AgreementScreen)
+        await wait_until(pilot, lambda: "Fleiss" in screen_text(app))
+        text = screen_text(app)
+        # alice 4 spans, bob 4, 3 shared: exact F1 = 6/8
+        assert "alice / bob" in text and "0.750" in text
+        assert "per label" in text and "LOC:" in text
+        rows = [line for line in text.splitlines() if "a.txt" in line or "b.txt" in line]
+        assert "a.txt" in rows[0] and "b.txt" in rows[1]  # worst first
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)

@@ -147,3 +147,16 @@ def test_review_shows_candidates_and_versions(
 def test_skim(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:
     """Skimming in review at 80×24: the sentences holding spans, document by document."""
     assert snap_compare(make_review(), terminal_size=SMALL, run_before=keys_then_settle("S"))
+
+
+def test_agreement_panel(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:
+    """The review's agreement panel at 80×24, once the figures are in."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("A")
+        await wait_until(
+            pilot, lambda: "Fleiss" in str(pilot.app.screen.query_one("#agreement-text").render())
+        )
+
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=run_before)

@@ -52,6 +52,7 @@ class ReviewScreen(MainScreen):
         Binding("c", "next_version", "Next version of it"),
         Binding("a", "accept", "Accept version / span"),
         Binding("X", "reject", "Reject the disagreement"),
+        Binding("A", "agreement", "Agreement panel"),
     ]
 
     def __init__(
@@ -224,6 +225,23 @@ class ReviewScreen(MainScreen):
         session.replace_within(found.start, found.end, (), "reject the disagreement")
         self.reader.refresh_view()
         self._update_status()
+
+    def action_agreement(self) -> None:
+        """Agreement among the annotators of the listed documents."""
+        from tui.core.agreement_report import panel_lines
+        from tui.core.review import corpus_layers
+        from tui.core.text import display_safe
+        from tui.screens.agreement import AgreementScreen
+
+        refs = [self.refs[index] for index in self.documents.shown]
+        store = self.store
+
+        def figures() -> list[str]:
+            problems = LayerProblems()
+            lines = panel_lines(list(corpus_layers(refs, store, problems)))
+            return lines + [f"left out: {display_safe(m)}" for m in problems.messages]
+
+        self.app.push_screen(AgreementScreen(figures))
 
     # -- the status line -------------------------------------------------------------------
 
