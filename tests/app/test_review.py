@@ -194,3 +194,18 @@ async def test_the_agreement_panel_shows_pairs_fleiss_labels_and_worst_documents
         assert "a.txt" in rows[0] and "b.txt" in rows[1]  # worst first
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_orphaned_annotations_are_reported_and_kept(
+    make_review: ReviewFactory, tmp_path: Path, corpus: Path
+) -> None:
+    (corpus / "b.txt").rename(tmp_path / "gone.txt")
+    app = make_review()
+    async with app.run_test(size=(120, 24), notifications=True) as pilot:
+
+        def told() -> list[str]:
+            return [note.message for note in app._notifications]  # the toasts wrap lines
+
+        await wait_until(pilot, lambda: any("not in this corpus" in m for m in told()))
+        assert any("(b.txt)" in message for message in told())
+    assert Store(tmp_path / "store").path_for("b.txt", "alice").exists()
