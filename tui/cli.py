@@ -112,8 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
     from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels
-    from tui.core.review import ReviewerError
 
+    refused: tuple[type[Exception], ...] = (CorpusError, LabelError)
+    if review:  # tui.core.review brings the store and more: the reader starts without them
+        from tui.core.review import ReviewerError
+
+        refused += (ReviewerError,)
     try:
         labels = load_labels(args.labels) if args.labels is not None else DEFAULT_LABELS
         app = ReaderApp(
@@ -125,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             review=review,
             read_only=args.read_only,
         )
-    except (CorpusError, LabelError, ReviewerError) as error:
+    except refused as error:
         return _fail(str(error))
     app.run()
     return 0

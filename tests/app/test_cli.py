@@ -90,3 +90,22 @@ def test_a_bad_labels_file_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert "labels.toml line 5" in line and "duplicate key" in line
+
+
+def test_starting_the_reader_leaves_the_store_and_review_for_later(tmp_path: Path) -> None:
+    """What the first frame does not need is imported after it (startup_ratio in make bench)."""
+    (tmp_path / "doc.txt").write_text("张三在北京。", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "import tui.app, tui.cli\n"
+        "tui.app.ReaderApp.run = lambda self: None  # everything up to the event loop\n"
+        "assert tui.cli.main(['doc.txt', '--store', 'store']) == 0\n"
+        "heavy = ('tinydb', 'tui.core.store', 'tui.core.session', 'tui.core.review',"
+        " 'tui.core.agreement', 'tui.core.reader', 'tomllib')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
