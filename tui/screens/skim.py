@@ -79,7 +79,10 @@ class SkimScreen(Screen[SkimTarget | None]):
     def compose(self) -> ComposeResult:
         """A header line, then the sentences."""
         count = sum(len(document.lines) for document in self.documents)
-        header = f"略读 skim · {count:,} sentences in {len(self.documents):,} documents"
+        header = (
+            f"略读 skim · {_counted(count, 'sentence')} in "
+            f"{_counted(len(self.documents), 'document')}"
+        )
         header += f" · {self.note}" if self.note else ""
         yield Static(Text(header + " · Enter opens · Esc back", no_wrap=True), id="skim-header")
         yield OptionList(*self._options())
@@ -117,3 +120,8 @@ class SkimScreen(Screen[SkimTarget | None]):
     def action_dismiss_skim(self) -> None:
         """Back to where skimming began."""
         self.dismiss(None)
+
+
+def _counted(count: int, noun: str) -> str:
+    """``1 sentence``, ``2 sentences``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
