@@ -627,7 +627,7 @@ class Store:
         Names longer than :func:`safe_name` keeps whole cannot be read back from a file
         name and are left out.
         """
-        return sorted(_names_in(self.root / safe_name(doc_id), ".json"))
+        return sorted(_names_in(os.path.join(self._root_text, safe_name(doc_id)), ".json"))
 
     def document_ids(self) -> list[str]:
         """The ids of the documents with a folder in the store, sorted (see :meth:`annotators`)."""
@@ -641,7 +641,7 @@ class Store:
         return self.document(doc_id, annotator).summary()
 
 
-def _names_in(folder: Path, suffix: str) -> Iterator[str]:
+def _names_in(folder: str | Path, suffix: str) -> Iterator[str]:
     """The names :func:`safe_name` made the entries of ``folder`` ending in ``suffix`` from.
 
     Folders when ``suffix`` is empty, files otherwise; nothing for a missing folder.
