@@ -61,9 +61,30 @@ async def test_jump_show_versions_accept_and_go_on_to_the_next_document(
         assert screen.reader.model is not None and screen.reader.model.cursor == 4
         await pilot.press("X")  # reject it: 上海 stays out of gold
         assert gold(tmp_path, "b.txt") == {(0, 2, "PER")}
-        await pilot.press("K")
+        assert "✓1/1" in screen_text(app)  # decided
+        await pilot.press("K")  # a.txt's one disagreement is decided too: nowhere to go
         await pilot.pause()
-        assert screen.refs[screen.current or 0].doc_id == "a.txt"
+        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+    store = Store(tmp_path / "store")
+    assert store.document("a.txt", GOLD).load().decided == ((3, 7),)
+    assert store.document("b.txt", GOLD).load().decided == ((4, 6),)
+
+
+async def test_decided_disagreements_are_skipped_after_reopening(
+    make_review: ReviewFactory, tmp_path: Path
+) -> None:
+    first = make_review()
+    async with first.run_test(size=(120, 24)) as pilot:
+        await open_first(pilot, first)
+        await pilot.press("J", "a", "q")
+    again = make_review()
+    async with again.run_test(size=(120, 24)) as pilot:
+        screen = await open_first(pilot, again)
+        assert screen.documents.entries[0].marks is not None
+        assert screen.documents.entries[0].marks.disagreements == 0  # none left to decide
+        await pilot.press("g", "J")  # a.txt's is decided: straight on to b.txt's
+        await pilot.pause()
+        assert screen.refs[screen.current or 0].doc_id == "b.txt"
 
 
 async def test_own_spans_undo_and_the_gold_export_holds_exactly_the_decisions(

@@ -146,6 +146,17 @@ def test_span_keys_read_offsets_and_labels_and_name_a_bad_record(store: Store) -
         document.span_keys()
 
 
+def test_decided_extents_round_trip_and_a_bad_value_is_named(store: Store) -> None:
+    document = store.document("doc", "gold")
+    assert document.load().decided == ()
+    document.set_decided([(4, 6), (0, 2), (4, 6)])
+    assert document.load().decided == ((0, 2), (4, 6))
+    text = document.path.read_text(encoding="utf-8").replace("[0,2]", '"0-2"')
+    document.path.write_text(text, encoding="utf-8")
+    with pytest.raises(CorruptStoreError, match="bad decided extents"):
+        document.load()
+
+
 def test_a_span_group_round_trips_and_old_records_default_to_none(store: Store) -> None:
     document = store.document("doc", "alice")
     document.put_spans([make_span(0, group="T3"), make_span(4)])

@@ -9,7 +9,7 @@ out, and the others are still reviewed.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from tui.core.agreement import (
@@ -164,15 +164,28 @@ class ReviewDocument:
             index -= 1
         return None
 
-    def next_set(self, offset: int) -> int | None:
-        """The first disagreement starting after ``offset``."""
-        index = bisect.bisect_right(self._starts, offset)
-        return index if index < len(self.sets) else None
+    def next_set(self, offset: int, decided: Collection[tuple[int, int]] = ()) -> int | None:
+        """The first disagreement starting after ``offset`` whose extent is not ``decided``."""
+        for index in range(bisect.bisect_right(self._starts, offset), len(self.sets)):
+            if not self.is_decided(index, decided):
+                return index
+        return None
 
-    def previous_set(self, offset: int) -> int | None:
-        """The last disagreement starting before ``offset``."""
-        index = bisect.bisect_left(self._starts, offset) - 1
-        return index if index >= 0 else None
+    def previous_set(self, offset: int, decided: Collection[tuple[int, int]] = ()) -> int | None:
+        """The last disagreement starting before ``offset`` whose extent is not ``decided``."""
+        for index in range(bisect.bisect_left(self._starts, offset) - 1, -1, -1):
+            if not self.is_decided(index, decided):
+                return index
+        return None
+
+    def is_decided(self, index: int, decided: Collection[tuple[int, int]]) -> bool:
+        """Whether disagreement ``index`` is among the ``decided`` extents."""
+        found = self.sets[index]
+        return (found.start, found.end) in decided
+
+    def undecided(self, decided: Collection[tuple[int, int]]) -> int:
+        """How many disagreements are left to decide."""
+        return sum(1 for index in range(len(self.sets)) if not self.is_decided(index, decided))
 
     def versions(self, index: int) -> list[Version]:
         """The distinct versions of disagreement ``index``, most annotators first."""

@@ -30,6 +30,8 @@ class StoreLike(Protocol):
 
     def set_cursor(self, cursor: int) -> None: ...
 
+    def set_decided(self, extents: Iterable[tuple[int, int]]) -> None: ...
+
 
 class Session:
     """Edits of one (document, annotator), each persisted before it is reported saved."""
@@ -42,11 +44,14 @@ class Session:
         status: Status = Status.NEW,
         read_only: str | None = None,
         cursor: int = 0,
+        decided: Iterable[tuple[int, int]] = (),
     ) -> None:
         """``read_only`` is the reason edits are refused (None: editable); ``cursor`` is
         the reading position already in the store."""
         self.annotations = annotations
         self.status = status
+        #: In review: the disagreements decided, by extent (kept in the gold file).
+        self.decided: set[tuple[int, int]] = set(decided)
         self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
@@ -181,6 +186,16 @@ class Session:
             self._saved_cursor = cursor
         return saved
 
+    def mark_decided(self, start: int, end: int) -> bool:
+        """Note that the reviewer decided the disagreement ``[start, end)``; False if unsaved."""
+        if (start, end) in self.decided:
+            return True
+        decided = self.decided | {(start, end)}
+        saved = self._write(lambda store: store.set_decided(decided))
+        if saved:
+            self.decided = decided
+        return saved
+
     def _write(self, write: Callable[[StoreLike], None]) -> bool:
         """One store write outside the span history; False (and the reason) on failure."""
         if self._store is None or self.read_only is not None:
@@ -246,7 +261,12 @@ def open_session(
             problem = problem or f"{len(flagged)} spans could not be placed in the changed text"
     annotations = Annotations(text, doc_id, sha, annotator, spans)
     session = Session(
-        annotations, document, status=state.status, cursor=state.cursor, read_only=read_only
+        annotations,
+        document,
+        status=state.status,
+        cursor=state.cursor,
+        read_only=read_only,
+        decided=state.decided,
     )
     cursor = min(state.cursor, max(0, len(text) - 1))
     return Opened(session, cursor, tuple(flagged), problem)

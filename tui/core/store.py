@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -382,6 +382,8 @@ class DocumentState:
     doc_sha256: str | None
     #: What an import brought besides spans, written back on export (tui.core.interchange).
     source: Mapping[str, Any] | None = None
+    #: The gold layer's decided disagreements, as (start, end) extents (review).
+    decided: tuple[tuple[int, int], ...] = ()
 
 
 class DocumentStore:
@@ -482,6 +484,10 @@ class DocumentStore:
             raise ValueError(f"cursor must not be negative: {cursor}")
         self._set({"cursor": cursor})
 
+    def set_decided(self, extents: Iterable[tuple[int, int]]) -> None:
+        """Record which disagreements the reviewer has decided, by extent (gold layer)."""
+        self._set({"decided": [list(extent) for extent in sorted(set(extents))]})
+
     def set_doc_sha256(self, sha256: str) -> None:
         """Record the sha256 of the canonical text the spans refer to."""
         self._set({"doc_sha256": sha256})
@@ -558,8 +564,8 @@ def _check(path: Path, spans: Table, document: Table) -> None:
 
 def _document_fields(
     path: Path, document: Table
-) -> tuple[Status, int, str | None, Mapping[str, Any] | None]:
-    """Status, cursor, doc_sha256 and the import's source record, checked."""
+) -> tuple[Status, int, str | None, Mapping[str, Any] | None, tuple[tuple[int, int], ...]]:
+    """Status, cursor, doc_sha256, the import's source record and decided extents, checked."""
     record: Mapping[str, object] = document.get(doc_id=_STATE_ID) or {}
     cursor = record.get("cursor", 0)
     if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
@@ -570,7 +576,18 @@ def _document_fields(
     source = record.get("source")
     if not (source is None or isinstance(source, dict)):
         raise CorruptStoreError(path, f"bad source record {source!r:.40}")
-    return _status(path, record), cursor, sha256, source
+    return _status(path, record), cursor, sha256, source, _decided(path, record)
+
+
+def _decided(path: Path, record: Mapping[str, object]) -> tuple[tuple[int, int], ...]:
+    value = record.get("decided", [])
+    pairs = value if isinstance(value, list) else None
+    if pairs is None or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(type(n) is int for n in pair)
+        for pair in pairs
+    ):
+        raise CorruptStoreError(path, f"bad decided extents {value!r:.40}")
+    return tuple((start, end) for start, end in pairs)
 
 
 def _status(path: Path, record: Mapping[str, object]) -> Status:

@@ -12,6 +12,7 @@ every annotator agrees on accepted.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -133,7 +134,11 @@ class ReviewScreen(MainScreen):
             except StoreError:
                 continue
         score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
-        return ReviewMarks(done, len(layers), score, len(ReviewDocument(layers).sets))
+        try:
+            decided = set(self.store.document(ref.doc_id, GOLD).load().decided)
+        except StoreError:
+            decided = set()
+        return ReviewMarks(done, len(layers), score, ReviewDocument(layers).undecided(decided))
 
     def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
         """Every annotator's spans and the gold layer's."""
@@ -163,11 +168,19 @@ class ReviewScreen(MainScreen):
         model = reader.model
         if model is None or review is None:
             return
-        found = review.next_set(model.cursor) if step > 0 else review.previous_set(model.cursor)
+        decided = self._decided()
+        if step > 0:
+            found = review.next_set(model.cursor, decided)
+        else:
+            found = review.previous_set(model.cursor, decided)
         if found is None:
             self._jump_to_document_with_disagreement(step)
             return
         self._go_to_set(found)
+
+    def _decided(self) -> set[tuple[int, int]]:
+        session = self.reader.session
+        return session.decided if session is not None else set()
 
     def _go_to_set(self, index: int) -> None:
         reader, review = self.reader, self.reader.review
@@ -186,16 +199,35 @@ class ReviewScreen(MainScreen):
         position = shown.index(self.current) + step
         while 0 <= position < len(shown):
             index = shown[position]
-            if ReviewDocument(
-                document_layers(self.store, self.refs[index].doc_id, LayerProblems())
-            ).sets:
+            if self._has_undecided(self.refs[index].doc_id):
                 self.open_document(index)
-                review = self.reader.review
-                if review is not None and review.sets:
-                    self._go_to_set(0 if step > 0 else len(review.sets) - 1)
+                review, decided = self.reader.review, self._decided()
+                if review is not None:
+                    found = (
+                        review.next_set(-1, decided)
+                        if step > 0
+                        else review.previous_set(sys.maxsize, decided)
+                    )
+                    if found is not None:
+                        self._go_to_set(found)
                 return
             position += step
-        self.notify("no more disagreements" + (" after this" if step > 0 else " before this"))
+        self.notify(
+            "no more disagreements to decide" + (" after this" if step > 0 else " before this")
+        )
+
+    def _has_undecided(self, doc_id: str) -> bool:
+        """Whether a document has a disagreement the gold layer has not decided."""
+        from tui.core.store import StoreError
+
+        review = ReviewDocument(document_layers(self.store, doc_id, LayerProblems()))
+        if not review.sets:
+            return False
+        try:
+            decided = set(self.store.document(doc_id, GOLD).load().decided)
+        except StoreError:
+            decided = set()
+        return review.undecided(decided) > 0
 
     def _current_versions(self) -> tuple[int, list[Version], int] | None:
         """The disagreement under the cursor, its versions, and which one is shown."""
@@ -228,6 +260,7 @@ class ReviewScreen(MainScreen):
             found, version = review.sets[index], versions[shown]
             names = ", ".join(version.annotators)
             session.replace_within(found.start, found.end, version.spans, f"accept {names}")
+            session.mark_decided(found.start, found.end)
         else:
             for (start, end, label), _ in review.marked_at(model.cursor):
                 if session.add(start, end, label) is not None:
@@ -242,6 +275,7 @@ class ReviewScreen(MainScreen):
             return
         found = self.reader.review.sets[current[0]]
         session.replace_within(found.start, found.end, (), "reject the disagreement")
+        session.mark_decided(found.start, found.end)
         self.reader.refresh_view()
         self._update_status()
 
@@ -284,8 +318,9 @@ class ReviewScreen(MainScreen):
             index, versions, shown = current
             version = versions[shown]
             spans = " ".join(f"{lab}:{model.text[s:e][:8]}" for s, e, lab in sorted(version.spans))
+            decided = "✓" if review.is_decided(index, self._decided()) else "≠"
             parts.append(
-                f"≠{index + 1}/{len(review.sets)} v{shown + 1}/{len(versions)} "
+                f"{decided}{index + 1}/{len(review.sets)} v{shown + 1}/{len(versions)} "
                 f"{','.join(version.annotators)}: {spans or '(nothing)'}"
             )
         else:
