@@ -26,15 +26,21 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tui.core.annotations import reanchor, text_sha256
 from tui.core.corpus import CorpusError, DocumentError, DocumentRef, discover, load_document
-from tui.core.formats import FORMATS, DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats import (
+    FORMATS,
+    DocumentRecord,
+    Format,
+    FormatError,
+    SpanRecord,
+    WriteReport,
+)
 from tui.core.formats.names import file_stem
-from tui.core.script import convert_with_offsets, variant_pair
+from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 from tui.core.store import Store, StoreError
 from tui.core.text import display_safe
@@ -97,14 +103,15 @@ def import_source(
         plan = _plan(codec.read(source), corpus)
         corpus.mkdir(parents=True, exist_ok=True)
         report = ImportReport(corpus, warnings=plan.warnings)
-        write = partial(_import_document, corpus, format_name, store.for_import(), annotator)
+        bulk = store.for_import()
         try:
-            jobs = zip(codec.read(source), plan.names, strict=True)
-            for result in map(write, jobs):
+            for document, name in zip(codec.read(source), plan.names, strict=True):
                 report.documents += 1
-                report.new_documents += result.new_document
-                report.spans += result.spans
-                report.new_spans += result.new_spans
+                report.spans += len(document.spans)
+                report.new_documents += _write_text(corpus / f"{name}.txt", document.text)
+                report.new_spans += _store_spans(
+                    document, f"{name}.txt", format_name, bulk, annotator
+                )
         finally:
             os.sync()  # new files were written without an fsync each (Store.for_import)
     except FormatError as error:
@@ -114,7 +121,7 @@ def import_source(
     return report
 
 
-def _codec(format_name: str) -> Any:
+def _codec(format_name: str) -> Format:
     try:
         return FORMATS[format_name]
     except KeyError:
@@ -128,21 +135,14 @@ def _plan(documents: Iterable[DocumentRecord], folder: Path) -> _Plan:
     texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
     for index, document in enumerate(documents):
         plan.warnings.extend(document.warnings)
-        name = _document_name(document, index)
         sha = text_sha256(document.text)
+        name = file_stem(document.name) if document.name else f"{index + 1:06d}-{sha[:12]}"
         if texts.get(name, sha) != sha:
             name = f"{name}-{sha[:8]}"
         texts[name] = sha
         _check_corpus_file(folder / f"{name}.txt", document.text)
         plan.names.append(name)
     return plan
-
-
-def _document_name(document: DocumentRecord, index: int) -> str:
-    """The source's own name for a document if it has one, else its position and hash."""
-    if document.name:
-        return file_stem(document.name)
-    return f"{index + 1:06d}-{text_sha256(document.text)[:12]}"
 
 
 def _check_corpus_file(path: Path, text: str) -> None:
@@ -158,30 +158,15 @@ def _check_corpus_file(path: Path, text: str) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Imported:
-    """What importing one document did."""
+def _write_text(path: Path, text: str) -> bool:
+    """Write a document's text unless the corpus has it already; whether it was new.
 
-    new_document: bool
-    spans: int
-    new_spans: int
-
-
-def _import_document(
-    folder: Path,
-    format_name: str,
-    store: Store,
-    annotator: str,
-    job: tuple[DocumentRecord, str],
-) -> _Imported:
-    """Write one document's text and its spans with the source record."""
-    document, name = job
-    path = folder / f"{name}.txt"
-    new_document = not path.exists()
-    if new_document:
-        _write_new(path, document.text.encode("utf-8", "surrogatepass"))  # not there: no sync
-    new_spans = _store_spans(document, f"{name}.txt", format_name, store, annotator)
-    return _Imported(new_document, len(document.spans), new_spans)
+    The plan checked that a file already there holds the same text.
+    """
+    if path.exists():
+        return False
+    _write_new(path, text.encode("utf-8", "surrogatepass"))
+    return True
 
 
 def _side_record(document: DocumentRecord, format_name: str) -> dict[str, Any]:
@@ -409,7 +394,7 @@ def _moved(span: SpanRecord, start: int, end: int, text: str) -> SpanRecord:
     return replace(span, start=start, end=end, text=text)
 
 
-def _restore_controls(text: str, safe: str, shown: str, offsets: Any) -> str:
+def _restore_controls(text: str, safe: str, shown: str, offsets: OffsetMap) -> str:
     """Put back the control characters :func:`display_safe` replaced before converting."""
     if safe == text:
         return shown
@@ -422,7 +407,7 @@ def _restore_controls(text: str, safe: str, shown: str, offsets: Any) -> str:
     return "".join(characters)
 
 
-def _write_aside(codec: Any, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
+def _write_aside(codec: Format, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
     """Write into a temporary file or folder beside ``out``, then move it into place."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -432,19 +417,19 @@ def _write_aside(codec: Any, records: Iterable[DocumentRecord], out: Path) -> Wr
     os.close(handle)
     temp = Path(temp_name)
     try:
-        report: WriteReport = codec.write(records, temp)
+        report = codec.write(records, temp)
         os.replace(temp, out)
     finally:
         temp.unlink(missing_ok=True)
     return report
 
 
-def _write_folder_aside(codec: Any, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
+def _write_folder_aside(codec: Format, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
     """A folder format: written whole into a temporary folder, then its files moved in."""
     if out.exists() and not out.is_dir():
         raise InterchangeError(f"{out} exists and is not a folder")
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as temp:
-        report: WriteReport = codec.write(records, Path(temp))
+        report = codec.write(records, Path(temp))
         for written in sorted(Path(temp).rglob("*")):
             target = out / written.relative_to(temp)
             if written.is_dir():
@@ -463,7 +448,6 @@ class Stats:
     """Counts over a corpus and its store."""
 
     documents: int = 0
-    unreadable: int = 0
     spans: int = 0
     by_label: Counter[str] = field(default_factory=Counter)
     by_annotator: Counter[str] = field(default_factory=Counter)
