@@ -23,7 +23,7 @@ from tui.core.annotations import Annotations, Change, text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, load_document
 from tui.core.session import Opened, Session, open_session
 from tui.core.spans import Span, new_span_id, now_iso
-from tui.core.store import Store, StoreError
+from tui.core.store import Outline, Store, StoreError
 
 __all__ = [
     "GOLD",
@@ -34,6 +34,8 @@ __all__ = [
     "check_reviewer",
     "corpus_layers",
     "document_layers",
+    "gold_decided",
+    "layer_outlines",
     "open_gold",
     "orphaned_documents",
 ]
@@ -60,15 +62,31 @@ def document_layers(
 
     A file that cannot be read is reported in ``problems`` and left out.
     """
-    layers: dict[str, frozenset[SpanKey]] = {}
+    return {name: outline.keys for name, outline in layer_outlines(store, doc_id, problems).items()}
+
+
+def layer_outlines(store: Store, doc_id: str, problems: LayerProblems) -> dict[str, Outline]:
+    """Every annotator's spans and status of ``doc_id`` in one read each (gold left out).
+
+    A file that cannot be read is reported in ``problems`` and left out.
+    """
+    outlines: dict[str, Outline] = {}
     for annotator in store.annotators(doc_id):
         if annotator == GOLD:
             continue
         try:
-            layers[annotator] = store.document(doc_id, annotator).span_keys()
+            outlines[annotator] = store.document(doc_id, annotator).outline()
         except StoreError as error:
             problems.messages.append(str(error))
-    return layers
+    return outlines
+
+
+def gold_decided(store: Store, doc_id: str) -> set[tuple[int, int]]:
+    """The disagreements of ``doc_id`` the reviewer has decided (none if gold is unreadable)."""
+    try:
+        return set(store.document(doc_id, GOLD).outline().decided)
+    except StoreError:
+        return set()
 
 
 def corpus_layers(

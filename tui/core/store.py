@@ -41,6 +41,7 @@ __all__ = [
     "CorruptStoreError",
     "DocumentState",
     "DocumentStore",
+    "Outline",
     "Store",
     "StoreError",
     "original_name",
@@ -386,6 +387,15 @@ class DocumentState:
     decided: tuple[tuple[int, int], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What agreement and review lists need of a store file (see :meth:`DocumentStore.outline`)."""
+
+    keys: frozenset[tuple[int, int, str]]
+    status: Status
+    decided: tuple[tuple[int, int], ...]
+
+
 class DocumentStore:
     """One (document, annotator) file: read whole, changed one locked atomic write at a time.
 
@@ -407,10 +417,15 @@ class DocumentStore:
             return _decode(self.path, spans, document)
 
     def span_keys(self) -> frozenset[tuple[int, int, str]]:
-        """Every saved span as (start, end, label), without building the spans.
+        """Every saved span as (start, end, label), without building the spans."""
+        return self.outline().keys
 
-        Several times faster than :meth:`load` (agreement over thousands of files). Raises
-        :class:`CorruptStoreError` for a file that is not a store file or a bad record.
+    def outline(self) -> Outline:
+        """The spans as (start, end, label), the status and the decided extents, in one read.
+
+        Several times faster than :meth:`load`, which builds every span (agreement and the
+        review list read thousands of files). Raises :class:`CorruptStoreError` for a file
+        that is not a store file or has a bad record.
         """
         tables = _read_tables(self.path) or {}
         keys = set()
@@ -419,7 +434,8 @@ class DocumentStore:
             if not (type(start) is int and type(end) is int and type(label) is str):
                 raise CorruptStoreError(self.path, f"bad span record ({_problem(record)})")
             keys.add((start, end, label))
-        return frozenset(keys)
+        state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID), {})
+        return Outline(frozenset(keys), _status(self.path, state), _decided(self.path, state))
 
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""

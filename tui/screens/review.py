@@ -26,6 +26,8 @@ from tui.core.review import (
     ReviewDocument,
     Version,
     document_layers,
+    gold_decided,
+    layer_outlines,
     open_gold,
 )
 from tui.core.segment import Segmenter
@@ -124,21 +126,13 @@ class ReviewScreen(MainScreen):
         """Annotators done, agreement and disagreements of one document (in a worker)."""
         from tui.core.agreement import DocumentLayers, agreement
         from tui.core.spans import Status
-        from tui.core.store import StoreError
 
-        layers = document_layers(self.store, ref.doc_id, LayerProblems())
-        done = 0
-        for annotator in layers:
-            try:
-                done += self.store.summary(ref.doc_id, annotator)[1] is Status.DONE
-            except StoreError:
-                continue
+        outlines = layer_outlines(self.store, ref.doc_id, LayerProblems())
+        layers = {name: outline.keys for name, outline in outlines.items()}
+        done = sum(1 for outline in outlines.values() if outline.status is Status.DONE)
         score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
-        try:
-            decided = set(self.store.document(ref.doc_id, GOLD).load().decided)
-        except StoreError:
-            decided = set()
-        return ReviewMarks(done, len(layers), score, ReviewDocument(layers).undecided(decided))
+        undecided = ReviewDocument(layers).undecided(gold_decided(self.store, ref.doc_id))
+        return ReviewMarks(done, len(layers), score, undecided)
 
     def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
         """Every annotator's spans and the gold layer's."""
@@ -218,16 +212,8 @@ class ReviewScreen(MainScreen):
 
     def _has_undecided(self, doc_id: str) -> bool:
         """Whether a document has a disagreement the gold layer has not decided."""
-        from tui.core.store import StoreError
-
         review = ReviewDocument(document_layers(self.store, doc_id, LayerProblems()))
-        if not review.sets:
-            return False
-        try:
-            decided = set(self.store.document(doc_id, GOLD).load().decided)
-        except StoreError:
-            decided = set()
-        return review.undecided(decided) > 0
+        return bool(review.sets) and review.undecided(gold_decided(self.store, doc_id)) > 0
 
     def _current_versions(self) -> tuple[int, list[Version], int] | None:
         """The disagreement under the cursor, its versions, and which one is shown."""
