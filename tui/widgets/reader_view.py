@@ -37,6 +37,8 @@ _INDICATOR_CELLS = 2
 #: Label prefix of a piece that is an annotator's span not in the gold layer (review); a
 #: label name never holds whitespace, so no real label can look like one.
 _CANDIDATE = " "
+#: Something drawn over the text: (start, end, label as drawn, span id), canonical offsets.
+_Mark = tuple[int, int, str, str]
 _WHEEL_LINES = 3
 # Line counting runs in slices of at most this long, with a pause between them: a key
 # arriving meanwhile waits for one slice at most.
@@ -168,14 +170,12 @@ class ReaderView(ScrollView, can_focus=True):
         self.selection_end: int | None = None
         #: After ``r``: the next label key relabels the span under the cursor.
         self.relabelling = False
-        self._by_block: dict[int, list[Span]] = {}
+        self._by_block: dict[int, list[_Mark]] = {}
         self._by_block_version = -1
         self._label_styles: dict[tuple[str, bool], Style] = {}
         #: In review: the annotators' layers; their spans the gold layer lacks are drawn
         #: as candidates (underlined in the label's colour).
         self.review: ReviewDocument | None = None
-        self._candidate_blocks: dict[int, list[tuple[int, int, str]]] = {}
-        self._candidates_version = -1
 
     # -- content ---------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class ReaderView(ScrollView, can_focus=True):
         self.model = model
         self.session = session
         self.selection_anchor = self.selection_end = None
-        self._by_block_version = self._candidates_version = -1
+        self._by_block_version = -1
         self._message = ""
         self._strips.clear()
         size = self._text_size()
@@ -622,47 +622,38 @@ class ReaderView(ScrollView, can_focus=True):
             self._label_styles[key] = style
         return style
 
-    def _spans_by_block(self) -> dict[int, list[Span]]:
-        """The session's spans bucketed by the blocks they touch (rebuilt after edits)."""
+    def _marks_by_block(self) -> dict[int, list[_Mark]]:
+        """What to draw, bucketed by the blocks it touches (rebuilt after edits).
+
+        The session's spans, and in review the annotators' spans the gold layer lacks
+        (drawn as candidates).
+        """
         model, session = self.model, self.session
         if model is None or session is None:
             return {}
         if self._by_block_version != session.version:
-            buckets: dict[int, list[Span]] = {}
-            for span in session.annotations.spans:
-                first = model.blocks.block_at(span.start)
-                last = model.blocks.block_at(max(span.start, span.end - 1))
+            marks: list[_Mark] = [
+                (span.start, span.end, span.label, span.id) for span in session.annotations.spans
+            ]
+            if self.review is not None:
+                gold = ((mark[0], mark[1], mark[2]) for mark in marks)
+                candidates = self.review.candidates(gold)
+                marks += [(s, e, _CANDIDATE + label, _CANDIDATE) for s, e, label in candidates]
+            buckets: dict[int, list[_Mark]] = {}
+            for mark in marks:
+                first = model.blocks.block_at(mark[0])
+                last = model.blocks.block_at(max(mark[0], mark[1] - 1))
                 for block in range(first, last + 1):
-                    buckets.setdefault(block, []).append(span)
+                    buckets.setdefault(block, []).append(mark)
             self._by_block, self._by_block_version = buckets, session.version
         return self._by_block
 
     def _pieces(self, block: int) -> list[Piece]:
         """The spans of ``block`` in display offsets (in review, candidates too)."""
-        pieces = [
-            Piece(*self._to_display(block, span.start, span.end), span.label, span.id)
-            for span in self._spans_by_block().get(block, [])
+        return [
+            Piece(*self._to_display(block, start, end), label, mark_id)
+            for start, end, label, mark_id in self._marks_by_block().get(block, [])
         ]
-        for start, end, label in self._candidates_by_block().get(block, []):
-            shown = self._to_display(block, start, end)
-            pieces.append(Piece(*shown, _CANDIDATE + label, _CANDIDATE))
-        return pieces
-
-    def _candidates_by_block(self) -> dict[int, list[tuple[int, int, str]]]:
-        """In review, the annotators' spans the gold layer lacks, by block (after each edit)."""
-        model, session, review = self.model, self.session, self.review
-        if model is None or session is None or review is None:
-            return {}
-        if self._candidates_version != session.version:
-            gold = ((span.start, span.end, span.label) for span in session.annotations.spans)
-            buckets: dict[int, list[tuple[int, int, str]]] = {}
-            for key in review.candidates(gold):
-                first = model.blocks.block_at(key[0])
-                last = model.blocks.block_at(max(key[0], key[1] - 1))
-                for block in range(first, last + 1):
-                    buckets.setdefault(block, []).append(key)
-            self._candidate_blocks, self._candidates_version = buckets, session.version
-        return self._candidate_blocks
 
     def _block_selection(self, block: int) -> tuple[int, int] | None:
         """The part of the selection inside ``block``, in display offsets."""
