@@ -8,6 +8,7 @@ never a traceback. They import nothing from Textual, so they start fast in scrip
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,9 @@ def main(argv: Sequence[str], login_name: str) -> int:
     """Run the batch command ``argv[0]`` with the rest of ``argv``; the exit status."""
     parser = _parser(login_name)
     args = parser.parse_args(argv)
+    # The modules just imported are long-lived: out of the collector's sight, it no longer
+    # walks them again and again while an import or agreement makes its many small objects.
+    gc.freeze()
     try:
         return int(args.run(args))
     except (InterchangeError, CorpusError) as error:

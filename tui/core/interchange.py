@@ -42,7 +42,7 @@ from tui.core.formats import (
 from tui.core.formats.names import file_stem
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
-from tui.core.store import Store, StoreError
+from tui.core.store import Store, StoreError, replace_file
 from tui.core.text import display_safe
 
 __all__ = [
@@ -165,7 +165,8 @@ def _write_text(path: Path, text: str) -> bool:
     """
     if path.exists():
         return False
-    _write_new(path, text.encode("utf-8", "surrogatepass"))
+    # No fsync each: the import syncs once at the end, and nothing older is at risk.
+    replace_file(path, text.encode("utf-8", "surrogatepass"), sync=False)
     return True
 
 
@@ -471,24 +472,6 @@ def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
             stats.by_label.update(span.label for span in state.spans)
             stats.statuses[annotator, state.status.value] += 1
     return stats
-
-
-# ---------------------------------------------------------------------------- files
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Write the new file ``path`` whole or not at all: temp file, rename.
-
-    No fsync of its own: the import syncs once at the end (a text is only ever written
-    where there was none, so nothing older is at risk).
-    """
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp_name, path)
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
 
 
 def _describe(error: BaseException) -> str:
