@@ -143,6 +143,40 @@ def test_new_spans_get_fresh_ids_and_kept_ids_keep_relations_valid(tmp_path: Pat
     ]
 
 
+def test_lines_pointing_at_spans_not_exported_are_left_out_and_named(tmp_path: Path) -> None:
+    # A reviewer's layer kept T1 (张三), dropped T2 (北京) and added 大学: R1 and the event
+    # on T2 would dangle, and the new span must not take the id T2 they point at.
+    doc = DocumentRecord(
+        "d",
+        "张三在北京的大学",
+        (
+            SpanRecord(0, 2, "PER", "张三", source_id="T1"),
+            SpanRecord(6, 8, "ORG", "大学"),
+        ),
+        extra_lines=(
+            "R1\tAt Arg1:T1 Arg2:T2",
+            "E1\tVisit:T1 Place:T2",
+            "A1\tNegated E1",
+            "M1\tConfidence T1 High",
+            "#1\tAnnotatorNotes R1\t注",
+            "N1\tReference T1 Wikipedia:534366\t张三",
+        ),
+    )
+    report = write([doc], tmp_path)
+    assert (tmp_path / "d.ann").read_text(encoding="utf-8").splitlines() == [
+        "T1\tPER 0 2\t张三",
+        "T3\tORG 6 8\t大学",
+        "M1\tConfidence T1 High",
+        "N1\tReference T1 Wikipedia:534366\t张三",
+    ]
+    left_out = [warning for warning in report.warnings if "left out" in warning]
+    assert len(left_out) == 4
+    assert any(
+        "R1" in warning and "T2 not among the spans exported" in warning for warning in left_out
+    )
+    assert any("A1" in warning and "E1" in warning for warning in left_out)
+
+
 def test_grouped_fragments_are_written_as_one_discontinuous_line(tmp_path: Path) -> None:
     spans = (
         SpanRecord(0, 1, "X", "张", group="g", note="第一\n第二"),

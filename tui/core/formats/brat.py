@@ -48,6 +48,8 @@ from tui.core.formats.offsets import SourceText
 __all__ = ["read", "write"]
 
 _T_ID = re.compile(r"T\S+")
+#: Ids a kept line can point at: entities, events, relations.
+_REFERABLE = re.compile(r"[TER]\S+")
 _NOTE = "AnnotatorNotes"
 _T_LINE = "expected ID<TAB>LABEL START END<TAB>TEXT"
 
@@ -259,7 +261,9 @@ def _unique_stem(
 
 def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]:
     entities = _entities(doc.spans)
-    ids = _entity_ids(entities, doc, what, report)
+    extra = [_ExtraLine.parse(line) for line in doc.extra_lines]
+    referenced = {target for line in extra for target in line.targets}
+    ids = _entity_ids(entities, doc, what, report, avoid=referenced)
     note_ids = _fresh_ids("#", {line.split("\t", 1)[0] for line in doc.extra_lines})
     lines, notes = [], []
     for entity_id, spans in zip(ids, entities, strict=True):
@@ -273,7 +277,59 @@ def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]
                 report.warnings.append(
                     f"{what}: line breaks in the note of {entity_id} written as spaces"
                 )
-    return [*lines, *notes, *doc.extra_lines]
+    return [*lines, *notes, *_kept_extra_lines(extra, set(ids), what, report)]
+
+
+@dataclass(frozen=True)
+class _ExtraLine:
+    """A kept ``.ann`` line (relation, event, attribute...) and the ids it points at."""
+
+    text: str
+    own_id: str
+    targets: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, line: str) -> _ExtraLine:
+        """Read the ids of ``line`` by its kind (the letter its id starts with)."""
+        own_id, _, rest = line.partition("\t")
+        tokens = rest.partition("\t")[0].split()
+        kind = own_id[:1]
+        if kind in ("A", "M", "N", "#"):  # TYPE TARGET [value]: one target
+            candidates = tokens[1:2]
+        elif kind == "E":  # TYPE:TRIGGER ROLE:ARG ...: the trigger and every argument
+            candidates = tokens
+        else:  # R: TYPE Arg1:X Arg2:Y; *: Equiv X Y ...
+            candidates = tokens[1:]
+        targets = (token.rpartition(":")[2] for token in candidates)
+        return cls(
+            line, own_id, tuple(target for target in targets if _REFERABLE.fullmatch(target))
+        )
+
+
+def _kept_extra_lines(
+    lines: Sequence[_ExtraLine], entity_ids: set[str], what: str, report: WriteReport
+) -> list[str]:
+    """The lines whose targets are all written; each line left out is named in a warning.
+
+    Exporting another layer than the imported one (a reviewer's gold, say) leaves out
+    spans that relations and events of the source point at: such a line would dangle.
+    """
+    known = set(entity_ids)
+    kept = [False] * len(lines)
+    grew = True
+    while grew:  # events and relations may point at ones further down
+        grew = False
+        for index, line in enumerate(lines):
+            if not kept[index] and all(target in known for target in line.targets):
+                kept[index], grew = True, True
+                known.add(line.own_id)
+    for line, written in zip(lines, kept, strict=True):
+        if not written:
+            missing = ", ".join(target for target in line.targets if target not in known)
+            report.warnings.append(
+                f"{what}: left out {quote(line.text)}: {missing} not among the spans exported"
+            )
+    return [line.text for line, written in zip(lines, kept, strict=True) if written]
 
 
 def _entities(spans: Sequence[SpanRecord]) -> list[list[SpanRecord]]:
@@ -286,8 +342,17 @@ def _entities(spans: Sequence[SpanRecord]) -> list[list[SpanRecord]]:
 
 
 def _entity_ids(
-    entities: Sequence[Sequence[SpanRecord]], doc: DocumentRecord, what: str, report: WriteReport
+    entities: Sequence[Sequence[SpanRecord]],
+    doc: DocumentRecord,
+    what: str,
+    report: WriteReport,
+    avoid: set[str],
 ) -> list[str]:
+    """A ``T`` id per entity: its source id where usable, else a fresh one.
+
+    Fresh ids also ``avoid`` the ids the kept lines point at, so that a relation whose
+    span is not exported is left out rather than pinned on another span.
+    """
     wanted = [_wanted_id(spans) for spans in entities]
     taken: set[str] = set()
     kept: list[str | None] = []
@@ -297,7 +362,7 @@ def _entity_ids(
             kept.append(entity_id)
         else:
             kept.append(None)
-    fresh = _fresh_ids("T", taken)
+    fresh = _fresh_ids("T", taken | avoid)
     ids = []
     for entity_id, kept_id in zip(wanted, kept, strict=True):
         if kept_id is None and entity_id is not None and doc.extra_lines:
