@@ -19,6 +19,7 @@ class FakeStore:
         self.spans: dict[str, Span] = {}
         self.status = Status.NEW
         self.cursor = 0
+        self.decided: set[tuple[int, int]] = set()
         self.failing: str | None = None
         self.writes = 0
 
@@ -43,6 +44,10 @@ class FakeStore:
         self._check()
         self.cursor = cursor
 
+    def set_decided(self, extents: object) -> None:
+        self._check()
+        self.decided = set(extents)  # type: ignore[call-overload]
+
 
 def new_session(store: FakeStore | None = None, **options: object) -> tuple[Session, FakeStore]:
     store = store or FakeStore()
@@ -64,6 +69,33 @@ def test_each_edit_is_in_the_store_when_it_returns() -> None:
     assert [s.label for s in store.spans.values()] == ["ORG"]
     session.redo()
     assert store.spans == {}
+
+
+def test_undoing_a_decision_undecides_it_and_redoing_decides_it_again() -> None:
+    session, store = new_session()
+    session.decide(0, 5, [(0, 5, "LOC")], "accept a")
+    assert session.decided == store.decided == {(0, 5)}
+    session.decide(0, 5, [(0, 4, "ORG")], "accept b")  # another version: still decided
+    session.undo()
+    assert session.decided == store.decided == {(0, 5)}
+    assert [(s.end, s.label) for s in store.spans.values()] == [(5, "LOC")]
+    session.undo()
+    assert session.decided == store.decided == set()
+    assert store.spans == {}
+    session.redo()
+    assert session.decided == store.decided == {(0, 5)}
+    session.undo()
+    session.add(6, 8, "PER")  # a new edit: the undone decision cannot come back
+    session.redo()
+    assert session.decided == store.decided == set()
+
+
+def test_a_decision_without_a_change_is_marked_and_stays_after_undo() -> None:
+    session, store = new_session()
+    session.add(0, 5, "LOC")
+    session.decide(0, 5, [(0, 5, "LOC")], "accept what gold has")  # nothing to change
+    session.undo()  # takes back the add, not the decision
+    assert store.decided == {(0, 5)} and store.spans == {}
 
 
 def test_a_failed_save_is_not_saved_and_the_next_change_retries_it() -> None:

@@ -52,6 +52,9 @@ class Session:
         self.status = status
         #: In review: the disagreements decided, by extent (kept in the gold file).
         self.decided: set[tuple[int, int]] = set(decided)
+        #: The disagreement each deciding edit decided, by the edit's place in the history,
+        #: so that undoing the edit undecides it (and redoing decides it again).
+        self._decisions: dict[int, tuple[int, int]] = {}
         self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
@@ -106,6 +109,20 @@ class Session:
             self._commit(self.annotations.replace_within(start, end, keys, description))
         )
 
+    def decide(
+        self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
+    ) -> Change | None:
+        """Settle the disagreement ``[start, end)`` as ``keys`` and mark it decided.
+
+        One undo step takes back both the spans and the mark (review's ``a`` and ``X``).
+        """
+        already = (start, end) in self.decided
+        change = self.replace_within(start, end, keys, description)
+        if change is not None and not already:
+            self._decisions[self.annotations.undo_depth] = (start, end)
+        self.mark_decided(start, end)
+        return change
+
     def _started(self, change: Change | None) -> Change | None:
         """A first span moves a new document to "in progress"."""
         if change is not None and self.status is Status.NEW:
@@ -113,16 +130,24 @@ class Session:
         return change
 
     def undo(self) -> Change | None:
-        """Undo the last edit (saved like any edit)."""
+        """Undo the last edit (saved like any edit); a decision undone is undecided."""
         if self._refused():
             return None
-        return self._commit(self.annotations.undo())
+        extent = self._decisions.get(self.annotations.undo_depth)
+        change = self._commit(self.annotations.undo(), new=False)
+        if change is not None and extent is not None:
+            self._write_decided(self.decided - {extent})
+        return change
 
     def redo(self) -> Change | None:
-        """Redo the last undone edit."""
+        """Redo the last undone edit; a decision redone is decided again."""
         if self._refused():
             return None
-        return self._commit(self.annotations.redo())
+        change = self._commit(self.annotations.redo(), new=False)
+        extent = self._decisions.get(self.annotations.undo_depth)
+        if change is not None and extent is not None:
+            self._write_decided(self.decided | {extent})
+        return change
 
     def _refused(self) -> bool:
         if self.read_only is not None:
@@ -132,9 +157,12 @@ class Session:
 
     # -- saving ----------------------------------------------------------------------------
 
-    def _commit(self, change: Change | None) -> Change | None:
+    def _commit(self, change: Change | None, *, new: bool = True) -> Change | None:
         if change is None:
             return None
+        if new:  # the edits undone before this one can no longer be redone
+            depth = self.annotations.undo_depth
+            self._decisions = {d: e for d, e in self._decisions.items() if d < depth}
         self.version += 1
         self._pending.append(change)
         self.retry()
@@ -190,7 +218,9 @@ class Session:
         """Note that the reviewer decided the disagreement ``[start, end)``; False if unsaved."""
         if (start, end) in self.decided:
             return True
-        decided = self.decided | {(start, end)}
+        return self._write_decided(self.decided | {(start, end)})
+
+    def _write_decided(self, decided: set[tuple[int, int]]) -> bool:
         saved = self._write(lambda store: store.set_decided(decided))
         if saved:
             self.decided = decided
