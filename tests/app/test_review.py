@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,30 @@ async def test_decided_disagreements_are_skipped_after_reopening(
         await pilot.press("g", "J")  # a.txt's is decided: straight on to b.txt's
         await pilot.pause()
         assert screen.refs[screen.current or 0].doc_id == "b.txt"
+
+
+async def test_the_list_follows_decisions_and_undo_takes_a_decision_back(
+    make_review: ReviewFactory, tmp_path: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await open_first(pilot, app)
+
+        def to_decide() -> int | None:
+            marks = screen.documents.entries[0].marks
+            return None if marks is None else marks.disagreements
+
+        assert to_decide() == 1
+        await pilot.press("J", "a")
+        await wait_until(pilot, lambda: to_decide() == 0)
+        assert "✓1/1" in screen_text(app)
+        await pilot.press("u")  # the accept and its decision go together
+        await wait_until(pilot, lambda: to_decide() == 1)
+        assert "≠1/1" in screen_text(app)
+        assert Store(tmp_path / "store").document("a.txt", GOLD).load().decided == ()
+        await pilot.press("ctrl+r")  # redo: decided again
+        await wait_until(pilot, lambda: to_decide() == 0)
+        assert gold(tmp_path, "a.txt") == {(0, 2, "PER"), (3, 7, "ORG")}
 
 
 async def test_own_spans_undo_and_the_gold_export_holds_exactly_the_decisions(
@@ -184,9 +209,9 @@ async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
         assert isinstance(screen, ReviewScreen)
         await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
         await pilot.press("S")
-        await pilot.pause()
         skim = app.screen
         assert isinstance(skim, SkimScreen)
+        await wait_until(pilot, lambda: skim.ready)
         text = screen_text(app)
         assert "2 sentences in 2 documents" in text
         assert "张三在北京大学工作。" in text and "李四去了上海。" in text
@@ -195,6 +220,35 @@ async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and screen.refs[screen.current or 0].doc_id == "b.txt"
+
+
+async def test_skim_reads_in_the_background_and_esc_answers_meanwhile(
+    make_review: ReviewFactory,
+) -> None:
+    import threading
+
+    from tui.core.labels import DEFAULT_LABELS
+    from tui.screens.skim import SkimDocument, SkimScreen
+
+    release = threading.Event()
+    stopped: list[bool] = []
+
+    def slow(cancelled: Callable[[], bool]) -> list[SkimDocument]:
+        release.wait(10)
+        stopped.append(cancelled())
+        return []
+
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await app.push_screen(SkimScreen(slow, DEFAULT_LABELS))
+        assert "reading the documents" in screen_text(app)
+        await pilot.press("escape")  # answered while the reading is still going on
+        await pilot.pause()
+        assert app.screen is screen
+        release.set()
+        await wait_until(pilot, lambda: bool(stopped))
+    assert stopped == [True]  # told to stop: nothing is shown
 
 
 async def test_the_agreement_panel_shows_pairs_fleiss_labels_and_worst_documents(

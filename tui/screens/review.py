@@ -81,6 +81,8 @@ class ReviewScreen(MainScreen):
         self.reviewer = reviewer
         #: Which version of the disagreement under the cursor is shown: (set index, version).
         self._shown: tuple[int, int] | None = None
+        #: What the open document's list marks were last worked out for.
+        self._marks_key: tuple[object, ...] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -133,6 +135,28 @@ class ReviewScreen(MainScreen):
         score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
         undecided = ReviewDocument(layers).undecided(gold_decided(self.store, ref.doc_id))
         return ReviewMarks(done, len(layers), score, undecided)
+
+    def _refresh_marks(self) -> None:
+        """Work out the open document's list marks again once its gold layer has changed.
+
+        In a worker: it reads every layer's file, and a decision must not wait for that.
+        """
+        session, index = self.reader.session, self.current
+        if session is None or index is None:
+            return
+        key = (index, id(session), session.version, frozenset(session.decided))
+        info = self.documents.entries[index].info
+        if key == self._marks_key or info is None:
+            return
+        self._marks_key = key
+        ref = self.refs[index]
+
+        def update() -> None:
+            marks = self._review_marks(ref, info)
+            if marks is not None:
+                self.app.call_from_thread(self.documents.update_marks, index, marks)
+
+        self.run_worker(update, thread=True, group="marks")
 
     def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
         """Every annotator's spans and the gold layer's."""
@@ -245,8 +269,7 @@ class ReviewScreen(MainScreen):
             index, versions, shown = current
             found, version = review.sets[index], versions[shown]
             names = ", ".join(version.annotators)
-            session.replace_within(found.start, found.end, version.spans, f"accept {names}")
-            session.mark_decided(found.start, found.end)
+            session.decide(found.start, found.end, version.spans, f"accept {names}")
         else:
             for (start, end, label), _ in review.marked_at(model.cursor):
                 if session.add(start, end, label) is not None:
@@ -260,8 +283,7 @@ class ReviewScreen(MainScreen):
         if session is None or current is None or self.reader.review is None:
             return
         found = self.reader.review.sets[current[0]]
-        session.replace_within(found.start, found.end, (), "reject the disagreement")
-        session.mark_decided(found.start, found.end)
+        session.decide(found.start, found.end, (), "reject the disagreement")
         self.reader.refresh_view()
         self._update_status()
 
@@ -298,6 +320,7 @@ class ReviewScreen(MainScreen):
         review = self.reader.review
         if review is None:
             return label
+        self._refresh_marks()
         parts = [label]
         current = self._current_versions()
         if current is not None:

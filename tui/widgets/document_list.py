@@ -171,8 +171,18 @@ class DocumentList(ScrollView, can_focus=True):
         entry = self.entries[index]
         if entry.work != work:
             entry.work = work
-            if index in self.shown:
-                self.refresh(self._row_region(self.shown.index(index)))
+            self._refresh_entry(index)
+
+    def update_marks(self, index: int, marks: ReviewMarks) -> None:
+        """Show a document's new review marks (after a decision, or a reload)."""
+        entry = self.entries[index]
+        if entry.marks != marks:
+            entry.marks = marks
+            self._refresh_entry(index)
+
+    def _refresh_entry(self, index: int) -> None:
+        if index in self.shown:
+            self.refresh(self._row_region(self.shown.index(index)))
 
     def set_filter(self, query: str) -> None:
         """Show only documents whose title or id contains ``query`` (in either script)."""
