@@ -146,7 +146,14 @@ def test_review_shows_candidates_and_versions(
 
 def test_skim(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:
     """Skimming in review at 80×24: the sentences holding spans, document by document."""
-    assert snap_compare(make_review(), terminal_size=SMALL, run_before=keys_then_settle("S"))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "ready", False))
+        await pilot.pause()
+
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=run_before)
 
 
 def test_agreement_panel(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:

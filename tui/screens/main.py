@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -423,18 +424,24 @@ class MainScreen(Screen[None]):
         from tui.screens.skim import SkimDocument, SkimScreen
 
         shown = self.documents.shown
-        documents = []
-        for index in shown[:_SKIM_DOCUMENTS]:
-            ref = self.refs[index]
-            try:
-                text = load_document(ref).text
-            except DocumentError:
-                continue
-            lines = skim_lines(text, self.skim_spans(ref.doc_id))
-            if lines:
-                documents.append(SkimDocument(index, ref.doc_id, text, lines))
+        wanted = [(index, self.refs[index]) for index in shown[:_SKIM_DOCUMENTS]]
+
+        def collect(cancelled: Callable[[], bool]) -> list[SkimDocument]:
+            documents = []
+            for index, ref in wanted:
+                if cancelled():
+                    break
+                try:
+                    text = load_document(ref).text
+                except DocumentError:
+                    continue
+                lines = skim_lines(text, self.skim_spans(ref.doc_id))
+                if lines:
+                    documents.append(SkimDocument(index, ref.doc_id, text, lines))
+            return documents
+
         note = f"the first {_SKIM_DOCUMENTS:,} listed" if len(shown) > _SKIM_DOCUMENTS else ""
-        self.app.push_screen(SkimScreen(documents, self.labels, note), self._skimmed)
+        self.app.push_screen(SkimScreen(collect, self.labels, note), self._skimmed)
 
     def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
         """The spans skimming shows for a document: the annotator's own."""

@@ -7,7 +7,7 @@ made safe for the terminal, with each span on its label's colour.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from tui.core.labels import Label, readable_on
 from tui.core.skim import SkimLine
@@ -68,24 +69,50 @@ class SkimScreen(Screen[SkimTarget | None]):
     ]
 
     def __init__(
-        self, documents: Sequence[SkimDocument], labels: Sequence[Label], note: str = ""
+        self,
+        collect: Callable[[Callable[[], bool]], Sequence[SkimDocument]],
+        labels: Sequence[Label],
+        note: str = "",
     ) -> None:
+        """``collect(cancelled)`` reads the documents' sentences; it runs in a worker
+        thread (reading 50 documents' stores takes a while) and stops when cancelled."""
         super().__init__()
-        self.documents = documents
+        self.collect = collect
+        self.documents: Sequence[SkimDocument] = ()
         self.labels = {label.name: label.colour for label in labels}
         self.note = note
         self.targets: list[SkimTarget | None] = []
+        #: Whether the sentences have been read and listed.
+        self.ready = False
 
     def compose(self) -> ComposeResult:
-        """A header line, then the sentences."""
-        count = sum(len(document.lines) for document in self.documents)
-        header = (
-            f"略读 skim · {_counted(count, 'sentence')} in "
-            f"{_counted(len(self.documents), 'document')}"
-        )
-        header += f" · {self.note}" if self.note else ""
-        yield Static(Text(header + " · Enter opens · Esc back", no_wrap=True), id="skim-header")
-        yield OptionList(*self._options())
+        """A header line, then the sentences (once read)."""
+        yield Static(self._header("reading the documents…"), id="skim-header")
+        yield OptionList()
+
+    def on_mount(self) -> None:
+        """Read the sentences without holding up the keys."""
+        self.run_worker(self._read, thread=True, group="skim", exclusive=True)
+
+    def _read(self) -> None:
+        worker = get_current_worker()
+        documents = self.collect(lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, documents)
+
+    def _show(self, documents: Sequence[SkimDocument]) -> None:
+        self.documents = documents
+        count = sum(len(document.lines) for document in documents)
+        found = f"{_counted(count, 'sentence')} in {_counted(len(documents), 'document')}"
+        self.query_one("#skim-header", Static).update(self._header(found))
+        options = self.query_one(OptionList)
+        options.add_options(self._options())
+        options.highlighted = 1 if len(self.targets) > 1 else None
+        self.ready = True
+
+    def _header(self, found: str) -> Text:
+        header = f"略读 skim · {found}" + (f" · {self.note}" if self.note else "")
+        return Text(header + " · Enter opens · Esc back", no_wrap=True)
 
     def _options(self) -> list[Option]:
         options: list[Option] = []
