@@ -218,6 +218,28 @@ def test_a_document_folder_symlinked_out_of_the_root_is_refused(
         store.document("doc", "alice")
 
 
+def test_outlines_read_every_layer_but_name_bad_and_outside_files(
+    store: Store, tmp_path: Path
+) -> None:
+    for annotator in ("alice", "bob", "gold", "eve", "mallory"):
+        store.document("doc", annotator).put_span(make_span(0, label="PER"))
+    store.document("doc", "bob").set_status(Status.DONE)
+    store.document("doc", "eve").path.write_text("{broken", encoding="utf-8")
+    outside = tmp_path / "elsewhere.json"
+    outside.write_bytes(store.document("doc", "alice").path.read_bytes())
+    mallory = store.document("doc", "mallory").path
+    mallory.unlink()
+    mallory.symlink_to(outside)
+    problems: list[str] = []
+    found = store.outlines("doc", problems, skip="gold")
+    assert sorted(found) == ["alice", "bob"]
+    assert found["bob"].status is Status.DONE and found["alice"].keys == {(0, 2, "PER")}
+    assert len(problems) == 2
+    assert any("eve.json" in p and "not valid JSON" in p for p in problems)
+    assert any("mallory.json" in p and "outside the store folder" in p for p in problems)
+    assert store.outlines("missing", problems) == {}
+
+
 def test_the_file_is_line_per_record_json_that_plain_tinydb_reads(store: Store) -> None:
     document = store.document("doc", "alice")
     document.put_spans([make_span(i) for i in range(3)])

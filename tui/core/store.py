@@ -62,16 +62,16 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 class StoreError(Exception):
     """A store file cannot be read or written; the one-line message names the file and why."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(self, path: Path | str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
-        self.path = path
+        self.path = Path(path)
         self.problem = problem
 
 
 class CorruptStoreError(StoreError):
     """A store file is not what biaozhu writes; it is left untouched and never written over."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(self, path: Path | str, problem: str) -> None:
         super().__init__(path, f"{problem}: left untouched")
 
 
@@ -139,14 +139,15 @@ def _cut(pieces: Sequence[str], limit: int) -> str:
 # ---------------------------------------------------------------------------- file access
 
 
-def _read_tables(path: Path) -> Tables | None:
+def _read_tables(path: Path | str) -> Tables | None:
     """The tables in ``path``; None when it is missing or empty.
 
     Raises :class:`CorruptStoreError` when the file is not a store file and
     :class:`StoreError` when it cannot be read.
     """
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -159,7 +160,15 @@ def _read_tables(path: Path) -> Tables | None:
         raise CorruptStoreError(path, "not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise CorruptStoreError(path, f"not valid JSON (line {exc.lineno})") from None
-    return _checked_tables(path, data)
+    return _checked_tables(Path(path), data) if not _looks_like_tables(data) else data
+
+
+def _looks_like_tables(data: object) -> bool:
+    """The common case of :func:`_checked_tables` (dicts of dicts under decimal keys), fast."""
+    return isinstance(data, dict) and all(
+        type(table) is dict and all(type(r) is dict and k.isdecimal() for k, r in table.items())
+        for table in data.values()
+    )
 
 
 def _checked_tables(path: Path, data: object) -> Tables:
@@ -454,15 +463,7 @@ class DocumentStore:
         review list read thousands of files). Raises :class:`CorruptStoreError` for a file
         that is not a store file or has a bad record.
         """
-        tables = _read_tables(self.path) or {}
-        keys = set()
-        for record in tables.get(_SPANS, {}).values():
-            start, end, label = record.get("start"), record.get("end"), record.get("label")
-            if not (type(start) is int and type(end) is int and type(label) is str):
-                raise CorruptStoreError(self.path, f"bad span record ({_problem(record)})")
-            keys.add((start, end, label))
-        state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID), {})
-        return Outline(frozenset(keys), _status(self.path, state), _decided(self.path, state))
+        return _outline(self.path)
 
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
@@ -590,6 +591,19 @@ class DocumentStore:
             yield database.table(_SPANS), database.table(_DOCUMENT)
 
 
+def _outline(path: Path | str) -> Outline:
+    """:meth:`DocumentStore.outline` of the file at ``path``."""
+    tables = _read_tables(path) or {}
+    keys = set()
+    for record in tables.get(_SPANS, {}).values():
+        start, end, label = record.get("start"), record.get("end"), record.get("label")
+        if not (type(start) is int and type(end) is int and type(label) is str):
+            raise CorruptStoreError(path, f"bad span record ({_problem(record)})")
+        keys.add((start, end, label))
+    state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID), {})
+    return Outline(frozenset(keys), _status(path, state), _decided(path, state))
+
+
 def _problem(record: Mapping[str, object]) -> str:
     """What :func:`check_record` finds wrong with ``record``."""
     try:
@@ -642,7 +656,7 @@ def _document_fields(
     return _status(path, record), cursor, sha256, source, _decided(path, record)
 
 
-def _decided(path: Path, record: Mapping[str, object]) -> tuple[tuple[int, int], ...]:
+def _decided(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int], ...]:
     value = record.get("decided", [])
     pairs = value if isinstance(value, list) else None
     if pairs is None or not all(
@@ -653,7 +667,7 @@ def _decided(path: Path, record: Mapping[str, object]) -> tuple[tuple[int, int],
     return tuple((start, end) for start, end in pairs)
 
 
-def _status(path: Path, record: Mapping[str, object]) -> Status:
+def _status(path: Path | str, record: Mapping[str, object]) -> Status:
     value = record.get("status", Status.NEW.value)
     if value not in _STATUSES:
         raise CorruptStoreError(path, f"bad status {value!r:.40}")
@@ -709,6 +723,44 @@ class Store:
         """
         return sorted(_names_in(os.path.join(self._root_text, safe_name(doc_id)), ".json"))
 
+    def outlines(
+        self, doc_id: str, problems: list[str], skip: str | None = None
+    ) -> dict[str, Outline]:
+        """Every annotator's :meth:`DocumentStore.outline` of ``doc_id`` but ``skip``'s.
+
+        One listing of the document's folder and one read per file, with no path checks
+        beyond the listing's own: agreement reads 30 000 files this way. A file that
+        cannot be read (or a link out of the store) is named in ``problems`` and left out.
+        """
+        folder = os.path.join(self._root_text, safe_name(doc_id))
+        if os.path.islink(folder):  # rare: the careful way, one file at a time
+            return self._outlines_one_by_one(doc_id, problems, skip)
+        found: dict[str, Outline] = {}
+        for name, entry in _entries_in(folder, ".json"):
+            if name == skip:
+                continue
+            try:
+                if entry.is_symlink():
+                    found[name] = self.document(doc_id, name).outline()
+                else:
+                    found[name] = _outline(entry.path)
+            except StoreError as error:
+                problems.append(str(error))
+        return found
+
+    def _outlines_one_by_one(
+        self, doc_id: str, problems: list[str], skip: str | None
+    ) -> dict[str, Outline]:
+        found: dict[str, Outline] = {}
+        for name in self.annotators(doc_id):
+            if name == skip:
+                continue
+            try:
+                found[name] = self.document(doc_id, name).outline()
+            except StoreError as error:
+                problems.append(str(error))
+        return found
+
     def document_ids(self) -> list[str]:
         """The ids of the documents with a folder in the store, sorted (see :meth:`annotators`)."""
         return sorted(_names_in(self.root, ""))
@@ -726,6 +778,11 @@ def _names_in(folder: str | Path, suffix: str) -> Iterator[str]:
 
     Folders when ``suffix`` is empty, files otherwise; nothing for a missing folder.
     """
+    return (name for name, _ in _entries_in(folder, suffix))
+
+
+def _entries_in(folder: str | Path, suffix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """:func:`_names_in`, each name with its directory entry."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -738,4 +795,4 @@ def _names_in(folder: str | Path, suffix: str) -> Iterator[str]:
             continue
         name = original_name(entry.name[: len(entry.name) - len(suffix)])
         if name is not None:
-            yield name
+            yield name, entry
