@@ -25,7 +25,7 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
-from tui.core.review import LayerProblems, corpus_layers, orphaned_documents
+from tui.core.review import LayerProblems, corpus_layers_in_processes, orphaned_documents
 from tui.core.script import VARIANTS
 from tui.core.spans import Status
 from tui.core.store import Store
@@ -252,7 +252,7 @@ def _run_agree(args: argparse.Namespace) -> int:
     refs = discover(args.paths or [Path("seeds")])
     store = Store(args.store)
     problems = LayerProblems()
-    documents = corpus_layers(refs, store, problems)
+    documents = corpus_layers_in_processes(refs, store, problems)
     if args.by == "label":
         lines = by_label_lines(by_label(documents))
     elif args.by == "document":

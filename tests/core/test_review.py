@@ -17,6 +17,7 @@ from tui.core.review import (
     Version,
     check_reviewer,
     corpus_layers,
+    corpus_layers_in_processes,
     document_layers,
     orphaned_documents,
 )
@@ -79,6 +80,24 @@ def test_documents_without_layers_are_skipped_and_lengths_are_the_texts(
     [document] = corpus_layers(discover([corpus]), store, LayerProblems())
     assert (document.doc_id, document.length) == ("b.txt", len(TEXTS["b.txt"]))
     assert document.layers == {"alice": frozenset()}
+
+
+def test_reading_in_processes_gives_the_same_documents_in_order_and_problems(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    store = Store(tmp_path / "store")
+    for number in range(7):
+        (folder / f"{number}.txt").write_text("张三在北京", encoding="utf-8")
+        annotate(store, folder, f"{number}.txt", "alice", [(0, 2, "PER")])
+        annotate(store, folder, f"{number}.txt", "bob", [(number % 3, 2, "PER")])
+    store.path_for("5.txt", "bob").write_text("{not json", encoding="utf-8")
+    serial, parallel = LayerProblems(), LayerProblems()
+    expected = list(corpus_layers(discover([folder]), store, serial))
+    shared_out = list(corpus_layers_in_processes(discover([folder]), store, parallel, chunk=2))
+    assert shared_out == expected and len(expected) == 7
+    assert parallel.messages == serial.messages and "bob.json" in parallel.messages[0]
 
 
 def test_orphaned_annotations_are_listed_not_deleted(corpus: Path, tmp_path: Path) -> None:

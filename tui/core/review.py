@@ -9,8 +9,13 @@ out, and the others are still reviewed.
 from __future__ import annotations
 
 import bisect
+import multiprocessing
+import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
+from pathlib import Path
 
 from tui.core.agreement import (
     DisagreementSet,
@@ -33,6 +38,7 @@ __all__ = [
     "Version",
     "check_reviewer",
     "corpus_layers",
+    "corpus_layers_in_processes",
     "document_layers",
     "gold_decided",
     "layer_outlines",
@@ -70,15 +76,7 @@ def layer_outlines(store: Store, doc_id: str, problems: LayerProblems) -> dict[s
 
     A file that cannot be read is reported in ``problems`` and left out.
     """
-    outlines: dict[str, Outline] = {}
-    for annotator in store.annotators(doc_id):
-        if annotator == GOLD:
-            continue
-        try:
-            outlines[annotator] = store.document(doc_id, annotator).outline()
-        except StoreError as error:
-            problems.messages.append(str(error))
-    return outlines
+    return store.outlines(doc_id, problems.messages, skip=GOLD)
 
 
 def gold_decided(store: Store, doc_id: str) -> set[tuple[int, int]]:
@@ -107,6 +105,39 @@ def corpus_layers(
             problems.messages.append(f"{ref.doc_id}: {error}")
             continue
         yield DocumentLayers(ref.doc_id, length, layers)
+
+
+#: Documents per job in :func:`corpus_layers_in_processes`: large enough that pickling
+#: the results back is cheap next to the reading, small enough to keep every worker busy.
+_CHUNK = 500
+
+
+def corpus_layers_in_processes(
+    refs: Iterable[DocumentRef], store: Store, problems: LayerProblems, chunk: int = _CHUNK
+) -> Iterator[DocumentLayers]:
+    """:func:`corpus_layers`, the reading shared out among one process per core.
+
+    Opening and parsing 30 000 store files was most of ``biaozhu agree``; the caller
+    counts agreement while the workers read on. Documents come in the same order. For
+    batch commands only: forking a program that runs threads (the app) is unsafe.
+    """
+    refs = list(refs)
+    workers = min(os.cpu_count() or 1, len(refs) // chunk)
+    if workers < 2:
+        yield from corpus_layers(refs, store, problems)
+        return
+    chunks = [refs[start : start + chunk] for start in range(0, len(refs), chunk)]
+    context = multiprocessing.get_context("fork")  # the modules are loaded already
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for layers, messages in pool.map(_read_layers, chunks, repeat(store.root)):
+            problems.messages.extend(messages)
+            yield from layers
+
+
+def _read_layers(refs: list[DocumentRef], root: Path) -> tuple[list[DocumentLayers], list[str]]:
+    """One worker's job: the layers of ``refs``, and the problems met."""
+    problems = LayerProblems()
+    return list(corpus_layers(refs, Store(root), problems)), problems.messages
 
 
 def orphaned_documents(store: Store, refs: Iterable[DocumentRef]) -> list[str]:
