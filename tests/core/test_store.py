@@ -240,6 +240,19 @@ def test_outlines_read_every_layer_but_name_bad_and_outside_files(
     assert store.outlines("missing", problems) == {}
 
 
+def test_a_large_files_outline_is_read_again_once_anyone_changes_it(store: Store) -> None:
+    document = store.document("doc", "alice")
+    document.put_spans([make_span(i) for i in range(0, 400, 2)])  # over 32 KB: kept
+    assert document.path.stat().st_size > 32 * 1024
+    assert len(document.outline().keys) == 200
+    document.put_span(make_span(500, label="LOC"))  # this process
+    assert (500, 502, "LOC") in document.outline().keys
+    other = Store(store.root).document("doc", "alice")  # as another process would
+    other.delete_span(next(s.id for s in other.load().spans if s.start == 0))
+    assert (0, 2, "PER") not in document.outline().keys
+    assert len(document.outline().keys) == 200
+
+
 def test_the_file_is_line_per_record_json_that_plain_tinydb_reads(store: Store) -> None:
     document = store.document("doc", "alice")
     document.put_spans([make_span(i) for i in range(3)])

