@@ -173,6 +173,12 @@ async def test_r_reloads_what_others_saved_meanwhile(
         assert screen.reader.review is not None and "dave" in screen.reader.review.layers
         assert screen.reader.model is not None and screen.reader.model.cursor == 2
 
+        def annotators() -> int | None:
+            marks = screen.documents.entries[0].marks
+            return None if marks is None else marks.annotators
+
+        await wait_until(pilot, lambda: annotators() == 4)  # the list counts dave too
+
 
 async def test_the_review_list_shows_annotators_done_agreement_and_filters(
     make_review: ReviewFactory, tmp_path: Path

@@ -136,19 +136,28 @@ class ReviewScreen(MainScreen):
         undecided = ReviewDocument(layers).undecided(gold_decided(self.store, ref.doc_id))
         return ReviewMarks(done, len(layers), score, undecided)
 
-    def _refresh_marks(self) -> None:
-        """Work out the open document's list marks again once its gold layer has changed.
+    def _refresh_undecided(self) -> None:
+        """Keep the open document's "to decide" count in the list true to its decisions.
 
-        In a worker: it reads every layer's file, and a decision must not wait for that.
+        Decisions change nothing else the list shows, and the layers are at hand: no file
+        is read, so this can follow every key.
         """
-        session, index = self.reader.session, self.current
-        if session is None or index is None:
+        session, index, review = self.reader.session, self.current, self.reader.review
+        if session is None or index is None or review is None:
             return
-        key = (index, id(session), session.version, frozenset(session.decided))
-        info = self.documents.entries[index].info
-        if key == self._marks_key or info is None:
+        key = (id(session), frozenset(session.decided))
+        marks = self.documents.entries[index].marks
+        if key == self._marks_key or marks is None:
             return
         self._marks_key = key
+        self.documents.update_marks(index, marks._replace(disagreements=review.undecided(key[1])))
+
+    def action_refresh_document(self) -> None:
+        """Reload as the reader does; then the list's marks, as others may have worked on."""
+        super().action_refresh_document()
+        index = self.current
+        if index is None or (info := self.documents.entries[index].info) is None:
+            return
         ref = self.refs[index]
 
         def update() -> None:
@@ -320,7 +329,7 @@ class ReviewScreen(MainScreen):
         review = self.reader.review
         if review is None:
             return label
-        self._refresh_marks()
+        self._refresh_undecided()
         parts = [label]
         current = self._current_versions()
         if current is not None:
