@@ -20,6 +20,7 @@ from tui.core.review import (
     corpus_layers_in_processes,
     document_layers,
     orphaned_documents,
+    review_document,
 )
 from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store
@@ -149,3 +150,12 @@ def test_who_marked_what_under_the_cursor_and_what_gold_lacks() -> None:
     assert review.marked_at(4) == [((3, 5, "LOC"), ("bob",)), ((3, 7, "ORG"), ("alice", "carol"))]
     candidates = review.candidates(gold={(0, 2, "PER"), (3, 7, "ORG")})
     assert candidates == {(3, 5, "LOC"): ("bob",), (8, 10, "TIME"): ("carol",)}
+
+
+def test_a_review_document_is_shared_only_while_its_layers_are_the_same_objects() -> None:
+    alice, bob = frozenset({(0, 2, "PER")}), frozenset({(0, 3, "PER")})
+    first = review_document({"alice": alice, "bob": bob})
+    assert review_document({"bob": bob, "alice": alice}) is first
+    assert len(first.sets) == 1
+    changed = review_document({"alice": alice, "bob": frozenset({(0, 2, "PER")})})
+    assert changed is not first and changed.sets == []

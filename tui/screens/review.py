@@ -23,12 +23,12 @@ from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.review import (
     GOLD,
     LayerProblems,
-    ReviewDocument,
     Version,
     document_layers,
     gold_decided,
     layer_outlines,
     open_gold,
+    review_document,
 )
 from tui.core.segment import Segmenter
 from tui.screens.main import MainScreen
@@ -108,7 +108,7 @@ class ReviewScreen(MainScreen):
     def _open_annotations(self, ref: DocumentRef, text: str) -> Opened:
         """The gold layer of ``ref``, started with the agreed spans on first review."""
         problems = LayerProblems()
-        review = ReviewDocument(document_layers(self.store, ref.doc_id, problems))
+        review = review_document(document_layers(self.store, ref.doc_id, problems))
         for message in problems.messages:
             self.notify(f"{message}; that layer is left out", severity="warning", markup=False)
         self.reader.review = review
@@ -133,7 +133,7 @@ class ReviewScreen(MainScreen):
         layers = {name: outline.keys for name, outline in outlines.items()}
         done = sum(1 for outline in outlines.values() if outline.status is Status.DONE)
         score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
-        undecided = ReviewDocument(layers).undecided(gold_decided(self.store, ref.doc_id))
+        undecided = review_document(layers).undecided(gold_decided(self.store, ref.doc_id))
         return ReviewMarks(done, len(layers), score, undecided)
 
     def _refresh_undecided(self) -> None:
@@ -245,7 +245,7 @@ class ReviewScreen(MainScreen):
 
     def _has_undecided(self, doc_id: str) -> bool:
         """Whether a document has a disagreement the gold layer has not decided."""
-        review = ReviewDocument(document_layers(self.store, doc_id, LayerProblems()))
+        review = review_document(document_layers(self.store, doc_id, LayerProblems()))
         return bool(review.sets) and review.undecided(gold_decided(self.store, doc_id)) > 0
 
     def _current_versions(self) -> tuple[int, list[Version], int] | None:
