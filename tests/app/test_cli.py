@@ -30,6 +30,7 @@ def test_version(tmp_path: Path) -> None:
     result = run_cli("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.strip().startswith(f"biaozhu {__version__}")
+    assert "CC-CEDICT" in result.stdout and "CC BY-SA 4.0" in result.stdout  # its licence
 
 
 def test_help_names_the_options(tmp_path: Path) -> None:

@@ -136,6 +136,20 @@ def test_labelled_and_nested_spans(snap_compare: SnapCompare, make_app: AppFacto
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=before)
 
 
+def test_word_panel(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """The word panel at 80×24 on the first seed's 干部: reading and CC-CEDICT entries."""
+    from tui.widgets.word_panel import WordPanel
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "i", "w", "w")
+        panel = pilot.app.screen.query_one(WordPanel)
+        await wait_until(pilot, lambda: "[" in " ".join(panel.lines), timeout=30)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
 def test_review_shows_candidates_and_versions(
     snap_compare: SnapCompare, make_review: Callable[..., Any]
 ) -> None:

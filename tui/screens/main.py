@@ -39,6 +39,7 @@ from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
 if TYPE_CHECKING:  # imported when first used: the first paint does not need them
+    from tui.core.dictionary import Dictionary
     from tui.core.reader import ReaderModel
     from tui.core.session import Opened, Session
     from tui.core.store import Store
@@ -221,6 +222,7 @@ class MainScreen(Screen[None]):
         Binding("F", "status_filter", "List: all / to do / done…"),
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
+        Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -255,6 +257,12 @@ class MainScreen(Screen[None]):
         self.labels = labels
         self.current: int | None = None
         self._shown_error: str | None = None
+        #: CC-CEDICT, read in a worker the first time the word panel opens.
+        self._dictionary: Dictionary | None = None
+        #: None: not asked for yet; "": loading or loaded; else why it cannot be read.
+        self._dictionary_problem: str | None = None
+        #: What the word panel shows now: (word start, end, shown text, dictionary read).
+        self._panel_word: tuple[int, int, str, bool] | None = None
 
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
@@ -525,6 +533,64 @@ class MainScreen(Screen[None]):
             if not panel.has_class("-hidden"):
                 panel.show_spans(session.annotations.spans if session is not None else ())
 
+    async def action_toggle_word_panel(self) -> None:
+        """Show (or hide) the reading and dictionary entries of the word under the cursor."""
+        from tui.widgets.word_panel import WordPanel
+
+        panels = self.query(WordPanel)
+        if panels:
+            panels.first().toggle_class("-hidden")
+        else:  # built on first use, like the dictionary behind it
+            await self.query_one("#reading").mount(
+                WordPanel(id="word-panel"), after="#text-and-spans"
+            )
+        if self._dictionary_problem is None:
+            self._dictionary_problem = ""
+            self.run_worker(self._read_dictionary, thread=True, group="dictionary")
+        self._panel_word = None
+        self._update_word_panel()
+
+    def _read_dictionary(self) -> None:
+        """Load CC-CEDICT and pypinyin (about a second, and 120 MB: only when asked)."""
+        from tui.core.dictionary import DictionaryError, shared_dictionary, warm_up_pinyin
+
+        try:
+            dictionary = shared_dictionary()
+            warm_up_pinyin()
+        except DictionaryError as error:
+            self._dictionary_problem = f"no dictionary: {error}"
+        else:
+            self._dictionary = dictionary
+        self.app.call_from_thread(self._update_word_panel)
+
+    def _update_word_panel(self) -> None:
+        """Fill the word panel, if it is open, for the word now under the cursor."""
+        from tui.widgets.word_panel import PANEL_LINES, WordPanel
+
+        panels = self.query(WordPanel)
+        model = self.reader.model
+        if not panels or panels.first().has_class("-hidden"):
+            return
+        panel = panels.first()
+        word = model.word_at_cursor() if model is not None and self.segmenter.ready else None
+        dictionary = self._dictionary
+        loaded = dictionary is not None or bool(self._dictionary_problem)
+        key = (word.start, word.end, word.shown, loaded) if word else None
+        if key is not None and key == self._panel_word:
+            return  # the cursor moved within the word
+        self._panel_word = key
+        if dictionary is None:
+            panel.show_lines([self._dictionary_problem or "reading the dictionary (CC-CEDICT)…"])
+        elif word is None:
+            waiting = model is not None and not self.segmenter.ready
+            panel.show_lines(["finding word boundaries…" if waiting else "no word here"])
+        else:
+            from tui.core.dictionary import describe_word, info_lines
+            from tui.core.script import simplified_shadow
+
+            info = describe_word(dictionary, word.shown, simplified_shadow(word.shown))
+            panel.show_lines(info_lines(info, panel.text_width, PANEL_LINES))
+
     def on_spans_panel_jump(self, message: SpansPanel.Jump) -> None:
         """Go to the span chosen in the panel."""
         reader = self.reader
@@ -607,6 +673,7 @@ class MainScreen(Screen[None]):
             return
         status.show_document(self.refs[self.current].doc_id, self._script_label(model))
         status.show_position(self._position_label(model))
+        self._update_word_panel()
 
     def _script_label(self, model: ReaderModel) -> str:
         from tui.core.reader import DisplayMode
