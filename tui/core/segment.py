@@ -4,15 +4,34 @@ jieba costs ~100 ms to import and ~0.5 s (+135 MB) to initialise, so nothing her
 at import time: :meth:`Segmenter.warm_up` is meant to run in a background worker after the
 first paint. jieba's default cache lives in the shared ``/tmp`` and is loaded with
 ``marshal``; we give it a private per-user cache directory instead.
+
+A user dictionary (jieba's format, ``word [freq] [tag]`` per line) is checked up front by
+:meth:`Segmenter.check_userdict` and loaded by :meth:`Segmenter.warm_up`. Part-of-speech
+tags (:meth:`Segmenter.pos_tokens`) come from ``jieba.posseg`` over the same tokenizer.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
+import re
+import stat
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tui.core.script import simplified_shadow
+from tui.core.text import display_safe
+
+__all__ = [
+    "Segmenter",
+    "SegmenterError",
+    "UserWord",
+    "default_cache_dir",
+    "read_userdict",
+]
 
 _WORD_CHAR_LIMIT = 64  # no real word is longer; guards against pathological tokens
 
@@ -23,13 +42,127 @@ def default_cache_dir() -> Path:
     return Path(base) / "biaozhu"
 
 
-class Segmenter:
-    """A lazily initialised jieba tokenizer with a private cache directory."""
+class SegmenterError(Exception):
+    """A user dictionary cannot be used; ``str(error)`` is one line naming file and line."""
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+
+@dataclass(frozen=True, slots=True)
+class UserWord:
+    """One entry of a user dictionary: the word (as written), its frequency and tag."""
+
+    word: str
+    freq: int | None
+    tag: str | None
+
+
+# Bigger than any sensible word list; a larger file is a mistake (or a hostile one).
+_USERDICT_MAX_BYTES = 64 << 20
+# Python refuses to parse integers of more than 4 300 digits; no count needs 19.
+_FREQ = re.compile(r"[0-9]{1,18}")
+# jieba's own tags are lower-case letters; capitals are allowed for tags of one's own.
+_TAG = re.compile(r"[A-Za-z]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` made safe to show inside a one-line message."""
+    return display_safe(text).replace("\n", " ").replace("\t", " ")
+
+
+def read_userdict(path: Path) -> list[UserWord]:
+    """Read and check a user dictionary in jieba's format, stricter than jieba is.
+
+    Each non-blank line is ``word``, ``word freq``, ``word tag`` or ``word freq tag``
+    separated by whitespace, with ``freq`` a non-negative integer and ``tag`` letters;
+    a word has at most 64 characters and no control characters. (jieba itself would take
+    a malformed line whole as one word with spaces in it, which can never match.) A
+    frequency of 0 makes jieba always split the word, in a set shared by the whole
+    process. Raises :class:`SegmenterError` naming the file and line.
+    """
+    name = _one_line(str(path))
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise SegmenterError(f"user dictionary {name}: is a directory")
+        # A FIFO or device would block or never end.
+        if not stat.S_ISREG(mode):
+            raise SegmenterError(f"user dictionary {name}: not a regular file")
+        with open(path, "rb") as file:
+            data = file.read(_USERDICT_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SegmenterError(f"user dictionary {name}: no such file") from None
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise SegmenterError(f"user dictionary {name}: cannot read: {reason}") from None
+    if len(data) > _USERDICT_MAX_BYTES:
+        raise SegmenterError(f"user dictionary {name}: larger than 64 MiB")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1
+        raise SegmenterError(f"user dictionary {name}: line {bad_line}: not UTF-8") from None
+    words: list[UserWord] = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        fields = line.split()
+        if fields:
+            words.append(_user_word(fields, f"user dictionary {name}: line {number}"))
+    return words
+
+
+def _user_word(fields: list[str], where: str) -> UserWord:
+    """Parse one line's fields; ``where`` names the file and line in errors."""
+    if len(fields) > 3:
+        raise SegmenterError(f"{where}: expected 'word [freq] [tag]', got {len(fields)} fields")
+    word, rest = fields[0], fields[1:]
+    if _CONTROL.search(word):
+        raise SegmenterError(f"{where}: control character in word {_one_line(word)[:40]!r}")
+    # jieba stores every prefix of a word: a megabyte-long "word" would take terabytes.
+    if len(word) > _WORD_CHAR_LIMIT:
+        raise SegmenterError(f"{where}: word longer than {_WORD_CHAR_LIMIT} characters")
+    freq: int | None = None
+    tag: str | None = None
+    if len(rest) == 2 or (rest and not _TAG.fullmatch(rest[0])):
+        if not _FREQ.fullmatch(rest[0]):
+            raise SegmenterError(f"{where}: bad frequency {_one_line(rest[0])[:40]!r}")
+        freq = int(rest[0])
+        rest = rest[1:]
+    if rest:
+        if not _TAG.fullmatch(rest[0]):
+            raise SegmenterError(f"{where}: bad tag {_one_line(rest[0])[:40]!r}")
+        tag = rest[0]
+    return UserWord(word, freq, tag)
+
+
+class Segmenter:
+    """A lazily initialised jieba tokenizer with a private cache directory.
+
+    ``userdict`` names a user dictionary loaded into the tokenizer by :meth:`warm_up`.
+    Its words are converted to their simplified shadow first, because segmentation runs
+    on the simplified shadow of the text: a word written in traditional script applies to
+    text in either script. Check it with :meth:`check_userdict` before starting the app;
+    if it has become unreadable by the time :meth:`warm_up` runs, segmentation goes on
+    without it and :attr:`userdict_error` says why.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, userdict: Path | None = None) -> None:
         self._cache_dir = cache_dir or default_cache_dir()
+        self._userdict = userdict
         self._lock = threading.Lock()
         self._tokenizer: Any = None
+        self._tagger: Any = None
+        #: Why the user dictionary was not loaded, or None.
+        self.userdict_error: str | None = None
+
+    @staticmethod
+    def check_userdict(path: Path) -> None:
+        """Raise :class:`SegmenterError` unless ``path`` is a usable user dictionary.
+
+        Refused: a missing, unreadable or non-regular file, one that is not UTF-8, and any
+        bad line (see :func:`read_userdict`). The message is one line naming the file and,
+        where it applies, the line, so a command line can print it and stop.
+        """
+        read_userdict(path)
 
     @property
     def ready(self) -> bool:
@@ -49,7 +182,24 @@ class Segmenter:
             tokenizer = jieba.Tokenizer()
             tokenizer.tmp_dir = str(self._private_dir())
             tokenizer.initialize()
+            if self._userdict is not None:
+                self._load_userdict(tokenizer, self._userdict)
+            # Published last: other threads skip the lock once this is set.
             self._tokenizer = tokenizer
+
+    def _load_userdict(self, tokenizer: Any, path: Path) -> None:
+        """Add the words of ``path`` to ``tokenizer``, as ``load_userdict`` would.
+
+        ``add_word`` is what jieba's ``load_userdict`` calls per line; calling it here
+        lets each word be converted to its simplified shadow first.
+        """
+        try:
+            words = read_userdict(path)
+        except SegmenterError as exc:
+            self.userdict_error = str(exc)
+            return
+        for entry in words:
+            tokenizer.add_word(simplified_shadow(display_safe(entry.word)), entry.freq, entry.tag)
 
     def _private_dir(self) -> Path:
         self._cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -70,3 +220,36 @@ class Segmenter:
             position += len(token)
         starts.append(len(shadow))
         return starts
+
+    def pos_tokens(self, shadow: str) -> list[tuple[int, int, str]]:
+        """Part-of-speech tokens of ``shadow`` as ``(start, end, flag)``, covering it.
+
+        Flags are jieba's (``nr`` person, ``ns`` place, ``nt`` organisation, ``x`` for
+        punctuation and symbols, …). The first call also loads jieba's tag table (~0.8 s),
+        so call it from a worker; after that it is safe from any thread. About 15 000
+        characters a second: tag a paragraph at a time.
+        """
+        tagger = self._tagger or self._build_tagger()
+        tokens: list[tuple[int, int, str]] = []
+        position = 0
+        for pair in tagger.cut(shadow, HMM=True):
+            end = position + len(pair.word)
+            tokens.append((position, end, pair.flag))
+            position = end
+        if position != len(shadow):  # never seen; offsets would be wrong
+            raise RuntimeError("jieba.posseg tokens do not cover the text")
+        return tokens
+
+    def _build_tagger(self) -> Any:
+        """Build the ``jieba.posseg`` tokenizer over our private tokenizer, once."""
+        self.warm_up()
+        with self._lock:
+            if self._tagger is None:
+                import jieba.posseg
+
+                tagger = jieba.posseg.POSTokenizer(self._tokenizer)
+                # Moves the user dictionary's tags into the tagger now, under the lock,
+                # instead of inside the first cut() of whichever thread comes first.
+                tagger.makesure_userdict_loaded()
+                self._tagger = tagger
+            return self._tagger
