@@ -9,14 +9,14 @@ from typing import ClassVar
 # (DESIGN §8). This must happen before Textual reads its constants.
 os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.core.corpus import discover
-from tui.core.labels import DEFAULT_LABELS, Label
+from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.screens.main import MainScreen
@@ -50,7 +50,10 @@ class ReaderApp(App[None]):
         segmenter: Segmenter | None = None,
         review: bool = False,
         read_only: bool = False,
+        suggesting: Mapping[str, str] | None = None,
     ) -> None:
+        """``suggesting`` maps jieba part-of-speech tags to the labels suggested for them
+        (default: :data:`tui.core.labels.DEFAULT_SUGGESTIONS`)."""
         super().__init__()
         variant_pair(variant)
         self.review = review
@@ -60,6 +63,7 @@ class ReaderApp(App[None]):
         self.annotator = annotator
         self.variant = variant
         self.labels = labels
+        self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.segmenter = segmenter or Segmenter()
         self.refs = discover(self.paths)
         if review:
@@ -81,6 +85,7 @@ class ReaderApp(App[None]):
                 store=self.store,
                 labels=self.labels,
                 read_only=self.read_only,
+                suggesting=self.suggesting,
             )
         return MainScreen(
             self.refs,
@@ -90,4 +95,5 @@ class ReaderApp(App[None]):
             annotator=self.annotator,
             labels=self.labels,
             read_only=self.read_only,
+            suggesting=self.suggesting,
         )

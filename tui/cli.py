@@ -75,6 +75,14 @@ def build_parser(review: bool = False) -> argparse.ArgumentParser:
         metavar="FILE.toml",
         help="labels for keys 1-9 (default: PER LOC ORG TIME NUM MISC)",
     )
+    parser.add_argument(
+        "--userdict",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="jieba user dictionary (word [freq] [tag] per line): domain terms segment as "
+        "one word, for word moves, one-key labels and suggestions",
+    )
     parser.add_argument("--version", action="version", version=_VERSION)
     return parser
 
@@ -120,15 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
-    from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels
+    from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels, load_suggestion_labels
+    from tui.core.segment import Segmenter, SegmenterError
 
-    refused: tuple[type[Exception], ...] = (CorpusError, LabelError)
+    refused: tuple[type[Exception], ...] = (CorpusError, LabelError, SegmenterError)
     if review:  # tui.core.review brings the store and more: the reader starts without them
         from tui.core.review import ReviewerError
 
         refused += (ReviewerError,)
     try:
         labels = load_labels(args.labels) if args.labels is not None else DEFAULT_LABELS
+        suggesting = load_suggestion_labels(args.labels, labels)
+        if args.userdict is not None:
+            Segmenter.check_userdict(args.userdict)
         app = ReaderApp(
             paths,
             store=args.store,
@@ -137,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             labels=labels,
             review=review,
             read_only=args.read_only,
+            segmenter=Segmenter(userdict=args.userdict),
+            suggesting=suggesting,
         )
     except refused as error:
         return _fail(str(error))

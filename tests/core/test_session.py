@@ -20,6 +20,7 @@ class FakeStore:
         self.status = Status.NEW
         self.cursor = 0
         self.decided: set[tuple[int, int]] = set()
+        self.rejected: set[tuple[int, int, str]] = set()
         self.failing: str | None = None
         self.writes = 0
 
@@ -43,6 +44,10 @@ class FakeStore:
     def set_cursor(self, cursor: int) -> None:
         self._check()
         self.cursor = cursor
+
+    def set_rejected(self, keys: object) -> None:
+        self._check()
+        self.rejected = set(keys)  # type: ignore[call-overload]
 
     def set_decided(self, extents: object) -> None:
         self._check()
@@ -96,6 +101,37 @@ def test_a_decision_without_a_change_is_marked_and_stays_after_undo() -> None:
     session.decide(0, 5, [(0, 5, "LOC")], "accept what gold has")  # nothing to change
     session.undo()  # takes back the add, not the decision
     assert store.decided == {(0, 5)} and store.spans == {}
+
+
+def test_suggestions_accepted_rejected_and_undone_in_the_order_made() -> None:
+    from tui.core.spans import Origin
+
+    session, store = new_session()
+    session.accept_suggestions([(0, 5, "LOC"), (6, 8, "PER")], "accept 2 suggestions")
+    assert {(s.start, s.label, s.origin) for s in store.spans.values()} == {
+        (0, "LOC", Origin.SUGGESTION),
+        (6, "PER", Origin.SUGGESTION),
+    }
+    assert session.reject([(10, 12, "ORG")])
+    assert store.rejected == session.rejected == {(10, 12, "ORG")}
+    session.undo()  # the rejection first: it was made last
+    assert store.rejected == set() and len(store.spans) == 2
+    session.undo()  # then both accepted spans at once
+    assert store.spans == {}
+    session.redo()
+    session.redo()
+    assert store.rejected == {(10, 12, "ORG")} and len(store.spans) == 2
+    assert not session.reject([(10, 12, "ORG")])  # already rejected: nothing to undo
+    session.undo()
+    assert store.rejected == set()
+
+
+def test_a_new_edit_after_undoing_a_rejection_drops_its_redo() -> None:
+    session, store = new_session()
+    session.reject([(0, 2, "PER")])
+    session.undo()
+    session.add(3, 5, "LOC")
+    assert session.redo() is None and store.rejected == set()
 
 
 def test_a_failed_save_is_not_saved_and_the_next_change_retries_it() -> None:

@@ -234,6 +234,26 @@ class Annotations:
             span_id, span, changed, _describe("note on" if note else "clear note on", span)
         )
 
+    def add_all(
+        self, keys: Iterable[tuple[int, int, str]], description: str, *, origin: Origin
+    ) -> Change | None:
+        """Label every ``(start, end, label)`` of ``keys`` not there yet, as one edit.
+
+        Keys outside the text or already present are passed over; None when none is new.
+        """
+        stamp = self._clock()
+        states: list[tuple[str, Span | None]] = []
+        for start, end, label in sorted(set(keys)):
+            if 0 <= start < end <= len(self.text) and label and not self._find(start, end, label):
+                span = self._new_span(start, end, label, stamp, origin=origin)
+                states.append((span.id, span))
+        if not states:
+            return None
+        step = _Step(tuple((span_id, None) for span_id, _ in states), tuple(states), description)
+        self._undo.append(step)
+        self._redo.clear()
+        return self._apply(step.after, description)
+
     def replace_within(
         self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
     ) -> Change | None:

@@ -80,3 +80,35 @@ def _length(piece: Piece) -> tuple[int, int]:
 
 def _same_look(a: Run, b: Run) -> bool:
     return (a.label, a.depth, a.selected) == (b.label, b.depth, b.selected)
+
+
+#: Overlay flags: a search hit, and a word shaded in word view (every other word).
+HIT = 1
+SHADED_WORD = 2
+
+
+def overlay_runs(
+    runs: Sequence[Run], overlays: Sequence[tuple[int, int, int]]
+) -> list[tuple[Run, int]]:
+    """``runs`` cut where ``overlays`` ``(start, end, flag)`` begin and end.
+
+    Each piece comes with the flags of the overlays covering it, OR-ed together. Overlays
+    are drawn over spans without changing their label or depth: a search hit inside a
+    span is still that span.
+    """
+    pieces: list[tuple[Run, int]] = []
+    for run in runs:
+        touching = [o for o in overlays if o[0] < run.end and o[1] > run.start]
+        if not touching:
+            pieces.append((run, 0))
+            continue
+        cuts = {run.start, run.end}
+        for start, end, _ in touching:
+            cuts.update(cut for cut in (start, end) if run.start < cut < run.end)
+        for left, right in pairwise(sorted(cuts)):
+            flags = 0
+            for start, end, flag in touching:
+                if start <= left and right <= end:
+                    flags |= flag
+            pieces.append((Run(left, right, run.label, run.depth, run.selected), flags))
+    return pieces

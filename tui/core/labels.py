@@ -33,10 +33,12 @@ from typing import Any
 __all__ = [
     "COLOUR_NAMES",
     "DEFAULT_LABELS",
+    "DEFAULT_SUGGESTIONS",
     "Label",
     "LabelError",
     "label_for_key",
     "load_labels",
+    "load_suggestion_labels",
     "name_problem",
     "parse_labels",
 ]
@@ -101,7 +103,11 @@ DEFAULT_LABELS: tuple[Label, ...] = (
     Label("MISC", "6", COLOUR_NAMES["cyan"], "其他 other"),
 )
 
+#: Which jieba part-of-speech tags are suggested as which label (``[suggest]`` changes it).
+DEFAULT_SUGGESTIONS: Mapping[str, str] = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+
 _FIELDS = ("name", "key", "colour", "color", "description")
+_FLAG_RE = re.compile(r"[a-z]{1,8}")
 _HEX_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TABLE_RE = re.compile(r"""^[ \t]*\[\[[ \t]*(?:label|"label"|'label')[ \t]*\]\]""", re.MULTILINE)
@@ -150,6 +156,34 @@ def parse_labels(source: str, filename: str = "labels.toml") -> tuple[Label, ...
             raise LabelError(f"{where}: more than {MAX_LABELS} labels (keys are 1 to 9)")
         labels.append(_label(table, where, labels))
     return _with_colours(labels)
+
+
+def load_suggestion_labels(path: Path | None, labels: Sequence[Label]) -> dict[str, str]:
+    """The part-of-speech tag → label mapping for suggestions, from the labels file.
+
+    A ``[suggest]`` table maps jieba tags to label names (``nr = "PER"``); without one,
+    :data:`DEFAULT_SUGGESTIONS` for the labels there are. Raises :class:`LabelError`.
+    """
+    names = {label.name for label in labels}
+    if path is None:
+        return {tag: name for tag, name in DEFAULT_SUGGESTIONS.items() if name in names}
+    import tomllib
+
+    try:
+        document = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise LabelError(f"{path}: cannot read labels file: {error}") from error
+    table = document.get("suggest")
+    if table is None:
+        return {tag: name for tag, name in DEFAULT_SUGGESTIONS.items() if name in names}
+    if not isinstance(table, dict):
+        raise LabelError(f'{path}: [suggest] must be a table of tag = "LABEL"')
+    for tag, name in table.items():
+        if not _FLAG_RE.fullmatch(tag):
+            raise LabelError(f"{path}: [suggest]: {tag[:20]!r} is not a jieba tag (like nr, ns)")
+        if name not in names:
+            raise LabelError(f"{path}: [suggest]: {tag} = {str(name)[:20]!r} is not a label")
+    return dict(table)
 
 
 def _toml_message(filename: str, message: str) -> str:

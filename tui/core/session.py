@@ -32,6 +32,23 @@ class StoreLike(Protocol):
 
     def set_decided(self, extents: Iterable[tuple[int, int]]) -> None: ...
 
+    def set_rejected(self, keys: Iterable[SpanKey]) -> None: ...
+
+
+#: A span as (start, end, label).
+SpanKey = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rejection:
+    """An undoable step that is not a span edit: suggestions rejected."""
+
+    keys: frozenset[SpanKey]
+
+
+#: The history entry of a span edit (the annotations keep what it did).
+_SPAN_EDIT = "span edit"
+
 
 class Session:
     """Edits of one (document, annotator), each persisted before it is reported saved."""
@@ -45,6 +62,7 @@ class Session:
         read_only: str | None = None,
         cursor: int = 0,
         decided: Iterable[tuple[int, int]] = (),
+        rejected: Iterable[SpanKey] = (),
     ) -> None:
         """``read_only`` is the reason edits are refused (None: editable); ``cursor`` is
         the reading position already in the store."""
@@ -55,6 +73,12 @@ class Session:
         #: The disagreement each deciding edit decided, by the edit's place in the history,
         #: so that undoing the edit undecides it (and redoing decides it again).
         self._decisions: dict[int, tuple[int, int]] = {}
+        #: Suggestions rejected in this document: never suggested again.
+        self.rejected: set[SpanKey] = set(rejected)
+        #: Undoable steps, oldest first, and the undone ones: span edits (done by the
+        #: annotations' own history) and rejections, in the order they were made.
+        self._history: list[_Rejection | str] = []
+        self._future: list[_Rejection | str] = []
         self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
@@ -123,6 +147,30 @@ class Session:
         self.mark_decided(start, end)
         return change
 
+    def accept_suggestions(self, keys: Iterable[SpanKey], description: str) -> Change | None:
+        """Make suggested spans real (origin ``suggestion``): one edit, one undo."""
+        if self._refused():
+            return None
+        change = self.annotations.add_all(keys, description, origin=Origin.SUGGESTION)
+        return self._started(self._commit(change))
+
+    def reject(self, keys: Iterable[SpanKey]) -> bool:
+        """Never suggest ``keys`` again in this document (undoable); False if unsaved."""
+        new = frozenset(keys) - self.rejected
+        if self._refused() or not new:
+            return False
+        saved = self._write_rejected(self.rejected | new)
+        if saved:
+            self._history.append(_Rejection(new))
+            self._future.clear()
+        return saved
+
+    def _write_rejected(self, rejected: set[SpanKey]) -> bool:
+        saved = self._write(lambda store: store.set_rejected(rejected))
+        if saved:
+            self.rejected = rejected
+        return saved
+
     def _started(self, change: Change | None) -> Change | None:
         """A first span moves a new document to "in progress"."""
         if change is not None and self.status is Status.NEW:
@@ -130,23 +178,40 @@ class Session:
         return change
 
     def undo(self) -> Change | None:
-        """Undo the last edit (saved like any edit); a decision undone is undecided."""
-        if self._refused():
+        """Undo the last edit (saved like any edit); a decision undone is undecided, a
+        rejection undone lets the suggestion come back."""
+        if self._refused() or not self._history:
             return None
+        step = self._history[-1]
+        if isinstance(step, _Rejection):
+            if not self._write_rejected(self.rejected - step.keys):
+                return None
+            self._future.append(self._history.pop())
+            return Change((), (), f"undo rejecting {len(step.keys)} suggestions")
         extent = self._decisions.get(self.annotations.undo_depth)
         change = self._commit(self.annotations.undo(), new=False)
-        if change is not None and extent is not None:
-            self._write_decided(self.decided - {extent})
+        if change is not None:
+            self._future.append(self._history.pop())
+            if extent is not None:
+                self._write_decided(self.decided - {extent})
         return change
 
     def redo(self) -> Change | None:
         """Redo the last undone edit; a decision redone is decided again."""
-        if self._refused():
+        if self._refused() or not self._future:
             return None
+        step = self._future[-1]
+        if isinstance(step, _Rejection):
+            if not self._write_rejected(self.rejected | step.keys):
+                return None
+            self._history.append(self._future.pop())
+            return Change((), (), f"redo rejecting {len(step.keys)} suggestions")
         change = self._commit(self.annotations.redo(), new=False)
-        extent = self._decisions.get(self.annotations.undo_depth)
-        if change is not None and extent is not None:
-            self._write_decided(self.decided | {extent})
+        if change is not None:
+            self._history.append(self._future.pop())
+            extent = self._decisions.get(self.annotations.undo_depth)
+            if extent is not None:
+                self._write_decided(self.decided | {extent})
         return change
 
     def _refused(self) -> bool:
@@ -163,6 +228,8 @@ class Session:
         if new:  # the edits undone before this one can no longer be redone
             depth = self.annotations.undo_depth
             self._decisions = {d: e for d, e in self._decisions.items() if d < depth}
+            self._history.append(_SPAN_EDIT)
+            self._future.clear()
         self.version += 1
         self._pending.append(change)
         self.retry()
@@ -297,6 +364,7 @@ def open_session(
         cursor=state.cursor,
         read_only=read_only,
         decided=state.decided,
+        rejected=state.rejected,
     )
     cursor = min(state.cursor, max(0, len(text) - 1))
     return Opened(session, cursor, tuple(flagged), problem)

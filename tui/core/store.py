@@ -426,6 +426,8 @@ class DocumentState:
     source: Mapping[str, Any] | None = None
     #: The gold layer's decided disagreements, as (start, end) extents (review).
     decided: tuple[tuple[int, int], ...] = ()
+    #: Suggestions the annotator rejected, as (start, end, label): not suggested again.
+    rejected: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,6 +540,10 @@ class DocumentStore:
     def set_decided(self, extents: Iterable[tuple[int, int]]) -> None:
         """Record which disagreements the reviewer has decided, by extent (gold layer)."""
         self._set({"decided": [list(extent) for extent in sorted(set(extents))]})
+
+    def set_rejected(self, keys: Iterable[tuple[int, int, str]]) -> None:
+        """Record which suggestions the annotator rejected, as (start, end, label)."""
+        self._set({"rejected": [list(key) for key in sorted(set(keys))]})
 
     def set_doc_sha256(self, sha256: str) -> None:
         """Record the sha256 of the canonical text the spans refer to."""
@@ -678,8 +684,16 @@ def _state_record(tables: Tables) -> dict[str, Any]:
 
 def _document_fields(
     path: Path, record: Mapping[str, object]
-) -> tuple[Status, int, str | None, Mapping[str, Any] | None, tuple[tuple[int, int], ...]]:
-    """Status, cursor, doc_sha256, the import's source record and decided extents, checked."""
+) -> tuple[
+    Status,
+    int,
+    str | None,
+    Mapping[str, Any] | None,
+    tuple[tuple[int, int], ...],
+    tuple[tuple[int, int, str], ...],
+]:
+    """Status, cursor, doc_sha256, the import's source record, decided extents and
+    rejected suggestions, checked."""
     cursor = record.get("cursor", 0)
     if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
         raise CorruptStoreError(path, f"bad cursor {cursor!r:.40}")
@@ -689,7 +703,23 @@ def _document_fields(
     source = record.get("source")
     if not (source is None or isinstance(source, dict)):
         raise CorruptStoreError(path, f"bad source record {source!r:.40}")
-    return _status(path, record), cursor, sha256, source, _decided(path, record)
+    decided, rejected = _decided(path, record), _rejected(path, record)
+    return _status(path, record), cursor, sha256, source, decided, rejected
+
+
+def _rejected(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int, str], ...]:
+    value = record.get("rejected", [])
+    keys = value if isinstance(value, list) else None
+    if keys is None or not all(
+        isinstance(key, list)
+        and len(key) == 3
+        and type(key[0]) is int
+        and type(key[1]) is int
+        and type(key[2]) is str
+        for key in keys
+    ):
+        raise CorruptStoreError(path, f"bad rejected suggestions {value!r:.40}")
+    return tuple((start, end, label) for start, end, label in keys)
 
 
 def _decided(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int], ...]:

@@ -29,6 +29,8 @@ from itertools import accumulate
 from types import MappingProxyType
 from typing import Protocol
 
+from tui.core.labels import DEFAULT_SUGGESTIONS
+
 __all__ = [
     "COMPOUND_SURNAMES",
     "DEFAULT_MAPPING",
@@ -43,7 +45,7 @@ __all__ = [
 ]
 
 #: jieba flag → label. Read-only; pass a dict of your own for another mapping.
-DEFAULT_MAPPING: Mapping[str, str] = MappingProxyType({"nr": "PER", "ns": "LOC", "nt": "ORG"})
+DEFAULT_MAPPING: Mapping[str, str] = MappingProxyType(dict(DEFAULT_SUGGESTIONS))
 
 #: Flags whose tokens must look like a Chinese personal name to be suggested. ``nrfg``
 #: is not one: it marks dictionary entries of well-known full names, often with rare

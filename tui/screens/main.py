@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -29,11 +29,12 @@ from tui.core.corpus import (
     load_document,
     read_info,
 )
-from tui.core.labels import DEFAULT_LABELS, Label
+from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import Status
 from tui.screens.help import HelpScreen, HelpSection, key_label
+from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.widgets.document_list import DocumentList, DocumentNews, Progress, ReviewMarks
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
@@ -223,6 +224,13 @@ class MainScreen(Screen[None]):
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
+        Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
+        Binding("slash", "search", "Search the text (简/繁 alike)"),
+        Binding("n", "next_hit(1)", "Next search hit"),
+        Binding("N", "next_hit(-1)", "Previous search hit"),
+        Binding("z", "suggest", "Suggestions: PER LOC ORG (again: hide)"),
+        Binding("y", "accept_suggestion(False)", "Accept the suggestion"),
+        Binding("Y", "accept_suggestion(True)", "Accept the paragraph's suggestions"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -244,10 +252,13 @@ class MainScreen(Screen[None]):
         annotator: str,
         labels: tuple[Label, ...] = DEFAULT_LABELS,
         read_only: bool = False,
+        suggesting: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         #: With ``--read-only`` nothing is ever written: no span, status or cursor.
         self.read_only = read_only
+        #: jieba part-of-speech tag → the label suggested for it.
+        self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.refs = refs
         self.variant = variant
         self.segmenter = segmenter
@@ -261,6 +272,8 @@ class MainScreen(Screen[None]):
         self._dictionary: Dictionary | None = None
         #: None: not asked for yet; "": loading or loaded; else why it cannot be read.
         self._dictionary_problem: str | None = None
+        #: Search, word view and suggestions of the reading pane.
+        self.aids = ReadingAids(self)
         #: What the word panel shows now: (word start, end, shown text, dictionary read).
         self._panel_word: tuple[int, int, str, bool] | None = None
 
@@ -320,6 +333,8 @@ class MainScreen(Screen[None]):
             converter(config)
         self.segmenter.warm_up()
         self.app.call_from_thread(self._update_status)
+        if self.reader.word_view:  # asked for before the word boundaries were known
+            self.app.call_from_thread(self.reader.set_overlays)
         self.app.call_from_thread(freeze_heap)
 
     def _read_infos(self) -> None:
@@ -385,6 +400,7 @@ class MainScreen(Screen[None]):
             decoded.text, script=script, variant=self.variant, segmenter=self.segmenter
         )
         session = self._open_session(ref, model)
+        self.aids.document_changed()
         reader.show_document(model, session)
         self.call_after_refresh(freeze_heap)
 
@@ -533,6 +549,42 @@ class MainScreen(Screen[None]):
             if not panel.has_class("-hidden"):
                 panel.show_spans(session.annotations.spans if session is not None else ())
 
+    async def action_search(self) -> None:
+        """Search the open document, as you type."""
+        await self.aids.open_search()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.aids.search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.aids.close_search(keep=True)
+
+    @on(SearchBox.Cancelled)
+    def _search_cancelled(self) -> None:
+        self.aids.close_search(keep=False)
+
+    def action_next_hit(self, step: int) -> None:
+        """To the next (1) or previous (-1) search hit."""
+        self.aids.next_hit(step)
+
+    def action_toggle_word_view(self) -> None:
+        """Shade every other word: the segmentation word moves and one-key labels use."""
+        self.aids.toggle_word_view()
+
+    def action_suggest(self) -> None:
+        """Suggest names, places and organisations in the open document (or hide them)."""
+        self.aids.toggle_suggestions()
+
+    def action_accept_suggestion(self, paragraph: bool) -> None:
+        """The suggestion under the cursor (or all in its paragraph) becomes a span."""
+        self.aids.accept_suggestion(paragraph=paragraph)
+
+    def update_status_line(self) -> None:
+        """Show the position, spans and search state anew."""
+        self._update_status()
+
     async def action_toggle_word_panel(self) -> None:
         """Show (or hide) the reading and dictionary entries of the word under the cursor."""
         from tui.widgets.word_panel import WordPanel
@@ -652,7 +704,9 @@ class MainScreen(Screen[None]):
     def on_descendant_focus(self) -> None:
         """The key hints follow the focused pane."""
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, SearchBox):
+            hints = [("⏎", "keep the hits (n N: next)"), ("Esc", "drop the search")]
+        elif isinstance(focused, Input):
             hints = [("⏎", "keep filter"), ("Esc", "clear filter")]
         elif isinstance(focused, ReaderView):
             hints = self.reader_hints()
@@ -662,7 +716,13 @@ class MainScreen(Screen[None]):
 
     def reader_hints(self) -> list[tuple[str, str]]:
         """The keys the hint line offers while the reading pane has focus."""
-        return [("t", "简⇄繁"), ("w b", "word"), ("[ ]", "document"), ("Esc", "list")]
+        return [
+            ("t", "简⇄繁"),
+            ("w b", "word"),
+            ("/", "search"),
+            ("[ ]", "document"),
+            ("Esc", "list"),
+        ]
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
@@ -686,6 +746,11 @@ class MainScreen(Screen[None]):
         length = model.length
         percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
         parts = [f"{model.cursor:,}/{length:,} {percent}%"]
+        if (hits := self.aids.hit_label()) is not None:
+            parts.append(hits)
+        self.aids.refresh_suggestions()
+        if (suggested := self.aids.suggestion_label()) is not None:
+            parts.append(suggested)
         if self.reader.relabelling:
             parts.insert(0, "relabel: press 1–9")
         if self.segmenter.ready and (word := model.word_at_cursor()) is not None:

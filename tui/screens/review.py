@@ -13,6 +13,7 @@ every annotator agrees on accepted.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -68,6 +69,7 @@ class ReviewScreen(MainScreen):
         store: Path,
         labels: tuple[Label, ...] = DEFAULT_LABELS,
         read_only: bool = False,
+        suggesting: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
             refs,
@@ -77,6 +79,7 @@ class ReviewScreen(MainScreen):
             annotator=reviewer,
             labels=labels,
             read_only=read_only,
+            suggesting=suggesting,
         )
         self.reviewer = reviewer
         #: Which version of the disagreement under the cursor is shown: (set index, version).

@@ -8,6 +8,7 @@ the old and the new cursor line, so a keystroke costs a few hundred bytes over S
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.highlight import Piece, line_runs
+from tui.core.highlight import HIT, SHADED_WORD, Piece, line_runs, overlay_runs
 from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
 from tui.core.linebreak import text_cells
 from tui.core.spans import Span
@@ -37,6 +38,8 @@ _INDICATOR_CELLS = 2
 #: Label prefix of a piece that is an annotator's span not in the gold layer (review); a
 #: label name never holds whitespace, so no real label can look like one.
 _CANDIDATE = " "
+#: Label prefix of a suggestion (not a span until accepted).
+_SUGGESTION = "\t"
 #: Something drawn over the text: (start, end, label as drawn, span id), canonical offsets.
 _Mark = tuple[int, int, str, str]
 _WHEEL_LINES = 3
@@ -72,10 +75,20 @@ class ReaderView(ScrollView, can_focus=True):
     ReaderView > .reader--message {
         color: $text-muted;
     }
+    ReaderView > .reader--hit {
+        background: $warning-darken-2;
+        color: $text;
+        text-style: bold;
+    }
+    ReaderView > .reader--word {
+        background: $panel-lighten-1;
+    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reader--cursor",
+        "reader--hit",
+        "reader--word",
         "reader--message",
         "reader--selection",
         "reader--track",
@@ -171,11 +184,19 @@ class ReaderView(ScrollView, can_focus=True):
         #: After ``r``: the next label key relabels the span under the cursor.
         self.relabelling = False
         self._by_block: dict[int, list[_Mark]] = {}
-        self._by_block_version = -1
+        self._by_block_version: tuple[int, int] | None = None
         self._label_styles: dict[tuple[str, bool], Style] = {}
         #: In review: the annotators' layers; their spans the gold layer lacks are drawn
         #: as candidates (underlined in the label's colour).
         self.review: ReviewDocument | None = None
+        #: Search hits to highlight, as sorted canonical (start, end).
+        self.hits: list[tuple[int, int]] = []
+        #: Suggested spans (start, end, label), drawn in italics until accepted.
+        self.suggestions: list[tuple[int, int, str]] = []
+        #: Word view: every other jieba word shaded, so the segmentation shows.
+        self.word_view = False
+        #: Bumped when hits, suggestions or the word view change (cached strips go stale).
+        self._overlay_version = 0
 
     # -- content ---------------------------------------------------------------------------
 
@@ -184,7 +205,9 @@ class ReaderView(ScrollView, can_focus=True):
         self.model = model
         self.session = session
         self.selection_anchor = self.selection_end = None
-        self._by_block_version = -1
+        self.hits, self.suggestions = [], []
+        self._overlay_version += 1
+        self._by_block_version = None
         self._message = ""
         self._strips.clear()
         size = self._text_size()
@@ -309,9 +332,13 @@ class ReaderView(ScrollView, can_focus=True):
         return None
 
     def action_delete_span(self) -> None:
-        """Delete the innermost span under the cursor."""
+        """Delete the innermost span under the cursor; on a suggestion, reject it."""
         if self.model is not None and self.session is not None:
-            self.session.delete_at(self.model.cursor)
+            suggestion = self.suggestion_at_cursor()
+            if suggestion is not None and not self.spans_at_cursor():
+                self.session.reject([suggestion])  # the screen stops showing it
+            else:
+                self.session.delete_at(self.model.cursor)
             self._repaint()
 
     def action_relabel(self) -> None:
@@ -362,6 +389,31 @@ class ReaderView(ScrollView, can_focus=True):
         if self.session is not None:
             self.session.redo()
             self._repaint()
+
+    def set_overlays(
+        self,
+        *,
+        hits: list[tuple[int, int]] | None = None,
+        suggestions: list[tuple[int, int, str]] | None = None,
+        word_view: bool | None = None,
+    ) -> None:
+        """Change what is drawn over the text (each argument left None stays as it is)."""
+        if hits is not None:
+            self.hits = hits
+        if suggestions is not None:
+            self.suggestions = suggestions
+        if word_view is not None:
+            self.word_view = word_view
+        self._overlay_version += 1
+        self._repaint()
+
+    def suggestion_at_cursor(self) -> tuple[int, int, str] | None:
+        """The suggestion covering the cursor (the shortest), if any."""
+        if self.model is None:
+            return None
+        cursor = self.model.cursor
+        covering = [s for s in self.suggestions if s[0] <= cursor < s[1]]
+        return min(covering, key=lambda s: s[1] - s[0], default=None)
 
     def refresh_view(self) -> None:
         """Scroll to the cursor and redraw (after the cursor was moved from outside)."""
@@ -504,6 +556,7 @@ class ReaderView(ScrollView, can_focus=True):
             width,
             model.generation,
             version,
+            self._overlay_version,
             *selection,
             *cursor,
             thumb,
@@ -571,8 +624,12 @@ class ReaderView(ScrollView, can_focus=True):
         runs = line_runs(row.start, row.end, self._pieces(row.block), selection)
         segments: list[Segment] = []
         cells = 0
-        for run in runs:
+        for run, flags in overlay_runs(runs, self._overlays(row.block)):
             style = self._run_style(run.label, run.depth, run.selected)
+            if flags & SHADED_WORD and run.label is None:
+                style = style + self.get_component_rich_style("reader--word")
+            if flags & HIT:
+                style = style + self.get_component_rich_style("reader--hit")
             for start, end, on_cursor in _split(run.start, run.end, cursor):
                 shown = text[start:end]
                 segments.append(Segment(shown, cursor_style if on_cursor else style))
@@ -594,6 +651,8 @@ class ReaderView(ScrollView, can_focus=True):
             style = base
         elif label.startswith(_CANDIDATE):
             style = self._candidate_style(label[len(_CANDIDATE) :])
+        elif label.startswith(_SUGGESTION):
+            style = self._suggestion_style(label[len(_SUGGESTION) :])
         else:
             style = self._label_style(label, depth > 1)
         if selected:
@@ -622,6 +681,39 @@ class ReaderView(ScrollView, can_focus=True):
             self._label_styles[key] = style
         return style
 
+    def _suggestion_style(self, name: str) -> Style:
+        """A suggested span: italic and underlined in its label's colour, never bold."""
+        key = (_SUGGESTION + name, False)
+        style = self._label_styles.get(key)
+        if style is None:
+            colour = next((label.colour for label in self.labels if label.name == name), "#888888")
+            style = self._styles()[0] + Style(color=colour, italic=True, underline=True)
+            self._label_styles[key] = style
+        return style
+
+    def _overlays(self, block: int) -> list[tuple[int, int, int]]:
+        """Search hits and (in word view) every other word of ``block``, display offsets."""
+        model = self.model
+        assert model is not None
+        overlays: list[tuple[int, int, int]] = []
+        if self.hits:
+            base, end = model.blocks.starts[block], model.blocks.end(block)
+            first = bisect.bisect_left(self.hits, (base, -1))
+            if first:  # a hit that starts before the block may reach into it
+                first -= 1
+            for start, stop in self.hits[first:]:
+                if start >= max(end, base + 1):
+                    break
+                if stop > base:
+                    overlays.append((*self._to_display(block, start, stop), HIT))
+        if self.word_view and model.segmenter.ready:
+            starts = model.word_starts(block)
+            view = model.view(block)
+            for index in range(1, len(starts) - 1, 2):
+                shown = view.offsets.display_span(starts[index], starts[index + 1])
+                overlays.append((*shown, SHADED_WORD))
+        return overlays
+
     def _marks_by_block(self) -> dict[int, list[_Mark]]:
         """What to draw, bucketed by the blocks it touches (rebuilt after edits).
 
@@ -631,10 +723,12 @@ class ReaderView(ScrollView, can_focus=True):
         model, session = self.model, self.session
         if model is None or session is None:
             return {}
-        if self._by_block_version != session.version:
+        version = (session.version, self._overlay_version)
+        if self._by_block_version != version:
             marks: list[_Mark] = [
                 (span.start, span.end, span.label, span.id) for span in session.annotations.spans
             ]
+            marks += [(s, e, _SUGGESTION + label, _SUGGESTION) for s, e, label in self.suggestions]
             if self.review is not None:
                 gold = ((mark[0], mark[1], mark[2]) for mark in marks)
                 candidates = self.review.candidates(gold)
@@ -645,7 +739,7 @@ class ReaderView(ScrollView, can_focus=True):
                 last = model.blocks.block_at(max(mark[0], mark[1] - 1))
                 for block in range(first, last + 1):
                     buckets.setdefault(block, []).append(mark)
-            self._by_block, self._by_block_version = buckets, session.version
+            self._by_block, self._by_block_version = buckets, version
         return self._by_block
 
     def _pieces(self, block: int) -> list[Piece]:
