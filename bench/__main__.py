@@ -16,12 +16,20 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``rss_20mb_mb``, ``rss_1mb_mb``: peak RSS (VmHWM) of the reader after the keys, MiB.
 * ``reopen_2k_spans_ms``, ``key_*_5k_spans_*``: the 1 MB document reopened with 2 000
   stored spans, and the same keys on it with 5 000 (see :mod:`bench.annotated`).
+* ``word_panel_ms``: from writing ``w`` to the end of the last frame that changed the
+  screen (cursor and word panel), with the panel open (``i``) and CC-CEDICT loaded, on
+  the first seed document; the maximum of 40 presses (their nearest-rank p99).
+  ``dictionary_load_s``, ``dictionary_rss_mb``, ``pinyin_warm_up_s``: loading CC-CEDICT
+  and warming up pypinyin in fresh processes (see :mod:`bench.reading`).
 * ``import_*``, ``export_*``, ``fs_floor_*``: batch import and export of a 10 000-sentence
   doccano file (see :mod:`bench.interchange`).
 * ``review_open_doc_ms``, ``agree_10k_docs_3_annotators_s``: opening a document with three
   layers of 2 000 spans in review; ``biaozhu agree`` over 10 000 documents with three
   layers (see :mod:`bench.review`).
 * ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
+* ``corpus_index_build_10k_s``, ``corpus_search_10k_docs_ms``, ``suggest_seed_doc_s``:
+  building and searching a corpus index of 10 000 documents, and entity suggestions for
+  the longest seed document (see :mod:`bench.search`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """
@@ -42,7 +50,9 @@ from bench.annotated import annotate, marked_copy
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
 from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
+from bench.reading import dictionary_figures, word_panel_figures
 from bench.review import review_figures
+from bench.search import corpus_figures, suggest_figures
 from bench.store import store_figures
 from bench.terminal import log
 
@@ -128,6 +138,13 @@ def main() -> int:
     log(f"1 MB document with spans ({time.perf_counter() - began:.0f} s)")
     _annotated_figures(doc_1mb)
 
+    log(f"word panel ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in word_panel_figures():
+        figure(name, value, unit)
+    log(f"dictionary and pinyin loading ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in dictionary_figures():
+        figure(name, value, unit)
+
     log(f"import and export ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in interchange_figures():
         figure(name, value, unit)
@@ -138,6 +155,10 @@ def main() -> int:
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in store_figures():
+        figure(name, value, unit)
+
+    log(f"corpus search and suggestions ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in corpus_figures() + suggest_figures():
         figure(name, value, unit)
     log(f"done in {time.perf_counter() - began:.0f} s")
     return 0

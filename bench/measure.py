@@ -28,8 +28,13 @@ KEY_QUIET = 0.1
 KEY_WAIT = 3.0
 #: A key whose effect is not on screen after this many seconds is given up on.
 KEY_TIMEOUT = 10.0
-#: Keys sent to the open document, in order: (kind, bytes, times).
-KEY_PLAN: tuple[tuple[str, bytes, int], ...] = (
+#: Seconds the reader may take to go idle after a session's prelude (opening the word
+#: panel loads CC-CEDICT and pypinyin in a worker, about a second).
+PRELUDE_WAIT = 30.0
+#: Keys to send, in order: (kind, bytes, times).
+KeyPlan = Sequence[tuple[str, bytes, int]]
+#: The keys sent to the open document by default.
+KEY_PLAN: KeyPlan = (
     ("cursor", b"l", 30),
     ("cursor", b"j", 30),
     ("word", b"w", 30),
@@ -131,11 +136,17 @@ class KeyResult:
 
 @dataclass
 class Session:
-    """Figures from one run of the reader over one document."""
+    """Figures from one run of the reader over one document.
+
+    ``prelude_screen`` and ``screen``: the screen's rows once the reader was idle after the
+    prelude (empty without one), and at the end of the session.
+    """
 
     open_ms: float = math.nan
     keys: list[KeyResult] = field(default_factory=list)
     peak_rss_mib: float = math.nan
+    prelude_screen: tuple[str, ...] = ()
+    screen: tuple[str, ...] = ()
 
 
 def _exit_note(terminal: Terminal) -> str:
@@ -153,25 +164,37 @@ def reader_session(
     store: Path | None = None,
     keys: bool = True,
     review: bool = False,
+    prelude: bytes = b"",
+    plan: KeyPlan = KEY_PLAN,
 ) -> Session:
-    """Open ``document`` in the reader, press the keys of :data:`KEY_PLAN`, read the peak RSS.
+    """Open ``document`` in the reader, press the keys of ``plan``, read the peak RSS.
 
     The reader starts on the list; once it has been idle for :data:`LIST_IDLE` seconds
     (titles read, jieba loaded), Enter is written and timed to the end of the frame after
     which ``marker`` (a line of the document's first screen) is on screen. ``store`` is
     the annotation store, read as annotator ``bench`` (default: a new, empty one);
     ``keys=False`` leaves out the keys; ``review`` runs ``biaozhu review`` (reviewer
-    ``bench-reviewer``) instead of the reader.
+    ``bench-reviewer``) instead of the reader. ``prelude`` (such as ``b"i"``, the word
+    panel) is written once the open document is idle, and the keys wait until the reader
+    is idle again (up to :data:`PRELUDE_WAIT` seconds); ``plan`` is the keys to press
+    (default :data:`KEY_PLAN`).
     """
     if review:
         command = ["review", str(document), "--reviewer", "bench-reviewer"]
     else:
         command = [str(document), "--annotator", "bench"]
     with tempfile.TemporaryDirectory(prefix="bench-store-") as empty:
-        return _session(command, marker, store or Path(empty), keys)
+        return _session(command, marker, store or Path(empty), keys, prelude, plan)
 
 
-def _session(command: list[str], marker: str, store: Path, keys: bool) -> Session:
+def _session(
+    command: list[str],
+    marker: str,
+    store: Path,
+    keys: bool,
+    prelude: bytes = b"",
+    plan: KeyPlan = KEY_PLAN,
+) -> Session:
     session = Session()
     argv = [PYTHON, "-m", "tui", *command, "--store", str(store)]
     with spawn(argv) as terminal:
@@ -200,15 +223,29 @@ def _session(command: list[str], marker: str, store: Path, keys: bool) -> Sessio
         settled = terminal.wait_idle(OPEN_IDLE, 60.0)
         waited = time.perf_counter() - sent
         log(f"  {'idle' if settled else 'still busy'} {waited:.1f} s after Enter")
+        if prelude:
+            sent = terminal.write(prelude)
+            ready = terminal.wait_idle(OPEN_IDLE, PRELUDE_WAIT)
+            waited = time.perf_counter() - sent
+            log(f"  {'idle' if ready else 'still busy'} {waited:.1f} s after {prelude!r}")
+            terminal.analyse()
+            session.prelude_screen = screen_rows(terminal)
         if keys:
-            session.keys = press_keys(terminal)
+            session.keys = press_keys(terminal, plan)
         rss = terminal.peak_rss_kib()
         session.peak_rss_mib = rss / 1024 if rss is not None else math.nan
+        terminal.analyse()
+        session.screen = screen_rows(terminal)
     return session
 
 
-def press_keys(terminal: Terminal) -> list[KeyResult]:
-    """Send :data:`KEY_PLAN` one key at a time, each once the reader is idle.
+def screen_rows(terminal: Terminal) -> tuple[str, ...]:
+    """The text of each row of ``terminal``'s screen as analysed so far."""
+    return tuple(terminal.screen.line(row) for row in range(terminal.screen.rows))
+
+
+def press_keys(terminal: Terminal, plan: KeyPlan = KEY_PLAN) -> list[KeyResult]:
+    """Send ``plan`` (default :data:`KEY_PLAN`) one key at a time, each once the reader is idle.
 
     The reader must be idle when this is called. After each key it must be idle again
     (no output, no CPU) for :data:`KEY_QUIET` seconds before the next; a key is sent
@@ -216,7 +253,7 @@ def press_keys(terminal: Terminal) -> list[KeyResult]:
     after a script toggle), which is logged.
     """
     results: list[KeyResult] = []
-    for kind, key, times in KEY_PLAN:
+    for kind, key, times in plan:
         measured = [
             result
             for _ in range(times)
