@@ -31,6 +31,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from itertools import accumulate, compress
 from pathlib import Path
@@ -307,6 +308,7 @@ def numbered_to_marks(pinyin: str) -> str:
 # --- word readings ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # the word panel asks for every word the cursor lands on
 def word_pinyin(shadow_word: str) -> str:
     """The reading of a simplified word with tone marks, syllables joined: 银行 → yínháng.
 

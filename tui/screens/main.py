@@ -614,6 +614,7 @@ class MainScreen(Screen[None]):
         else:
             self._dictionary = dictionary
         self.app.call_from_thread(self._update_word_panel)
+        self.app.call_from_thread(freeze_heap)  # pypinyin's phrase tables are millions of lists
 
     def _update_word_panel(self) -> None:
         """Fill the word panel, if it is open, for the word now under the cursor."""

@@ -55,4 +55,4 @@ class WordPanel(Static):
             if number:
                 text.append("\n")
             text.append(line, style="bold" if number == 0 else "")
-        self.update(text)
+        self.update(text, layout=False)  # a fixed height: no new layout of the screen
