@@ -93,6 +93,16 @@ def test_a_bad_labels_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "labels.toml line 5" in line and "duplicate key" in line
 
 
+def test_a_bad_user_dictionary_is_refused_in_one_line(tmp_path: Path) -> None:
+    userdict = tmp_path / "terms.txt"
+    userdict.write_text("标注工具 10 n\n苏州河 -5\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("文本", encoding="utf-8")
+    result = run_cli("--userdict", str(userdict), str(tmp_path / "a.txt"), cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "terms.txt" in line and "line 2" in line and "bad" in line
+
+
 def test_starting_the_reader_leaves_the_store_and_review_for_later(tmp_path: Path) -> None:
     """What the first frame does not need is imported after it (startup_ratio in make bench)."""
     (tmp_path / "doc.txt").write_text("张三在北京。", encoding="utf-8")

@@ -150,6 +150,59 @@ def test_word_panel(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
 
 
+def test_word_view(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """Word view at 80×24: every other jieba word shaded."""
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=keys_then_settle("enter", "s"))
+
+
+def test_search_in_the_text(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """Searching 縣 in a simplified seed at 80×24: hits highlighted, counted, cursor on one."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "slash", "縣")
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        await wait_until(pilot, lambda: bool(screen.reader.hits))
+        await pilot.press("enter", "n")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_corpus_search(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """Searching every seed for 縣 at 80×24: hits in either script, with context, counted."""
+    from tui.screens.corpus_search import CorpusSearchScreen
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+f", "縣")
+        screen = pilot.app.screen
+        assert isinstance(screen, CorpusSearchScreen)
+        await wait_until(pilot, lambda: screen.result is not None)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_suggestions(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path) -> None:
+    """Suggestions at 80×24: italic and underlined in their label's colour."""
+    (tmp_path / "news.txt").write_text("李明在北京大学工作。\n王芳去了上海。\n", "utf-8")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "z")
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        await wait_until(pilot, lambda: len(screen.reader.suggestions) >= 4, timeout=30)
+        await pilot.press("j")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # the count's toast: not part of the screen
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SMALL, run_before=run_before)
+
+
 def test_review_shows_candidates_and_versions(
     snap_compare: SnapCompare, make_review: Callable[..., Any]
 ) -> None:

@@ -13,6 +13,7 @@ from tui.core.labels import (
     LabelError,
     label_for_key,
     load_labels,
+    load_suggestion_labels,
     parse_labels,
 )
 
@@ -218,3 +219,33 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(table("A").encode() + '\n[[label]]\nname = "人名"\n'.encode("gb18030"))
     with pytest.raises(LabelError, match=r"labels\.toml line 6: not UTF-8"):
         load_labels(path)
+
+
+def test_suggestions_follow_the_labels_file(tmp_path: Path) -> None:
+    assert load_suggestion_labels(None, DEFAULT_LABELS) == {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+    path = tmp_path / "labels.toml"
+    path.write_text(
+        '[[label]]\nname = "PERSON"\nkey = "1"\n[[label]]\nname = "PLACE"\nkey = "2"\n'
+        '[suggest]\nnr = "PERSON"\nnrfg = "PERSON"\nns = "PLACE"\n',
+        encoding="utf-8",
+    )
+    labels = load_labels(path)
+    assert load_suggestion_labels(path, labels) == {"nr": "PERSON", "nrfg": "PERSON", "ns": "PLACE"}
+    path.write_text('[[label]]\nname = "LOC"\nkey = "2"\n', encoding="utf-8")
+    assert load_suggestion_labels(path, load_labels(path)) == {"ns": "LOC"}  # only labels there
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        ('nr = "NOPE"', "'NOPE' is not a label"),
+        ('"n r" = "PER"', "is not a jieba tag"),
+        ("nr = 3", "is not a label"),
+    ],
+)
+def test_a_bad_suggest_table_is_one_clear_line(tmp_path: Path, table: str, problem: str) -> None:
+    path = tmp_path / "labels.toml"
+    path.write_text(f'[[label]]\nname = "PER"\nkey = "1"\n[suggest]\n{table}\n', "utf-8")
+    with pytest.raises(LabelError, match=problem) as caught:
+        load_suggestion_labels(path, load_labels(path))
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)

@@ -253,6 +253,16 @@ def test_a_large_files_outline_is_read_again_once_anyone_changes_it(store: Store
     assert len(document.outline().keys) == 200
 
 
+def test_rejected_suggestions_are_kept_and_a_bad_list_is_named(store: Store) -> None:
+    document = store.document("doc", "alice")
+    document.set_rejected([(3, 5, "LOC"), (0, 2, "PER"), (3, 5, "LOC")])
+    assert document.load().rejected == ((0, 2, "PER"), (3, 5, "LOC"))
+    text = document.path.read_text(encoding="utf-8")
+    document.path.write_text(text.replace('"rejected":[[0', '"rejected":[["x"'), "utf-8")
+    with pytest.raises(CorruptStoreError, match="bad rejected suggestions"):
+        document.load()
+
+
 def test_the_file_is_line_per_record_json_that_plain_tinydb_reads(store: Store) -> None:
     document = store.document("doc", "alice")
     document.put_spans([make_span(i) for i in range(3)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,8 +43,10 @@ from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 if TYPE_CHECKING:  # imported when first used: the first paint does not need them
     from tui.core.dictionary import Dictionary
     from tui.core.reader import ReaderModel
+    from tui.core.search import CorpusIndex
     from tui.core.session import Opened, Session
     from tui.core.store import Store
+    from tui.screens.corpus_search import CorpusHit
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
 
@@ -226,6 +229,7 @@ class MainScreen(Screen[None]):
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
         Binding("slash", "search", "Search the text (简/繁 alike)"),
+        Binding("ctrl+f", "corpus_search", "Search all documents (from the list)"),
         Binding("n", "next_hit(1)", "Next search hit"),
         Binding("N", "next_hit(-1)", "Previous search hit"),
         Binding("z", "suggest", "Suggestions: PER LOC ORG (again: hide)"),
@@ -274,6 +278,9 @@ class MainScreen(Screen[None]):
         self._dictionary_problem: str | None = None
         #: Search, word view and suggestions of the reading pane.
         self.aids = ReadingAids(self)
+        #: Every document's search key, for ``ctrl+f`` (built on first use).
+        self._index: CorpusIndex | None = None
+        self._index_lock = threading.Lock()
         #: What the word panel shows now: (word start, end, shown text, dictionary read).
         self._panel_word: tuple[int, int, str, bool] | None = None
 
@@ -498,6 +505,7 @@ class MainScreen(Screen[None]):
         if self.current is None or model is None:
             return
         cursor = model.cursor
+        self._index = None  # texts may have changed too: the next corpus search rereads
         self.open_document(self.current)
         if self.reader.model is not None:
             self.reader.model.move_to(cursor)
@@ -564,6 +572,36 @@ class MainScreen(Screen[None]):
     @on(SearchBox.Cancelled)
     def _search_cancelled(self) -> None:
         self.aids.close_search(keep=False)
+
+    def action_corpus_search(self) -> None:
+        """Search every listed document; Enter opens one at the hit."""
+        from tui.screens.corpus_search import CorpusSearchScreen
+
+        names = [
+            entry.info.title if entry.info is not None else entry.ref.doc_id
+            for entry in self.documents.entries
+        ]
+        search = CorpusSearchScreen(self._corpus_index, names, self.aids.query)
+        self.app.push_screen(search, self._to_hit)
+
+    def _corpus_index(self) -> CorpusIndex:
+        """The index of every document's search key, built on first use (in a worker)."""
+        from tui.core.search import CorpusIndex
+
+        with self._index_lock:
+            if self._index is None or not self._index.complete:
+                self._index = CorpusIndex.build(self.refs)
+            return self._index
+
+    def _to_hit(self, hit: CorpusHit | None) -> None:
+        """Open the document of a corpus search's hit there, its hits highlighted."""
+        if hit is None:
+            return
+        self.open_document(hit.index)
+        if self.reader.model is not None:
+            self.reader.model.move_to(hit.offset)
+            self.aids.show_hits(hit.query, hit.offset)
+            self.reader.refresh_view()
 
     def action_next_hit(self, step: int) -> None:
         """To the next (1) or previous (-1) search hit."""

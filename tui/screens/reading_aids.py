@@ -125,6 +125,12 @@ class ReadingAids:
             model.move_to(target)
             reader.refresh_view()
 
+    def show_hits(self, query: str, at: int) -> None:
+        """Highlight ``query`` in the open document with the cursor on the hit at ``at``
+        (a corpus search's hit, once the document's search key is made)."""
+        self._origin = at
+        self.search(query)
+
     def close_search(self, *, keep: bool) -> None:
         """Hide the box; keep the hits (Enter) or drop them and go back (Esc)."""
         reader = self.screen.reader

@@ -1,0 +1,236 @@
+"""Reading aids as a reader uses them: search, corpus search, word view, suggestions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AppFactory, screen_text, wait_until
+from tui.app import ReaderApp
+from tui.core.segment import Segmenter
+from tui.core.spans import Origin
+from tui.core.store import Store
+from tui.screens.corpus_search import CorpusSearchScreen
+from tui.screens.main import MainScreen
+
+TEXTS = {
+    "a.txt": "察布查爾縣的幹部來到北京。\n李明在北京大学工作。\n",
+    "b.txt": "县里的群众说，县长很好。\n",
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+async def opened(pilot: object, app: ReaderApp, index: int = 0) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+    screen.open_document(index)
+    await pilot.pause()  # type: ignore[attr-defined]
+    return screen
+
+
+def cursor(screen: MainScreen) -> int:
+    assert screen.reader.model is not None
+    return screen.reader.model.cursor
+
+
+def stored(tmp_path: Path, doc: str) -> set[tuple[int, int, str, str]]:
+    state = Store(tmp_path / "store").document(doc, "tester").load()
+    return {(s.start, s.end, s.label, s.origin.value) for s in state.spans}
+
+
+# -- search in the document -------------------------------------------------------------------
+
+
+async def test_search_finds_either_script_counts_and_moves_with_n(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("slash", "县")  # simplified query, traditional text
+        await wait_until(pilot, lambda: bool(screen.reader.hits))
+        assert screen.reader.hits == [(4, 5)] and cursor(screen) == 4
+        assert "/县 1/1" in screen_text(app)
+        await pilot.press("backspace", "北", "京")
+        await wait_until(pilot, lambda: len(screen.reader.hits) == 2)
+        assert "/北京 1/2" in screen_text(app)
+        assert cursor(screen) == 10
+        await pilot.press("enter")  # keep the hits, back in the text
+        assert screen.reader.has_focus
+        await pilot.press("n")
+        assert cursor(screen) == 17 and "/北京 2/2" in screen_text(app)
+        await pilot.press("n")  # round the end
+        assert cursor(screen) == 10
+        await pilot.press("N")
+        assert cursor(screen) == 17
+
+
+async def test_esc_drops_the_search_and_goes_back(make_app: AppFactory, corpus: Path) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("slash", "北")
+        await wait_until(pilot, lambda: cursor(screen) == 10)
+        await pilot.press("escape")
+        assert cursor(screen) == 0 and screen.reader.hits == []
+        assert "/北" not in screen_text(app)
+
+
+async def test_a_query_with_no_hit_says_so(make_app: AppFactory, corpus: Path) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("slash", "[", "b", "]")  # markup-like: plain text here
+        await wait_until(pilot, lambda: "no match" in screen_text(app))
+        assert "/[b] no match" in screen_text(app) and cursor(screen) == 0
+
+
+# -- search across documents --------------------------------------------------------------------
+
+
+async def test_corpus_search_lists_hits_in_both_scripts_and_enter_opens_one(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        screen.documents.focus()
+        await pilot.press("ctrl+f")
+        search = app.screen
+        assert isinstance(search, CorpusSearchScreen)
+        await pilot.press("縣")  # traditional query: finds 县 in b.txt too
+        await wait_until(pilot, lambda: search.result is not None and search.result.total == 3)
+        assert search.result is not None and search.result.documents == 2
+        assert "3 hits in 2" in screen_text(app)
+        await pilot.press("enter", "down", "down", "enter")  # to the hits; the third
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+        await wait_until(pilot, lambda: len(screen.reader.hits) == 2)
+        assert cursor(screen) == 7  # 县长
+        assert "/縣 2/2" in screen_text(app)
+
+
+# -- word view ------------------------------------------------------------------------------------
+
+
+async def test_word_view_shades_every_other_word(make_app: AppFactory, corpus: Path) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        before = screen.reader.render_line(0)
+        await pilot.press("s")
+        assert screen.reader.word_view
+        shaded = screen.reader.render_line(0)
+        word_style = screen.reader.get_component_rich_style("reader--word")
+        backgrounds = [seg.style.bgcolor for seg in shaded if seg.style and seg.text.strip()]
+        assert word_style.bgcolor in backgrounds  # some words shaded...
+        assert len(set(backgrounds)) > 1  # ...and some not
+        await pilot.press("s")
+        assert screen.reader.render_line(0).text == before.text
+
+
+# -- suggestions ----------------------------------------------------------------------------------
+
+
+async def suggested(
+    pilot: object, screen: MainScreen, count: int = 3
+) -> list[tuple[int, int, str]]:
+    await pilot.press("z")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: len(screen.reader.suggestions) == count, timeout=30)
+    return screen.reader.suggestions
+
+
+async def test_suggestions_accept_reject_paragraph_and_undo(
+    make_app: AppFactory, corpus: Path, tmp_path: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await opened(pilot, app)
+        found = await suggested(pilot, screen)
+        assert (10, 12, "LOC") in found and (14, 16, "PER") in found  # 北京, 李明
+        assert (17, 21, "ORG") in found  # 北京大学
+        screen.reader.model.move_to(10)  # type: ignore[union-attr]
+        screen.reader.refresh_view()
+        await pilot.pause()
+        assert "suggested LOC" in screen_text(app)
+        await pilot.press("y")
+        assert (10, 12, "LOC", Origin.SUGGESTION.value) in stored(tmp_path, "a.txt")
+        assert (10, 12, "LOC") not in screen.reader.suggestions
+        await pilot.press("u")  # the span goes, the suggestion comes back
+        assert stored(tmp_path, "a.txt") == set()
+        assert (10, 12, "LOC") in screen.reader.suggestions
+        await pilot.press("x")  # reject it: remembered
+        assert (10, 12, "LOC") not in screen.reader.suggestions
+        assert Store(tmp_path / "store").document("a.txt", "tester").load().rejected == (
+            (10, 12, "LOC"),
+        )
+        await pilot.press("j")  # the second paragraph: accept all of its suggestions
+        await pilot.press("Y")
+        assert {(14, 16, "PER"), (17, 21, "ORG")} <= {k[:3] for k in stored(tmp_path, "a.txt")}
+        await pilot.press("u", "u")  # both at once, then the rejection
+        assert stored(tmp_path, "a.txt") == set()
+        assert (10, 12, "LOC") in screen.reader.suggestions
+        await pilot.press("ctrl+r")  # the rejection again
+        assert (10, 12, "LOC") not in screen.reader.suggestions
+
+
+async def test_a_rejected_suggestion_is_not_suggested_again_on_reopening(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    first = make_app(corpus)
+    async with first.run_test(size=(100, 24)) as pilot:
+        screen = await opened(pilot, first)
+        await suggested(pilot, screen)
+        screen.reader.model.move_to(10)  # type: ignore[union-attr]
+        await pilot.press("x")
+    again = make_app(corpus)
+    async with again.run_test(size=(100, 24)) as pilot:
+        screen = await opened(pilot, again)
+        found = await suggested(pilot, screen, count=2)
+        assert (10, 12, "LOC") not in found and (14, 16, "PER") in found
+        await pilot.press("z")  # put away
+        assert screen.reader.suggestions == []
+
+
+async def test_keys_answer_while_suggestions_are_worked_out(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "long.txt").write_text("李明在北京大学工作。\n" * 400, encoding="utf-8")
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("z", "j", "j", "j")
+        assert screen.reader.model is not None and screen.reader.model.cursor_row()[0] >= 3
+        await wait_until(pilot, lambda: len(screen.reader.suggestions) == 800, timeout=60)
+
+
+# -- user dictionary ------------------------------------------------------------------------------
+
+
+async def test_a_user_dictionary_makes_a_term_one_word(corpus: Path, tmp_path: Path) -> None:
+    userdict = tmp_path / "terms.txt"
+    userdict.write_text("查爾縣的幹部 10 n\n", encoding="utf-8")  # traditional, as written
+    segmenter = Segmenter(tmp_path / "cache", userdict=userdict)
+    segmenter.warm_up()
+    app = ReaderApp([corpus], store=tmp_path / "store", annotator="t", segmenter=segmenter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("l", "l", "w")  # from 查 to the next word: after the whole term
+        assert cursor(screen) == 8
+        await pilot.press("b", "1")  # the one-key label takes the whole term
+        session = screen.reader.session
+        assert session is not None
+        assert [(s.start, s.end) for s in session.annotations.spans] == [(2, 8)]
