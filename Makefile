@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/biaozhu seeds --store annotations
 
+# One test process per core (at most four): most tests wait on subprocesses or the disk.
 test: lint
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider --numprocesses=auto --maxprocesses=4
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
