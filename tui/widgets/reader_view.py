@@ -9,6 +9,7 @@ the old and the new cursor line, so a keystroke costs a few hundred bytes over S
 from __future__ import annotations
 
 import bisect
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -185,6 +186,10 @@ class ReaderView(ScrollView, can_focus=True):
         self.relabelling = False
         self._by_block: dict[int, list[_Mark]] = {}
         self._by_block_version: tuple[int, int] | None = None
+        #: Every mark sorted by start, their starts, and the longest one's length.
+        self._marks: list[_Mark] = []
+        self._mark_starts: list[int] = []
+        self._longest_mark = 0
         self._label_styles: dict[tuple[str, bool], Style] = {}
         #: In review: the annotators' layers; their spans the gold layer lacks are drawn
         #: as candidates (underlined in the label's colour).
@@ -714,39 +719,53 @@ class ReaderView(ScrollView, can_focus=True):
                 overlays.append((*shown, SHADED_WORD))
         return overlays
 
-    def _marks_by_block(self) -> dict[int, list[_Mark]]:
-        """What to draw, bucketed by the blocks it touches (rebuilt after edits).
+    def _marks_in(self, block: int) -> list[_Mark]:
+        """What to draw in ``block``: the session's spans, suggestions, and in review the
+        annotators' spans the gold layer lacks (candidates); canonical offsets.
 
-        The session's spans, and in review the annotators' spans the gold layer lacks
-        (drawn as candidates).
+        Marks are sorted once per change and each block takes its share by bisection
+        when first drawn: sorting thousands of spans into every block up front was a
+        fifth of the first frame of a document opened for review.
         """
         model, session = self.model, self.session
         if model is None or session is None:
-            return {}
+            return []
         version = (session.version, self._overlay_version)
         if self._by_block_version != version:
-            marks: list[_Mark] = [
-                (span.start, span.end, span.label, span.id) for span in session.annotations.spans
-            ]
-            marks += [(s, e, _SUGGESTION + label, _SUGGESTION) for s, e, label in self.suggestions]
-            if self.review is not None:
-                gold = ((mark[0], mark[1], mark[2]) for mark in marks)
-                candidates = self.review.candidates(gold)
-                marks += [(s, e, _CANDIDATE + label, _CANDIDATE) for s, e, label in candidates]
-            buckets: dict[int, list[_Mark]] = {}
-            for mark in marks:
-                first = model.blocks.block_at(mark[0])
-                last = model.blocks.block_at(max(mark[0], mark[1] - 1))
-                for block in range(first, last + 1):
-                    buckets.setdefault(block, []).append(mark)
-            self._by_block, self._by_block_version = buckets, version
-        return self._by_block
+            self._sort_marks(session)
+            self._by_block, self._by_block_version = {}, version
+        found = self._by_block.get(block)
+        if found is None:
+            # As blocks.block_at would place them: from the block of the start to the
+            # block of the last character (a mark on the line break belongs before it).
+            starts = model.blocks.starts
+            first = starts[block]
+            following = starts[block + 1] if block + 1 < len(starts) else sys.maxsize
+            low = bisect.bisect_left(self._mark_starts, first - self._longest_mark)
+            high = bisect.bisect_left(self._mark_starts, following)
+            found = [mark for mark in self._marks[low:high] if max(mark[0], mark[1] - 1) >= first]
+            self._by_block[block] = found
+        return found
+
+    def _sort_marks(self, session: Session) -> None:
+        marks: list[_Mark] = [
+            (span.start, span.end, span.label, span.id) for span in session.annotations.spans
+        ]
+        marks += [(s, e, _SUGGESTION + label, _SUGGESTION) for s, e, label in self.suggestions]
+        if self.review is not None:
+            gold = ((mark[0], mark[1], mark[2]) for mark in marks)
+            candidates = self.review.candidates(gold)
+            marks += [(s, e, _CANDIDATE + label, _CANDIDATE) for s, e, label in candidates]
+        marks.sort()
+        self._marks = marks
+        self._mark_starts = [mark[0] for mark in marks]
+        self._longest_mark = max((mark[1] - mark[0] for mark in marks), default=0)
 
     def _pieces(self, block: int) -> list[Piece]:
         """The spans of ``block`` in display offsets (in review, candidates too)."""
         return [
             Piece(*self._to_display(block, start, end), label, mark_id)
-            for start, end, label, mark_id in self._marks_by_block().get(block, [])
+            for start, end, label, mark_id in self._marks_in(block)
         ]
 
     def _block_selection(self, block: int) -> tuple[int, int] | None:
