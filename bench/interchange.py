@@ -118,6 +118,7 @@ def interchange_figures() -> list[tuple[str, float, str]]:
     """(name, value, unit) for each figure described in the module docstring."""
     source = build_source().resolve()
     floor = fs_floor_s()  # first, on a file system not yet busy writing back the import
+    os.sync()  # and the floor's 30 000 deletions written back before the import starts
     with tempfile.TemporaryDirectory(prefix="biaozhu-bench-io-") as folder:
         work = Path(folder)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -10,6 +10,7 @@ in worker threads so that keys keep answering.
 from __future__ import annotations
 
 import bisect
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 __all__ = ["ReadingAids", "SearchBox"]
+
+#: Suggestions reach the screen in batches at most this far apart.
+_SUGGEST_BATCH_SECONDS = 0.1
+
+#: A span as (start, end, label).
+SpanKey = tuple[int, int, str]
 
 
 class SearchBox(Input):
@@ -218,8 +225,6 @@ class ReadingAids:
         )
 
     def _suggest(self, model: ReaderModel) -> None:
-        import time
-
         from tui.core.script import simplified_shadow
         from tui.core.suggest import paragraphs, suggest_paragraph
         from tui.core.text import display_safe
@@ -294,10 +299,3 @@ class ReadingAids:
         """``suggested PER`` for the status line when the cursor is on a suggestion."""
         under = self.screen.reader.suggestion_at_cursor()
         return None if under is None else f"suggested {under[2]} (y / x)"
-
-
-#: Suggestions reach the screen in batches at most this far apart.
-_SUGGEST_BATCH_SECONDS = 0.1
-
-#: A span as (start, end, label).
-SpanKey = tuple[int, int, str]
