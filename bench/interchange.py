@@ -13,7 +13,8 @@ as a script would run it (start-up included):
 * ``fs_floor_10k_docs_s``: the yardstick: the same file-system work an import cannot avoid
   (per document a text written aside and renamed, a store folder, a store file written
   aside and renamed; one sync at the end), one document after another as the import
-  does, with none of its Python work.
+  does, with none of its Python work. It runs first; its files are kept until the
+  import is timed (see :func:`interchange_figures`).
 * ``import_10k_docs_ram_disk_s``: the same import into ``/dev/shm`` when there is one: the
   import's own speed, whatever the disk.
 """
@@ -103,24 +104,31 @@ def _bare_document(folder: Path, number: int, text: bytes, record: bytes) -> Non
     os.replace(store / ".tmp", store / "doc.json")
 
 
-def fs_floor_s(documents: int = SENTENCES) -> float:
-    """Seconds the unavoidable file work of importing ``documents`` documents takes here."""
+def fs_floor_s(folder: Path, documents: int = SENTENCES) -> float:
+    """Seconds the unavoidable file work of importing ``documents`` documents takes here
+    (in ``folder``, which the caller deletes: see :func:`interchange_figures`)."""
     text, record = "张三在北京。".encode() * 10, b"x" * 900
-    with tempfile.TemporaryDirectory(prefix="biaozhu-bench-fs-") as folder:
-        started = time.perf_counter()
-        for number in range(documents):
-            _bare_document(Path(folder), number, text, record)
-        os.sync()
-        return time.perf_counter() - started
+    folder.mkdir()
+    started = time.perf_counter()
+    for number in range(documents):
+        _bare_document(folder, number, text, record)
+    os.sync()
+    return time.perf_counter() - started
 
 
 def interchange_figures() -> list[tuple[str, float, str]]:
-    """(name, value, unit) for each figure described in the module docstring."""
+    """(name, value, unit) for each figure described in the module docstring.
+
+    Nothing is deleted until every disk figure is taken: ext4 does not hand out the inode
+    of a file deleted less than 30 s before, and with tens of thousands of such inodes
+    each new file costs a long search (measured with perf: most of the import's kernel
+    time went to ``recently_deleted`` after the floor's files were deleted).
+    """
     source = build_source().resolve()
-    floor = fs_floor_s()  # first, on a file system not yet busy writing back the import
-    os.sync()  # and the floor's 30 000 deletions written back before the import starts
     with tempfile.TemporaryDirectory(prefix="biaozhu-bench-io-") as folder:
-        work = Path(folder)
+        floor = fs_floor_s(Path(folder) / "floor")
+        work = Path(folder) / "import"
+        work.mkdir()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         imported, rss = _run("import", str(source), "--format", "doccano", cwd=work)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
