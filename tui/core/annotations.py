@@ -159,11 +159,6 @@ class Annotations:
         return bool(self._undo)
 
     @property
-    def undo_depth(self) -> int:
-        """How many edits there are to undo (the latest edit's place in the history)."""
-        return len(self._undo)
-
-    @property
     def can_redo(self) -> bool:
         """Whether there is an undone edit to redo."""
         return bool(self._redo)

@@ -46,8 +46,12 @@ class _Rejection:
     keys: frozenset[SpanKey]
 
 
-#: The history entry of a span edit (the annotations keep what it did).
-_SPAN_EDIT = "span edit"
+@dataclass(frozen=True, slots=True)
+class _SpanEdit:
+    """An undoable span edit (the annotations keep what it did), and the disagreement it
+    decided, if any: undoing it undecides that, redoing decides it again."""
+
+    decides: tuple[int, int] | None = None
 
 
 class Session:
@@ -70,15 +74,12 @@ class Session:
         self.status = status
         #: In review: the disagreements decided, by extent (kept in the gold file).
         self.decided: set[tuple[int, int]] = set(decided)
-        #: The disagreement each deciding edit decided, by the edit's place in the history,
-        #: so that undoing the edit undecides it (and redoing decides it again).
-        self._decisions: dict[int, tuple[int, int]] = {}
         #: Suggestions rejected in this document: never suggested again.
         self.rejected: set[SpanKey] = set(rejected)
         #: Undoable steps, oldest first, and the undone ones: span edits (done by the
         #: annotations' own history) and rejections, in the order they were made.
-        self._history: list[_Rejection | str] = []
-        self._future: list[_Rejection | str] = []
+        self._history: list[_Rejection | _SpanEdit] = []
+        self._future: list[_Rejection | _SpanEdit] = []
         self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
@@ -143,7 +144,7 @@ class Session:
         already = (start, end) in self.decided
         change = self.replace_within(start, end, keys, description)
         if change is not None and not already:
-            self._decisions[self.annotations.undo_depth] = (start, end)
+            self._history[-1] = _SpanEdit(decides=(start, end))
         self.mark_decided(start, end)
         return change
 
@@ -188,12 +189,11 @@ class Session:
                 return None
             self._future.append(self._history.pop())
             return Change((), (), f"undo rejecting {len(step.keys)} suggestions")
-        extent = self._decisions.get(self.annotations.undo_depth)
         change = self._commit(self.annotations.undo(), new=False)
         if change is not None:
             self._future.append(self._history.pop())
-            if extent is not None:
-                self._write_decided(self.decided - {extent})
+            if step.decides is not None:
+                self._write_decided(self.decided - {step.decides})
         return change
 
     def redo(self) -> Change | None:
@@ -209,9 +209,8 @@ class Session:
         change = self._commit(self.annotations.redo(), new=False)
         if change is not None:
             self._history.append(self._future.pop())
-            extent = self._decisions.get(self.annotations.undo_depth)
-            if extent is not None:
-                self._write_decided(self.decided | {extent})
+            if step.decides is not None:
+                self._write_decided(self.decided | {step.decides})
         return change
 
     def _refused(self) -> bool:
@@ -226,9 +225,7 @@ class Session:
         if change is None:
             return None
         if new:  # the edits undone before this one can no longer be redone
-            depth = self.annotations.undo_depth
-            self._decisions = {d: e for d, e in self._decisions.items() if d < depth}
-            self._history.append(_SPAN_EDIT)
+            self._history.append(_SpanEdit())
             self._future.clear()
         self.version += 1
         self._pending.append(change)
