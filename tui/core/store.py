@@ -5,10 +5,11 @@ document's folder. A save rewrites one small file, so it costs the same in a cor
 size (DESIGN §6).
 
 TinyDB's default ``JSONStorage`` rewrites its file in place and corrupts it when killed or
-run from two processes, so files here go through :class:`AtomicJSONStorage`: serialise,
-write a temp file in the same folder, fsync, ``os.replace``, fsync the folder. Every change
-is one read-modify-write under an OS lock on a freshly opened TinyDB (TinyDB objects cache
-queries and the next id, which go stale when another process writes). When a mutating call
+run from two processes, so TinyDB works here on tables read whole into memory, and every
+change is written back whole: serialise, write a temp file in the same folder, fsync,
+``os.replace``, fsync the folder. Every change is one read-modify-write under an OS lock
+on a freshly opened TinyDB (TinyDB objects cache queries and the next id, which go stale
+when another process writes). When a mutating call
 returns the change is on disk; when it raises :class:`StoreError` nothing changed and the
 next call simply retries. A file that does not parse is never written over.
 """
@@ -37,7 +38,6 @@ from tinydb.table import Document, Table
 from tui.core.spans import Span, Status, check_record, now_iso
 
 __all__ = [
-    "AtomicJSONStorage",
     "CorruptStoreError",
     "DocumentState",
     "DocumentStore",
@@ -310,46 +310,9 @@ def _describe(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that swaps in a whole new file on every write (never in place).
-
-    Inside :meth:`batch` the file is read once, writes stay in memory, and the result is
-    written once at the end: several table operations become one atomic change.
-    """
-
-    def __init__(self, path: Path, sync: bool = True) -> None:
-        self.path = Path(path)
-        self.sync = sync
-        self._batching = False
-        self._dirty = False
-        self._pending: Tables | None = None
-
-    def read(self) -> Tables | None:
-        """The file's tables (the batch's, inside a batch); None when the file is absent."""
-        return self._pending if self._batching else _read_tables(self.path)
-
-    def write(self, data: Tables) -> None:
-        """Replace the file with ``data`` (inside a batch: remember it for the end)."""
-        if self._batching:
-            self._pending, self._dirty = data, True
-        else:
-            _write_tables(self.path, data, self.sync)
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Read once now, write once at the end, write nothing if the block raises."""
-        self._pending, self._dirty = _read_tables(self.path), False
-        self._batching = True
-        try:
-            yield
-            if self._dirty:
-                _write_tables(self.path, self._pending or {}, self.sync)
-        finally:
-            self._batching, self._pending = False, None
-
-
 class _MemoryStorage(Storage):
-    """TinyDB storage over tables already read (the caller writes them back)."""
+    """TinyDB storage over tables already read: TinyDB queries and changes them in memory,
+    and :meth:`DocumentStore._change` writes them back whole (never in place)."""
 
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
@@ -456,8 +419,7 @@ class DocumentStore:
         Raises :class:`CorruptStoreError` for a file that is not a store file.
         """
         # No lock: files are replaced whole, so a reader sees one complete version.
-        with self._tables() as (spans, document):
-            return _decode(self.path, spans, document)
+        return _decode(self.path, *self._tables())
 
     def span_keys(self) -> frozenset[tuple[int, int, str]]:
         """Every saved span as (start, end, label), without building the spans."""
@@ -474,8 +436,8 @@ class DocumentStore:
 
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
-        with self._tables() as (spans, document):
-            return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
+        spans, document = self._tables()
+        return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
 
     def put_span(self, span: Span) -> None:
         """Insert ``span``, or replace the saved span with its id."""
@@ -589,17 +551,15 @@ class DocumentStore:
             if not self._defer_new_files:
                 _fsync_folder(folder.parent)  # else a power cut could drop the new folder
 
-    @contextmanager
-    def _tables(self, sync: bool = True) -> Iterator[tuple[Table, Table]]:
-        """Both tables over one snapshot of the file; written back once if changed.
+    def _tables(self) -> tuple[Table, Table]:
+        """Both tables over one snapshot of the file, for reading.
 
         A fresh TinyDB every time: its query cache and next id would be stale after
         another process (or another DocumentStore) wrote the file.
         """
-        storage = AtomicJSONStorage(self.path, sync)
-        # TinyDB builds its storage from a factory; this one hands over ours, for batch().
-        with TinyDB(storage=lambda: storage) as database, storage.batch():
-            yield database.table(_SPANS), database.table(_DOCUMENT)
+        storage = _MemoryStorage(_read_tables(self.path) or {})
+        database = TinyDB(storage=lambda: storage)
+        return database.table(_SPANS), database.table(_DOCUMENT)
 
 
 #: Outlines of large store files, by path, with the file version each was read from. The
