@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.screens.corpus_search import CorpusHit
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
+    from tui.widgets.word_panel import WordPanel
 
 #: Skimming reads at most this many documents of the list (each text is read whole).
 _SKIM_DOCUMENTS = 200
@@ -281,6 +282,8 @@ class MainScreen(Screen[None]):
         #: Every document's search key, for ``ctrl+f`` (built on first use).
         self._index: CorpusIndex | None = None
         self._index_lock = threading.Lock()
+        #: The word panel (``i``), mounted on first use.
+        self._word_panel: WordPanel | None = None
         #: What the word panel shows now: (word start, end, shown text, dictionary read).
         self._panel_word: tuple[int, int, str, bool] | None = None
 
@@ -627,13 +630,11 @@ class MainScreen(Screen[None]):
         """Show (or hide) the reading and dictionary entries of the word under the cursor."""
         from tui.widgets.word_panel import WordPanel
 
-        panels = self.query(WordPanel)
-        if panels:
-            panels.first().toggle_class("-hidden")
+        if self._word_panel is not None:
+            self._word_panel.toggle_class("-hidden")
         else:  # built on first use, like the dictionary behind it
-            await self.query_one("#reading").mount(
-                WordPanel(id="word-panel"), after="#text-and-spans"
-            )
+            self._word_panel = WordPanel(id="word-panel")
+            await self.query_one("#reading").mount(self._word_panel, after="#text-and-spans")
         if self._dictionary_problem is None:
             self._dictionary_problem = ""
             self.run_worker(self._read_dictionary, thread=True, group="dictionary")
@@ -656,13 +657,12 @@ class MainScreen(Screen[None]):
 
     def _update_word_panel(self) -> None:
         """Fill the word panel, if it is open, for the word now under the cursor."""
-        from tui.widgets.word_panel import PANEL_LINES, WordPanel
+        panel = self._word_panel
+        if panel is None or panel.has_class("-hidden"):
+            return  # the usual case, on every key: no DOM query for it
+        from tui.widgets.word_panel import PANEL_LINES
 
-        panels = self.query(WordPanel)
         model = self.reader.model
-        if not panels or panels.first().has_class("-hidden"):
-            return
-        panel = panels.first()
         word = model.word_at_cursor() if model is not None and self.segmenter.ready else None
         dictionary = self._dictionary
         loaded = dictionary is not None or bool(self._dictionary_problem)
