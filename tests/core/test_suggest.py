@@ -27,13 +27,6 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("suggest") / "cache"
 
 
-@pytest.fixture(scope="module")
-def segmenter(cache: Path) -> Segmenter:
-    warmed = Segmenter(cache_dir=cache)
-    warmed.warm_up()
-    return warmed
-
-
 def suggested(
     segmenter: Segmenter, text: str, mapping: dict[str, str] | None = None
 ) -> list[tuple[str, str]]:

@@ -23,13 +23,6 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def plain(cache: Path) -> Segmenter:
-    segmenter = Segmenter(cache_dir=cache)
-    segmenter.warm_up()
-    return segmenter
-
-
-@pytest.fixture(scope="module")
 def custom(cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Segmenter:
     path = tmp_path_factory.mktemp("dict") / "user.txt"
     path.write_text(USERDICT, encoding="utf-8")
@@ -47,15 +40,15 @@ def words(segmenter: Segmenter, text: str) -> list[str]:
 
 @pytest.mark.parametrize("text", ["我们用标注工具箱工作", "我們用標註工具箱工作"])
 def test_userdict_word_is_one_word_in_either_script(
-    plain: Segmenter, custom: Segmenter, text: str
+    segmenter: Segmenter, custom: Segmenter, text: str
 ) -> None:
-    assert text[3:8] not in words(plain, text)
+    assert text[3:8] not in words(segmenter, text)
     assert text[3:8] in words(custom, text)
 
 
-def test_userdict_with_frequency_and_tag(plain: Segmenter, custom: Segmenter) -> None:
+def test_userdict_with_frequency_and_tag(segmenter: Segmenter, custom: Segmenter) -> None:
     text = "他在苏州河畔散步"
-    assert words(plain, text) == ["他", "在", "苏州", "河畔", "散步"]
+    assert words(segmenter, text) == ["他", "在", "苏州", "河畔", "散步"]
     assert words(custom, text) == ["他", "在", "苏州河畔", "散步"]
     assert (2, 6, "ns") in custom.pos_tokens(text)
 
