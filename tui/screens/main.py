@@ -342,10 +342,15 @@ class MainScreen(Screen[None]):
         for config in (*variant_pair(self.variant), "t2s"):
             converter(config)
         self.segmenter.warm_up()
-        self.app.call_from_thread(self._update_status)
-        if self.reader.word_view:  # asked for before the word boundaries were known
-            self.app.call_from_thread(self.reader.set_overlays)
+        self.app.call_from_thread(self._words_ready)
         self.app.call_from_thread(freeze_heap)
+
+    def _words_ready(self) -> None:
+        """jieba is loaded: show the word under the cursor, and shade words if asked for
+        before the boundaries were known (on the UI thread: the DOM is not the worker's)."""
+        self._update_status()
+        if self.reader.word_view:
+            self.reader.set_overlays()
 
     def _read_infos(self) -> None:
         worker = get_current_worker()
