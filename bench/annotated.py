@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tui.core.annotations import text_sha256
-from tui.core.corpus import discover
+from tui.core.corpus import discover, id_root
 from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store
 
@@ -71,7 +71,7 @@ def annotate(
     The saved cursor is the start of the line :data:`MARKER` (see :func:`marked_copy`), or
     0 when the document has none. Returns the text the opened document must show first.
     """
-    [ref] = discover([document])
+    [ref] = discover([document], id_root(store))
     text = document.read_text(encoding="utf-8")
     sha = text_sha256(text)
     outer = round(spans * NESTED_EVERY / (NESTED_EVERY + 1))

@@ -52,7 +52,7 @@ def corpus_figures(count: int = SENTENCES) -> list[tuple[str, float, str]]:
     """``corpus_index_build_10k_s`` and ``corpus_search_10k_docs_ms``."""
     with tempfile.TemporaryDirectory(prefix="biaozhu-bench-search-") as folder:
         _write_corpus(Path(folder), count)
-        refs = discover([Path(folder)])
+        refs = discover([Path(folder)], folder)
         built: list[CorpusIndex] = []
         build_s = _timed(lambda: built.append(CorpusIndex.build(refs)))
     index = built[0]

@@ -15,10 +15,11 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tui.core.corpus import discover
+from tui.core.corpus import discover, id_root
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
+from tui.core.spans import check_annotator
 from tui.screens.main import MainScreen
 
 
@@ -31,8 +32,9 @@ class ReaderApp(App[None]):
     With ``review`` the annotator is a reviewer deciding on every annotator's layer (the
     gold layer); with ``read_only`` nothing is ever written. Raises
     :class:`~tui.core.corpus.CorpusError` for a missing path, ``ValueError`` for an
-    unknown variant and :class:`~tui.core.review.ReviewerError` for a reviewer named
-    like an annotator.
+    unknown variant, :class:`~tui.core.spans.AnnotatorError` for an annotator named like
+    the gold layer and :class:`~tui.core.review.ReviewerError` for a reviewer named like
+    an annotator.
     """
 
     TITLE = "biaozhu 标注"
@@ -65,7 +67,9 @@ class ReaderApp(App[None]):
         self.labels = labels
         self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.segmenter = segmenter or Segmenter()
-        self.refs = discover(self.paths)
+        if not review:
+            check_annotator(annotator)
+        self.refs = discover(self.paths, id_root(store))
         if review:
             from tui.core.review import check_reviewer
             from tui.core.store import Store

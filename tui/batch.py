@@ -15,8 +15,9 @@ from pathlib import Path
 
 from tui.core.agreement import agreement, by_document, by_label
 from tui.core.agreement_report import agreement_lines, by_document_lines, by_label_lines
-from tui.core.corpus import CorpusError, discover
+from tui.core.corpus import CorpusError
 from tui.core.formats import FORMATS
+from tui.core.identity import open_corpus
 from tui.core.interchange import (
     SCRIPTS,
     InterchangeError,
@@ -25,7 +26,7 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
-from tui.core.review import LayerProblems, corpus_layers_in_processes, orphaned_documents
+from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
 from tui.core.spans import Status
 from tui.core.store import Store
@@ -249,10 +250,10 @@ def _agree_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _run_agree(args: argparse.Namespace) -> int:
-    refs = discover(args.paths or [Path("seeds")])
     store = Store(args.store)
+    check = open_corpus(args.paths or [Path("seeds")], store, write=False)
     problems = LayerProblems()
-    documents = corpus_layers_in_processes(refs, store, problems)
+    documents = corpus_layers_in_processes(check.refs, store, problems)
     if args.by == "label":
         lines = by_label_lines(by_label(documents))
     elif args.by == "document":
@@ -261,9 +262,7 @@ def _run_agree(args: argparse.Namespace) -> int:
         lines = agreement_lines(agreement(documents))
     for message in problems.messages:
         print(f"warning: {message} (left out)", file=sys.stderr)
-    for doc_id in orphaned_documents(store, refs):
-        print(
-            f"warning: the store holds annotations of {doc_id}, not in the corpus", file=sys.stderr
-        )
+    for line in check.lines(store):
+        print(f"warning: {line}", file=sys.stderr)
     print("\n".join(lines))
     return 0

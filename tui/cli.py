@@ -130,8 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.core.corpus import CorpusError
     from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels, load_suggestion_labels
     from tui.core.segment import Segmenter, SegmenterError
+    from tui.core.spans import AnnotatorError
 
-    refused: tuple[type[Exception], ...] = (CorpusError, LabelError, SegmenterError)
+    refused: tuple[type[Exception], ...] = (CorpusError, LabelError, SegmenterError, AnnotatorError)
     if review:  # tui.core.review brings the store and more: the reader starts without them
         from tui.core.review import ReviewerError
 

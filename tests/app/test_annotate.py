@@ -18,9 +18,11 @@ from tui.widgets.status_bar import StatusBar
 
 SIZE = (80, 24)
 FIRST_SEED = "000_8ad7f56698cb7e79.txt"
+#: Its id in a store outside the project: the seeds are then known by absolute path.
+FIRST_SEED_ID = str((SEEDS / FIRST_SEED).resolve())
 
 
-def stored(tmp_path: Path, doc_id: str = FIRST_SEED) -> list[Span]:
+def stored(tmp_path: Path, doc_id: str = FIRST_SEED_ID) -> list[Span]:
     """What is on disk for the test annotator."""
     return list(Store(tmp_path / "store").document(doc_id, "tester").load().spans)
 
@@ -119,13 +121,13 @@ async def test_quit_and_reopen_brings_spans_and_cursor_back(
         await pilot.press("1", "right_curly_bracket", "w", "w")
         cursor = main_screen(app).reader.model.cursor  # type: ignore[union-attr]
         await pilot.press("q")
-    assert Store(tmp_path / "store").document(FIRST_SEED, "tester").load().cursor == cursor
+    assert Store(tmp_path / "store").document(FIRST_SEED_ID, "tester").load().cursor == cursor
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
         reader = await open_seed(pilot, again)
         assert reader.model is not None and reader.model.cursor == cursor
         assert [s.text for s in reader.session.annotations.spans] == ["察布查尔"]  # type: ignore[union-attr]
-        status = Store(tmp_path / "store").document(FIRST_SEED, "tester").load().status
+        status = Store(tmp_path / "store").document(FIRST_SEED_ID, "tester").load().status
         assert status is Status.IN_PROGRESS
 
 
@@ -157,7 +159,7 @@ async def test_a_full_disk_shows_unsaved_and_the_next_change_retries(
 async def test_a_corrupt_store_file_makes_that_document_read_only(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    path = Store(tmp_path / "store").path_for(FIRST_SEED, "tester")
+    path = Store(tmp_path / "store").path_for(FIRST_SEED_ID, "tester")
     path.parent.mkdir(parents=True)
     path.write_bytes(b"{ not json")
     app = make_app()
@@ -168,7 +170,7 @@ async def test_a_corrupt_store_file_makes_that_document_read_only(
         await pilot.press("1")
         assert path.read_bytes() == b"{ not json"
         await pilot.press("right_square_bracket", "1")  # other documents still work
-        assert len(stored(tmp_path, "001_1ea231b12cc7f585.txt")) == 1
+        assert len(stored(tmp_path, str((SEEDS / "001_1ea231b12cc7f585.txt").resolve()))) == 1
 
 
 async def test_a_selection_ending_on_a_blank_line_is_trimmed(
@@ -196,7 +198,9 @@ async def test_the_list_shows_span_counts_and_status_and_d_marks_done(
         assert entry.work == (2, Status.IN_PROGRESS)
         await pilot.press("D")
         assert entry.work == (2, Status.DONE)
-        assert Store(tmp_path / "store").document(FIRST_SEED, "tester").load().status is Status.DONE
+        assert (
+            Store(tmp_path / "store").document(FIRST_SEED_ID, "tester").load().status is Status.DONE
+        )
         await pilot.pause()
         first_row = screen_text(app).splitlines()[1]
         assert "2✓" in first_row
@@ -331,6 +335,6 @@ async def test_f_filters_the_list_by_status_and_the_header_counts_done(
         assert documents.status_filter == "to do" and len(documents.shown) == 4
         assert "文档 4/5 · to do" in screen_text(app)
         await pilot.press("F")  # done: the one
-        assert [documents.entries[i].ref.doc_id for i in documents.shown] == [FIRST_SEED]
+        assert [documents.entries[i].ref.name for i in documents.shown] == [FIRST_SEED]
         await pilot.press("F")
         assert documents.status_filter == "all" and len(documents.shown) == 5

@@ -27,7 +27,7 @@ async def labelled(make_app: AppFactory, tmp_path: Path) -> Path:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_seed(pilot, app)
         await pilot.press("t", "l", "l", "v", "l", "1", "q")
-    [span] = Store(tmp_path / "store").document("doc.txt", "tester").load().spans
+    [span] = Store(tmp_path / "store").document("corpus/doc.txt", "tester").load().spans
     assert (span.start, span.end, span.text, span.label) == (2, 4, "张三", "PER")
     return corpus
 

@@ -65,7 +65,7 @@ async def open_named(pilot: object, app: ReaderApp, name: str) -> MainScreen:
     assert isinstance(screen, MainScreen)
     documents = screen.documents
     await wait_until(pilot, lambda: all(e.info for e in documents.entries))
-    index = next(i for i, ref in enumerate(screen.refs) if ref.doc_id == name)
+    index = next(i for i, ref in enumerate(screen.refs) if ref.name == name)
     screen.open_document(index)
     await pilot.pause()  # type: ignore[attr-defined]
     return screen

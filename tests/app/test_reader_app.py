@@ -185,9 +185,9 @@ async def test_filter_matches_titles_in_either_script(make_app: AppFactory) -> N
         documents = main_screen(app).documents
         await wait_until(pilot, lambda: all(e.info for e in documents.entries))
         await pilot.press("slash", "縣")
-        assert [documents.entries[i].ref.doc_id[:3] for i in documents.shown] == ["000"]
+        assert [documents.entries[i].ref.name[:3] for i in documents.shown] == ["000"]
         await pilot.press("backspace", "基", "层")
-        assert "003" in [documents.entries[i].ref.doc_id[:3] for i in documents.shown]
+        assert "003" in [documents.entries[i].ref.name[:3] for i in documents.shown]
         await pilot.press("enter")
         assert documents.has_focus
         await pilot.press("escape")

@@ -44,7 +44,7 @@ def cursor(screen: MainScreen) -> int:
 
 
 def stored(tmp_path: Path, doc: str) -> set[tuple[int, int, str, str]]:
-    state = Store(tmp_path / "store").document(doc, "tester").load()
+    state = Store(tmp_path / "store").document(f"corpus/{doc}", "tester").load()
     return {(s.start, s.end, s.label, s.origin.value) for s in state.spans}
 
 
@@ -115,7 +115,7 @@ async def test_corpus_search_lists_hits_in_both_scripts_and_enter_opens_one(
         await pilot.press("enter", "down", "down", "enter")  # to the hits; the third
         await pilot.pause()
         assert app.screen is screen
-        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+        assert screen.refs[screen.current or 0].name == "b.txt"
         await wait_until(pilot, lambda: len(screen.reader.hits) == 2)
         assert cursor(screen) == 7  # 县长
         assert "/縣 2/2" in screen_text(app)
@@ -172,7 +172,7 @@ async def test_suggestions_accept_reject_paragraph_and_undo(
         assert (10, 12, "LOC") in screen.reader.suggestions
         await pilot.press("x")  # reject it: remembered
         assert (10, 12, "LOC") not in screen.reader.suggestions
-        assert Store(tmp_path / "store").document("a.txt", "tester").load().rejected == (
+        assert Store(tmp_path / "store").document("corpus/a.txt", "tester").load().rejected == (
             (10, 12, "LOC"),
         )
         await pilot.press("j")  # the second paragraph: accept all of its suggestions

@@ -38,8 +38,8 @@ async def test_agreed_spans_start_accepted_and_attributed_to_the_reviewer(
     app = make_review()
     async with app.run_test(size=(100, 24)) as pilot:
         await open_first(pilot, app)
-        assert gold(tmp_path, "a.txt") == {(0, 2, "PER")}
-        [span] = Store(tmp_path / "store").document("a.txt", GOLD).load().spans
+        assert gold(tmp_path, "corpus/a.txt") == {(0, 2, "PER")}
+        [span] = Store(tmp_path / "store").document("corpus/a.txt", GOLD).load().spans
         assert span.annotator == "rita"
 
 
@@ -55,20 +55,20 @@ async def test_jump_show_versions_accept_and_go_on_to_the_next_document(
         await pilot.press("c")
         assert "bob: LOC:北京" in screen_text(app)
         await pilot.press("a")
-        assert gold(tmp_path, "a.txt") == {(0, 2, "PER"), (3, 5, "LOC")}
+        assert gold(tmp_path, "corpus/a.txt") == {(0, 2, "PER"), (3, 5, "LOC")}
         await pilot.press("J")  # none left here: on to b.txt's disagreement
         await pilot.pause()
-        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+        assert screen.refs[screen.current or 0].name == "b.txt"
         assert screen.reader.model is not None and screen.reader.model.cursor == 4
         await pilot.press("X")  # reject it: 上海 stays out of gold
-        assert gold(tmp_path, "b.txt") == {(0, 2, "PER")}
+        assert gold(tmp_path, "corpus/b.txt") == {(0, 2, "PER")}
         assert "✓1/1" in screen_text(app)  # decided
         await pilot.press("K")  # a.txt's one disagreement is decided too: nowhere to go
         await pilot.pause()
-        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+        assert screen.refs[screen.current or 0].name == "b.txt"
     store = Store(tmp_path / "store")
-    assert store.document("a.txt", GOLD).load().decided == ((3, 7),)
-    assert store.document("b.txt", GOLD).load().decided == ((4, 6),)
+    assert store.document("corpus/a.txt", GOLD).load().decided == ((3, 7),)
+    assert store.document("corpus/b.txt", GOLD).load().decided == ((4, 6),)
 
 
 async def test_decided_disagreements_are_skipped_after_reopening(
@@ -85,7 +85,7 @@ async def test_decided_disagreements_are_skipped_after_reopening(
         assert screen.documents.entries[0].marks.disagreements == 0  # none left to decide
         await pilot.press("g", "J")  # a.txt's is decided: straight on to b.txt's
         await pilot.pause()
-        assert screen.refs[screen.current or 0].doc_id == "b.txt"
+        assert screen.refs[screen.current or 0].name == "b.txt"
 
 
 async def test_the_list_follows_decisions_and_undo_takes_a_decision_back(
@@ -106,10 +106,10 @@ async def test_the_list_follows_decisions_and_undo_takes_a_decision_back(
         await pilot.press("u")  # the accept and its decision go together
         await wait_until(pilot, lambda: to_decide() == 1)
         assert "≠1/1" in screen_text(app)
-        assert Store(tmp_path / "store").document("a.txt", GOLD).load().decided == ()
+        assert Store(tmp_path / "store").document("corpus/a.txt", GOLD).load().decided == ()
         await pilot.press("ctrl+r")  # redo: decided again
         await wait_until(pilot, lambda: to_decide() == 0)
-        assert gold(tmp_path, "a.txt") == {(0, 2, "PER"), (3, 7, "ORG")}
+        assert gold(tmp_path, "corpus/a.txt") == {(0, 2, "PER"), (3, 7, "ORG")}
 
 
 async def test_own_spans_undo_and_the_gold_export_holds_exactly_the_decisions(
@@ -185,7 +185,7 @@ async def test_the_review_list_shows_annotators_done_agreement_and_filters(
 ) -> None:
     from tui.core.spans import Status
 
-    Store(tmp_path / "store").document("b.txt", "alice").set_status(Status.DONE)
+    Store(tmp_path / "store").document("corpus/b.txt", "alice").set_status(Status.DONE)
     app = make_review()
     async with app.run_test(size=(120, 24)) as pilot:
         screen = app.screen
@@ -225,7 +225,7 @@ async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
         skim.query_one("OptionList").highlighted = 3  # type: ignore[attr-defined]
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is screen and screen.refs[screen.current or 0].doc_id == "b.txt"
+        assert app.screen is screen and screen.refs[screen.current or 0].name == "b.txt"
 
 
 async def test_skim_reads_in_the_background_and_esc_answers_meanwhile(
@@ -287,6 +287,6 @@ async def test_orphaned_annotations_are_reported_and_kept(
         def told() -> list[str]:
             return [note.message for note in app._notifications]  # the toasts wrap lines
 
-        await wait_until(pilot, lambda: any("not in this corpus" in m for m in told()))
-        assert any("(b.txt)" in message for message in told())
-    assert Store(tmp_path / "store").path_for("b.txt", "alice").exists()
+        await wait_until(pilot, lambda: any("not found" in m for m in told()))
+        assert any("(corpus/b.txt)" in message for message in told())
+    assert Store(tmp_path / "store").path_for("corpus/b.txt", "alice").exists()

@@ -17,7 +17,9 @@ from tui.core.corpus import (
     DocumentRef,
     detect_script,
     discover,
+    document_id,
     filter_key,
+    id_root,
     load_document,
     read_info,
 )
@@ -36,7 +38,8 @@ def write(path: Path, content: str | bytes = "正文\n") -> Path:
 
 
 def ids(refs: list[DocumentRef]) -> list[str]:
-    return [ref.doc_id for ref in refs]
+    """The names the user sees: paths below the folder given."""
+    return [ref.name for ref in refs]
 
 
 # ------------------------------------------------------------------------- discover
@@ -46,7 +49,7 @@ def test_directory_is_read_recursively_with_relative_posix_ids(tmp_path: Path) -
     write(tmp_path / "a.txt")
     write(tmp_path / "卷一" / "第一章.txt")
     write(tmp_path / "卷一" / "deep" / "er" / "notes.md")
-    refs = discover([tmp_path])
+    refs = discover([tmp_path], str(tmp_path))
     assert ids(refs) == ["a.txt", "卷一/deep/er/notes.md", "卷一/第一章.txt"]
     assert refs[1].path == tmp_path / "卷一" / "deep" / "er" / "notes.md"
 
@@ -54,32 +57,32 @@ def test_directory_is_read_recursively_with_relative_posix_ids(tmp_path: Path) -
 def test_only_text_suffixes_are_taken_case_insensitively(tmp_path: Path) -> None:
     for name in ["a.txt", "b.TXT", "c.text", "d.Md", "e.pdf", "f.json", "g", "h.txt.bak"]:
         write(tmp_path / name)
-    assert ids(discover([tmp_path])) == ["a.txt", "b.TXT", "c.text", "d.Md"]
+    assert ids(discover([tmp_path], str(tmp_path))) == ["a.txt", "b.TXT", "c.text", "d.Md"]
 
 
 def test_hidden_files_and_directories_are_skipped(tmp_path: Path) -> None:
     write(tmp_path / ".hidden.txt")
     write(tmp_path / ".git" / "notes.txt")
     write(tmp_path / "shown.txt")
-    assert ids(discover([tmp_path])) == ["shown.txt"]
+    assert ids(discover([tmp_path], str(tmp_path))) == ["shown.txt"]
 
 
 def test_explicit_file_is_taken_whatever_its_extension(tmp_path: Path) -> None:
     odd = write(tmp_path / "sub" / "novel.gb")
-    refs = discover([odd])
-    assert refs == [DocumentRef("novel.gb", odd)]
+    refs = discover([odd], str(tmp_path))
+    assert refs == [DocumentRef("sub/novel.gb", odd, "novel.gb")]
 
 
 def test_chapters_sort_naturally(tmp_path: Path) -> None:
     for n in [10, 2, 1]:
         write(tmp_path / f"第{n}章.txt")
-    assert ids(discover([tmp_path])) == ["第1章.txt", "第2章.txt", "第10章.txt"]
+    assert ids(discover([tmp_path], str(tmp_path))) == ["第1章.txt", "第2章.txt", "第10章.txt"]
 
 
 def test_missing_path_names_it(tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "x.txt"
     with pytest.raises(CorpusError) as info:
-        discover([missing])
+        discover([missing], str(tmp_path))
     assert str(info.value) == f"no such file or directory: {missing}"
 
 
@@ -91,7 +94,7 @@ def test_unreadable_top_directory_names_it(tmp_path: Path) -> None:
     locked.chmod(0)
     try:
         with pytest.raises(CorpusError) as info:
-            discover([locked])
+            discover([locked], str(tmp_path))
     finally:
         locked.chmod(0o755)
     assert str(locked) in str(info.value)
@@ -111,7 +114,7 @@ def test_unreadable_top_directory_simulated(
 
     monkeypatch.setattr(corpus.os, "scandir", refuse)
     with pytest.raises(CorpusError) as info:
-        discover([tmp_path])
+        discover([tmp_path], str(tmp_path))
     assert str(info.value) == f"cannot read directory {tmp_path}: permission denied"
 
 
@@ -128,32 +131,34 @@ def test_unreadable_subdirectory_is_skipped(
         return real_scandir(path)
 
     monkeypatch.setattr(corpus.os, "scandir", refuse)
-    assert ids(discover([tmp_path])) == ["ok.txt"]
+    assert ids(discover([tmp_path], str(tmp_path))) == ["ok.txt"]
 
 
 def test_directory_symlinks_are_not_followed(tmp_path: Path) -> None:
     write(tmp_path / "real" / "a.txt")
     (tmp_path / "real" / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
-    assert ids(discover([tmp_path])) == ["real/a.txt"]
+    assert ids(discover([tmp_path], str(tmp_path))) == ["real/a.txt"]
 
 
 def test_the_same_file_given_twice_appears_once(tmp_path: Path) -> None:
     a = write(tmp_path / "a.txt")
-    refs = discover([a, tmp_path, a, tmp_path / "." / "a.txt"])
+    refs = discover([a, tmp_path, a, tmp_path / "." / "a.txt"], str(tmp_path))
     assert ids(refs) == ["a.txt"]
 
 
 def test_a_file_symlink_to_a_listed_file_appears_once(tmp_path: Path) -> None:
     write(tmp_path / "a.txt")
     (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
-    assert ids(discover([tmp_path])) == ["a.txt"]
+    assert ids(discover([tmp_path], str(tmp_path))) == ["a.txt"]
 
 
 def test_equal_ids_from_two_roots_are_told_apart(tmp_path: Path) -> None:
     first = write(tmp_path / "one" / "a.txt", "一")
     second = write(tmp_path / "two" / "a.txt", "二")
-    refs = {ref.doc_id: ref.path for ref in discover([tmp_path / "one", tmp_path / "two"])}
+    refs = {
+        ref.name: ref.path for ref in discover([tmp_path / "one", tmp_path / "two"], str(tmp_path))
+    }
     assert refs == {"a.txt": first, "two/a.txt": second}
 
 
@@ -163,14 +168,14 @@ def test_ids_stay_unique_when_the_prefixed_id_also_exists(tmp_path: Path) -> Non
     write(tmp_path / "x" / "two" / "a.txt")
     write(tmp_path / "y" / "two" / "a.txt")
     roots = [tmp_path / "one", tmp_path / "x" / "two", tmp_path / "y" / "two"]
-    found = ids(discover(roots))
+    found = ids(discover(roots, str(tmp_path)))
     assert sorted(found) == ["a.txt", "two/a.txt", "two/a.txt (2)", "two/a.txt (3)"]
 
 
 def test_two_explicit_files_with_the_same_name(tmp_path: Path) -> None:
     first = write(tmp_path / "甲" / "a.txt")
     second = write(tmp_path / "乙" / "a.txt")
-    assert ids(discover([first, second])) == ["a.txt", "乙/a.txt"]
+    assert ids(discover([first, second], str(tmp_path))) == ["a.txt", "乙/a.txt"]
 
 
 def test_ten_thousand_files(tmp_path: Path) -> None:
@@ -185,9 +190,9 @@ def test_ten_thousand_files(tmp_path: Path) -> None:
         for f in range(100):
             os.link(source, folder / f"f{f:03}.txt")
             expected.append(f"d{d:03}/f{f:03}.txt")
-    refs = discover([corpus_dir])
+    refs = discover([corpus_dir], str(tmp_path))
     assert ids(refs) == expected
-    assert all(ref.path == corpus_dir / ref.doc_id for ref in refs)
+    assert all(ref.path == corpus_dir / ref.name for ref in refs)
     assert read_info(refs[-1]).title == "第一章"
 
 
@@ -242,7 +247,7 @@ def test_gb18030_file(tmp_path: Path) -> None:
 
 def test_file_that_vanished_after_discovery(tmp_path: Path) -> None:
     write(tmp_path / "gone.txt")
-    (ref,) = discover([tmp_path])
+    (ref,) = discover([tmp_path], str(tmp_path))
     (tmp_path / "gone.txt").unlink()
     info = read_info(ref)
     assert info.error == "file vanished"
@@ -336,6 +341,52 @@ def test_filter_key_survives_hostile_text() -> None:
 def test_seed_corpus(tmp_path: Path) -> None:
     copy = tmp_path / "seeds"
     shutil.copytree(SEEDS, copy)
-    infos = [read_info(ref) for ref in discover([copy])]
+    infos = [read_info(ref) for ref in discover([copy], str(tmp_path))]
     assert [info.script.value for info in infos] == ["简", "繁", "简", "繁", "繁"]
     assert all(info.error is None and info.title for info in infos)
+
+
+# ---------------------------------------------------------------------- stable ids
+
+
+def spelled_ids(paths: list[Path], root: Path) -> list[str]:
+    return [ref.doc_id for ref in discover(paths, id_root(root / "annotations"))]
+
+
+def test_ids_are_the_same_however_the_folder_is_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "seeds" / "a.txt")
+    write(tmp_path / "seeds" / "卷一" / "b.txt")
+    expected = ["seeds/a.txt", "seeds/卷一/b.txt"]
+    (tmp_path / "link").symlink_to(tmp_path / "seeds", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    store = Path("annotations")
+    for spelling in ["seeds", "seeds/", "./seeds", str(tmp_path / "seeds"), "link"]:
+        assert sorted(ref.doc_id for ref in discover([Path(spelling)], id_root(store))) == expected
+    # The whole project folder: the same ids (README.md and the rest come along too).
+    assert {ref.doc_id for ref in discover([Path(".")], id_root(store))} >= set(expected)
+    monkeypatch.chdir(tmp_path / "seeds")
+    store = Path("../annotations")
+    assert sorted(ref.doc_id for ref in discover([Path(".")], id_root(store))) == expected
+    assert [ref.doc_id for ref in discover([Path("a.txt")], id_root(store))] == ["seeds/a.txt"]
+
+
+def test_a_file_reached_through_a_symlinked_file_has_the_real_files_id(tmp_path: Path) -> None:
+    write(tmp_path / "corpus" / "a.txt")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "corpus" / "a.txt")
+    assert spelled_ids([tmp_path / "alias.txt"], tmp_path) == ["corpus/a.txt"]
+
+
+def test_a_file_outside_the_project_is_known_by_its_absolute_path(tmp_path: Path) -> None:
+    outside = write(tmp_path / "elsewhere" / "a.txt")
+    project = tmp_path / "project"
+    project.mkdir()
+    assert spelled_ids([outside.parent], project) == [str(outside.resolve())]
+    assert document_id(outside, id_root(project / "annotations")) == str(outside.resolve())
+
+
+def test_shown_names_stay_relative_to_the_folder_given(tmp_path: Path) -> None:
+    write(tmp_path / "seeds" / "卷一" / "b.txt")
+    [ref] = discover([tmp_path / "seeds"], str(tmp_path))
+    assert (ref.doc_id, ref.name) == ("seeds/卷一/b.txt", "卷一/b.txt")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.corpus import discover
+from tui.core.corpus import DocumentRef, discover, id_root
 from tui.core.formats.names import file_stem
 from tui.core.interchange import (
     InterchangeError,
@@ -53,6 +53,11 @@ def places(tmp_path: Path) -> tuple[Path, Store]:
     return tmp_path / "corpus", Store(tmp_path / "store")
 
 
+def corpus_refs(corpus: Path, store: Store) -> list[DocumentRef]:
+    """The corpus's documents with the ids the store knows them by."""
+    return discover([corpus], id_root(store.root))
+
+
 def test_doccano_round_trip_is_exact(tmp_path: Path, places: tuple[Path, Store]) -> None:
     corpus, store = places
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
@@ -69,10 +74,10 @@ def test_imported_texts_and_spans_land_in_the_corpus_and_store(
     corpus, store = places
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
     import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
-    refs = discover([corpus])
-    assert [ref.doc_id for ref in refs] == ["1.txt", "2.txt", "3.txt"]
+    refs = corpus_refs(corpus, store)
+    assert [ref.doc_id for ref in refs] == ["corpus/1.txt", "corpus/2.txt", "corpus/3.txt"]
     assert refs[0].path.read_text(encoding="utf-8") == DOCCANO[0]["text"]
-    spans = store.document("1.txt", "doccano").load().spans
+    spans = store.document("corpus/1.txt", "doccano").load().spans
     assert {(s.start, s.end, s.label, s.text) for s in spans} == {
         (8, 10, "PER", "张三"),
         (11, 13, "LOC", "北京"),
@@ -89,8 +94,8 @@ def test_importing_the_same_source_twice_adds_nothing(
     import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
     again = import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
     assert (again.new_documents, again.new_spans) == (0, 0)
-    assert len(discover([corpus])) == 3
-    assert len(store.document("1.txt", "doccano").load().spans) == 3
+    assert len(corpus_refs(corpus, store)) == 3
+    assert len(store.document("corpus/1.txt", "doccano").load().spans) == 3
 
 
 def test_bad_input_is_refused_whole(tmp_path: Path, places: tuple[Path, Store]) -> None:
@@ -142,7 +147,7 @@ def test_crlf_text_keeps_exact_span_text(tmp_path: Path, places: tuple[Path, Sto
     rows = [{"text": text, "label": [[start, start + 2, "PER"], [start + 3, start + 5, "LOC"]]}]
     source = write_jsonl(tmp_path / "crlf.jsonl", rows)
     import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
-    [ref] = discover([corpus])
+    [ref] = corpus_refs(corpus, store)
     canonical = ref.path.read_text(encoding="utf-8")
     assert "\r" not in canonical
     spans = store.document(ref.doc_id, "doccano").load().spans
@@ -158,7 +163,7 @@ def test_export_stops_naming_a_span_whose_text_moved(
     corpus, store = places
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO[:1])
     import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
-    path = store.path_for("1.txt", "doccano")
+    path = store.path_for("corpus/1.txt", "doccano")
     data = json.loads(path.read_text(encoding="utf-8"))
     record = next(iter(data["spans"].values()))
     record["text"] = "王五"  # the stored text no longer matches the offsets
@@ -196,7 +201,7 @@ def test_stats_count_documents_spans_labels_annotators_and_statuses(
     corpus, store = places
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
     import_source(source, "doccano", corpus=corpus, store=store, annotator="alice")
-    store.document("1.txt", "bob").set_status(Status.DONE)
+    store.document("corpus/1.txt", "bob").set_status(Status.DONE)
     stats = collect_stats([corpus], store)
     assert (stats.documents, stats.spans) == (3, 5)
     assert stats.by_label == {"PER": 2, "LOC": 2, "ORG": 1}

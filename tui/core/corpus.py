@@ -25,7 +25,9 @@ __all__ = [
     "DocumentRef",
     "detect_script",
     "discover",
+    "document_id",
     "filter_key",
+    "id_root",
     "load_document",
     "read_info",
 ]
@@ -49,10 +51,22 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class DocumentRef:
-    """A document found by :func:`discover`: a unique id and where it lives."""
+    """A document found by :func:`discover`: its stable id, where it lives, what to call it.
+
+    ``doc_id`` keys the annotations: the same file has the same id however its folder was
+    typed (see :func:`document_id`). ``shown`` is the short name the user sees (the path
+    below the folder they gave); it defaults to the id.
+    """
 
     doc_id: str
     path: Path
+    shown: str = ""
+
+    @property
+    def name(self) -> str:
+        """The name to show for the document (never markup-safe: pass it through
+        :func:`~tui.core.text.display_safe` and show it as plain text)."""
+        return self.shown or self.doc_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,26 +89,53 @@ class DocumentInfo:
 # ---------------------------------------------------------------------------- discovery
 
 
-def discover(paths: Sequence[Path]) -> list[DocumentRef]:
-    """Find the documents under ``paths``, each once, with unique ids, sorted naturally.
+def id_root(store: Path | str) -> str:
+    """The folder document ids are relative to: the one that holds the store folder.
 
-    A file is taken whatever its suffix; a directory is walked recursively for text files,
-    skipping hidden names and not following directory symlinks. Raises
-    :class:`CorpusError` for a missing path or an unreadable top-level directory.
+    With the default store ``./annotations`` that is the project folder, so
+    ``biaozhu seeds``, ``biaozhu .`` and ``cd seeds; biaozhu . --store ../annotations``
+    all name ``seeds/a.txt`` alike. Resolved, so a symlinked project gives the same ids.
     """
+    return os.path.realpath(os.path.dirname(os.path.abspath(store)))
+
+
+def document_id(path: Path | str, root: str) -> str:
+    """The stable id of the file at ``path``: its resolved path relative to ``root`` (an
+    :func:`id_root`), or its resolved absolute path for a file outside ``root``."""
+    return _stable_id(os.path.realpath(path), os.path.realpath(root))
+
+
+def _stable_id(real: str, real_root: str) -> str:
+    prefix = real_root.rstrip(os.sep) + os.sep
+    if real.startswith(prefix):
+        return real[len(prefix) :].replace(os.sep, "/")
+    return real
+
+
+def discover(paths: Sequence[Path], root: str) -> list[DocumentRef]:
+    """Find the documents under ``paths``, each once, sorted naturally by shown name.
+
+    Ids come from :func:`document_id` against ``root`` (an :func:`id_root`), so they do
+    not depend on how a path was typed; shown names are the paths below the folder given
+    (made unique with that folder's name). A file is taken whatever its suffix; a
+    directory is walked recursively for text files, skipping hidden names and not
+    following directory symlinks. Raises :class:`CorpusError` for a missing path or an
+    unreadable top-level directory.
+    """
+    real_root = os.path.realpath(root)
     seen: set[str] = set()
     taken: set[str] = set()
     refs: list[DocumentRef] = []
     for given in paths:
         root_name, found = _found_under(Path(given))
-        for rel_id, path, real in found:
+        for rel_name, path, real in found:
             if real in seen:
                 continue
             seen.add(real)
-            doc_id = _unique_id(rel_id, root_name, taken)
-            taken.add(doc_id)
-            refs.append(DocumentRef(doc_id, Path(path)))
-    refs.sort(key=lambda ref: (_natural_key(ref.doc_id), ref.doc_id))
+            shown = _unique_name(rel_name, root_name, taken)
+            taken.add(shown)
+            refs.append(DocumentRef(_stable_id(real, real_root), Path(path), shown))
+    refs.sort(key=lambda ref: (_natural_key(ref.shown), ref.shown))
     return refs
 
 
@@ -181,12 +222,12 @@ def _real_path(entry: os.DirEntry[str], real_root: str, rel: str) -> str:
     return os.path.join(real_root, rel)
 
 
-def _unique_id(rel_id: str, root_name: str, taken: set[str]) -> str:
-    # The first document keeps its plain id, so adding a root never renames documents
-    # that were already there (ids key the annotations).
-    if rel_id not in taken:
-        return rel_id
-    base = f"{root_name}/{rel_id}" if root_name else rel_id
+def _unique_name(rel_name: str, root_name: str, taken: set[str]) -> str:
+    # The first document keeps its plain name, so adding a root never renames documents
+    # that were already there.
+    if rel_name not in taken:
+        return rel_name
+    base = f"{root_name}/{rel_name}" if root_name else rel_name
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base} ({n})"
@@ -197,11 +238,11 @@ def _unique_id(rel_id: str, root_name: str, taken: set[str]) -> str:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _natural_key(doc_id: str) -> list[str | int]:
+def _natural_key(name: str) -> list[str | int]:
     # Chapters sort as 2 before 10; split() puts digits at odd indices, so the types of
     # any two keys line up position by position.
     parts: list[str | int] = []
-    for i, part in enumerate(_DIGITS.split(doc_id)):
+    for i, part in enumerate(_DIGITS.split(name)):
         parts.append(int(part) if i % 2 else part.casefold())
     return parts
 
@@ -245,7 +286,7 @@ def load_document(ref: DocumentRef) -> DecodedText:
     try:
         return _read_decoded(ref.path)
     except (OSError, DecodeError) as exc:
-        raise DocumentError(f"{ref.doc_id}: {_reason(exc)}") from exc
+        raise DocumentError(f"{ref.name}: {_reason(exc)}") from exc
 
 
 def read_info(ref: DocumentRef) -> DocumentInfo:

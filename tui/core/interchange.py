@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.annotations import reanchor, text_sha256
-from tui.core.corpus import CorpusError, DocumentError, DocumentRef, discover, load_document
+from tui.core.corpus import (
+    CorpusError,
+    DocumentError,
+    DocumentRef,
+    document_id,
+    id_root,
+    load_document,
+)
 from tui.core.formats import (
     FORMATS,
     DocumentRecord,
@@ -40,6 +47,7 @@ from tui.core.formats import (
     WriteReport,
 )
 from tui.core.formats.names import file_stem
+from tui.core.identity import open_corpus
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 from tui.core.store import Store, StoreError, replace_file
@@ -104,14 +112,14 @@ def import_source(
         corpus.mkdir(parents=True, exist_ok=True)
         report = ImportReport(corpus, warnings=plan.warnings)
         bulk = store.for_import()
+        root = id_root(store.root)
         try:
             for document, name in zip(codec.read(source), plan.names, strict=True):
                 report.documents += 1
                 report.spans += len(document.spans)
                 report.new_documents += _write_text(corpus / f"{name}.txt", document.text)
-                report.new_spans += _store_spans(
-                    document, f"{name}.txt", format_name, bulk, annotator
-                )
+                doc_id = document_id(corpus / f"{name}.txt", root)
+                report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
         finally:
             os.sync()  # new files were written without an fsync each (Store.for_import)
     except FormatError as error:
@@ -266,10 +274,11 @@ def export_documents(
         raise InterchangeError(f"unknown script {script!r} (use one of {', '.join(SCRIPTS)})")
     config = _script_config(script, variant)
     try:
-        refs = discover(paths)
+        check = open_corpus(paths, store, write=False)
     except CorpusError as error:
         raise InterchangeError(str(error)) from None
-    warnings: list[str] = []
+    refs = check.refs
+    warnings: list[str] = check.lines(store)
     records = (_export_record(ref, store, annotator, config, warnings) for ref in refs)
     try:
         report: WriteReport = _write_aside(codec, records, out)
@@ -298,14 +307,14 @@ def _export_record(
     try:
         text = load_document(ref).text
     except DocumentError as error:
-        raise InterchangeError(f"cannot export {ref.doc_id}: {error}") from None
+        raise InterchangeError(f"cannot export {ref.name}: {error}") from None
     state = store.document(ref.doc_id, annotator).load()
-    spans = _checked_spans(ref.doc_id, text, state.spans, warnings)
+    spans = _checked_spans(ref.name, text, state.spans, warnings)
     side = state.source or _source_record(ref.doc_id, store)
     span_sides: Mapping[str, Mapping[str, Any]] = side.get("spans", {})
     records = [_span_record(span, span_sides.get(_span_key(span), {})) for span in spans]
     document = DocumentRecord(
-        name=str(side.get("name", "")) or _default_name(ref.doc_id),
+        name=str(side.get("name", "")) or _default_name(ref.name),
         text=text,
         spans=tuple(records),
         metadata=side.get("metadata", {}),
@@ -458,8 +467,9 @@ class Stats:
 
 def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
     """Documents, spans per label and per annotator, and each annotator's status counts."""
-    stats = Stats()
-    for ref in discover(paths):
+    check = open_corpus(paths, store, write=False)
+    stats = Stats(problems=check.lines(store))
+    for ref in check.refs:
         stats.documents += 1
         for annotator in store.annotators(ref.doc_id):
             try:

@@ -28,7 +28,7 @@ from tui.core.agreement import (
 from tui.core.annotations import Annotations, Change, text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, load_document
 from tui.core.session import Opened, Session, open_session
-from tui.core.spans import Span, new_span_id, now_iso
+from tui.core.spans import GOLD, Span, is_gold, new_span_id, now_iso
 from tui.core.store import Outline, Store, StoreError
 
 __all__ = [
@@ -44,12 +44,8 @@ __all__ = [
     "gold_decided",
     "layer_outlines",
     "open_gold",
-    "orphaned_documents",
     "review_document",
 ]
-
-#: The annotator name the reviewer's decisions are stored under (``export --annotator gold``).
-GOLD = "gold"
 
 
 class ReviewerError(Exception):
@@ -104,9 +100,9 @@ def corpus_layers(
         try:
             length = len(load_document(ref).text)
         except DocumentError as error:
-            problems.messages.append(f"{ref.doc_id}: {error}")
+            problems.messages.append(f"{ref.name}: {error}")
             continue
-        yield DocumentLayers(ref.doc_id, length, layers)
+        yield DocumentLayers(ref.name, length, layers)
 
 
 #: Documents per job in :func:`corpus_layers_in_processes`: large enough that pickling
@@ -142,20 +138,14 @@ def _read_layers(refs: list[DocumentRef], root: Path) -> tuple[list[DocumentLaye
     return list(corpus_layers(refs, Store(root), problems)), problems.messages
 
 
-def orphaned_documents(store: Store, refs: Iterable[DocumentRef]) -> list[str]:
-    """Documents the store holds annotations for that are not in the corpus (never deleted)."""
-    known = {ref.doc_id for ref in refs}
-    return [doc_id for doc_id in store.document_ids() if doc_id not in known]
-
-
 def check_reviewer(reviewer: str, store: Store, refs: Iterable[DocumentRef]) -> None:
     """Refuse a reviewer name that is an annotator's (their layer and decisions would mix)."""
-    if reviewer == GOLD:
+    if is_gold(reviewer):
         raise ReviewerError(f"{GOLD!r} names the gold layer itself; choose your own name")
     for ref in refs:
         if reviewer in store.annotators(ref.doc_id):
             raise ReviewerError(
-                f"{reviewer!r} annotated {ref.doc_id}; review under another name "
+                f"{reviewer!r} annotated {ref.name}; review under another name "
                 "(--reviewer NAME), so your decisions stay apart from your annotations"
             )
 

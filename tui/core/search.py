@@ -202,7 +202,7 @@ class CorpusIndex:
                 except DocumentError as exc:
                     problems.append(str(exc))
                     continue
-                yield position, ref.doc_id, text
+                yield position, ref.name, text
 
         index = cls(readable())
         index.problems = problems

@@ -13,7 +13,39 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-__all__ = ["Origin", "Span", "Status", "check_record", "new_span_id", "now_iso"]
+__all__ = [
+    "GOLD",
+    "AnnotatorError",
+    "Origin",
+    "Span",
+    "Status",
+    "check_annotator",
+    "check_record",
+    "is_gold",
+    "new_span_id",
+    "now_iso",
+]
+
+#: The annotator name the reviewer's decisions are stored under (``export --annotator gold``).
+GOLD = "gold"
+
+
+class AnnotatorError(ValueError):
+    """An annotator name that cannot be used; ``str(error)`` says why, in one line."""
+
+
+def is_gold(name: str) -> bool:
+    """Whether ``name`` is, or reads as, the gold layer's (``gold``, ``Gold``, `` gold ``)."""
+    return name.strip().casefold() == GOLD
+
+
+def check_annotator(name: str) -> None:
+    """Refuse to annotate under the gold layer's name: that layer is the reviewer's."""
+    if is_gold(name):
+        raise AnnotatorError(
+            f"{name.strip()!r} names the reviewers' gold layer, not an annotator; annotate "
+            "under your own name (--annotator NAME), or review with: biaozhu review"
+        )
 
 
 class Origin(StrEnum):

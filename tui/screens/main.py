@@ -36,6 +36,7 @@ from tui.core.segment import Segmenter
 from tui.core.spans import Status
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
+from tui.screens.store_news import StoreNews
 from tui.widgets.document_list import DocumentList, DocumentNews, Progress, ReviewMarks
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
@@ -279,6 +280,8 @@ class MainScreen(Screen[None]):
         self._dictionary_problem: str | None = None
         #: Search, word view and suggestions of the reading pane.
         self.aids = ReadingAids(self)
+        #: Annotations the store holds under other ids, found and told.
+        self.store_news = StoreNews(self)
         #: Every document's search key, for ``ctrl+f`` (built on first use).
         self._index: CorpusIndex | None = None
         self._index_lock = threading.Lock()
@@ -332,6 +335,7 @@ class MainScreen(Screen[None]):
         """After the first paint: read titles, then load OpenCC and jieba."""
         end_startup_pause()
         self.store  # noqa: B018 -- opened here, in this thread, before the workers use it
+        self.store_news.check()
         self.run_worker(self._read_infos, thread=True, group="infos")
         self.run_worker(self._warm_up, thread=True, group="warm-up")
 
@@ -407,6 +411,7 @@ class MainScreen(Screen[None]):
             reader.show_message(f"⚠ {error}")
             self.notify(str(error), severity="error", markup=False)
             return
+        ref = self.store_news.before_open(index, decoded.text)
         info = self.documents.entries[index].info
         script = info.script if info is not None else detect_script(decoded.text[:4000])
         from tui.core.reader import ReaderModel
@@ -476,7 +481,7 @@ class MainScreen(Screen[None]):
                     continue
                 lines = skim_lines(text, self.skim_spans(ref.doc_id))
                 if lines:
-                    documents.append(SkimDocument(index, ref.doc_id, text, lines))
+                    documents.append(SkimDocument(index, ref.name, text, lines))
             return documents
 
         note = f"the first {_SKIM_DOCUMENTS:,} listed" if len(shown) > _SKIM_DOCUMENTS else ""
@@ -586,7 +591,7 @@ class MainScreen(Screen[None]):
         from tui.screens.corpus_search import CorpusSearchScreen
 
         names = [
-            entry.info.title if entry.info is not None else entry.ref.doc_id
+            entry.info.title if entry.info is not None else entry.ref.name
             for entry in self.documents.entries
         ]
         search = CorpusSearchScreen(self._corpus_index, names, self.aids.query)
@@ -775,7 +780,7 @@ class MainScreen(Screen[None]):
             status.show_document("", "")
             status.show_position("")
             return
-        status.show_document(self.refs[self.current].doc_id, self._script_label(model))
+        status.show_document(self.refs[self.current].name, self._script_label(model))
         status.show_position(self._position_label(model))
         self._update_word_panel()
 

@@ -89,25 +89,6 @@ class ReviewScreen(MainScreen):
 
     # -- opening ---------------------------------------------------------------------------
 
-    def _start_background_work(self) -> None:
-        """As the reader does; and look for annotations of documents no longer here."""
-        super()._start_background_work()
-        self.run_worker(self._report_orphans, thread=True, group="orphans")
-
-    def _report_orphans(self) -> None:
-        from tui.core.review import orphaned_documents
-        from tui.core.text import display_safe
-
-        orphans = orphaned_documents(self.store, self.refs)
-        if orphans:
-            named = ", ".join(display_safe(doc_id) for doc_id in orphans[:3])
-            more = f" and {len(orphans) - 3:,} more" if len(orphans) > 3 else ""
-            message = (
-                f"the store holds annotations of {len(orphans):,} documents not in this corpus "
-                f"({named}{more}); they are kept, not deleted"
-            )
-            self.app.call_from_thread(self.notify, message, severity="warning", timeout=10)
-
     def _open_annotations(self, ref: DocumentRef, text: str) -> Opened:
         """The gold layer of ``ref``, started with the agreed spans on first review."""
         problems = LayerProblems()

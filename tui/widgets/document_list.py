@@ -94,7 +94,7 @@ class ListEntry:
     @cached_property
     def id_key(self) -> str:
         """The id in filter form, converted once: 10 000 conversions cost ~40 ms a key."""
-        return filter_key(self.ref.doc_id)
+        return filter_key(self.ref.name)
 
 
 class DocumentList(ScrollView, can_focus=True):
@@ -303,12 +303,12 @@ class DocumentList(ScrollView, can_focus=True):
         muted = self.get_component_rich_style("document-list--dim")
         dim = style + Style(color=muted.color)  # only the colour: keep the row background
         if info is None:
-            title, script, length, title_style = entry.ref.doc_id, "…", "", dim
+            title, script, length, title_style = entry.ref.name, "…", "", dim
         elif info.error is not None:
             error = style + Style(color=self.get_component_rich_style("document-list--error").color)
-            title, script, length, title_style = entry.ref.doc_id, "⚠", "error", error
+            title, script, length, title_style = entry.ref.name, "⚠", "error", error
         else:
-            title = info.title or entry.ref.doc_id
+            title = info.title or entry.ref.name
             script, length, title_style = info.script.value, f"{info.length:,}", style
         if self.reviewing:
             length = _marks_cell(entry.marks)
