@@ -77,10 +77,11 @@ class StoreCheck:
                 "add those paths to include them"
             )
         if self.gone:
+            them = "it" if len(self.gone) == 1 else "them"
             lines.append(
                 f"{_count(len(self.gone), 'annotated document')} in {where_stored} "
                 f"{_are(len(self.gone))} not found ({_names(list(self.gone))}): give the folder "
-                "that holds them, or open each moved file once, to find them; they are kept"
+                f"that holds {them}, or open a moved file once, to find {them}; kept"
             )
         return lines
 
