@@ -196,3 +196,21 @@ async def test_a_flagged_span_is_re_placed_by_a_selection(
         [undone] = stored(tmp_path, "doc.txt")
         assert undone == before
         assert [s.flagged for s in panel.spans] == [True]
+
+
+async def test_m_in_the_panel_re_places_over_a_selection_made_first(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.press("1", "right_curly_bracket", "v", "E", "p", "m")
+        [span] = stored(tmp_path)
+        assert span.text == "工作" and span.label == "PER" and reader.has_focus
+        await pilot.press("p", "p", "m")  # chosen again, then the span goes: m does nothing
+        assert "re-place 工作 PER" in app.screen.query_one(StatusBar).position
+        await pilot.press("u", "u")
+        assert stored(tmp_path) == []
+        await pilot.press("v", "l", "m")
+        assert stored(tmp_path) == []
+        assert "re-place" not in app.screen.query_one(StatusBar).position

@@ -328,11 +328,12 @@ class ReaderView(ScrollView, can_focus=True):
 
     def action_place_span(self) -> None:
         """``m``: the span chosen in the spans panel takes the selection's text (one undo)."""
-        model, session, span_id = self.model, self.session, self.placing
-        extent = self.selection()
-        if model is None or session is None or span_id is None or extent is None:
+        session, span_id, extent = self.session, self.placing, self.selection()
+        if session is None or span_id is None or extent is None:
             return
-        if session.move(span_id, *extent) is not None:
+        # Done once moved, or when the span was deleted (or undone away) meanwhile.
+        gone = session.annotations.get(span_id) is None
+        if gone or session.move(span_id, *extent) is not None:
             self.placing = None
         self.visual.clear()
         self._repaint()
