@@ -39,6 +39,13 @@ class ReaderApp(App[None]):
 
     TITLE = "biaozhu 标注"
     ENABLE_COMMAND_PALETTE = False
+    # Notifications stand above the label bar, the status line and the key hints, so
+    # they never cover the status line (at 80×24 they would otherwise sit on it).
+    CSS = """
+    ToastRack {
+        margin-bottom: 3;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+c", "quit", "Quit", show=False)]
 
     def __init__(

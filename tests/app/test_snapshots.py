@@ -68,6 +68,13 @@ def test_reader_simplified(
     assert snap_compare(make_app(), terminal_size=size, run_before=before)
 
 
+def test_reader_with_a_selection(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """``v`` then ``)``: exactly the sentence highlighted, 选择 VISUAL in the status line."""
+    keys = ("enter", "right_curly_bracket", "right_curly_bracket", "right_curly_bracket")
+    before = keys_then_settle(*keys, "v", "right_parenthesis")
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=before)
+
+
 @SIZES
 def test_reader_toggled_to_traditional(
     snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
@@ -131,7 +138,7 @@ def test_unreadable_document_message(
 def test_labelled_and_nested_spans(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     """A sentence labelled ORG with a nested LOC and a PER word; the cursor on the nesting."""
     before = keys_then_settle(
-        "enter", "v", "right_parenthesis", "left", "3", "g", "w", "2", "right_curly_bracket", "1"
+        "enter", "v", "right_parenthesis", "3", "g", "w", "2", "right_curly_bracket", "1"
     )
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=before)
 

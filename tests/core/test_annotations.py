@@ -449,3 +449,65 @@ def test_replace_within_is_one_edit_that_undo_reverses() -> None:
     assert {(s.start, s.end, s.label) for s in annotations.spans} == {(0, 2, "PER"), (3, 5, "LOC")}
     annotations.redo()
     assert {(s.label, s.text) for s in annotations.spans} == {("PER", "张三"), ("ORG", "北京大学")}
+
+
+def flagged_at(start: int, end: int, text: str = "张三", label: str = "PER") -> Span:
+    """A span re-anchoring could not place: its old offsets hold other text now."""
+    stamp = "2023-12-31T00:00:00Z"
+    return Span(
+        id="lost",
+        doc_id="doc",
+        doc_sha256="sha-1",
+        start=start,
+        end=end,
+        text=text,
+        label=label,
+        annotator="tester",
+        created=stamp,
+        modified=stamp,
+        flagged=True,
+    )
+
+
+def test_a_flagged_span_is_listed_but_not_at_any_offset_nor_jumped_to() -> None:
+    ann = make(spans=(flagged_at(2, 4),))
+    assert [s.text for s in ann.spans] == ["张三"]
+    assert ann.placed == ()
+    assert ann.at(2) == [] and ann.innermost_at(3) is None
+    assert ann.next_start(0) is None and ann.previous_start(10) is None
+
+
+def test_a_flagged_span_does_not_block_a_real_one_nor_go_with_a_decision() -> None:
+    ann = make(spans=(flagged_at(2, 4),))
+    assert ann.add(2, 4, "PER") is not None  # 察布, labelled for what it is
+    assert ann.replace_within(0, 10, [], "decide") is not None
+    assert [s.text for s in ann.spans] == ["张三"]  # the decision took only the real one
+
+
+def test_move_re_places_a_flagged_span_keeping_id_label_and_note() -> None:
+    lost = replace(flagged_at(2, 4), note="老同事")
+    ann = make(spans=(lost,))
+    change = ann.move(lost.id, 2, 6)
+    assert change is not None and change.deleted == ()
+    [moved] = change.put
+    kept = (moved.id, moved.label, moved.note, moved.created)
+    assert kept == (lost.id, "PER", "老同事", lost.created)
+    assert (moved.start, moved.end, moved.text, moved.flagged) == (2, 6, "察布查尔", False)
+    assert moved.doc_sha256 == "sha-1" and moved.modified != lost.modified
+    assert ann.placed == (moved,)
+    undone = ann.undo()
+    assert undone is not None and undone.put == (lost,)
+    assert ann.spans == (lost,) and ann.placed == ()
+
+
+def test_move_refuses_bad_ranges_no_ops_and_duplicates() -> None:
+    ann = make()
+    span = ann.add(2, 6, "LOC").put[0]  # type: ignore[union-attr]
+    ann.add(0, 2, "LOC")
+    assert ann.move(span.id, 5, 5) is None
+    assert ann.move(span.id, 20, 99) is None
+    assert ann.move(span.id, 2, 6) is None  # where it is already
+    assert ann.move(span.id, 0, 2) is None  # 新疆 is LOC already
+    assert ann.move(span.id, 0, 6) is not None  # a placed span can be widened too
+    with pytest.raises(KeyError):
+        ann.move("nope", 0, 2)

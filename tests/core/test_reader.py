@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.core.blocks import MAX_BLOCK
 from tui.core.convert import Script
 from tui.core.linebreak import CLOSING, OPENING
 from tui.core.reader import DisplayMode, ReaderModel, thumb_rows
@@ -125,6 +126,62 @@ def test_sentence_and_paragraph_moves() -> None:
     assert text[model.cursor :].startswith("下一段")
     model.previous_paragraph()
     assert model.cursor == 0
+
+
+def test_end_of_sentence_and_paragraph_moves() -> None:
+    text = "第一句。第二句！“第三句？”第四句 \n\n下一段。\n\n\n末段"
+    model = model_of(text)
+    ends = []
+    for _ in range(7):
+        model.end_of_sentence()
+        ends.append(model.cursor)
+    # 。 ！ ” close their sentences; trailing space and blank lines are never a stop.
+    assert [text[end] for end in ends] == ["。", "！", "”", "句", "。", "段", "段"]
+    assert ends[3] == text.index(" ") - 1 and ends[-1] == len(text) - 1
+    model.end_of_previous_sentence()
+    assert text[: model.cursor + 1].endswith("下一段。")
+    model.end_of_previous_sentence()
+    assert text[: model.cursor + 1].endswith("第四句")
+    model.go_start()
+    model.end_of_paragraph()
+    assert model.cursor == ends[3]
+    model.end_of_paragraph()
+    assert model.cursor == ends[4]
+    model.end_of_previous_paragraph()
+    assert model.cursor == ends[3]
+    model.end_of_previous_paragraph()
+    assert model.cursor == ends[3]  # no paragraph ends before the first: stay
+
+
+def test_a_paragraph_cut_into_blocks_ends_at_its_last_block() -> None:
+    text = "长" * (MAX_BLOCK + 10) + "。\n下段"
+    model = model_of(text)
+    assert len(model.blocks) == 3
+    model.end_of_paragraph()
+    assert text[model.cursor] == "。"
+    model.end_of_paragraph()
+    assert model.cursor == len(text) - 1
+    model.end_of_previous_paragraph()
+    assert text[model.cursor] == "。"
+
+
+def test_end_of_word_moves(jieba: Segmenter) -> None:
+    text = "基层干部减负，\n工作下沉"
+    model = model_of(text, segmenter=jieba)
+    ends = []
+    for _ in range(4):
+        model.end_of_word()
+        ends.append(model.cursor)
+    assert [text[end] for end in ends] == ["部", "负", "作", "沉"]  # 基层干部 减负 工作 下沉
+    model.end_of_word()
+    assert model.cursor == ends[-1]  # the last word: stay
+    model.end_of_previous_word()
+    assert text[model.cursor] == "作"
+    model.end_of_previous_word()
+    assert text[model.cursor] == "负"  # over the comma and the line break
+    model.move_to(2)
+    model.end_of_previous_word()
+    assert model.cursor == 2  # inside the first word: no word ends before
 
 
 def test_word_moves_skip_punctuation_and_cross_paragraphs(jieba: Segmenter) -> None:

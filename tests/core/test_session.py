@@ -263,3 +263,20 @@ def test_leaving_without_moving_writes_nothing(tmp_path: Path) -> None:
     mtime = store.path_for("a.txt", "tester").stat().st_mtime_ns
     assert again.session.save_cursor(4)
     assert store.path_for("a.txt", "tester").stat().st_mtime_ns == mtime
+
+
+def test_moving_a_span_is_saved_and_undone_in_one_step() -> None:
+    session, store = new_session()
+    span = session.add(0, 2, "PER").put[0]  # type: ignore[union-attr]
+    change = session.move(span.id, 0, 5)
+    assert change is not None
+    assert store.spans[span.id].text == "察布查尔县" and session.saved
+    session.undo()
+    assert store.spans[span.id] == span
+    session.redo()
+    assert store.spans[span.id].text == "察布查尔县"
+
+
+def test_a_read_only_session_moves_nothing() -> None:
+    session, store = new_session(read_only="corrupt file")
+    assert session.move("any", 0, 2) is None and store.writes == 0

@@ -86,6 +86,7 @@ class Annotations:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._sorted: tuple[Span, ...] | None = None
+        self._placed: tuple[Span, ...] | None = None
         self._depths: dict[str, int] | None = None
 
     # -- reading -------------------------------------------------------------------------
@@ -100,34 +101,46 @@ class Annotations:
 
     @property
     def spans(self) -> tuple[Span, ...]:
-        """Every span, sorted by (start, -end, label, id)."""
+        """Every span, sorted by (start, -end, label, id); flagged ones included."""
         if self._sorted is None:
             self._sorted = tuple(sorted(self._by_id.values(), key=_sort_key))
         return self._sorted
+
+    @property
+    def placed(self) -> tuple[Span, ...]:
+        """The spans that are in the text, sorted like :attr:`spans`.
+
+        A flagged span could not be re-anchored: its offsets are where its text used to
+        be, over text it does not hold. It is listed (and can be re-placed), never drawn,
+        named at the cursor, jumped to, or deleted there.
+        """
+        if self._placed is None:
+            self._placed = tuple(span for span in self.spans if not span.flagged)
+        return self._placed
 
     def get(self, span_id: str) -> Span | None:
         """The span with this id, or None."""
         return self._by_id.get(span_id)
 
     def at(self, offset: int) -> list[Span]:
-        """The spans covering ``offset``, innermost (shortest) first."""
-        covering = [s for s in self.spans if s.start <= offset < s.end]
+        """The placed spans covering ``offset``, innermost (shortest) first."""
+        covering = [s for s in self.placed if s.start <= offset < s.end]
         return sorted(covering, key=lambda s: (s.end - s.start, -s.start, s.label, s.id))
 
     def innermost_at(self, offset: int) -> Span | None:
-        """The shortest span covering ``offset``, or None."""
+        """The shortest placed span covering ``offset``, or None."""
         covering = self.at(offset)
         return covering[0] if covering else None
 
     def next_start(self, offset: int) -> Span | None:
-        """The first span starting after ``offset`` (the outermost when several start there)."""
-        spans = self.spans
+        """The first placed span starting after ``offset`` (the outermost of several)."""
+        spans = self.placed
         index = bisect.bisect_right(spans, offset, key=lambda s: s.start)
         return spans[index] if index < len(spans) else None
 
     def previous_start(self, offset: int) -> Span | None:
-        """The last span start before ``offset`` (the outermost when several start there)."""
-        spans = self.spans
+        """The last placed span start before ``offset`` (the outermost of several)."""
+        spans = self.placed
         index = bisect.bisect_left(spans, offset, key=lambda s: s.start)
         if index == 0:
             return None
@@ -229,6 +242,29 @@ class Annotations:
             span_id, span, changed, _describe("note on" if note else "clear note on", span)
         )
 
+    def move(self, span_id: str, start: int, end: int) -> Change | None:
+        """Put a span on ``text[start:end]`` (re-placing a flagged one), keeping its id,
+        label and note; None when the range is empty or outside the text, unchanged, or
+        taken by a span with the same label."""
+        span = self._by_id[span_id]
+        if not 0 <= start < end <= len(self.text):
+            return None
+        if (start, end) == (span.start, span.end) and not span.flagged:
+            return None
+        if self._find(start, end, span.label) is not None:
+            return None  # the same label on the same text twice
+        moved = replace(
+            span,
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            doc_sha256=self.doc_sha256,
+            flagged=False,
+            modified=self._clock(),
+        )
+        description = f"re-place {_excerpt(span.text)} {span.label} → {_excerpt(moved.text)}"
+        return self._edit(span_id, span, moved, description)
+
     def add_all(
         self, keys: Iterable[tuple[int, int, str]], description: str, *, origin: Origin
     ) -> Change | None:
@@ -255,14 +291,15 @@ class Annotations:
         """Make the spans lying inside ``[start, end)`` exactly ``keys``, as one edit.
 
         Spans inside the range and not in ``keys`` go; keys not there yet become spans
-        (origin manual). Spans reaching outside the range stay. None when nothing changes.
+        (origin manual). Spans reaching outside the range stay, and so do flagged ones
+        (not in the text at all). None when nothing changes.
         """
         wanted = {key for key in keys if start <= key[0] < key[1] <= end}
         states: list[tuple[str, Span | None]] = []
         before: list[tuple[str, Span | None]] = []
         for span in list(self._by_id.values()):
             key = (span.start, span.end, span.label)
-            if start <= span.start and span.end <= end:
+            if start <= span.start and span.end <= end and not span.flagged:
                 if key in wanted:
                     wanted.discard(key)
                 else:
@@ -297,9 +334,10 @@ class Annotations:
         return self._apply(step.after, f"redo {step.description}")
 
     def _find(self, start: int, end: int, label: str) -> Span | None:
-        """The span with exactly this extent and label, if any."""
+        """The placed span with exactly this extent and label, if any (a flagged span's
+        offsets say nothing about the text there)."""
         for span in self._by_id.values():
-            if span.start == start and span.end == end and span.label == label:
+            if span.start == start and span.end == end and span.label == label and not span.flagged:
                 return span
         return None
 
@@ -321,7 +359,7 @@ class Annotations:
             else:
                 self._by_id[span_id] = span
                 put.append(span)
-        self._sorted = None
+        self._sorted = self._placed = None
         self._depths = None
         return Change(tuple(put), tuple(deleted), description)
 

@@ -19,8 +19,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import Generic, TypeVar
+from itertools import pairwise
+from typing import Generic, Literal, TypeVar
 
+from tui.core.annotations import trimmed
 from tui.core.blocks import Blocks, split_blocks
 from tui.core.convert import Script
 from tui.core.linebreak import cell_of, offset_at_cell, wrap
@@ -36,6 +38,10 @@ from tui.core.segment import Segmenter
 from tui.core.text import display_safe
 
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)】》\"']*\s*")
+#: How far (in blocks) a move looks for the next or previous word, sentence or paragraph.
+_UNIT_REACH = 1000
+#: Units of text the moves step over.
+Unit = Literal["word", "sentence", "paragraph"]
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -576,6 +582,70 @@ class ReaderModel:
         while block > 0 and not self.blocks.is_paragraph_start(block):
             block -= 1
         return block
+
+    # -- ends of words, sentences, paragraphs (what a selection stops on) -----------------
+
+    def end_of_word(self) -> None:
+        """To the last character of this word, or of the next when already there (vim ``e``)."""
+        self._to_unit_end("word", forward=True)
+
+    def end_of_sentence(self) -> None:
+        """To the last character of this sentence (its 。 or closing quote), or of the next."""
+        self._to_unit_end("sentence", forward=True)
+
+    def end_of_paragraph(self) -> None:
+        """To the last character of this paragraph, or of the next when already there."""
+        self._to_unit_end("paragraph", forward=True)
+
+    def end_of_previous_word(self) -> None:
+        """To the last character of the previous word (vim ``ge``)."""
+        self._to_unit_end("word", forward=False)
+
+    def end_of_previous_sentence(self) -> None:
+        """To the last character of the previous sentence."""
+        self._to_unit_end("sentence", forward=False)
+
+    def end_of_previous_paragraph(self) -> None:
+        """To the last character of the previous paragraph."""
+        self._to_unit_end("paragraph", forward=False)
+
+    def _to_unit_end(self, unit: Unit, *, forward: bool) -> None:
+        """To the nearest unit end after (``forward``) or before the cursor; none: stay."""
+        block = self.blocks.block_at(self.cursor)
+        if forward:
+            first = self._paragraph_start(block) if unit == "paragraph" else block
+            blocks: Iterator[int] = iter(range(first, min(len(self.blocks), first + _UNIT_REACH)))
+        else:
+            blocks = iter(range(block, max(-1, block - _UNIT_REACH), -1))
+        for k in blocks:
+            units = self._units(unit, k)
+            for _, last in units if forward else reversed(units):
+                if (last > self.cursor) if forward else (last < self.cursor):
+                    self._set_cursor(last)
+                    return
+
+    def _units(self, unit: Unit, block: int) -> list[tuple[int, int]]:
+        """Canonical ``(first, last)`` characters of the units starting in ``block``, white
+        space at either end left out; a paragraph belongs to the block it starts in."""
+        base = self.blocks.starts[block]
+        if unit == "word":
+            return [
+                (base + start, base + end - 1)
+                for start, end in pairwise(self.word_starts(block))
+                if self._is_word(block, start)
+            ]
+        if unit == "sentence":
+            bounds = [*self.sentence_starts(block), self.block_length(block)]
+            extents = [(base + start, base + end) for start, end in pairwise(bounds)]
+        elif self.blocks.is_paragraph_start(block):
+            last = block
+            while last + 1 < len(self.blocks) and not self.blocks.is_paragraph_start(last + 1):
+                last += 1
+            extents = [(base, self.blocks.end(last))]
+        else:
+            extents = []
+        found = filter(None, (trimmed(self.text, start, end) for start, end in extents))
+        return [(start, end - 1) for start, end in found]
 
 
 def thumb_rows(top: int, total: int, height: int) -> tuple[int, int]:

@@ -124,6 +124,12 @@ class Session:
             return None
         return self._commit(self.annotations.set_note(span_id, note))
 
+    def move(self, span_id: str, start: int, end: int) -> Change | None:
+        """Put a span (a flagged one, typically) on ``[start, end)``: one edit, one undo."""
+        if self._refused():
+            return None
+        return self._commit(self.annotations.move(span_id, start, end))
+
     def replace_within(
         self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
     ) -> Change | None:

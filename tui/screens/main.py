@@ -729,12 +729,15 @@ class MainScreen(Screen[None]):
 
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
+        from tui.widgets.spans_panel import SpansPanel
+
         reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
         annotating = [b for b in ReaderView.BINDINGS if _annotates(b)]
         groups: list[tuple[str, list[BindingType]]] = [
             ("Reader 阅读", reading),
             ("Annotate 标注", annotating),
             ("Document list 文档列表", [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
+            ("Spans panel 标注列表 (p)", SpansPanel.BINDINGS),
             ("Everywhere 全局", MainScreen.BINDINGS),
             *self.extra_help(),
         ]
@@ -800,8 +803,8 @@ class MainScreen(Screen[None]):
         self.aids.refresh_suggestions()
         if (suggested := self.aids.suggestion_label()) is not None:
             parts.append(suggested)
-        if self.reader.relabelling:
-            parts.insert(0, "relabel: press 1–9")
+        if mode := self.reader.mode_label():  # relabel, re-place, select: never cut off
+            parts.insert(0, mode)
         if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
             parts.append(word.shown)
         parts += [

@@ -9,7 +9,6 @@ the old and the new cursor line, so a keystroke costs a few hundred bytes over S
 from __future__ import annotations
 
 import bisect
-import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -26,6 +25,8 @@ from textual.strip import Strip
 from tui.core.highlight import HIT, SHADED_WORD, Piece, line_runs, overlay_runs
 from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
 from tui.core.linebreak import text_cells
+from tui.core.marks import CANDIDATE, SUGGESTION, MarkIndex, collect_marks
+from tui.core.selection import Selection
 from tui.core.spans import Span
 
 if TYPE_CHECKING:  # a document brings these in; the first paint does not need them
@@ -36,13 +37,6 @@ if TYPE_CHECKING:  # a document brings these in; the first paint does not need t
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
 _INDICATOR_CELLS = 2
-#: Label prefix of a piece that is an annotator's span not in the gold layer (review); a
-#: label name never holds whitespace, so no real label can look like one.
-_CANDIDATE = " "
-#: Label prefix of a suggestion (not a span until accepted).
-_SUGGESTION = "\t"
-#: Something drawn over the text: (start, end, label as drawn, span id), canonical offsets.
-_Mark = tuple[int, int, str, str]
 _WHEEL_LINES = 3
 # Line counting runs in slices of at most this long, with a pause between them: a key
 # arriving meanwhile waits for one slice at most.
@@ -103,6 +97,8 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("up,k", "move('up')", "Previous line", show=False),
         Binding("w", "move('next_word')", "Next word", show=False),
         Binding("b", "move('previous_word')", "Previous word", show=False),
+        Binding("E", "move('end_of_word')", "End of word"),
+        Binding("full_stop", "move('end_of_sentence')", "End of sentence"),
         Binding("right_parenthesis", "move('next_sentence')", "Next sentence", show=False),
         Binding("left_parenthesis", "move('previous_sentence')", "Previous sentence", show=False),
         Binding("right_curly_bracket", "move('next_paragraph')", "Next paragraph", show=False),
@@ -124,6 +120,7 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("e", "edit_note", "Note on span"),
         Binding("greater_than_sign", "jump_span(1)", "Next span"),
         Binding("less_than_sign", "jump_span(-1)", "Previous span"),
+        Binding("m", "place_span", "Re-place ⚑ span here"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo"),
         Binding("escape", "escape", "Cancel selection", show=False),
@@ -131,7 +128,8 @@ class ReaderView(ScrollView, can_focus=True):
 
     #: Actions listed under "Annotate" in the help.
     ANNOTATING: ClassVar[frozenset[str]] = frozenset(
-        {"select", "label", "delete_span", "relabel", "edit_note", "jump_span", "undo", "redo"}
+        {"select", "label", "delete_span", "relabel", "edit_note", "jump_span", "place_span"}
+        | {"undo", "redo"}  # the history
     )
 
     #: Move names a key may ask for, and the ReaderModel method each one calls.
@@ -145,6 +143,8 @@ class ReaderView(ScrollView, can_focus=True):
             for name in (
                 "next_word",
                 "previous_word",
+                "end_of_word",
+                "end_of_sentence",
                 "next_sentence",
                 "previous_sentence",
                 "next_paragraph",
@@ -179,17 +179,15 @@ class ReaderView(ScrollView, can_focus=True):
         #: The annotator's spans of the open document (None: reading only).
         self.session: Session | None = None
         self.labels: tuple[Label, ...] = DEFAULT_LABELS
-        #: Where the selection began (None: no selection), and where it was ended.
-        self.selection_anchor: int | None = None
-        self.selection_end: int | None = None
+        #: The selection made with ``v``.
+        self.visual = Selection()
         #: After ``r``: the next label key relabels the span under the cursor.
         self.relabelling = False
-        self._by_block: dict[int, list[_Mark]] = {}
-        self._by_block_version: tuple[int, int] | None = None
-        #: Every mark sorted by start, their starts, and the longest one's length.
-        self._marks: list[_Mark] = []
-        self._mark_starts: list[int] = []
-        self._longest_mark = 0
+        #: The id of the span chosen in the spans panel to be put on a selection (``m``).
+        self.placing: str | None = None
+        #: What is drawn over the text, and the (spans, overlays) versions it was found for.
+        self._marks: MarkIndex | None = None
+        self._marks_version: tuple[int, int] | None = None
         self._label_styles: dict[tuple[str, bool], Style] = {}
         #: In review: the annotators' layers; their spans the gold layer lacks are drawn
         #: as candidates (underlined in the label's colour).
@@ -209,10 +207,11 @@ class ReaderView(ScrollView, can_focus=True):
         """Display ``model`` (already loaded), sized to this pane, with ``session``'s spans."""
         self.model = model
         self.session = session
-        self.selection_anchor = self.selection_end = None
+        self.visual.clear()
+        self.placing = None
         self.hits, self.suggestions = [], []
         self._overlay_version += 1
-        self._by_block_version = None
+        self._marks_version = None
         self._message = ""
         self._strips.clear()
         size = self._text_size()
@@ -246,7 +245,7 @@ class ReaderView(ScrollView, can_focus=True):
         if model is None or method is None:
             return
         before = (model.top, model.cursor_row())
-        getattr(model, method)()
+        self.visual.move(model, method)
         self._after_change(before)
 
     def on_click(self, event: events.Click) -> None:
@@ -283,31 +282,61 @@ class ReaderView(ScrollView, can_focus=True):
     # -- annotating ------------------------------------------------------------------------
 
     def selection(self) -> tuple[int, int] | None:
-        """The canonical ``[start, end)`` being selected, the cursor's character included."""
+        """The canonical ``[start, end)`` selected: what is drawn and what a label takes."""
         model = self.model
-        if model is None or self.selection_anchor is None:
-            return None
-        end = self.selection_end if self.selection_end is not None else model.cursor
-        low, high = min(self.selection_anchor, end), max(self.selection_anchor, end)
-        return low, min(high + 1, model.length)
+        return self.visual.extent(model.cursor, model.text) if model is not None else None
 
     def action_select(self) -> None:
         """``v``: start a selection here; again: end it here; a third time: start anew."""
-        if self.model is None:
-            return
-        if self.selection_anchor is None or self.selection_end is not None:
-            self.selection_anchor, self.selection_end = self.model.cursor, None
-        else:
-            self.selection_end = self.model.cursor
-        self._repaint()
+        if self.model is not None:
+            self.visual.toggle(self.model.cursor)
+            self._repaint()
 
     def action_escape(self) -> None:
-        """Cancel the selection; without one, go back to the list."""
-        if self.selection_anchor is not None:
-            self.selection_anchor = self.selection_end = None
+        """Cancel the selection, else a re-placing; without either, go back to the list."""
+        if self.visual.active:
+            self.visual.clear()
+        elif self.placing is not None:
+            self.placing = None
+        else:
+            if hasattr(self.screen, "action_back_to_list"):
+                self.screen.action_back_to_list()
+            return
+        self._repaint()
+
+    def mode_label(self) -> str:
+        """What the next keys will do, for the status line: relabel, re-place, select."""
+        model, session = self.model, self.session
+        if model is None or session is None:
+            return ""
+        parts = ["relabel: press 1–9"] if self.relabelling else []
+        if self.placing is not None and (span := session.annotations.get(self.placing)):
+            finish = "m: here" if self.visual.active else "select with v, then m"
+            parts.append(f"re-place {span.text[:8].replace(chr(10), ' ')} {span.label} ({finish})")
+        if self.visual.active:
+            parts.append(self.visual.describe(model.cursor, model.text))
+        return " · ".join(parts)
+
+    def start_placing(self, span_id: str) -> None:
+        """Put span ``span_id`` on the selection: now if there is one, else on ``m``."""
+        self.placing = span_id
+        self.focus()
+        if self.visual.active:
+            self.action_place_span()
+        else:
             self._repaint()
-        elif hasattr(self.screen, "action_back_to_list"):
-            self.screen.action_back_to_list()
+
+    def action_place_span(self) -> None:
+        """``m``: the span chosen in the spans panel takes the selection's text (one undo)."""
+        session, span_id, extent = self.session, self.placing, self.selection()
+        if session is None or span_id is None or extent is None:
+            return
+        # Done once moved, or when the span was deleted (or undone away) meanwhile.
+        gone = session.annotations.get(span_id) is None
+        if gone or session.move(span_id, *extent) is not None:
+            self.placing = None
+        self.visual.clear()
+        self._repaint()
 
     def action_label(self, number: int) -> None:
         """Label the selection, or else the word under the cursor, with label ``number``."""
@@ -320,12 +349,10 @@ class ReaderView(ScrollView, can_focus=True):
             session.relabel_at(model.cursor, label.name)
             self._repaint()
             return
-        from tui.core.annotations import trimmed
-
-        target = self.selection() or self._word_range(model)
-        self.selection_anchor = self.selection_end = None
-        if target is not None and (span := trimmed(model.text, *target)) is not None:
-            session.add(*span, label.name)
+        target = self.selection() if self.visual.active else self._word_range(model)
+        self.visual.clear()
+        if target is not None:
+            session.add(*target, label.name)
         self._repaint()
 
     def _word_range(self, model: ReaderModel) -> tuple[int, int] | None:
@@ -450,11 +477,13 @@ class ReaderView(ScrollView, can_focus=True):
         if model.top != old_top:
             self._redraw()
             return
-        rows = self._visible_rows()
-        for row_key in {old_row, model.cursor_row()}:
-            for index, row in enumerate(rows):
-                if (row.block, row.line) == row_key:
-                    self.refresh(Region(0, index, self.size.width, 1))
+        changed = {old_row, model.cursor_row()}
+        low, high = min(changed), max(changed)
+        for index, row in enumerate(self._visible_rows()):
+            # A selection being extended changes every row between its old and new end.
+            key = (row.block, row.line)
+            if key in changed or (self.visual.extending and low <= key <= high):
+                self.refresh(Region(0, index, self.size.width, 1))
         self._notify_change()
 
     def _redraw(self) -> None:
@@ -651,49 +680,29 @@ class ReaderView(ScrollView, can_focus=True):
         return Strip(segments, width + 2)
 
     def _run_style(self, label: str | None, depth: int, selected: bool) -> Style:
-        base = self._styles()[0]
-        if label is None:
-            style = base
-        elif label.startswith(_CANDIDATE):
-            style = self._candidate_style(label[len(_CANDIDATE) :])
-        elif label.startswith(_SUGGESTION):
-            style = self._suggestion_style(label[len(_SUGGESTION) :])
-        else:
-            style = self._label_style(label, depth > 1)
+        style = self._styles()[0] if label is None else self._mark_style(label, depth > 1)
         if selected:
             style = style + self.get_component_rich_style("reader--selection")
         return style
 
-    def _label_style(self, name: str, nested: bool) -> Style:
-        """A label's colour as background; nested spans are also underlined and bold."""
-        key = (name, nested)
+    def _mark_style(self, label: str, nested: bool) -> Style:
+        """A span: its label's colour as background (nested ones also underlined and bold).
+        A candidate (review): underlined and bold in the colour. A suggestion: italic and
+        underlined in it, never bold."""
+        key = (label, nested)
         style = self._label_styles.get(key)
         if style is None:
-            colour = next((label.colour for label in self.labels if label.name == name), "#888888")
-            style = self._styles()[0] + Style(
-                bgcolor=colour, color=readable_on(colour), underline=nested, bold=nested
-            )
-            self._label_styles[key] = style
-        return style
-
-    def _candidate_style(self, name: str) -> Style:
-        """A span not (yet) in the gold layer: underlined in its label's colour."""
-        key = (_CANDIDATE + name, False)
-        style = self._label_styles.get(key)
-        if style is None:
-            colour = next((label.colour for label in self.labels if label.name == name), "#888888")
-            style = self._styles()[0] + Style(color=colour, underline=True, bold=True)
-            self._label_styles[key] = style
-        return style
-
-    def _suggestion_style(self, name: str) -> Style:
-        """A suggested span: italic and underlined in its label's colour, never bold."""
-        key = (_SUGGESTION + name, False)
-        style = self._label_styles.get(key)
-        if style is None:
-            colour = next((label.colour for label in self.labels if label.name == name), "#888888")
-            style = self._styles()[0] + Style(color=colour, italic=True, underline=True)
-            self._label_styles[key] = style
+            name = label.lstrip(CANDIDATE + SUGGESTION)
+            colour = next((each.colour for each in self.labels if each.name == name), "#888888")
+            if label.startswith(CANDIDATE):
+                look = Style(color=colour, underline=True, bold=True)
+            elif label.startswith(SUGGESTION):
+                look = Style(color=colour, italic=True, underline=True)
+            else:
+                look = Style(
+                    bgcolor=colour, color=readable_on(colour), underline=nested, bold=nested
+                )
+            style = self._label_styles[key] = self._styles()[0] + look
         return style
 
     def _overlays(self, block: int) -> list[tuple[int, int, int]]:
@@ -719,47 +728,18 @@ class ReaderView(ScrollView, can_focus=True):
                 overlays.append((*shown, SHADED_WORD))
         return overlays
 
-    def _marks_in(self, block: int) -> list[_Mark]:
-        """What to draw in ``block``: the session's spans, suggestions, and in review the
-        annotators' spans the gold layer lacks (candidates); canonical offsets.
-
-        Marks are sorted once per change and each block takes its share by bisection
-        when first drawn: sorting thousands of spans into every block up front was a
-        fifth of the first frame of a document opened for review.
-        """
+    def _marks_in(self, block: int) -> list[tuple[int, int, str, str]]:
+        """What to draw in ``block``: the session's placed spans, suggestions, and in
+        review the annotators' spans the gold layer lacks (candidates); canonical offsets."""
         model, session = self.model, self.session
         if model is None or session is None:
             return []
         version = (session.version, self._overlay_version)
-        if self._by_block_version != version:
-            self._sort_marks(session)
-            self._by_block, self._by_block_version = {}, version
-        found = self._by_block.get(block)
-        if found is None:
-            # As blocks.block_at would place them: from the block of the start to the
-            # block of the last character (a mark on the line break belongs before it).
-            starts = model.blocks.starts
-            first = starts[block]
-            following = starts[block + 1] if block + 1 < len(starts) else sys.maxsize
-            low = bisect.bisect_left(self._mark_starts, first - self._longest_mark)
-            high = bisect.bisect_left(self._mark_starts, following)
-            found = [mark for mark in self._marks[low:high] if max(mark[0], mark[1] - 1) >= first]
-            self._by_block[block] = found
-        return found
-
-    def _sort_marks(self, session: Session) -> None:
-        marks: list[_Mark] = [
-            (span.start, span.end, span.label, span.id) for span in session.annotations.spans
-        ]
-        marks += [(s, e, _SUGGESTION + label, _SUGGESTION) for s, e, label in self.suggestions]
-        if self.review is not None:
-            gold = ((mark[0], mark[1], mark[2]) for mark in marks)
-            candidates = self.review.candidates(gold)
-            marks += [(s, e, _CANDIDATE + label, _CANDIDATE) for s, e, label in candidates]
-        marks.sort()
-        self._marks = marks
-        self._mark_starts = [mark[0] for mark in marks]
-        self._longest_mark = max((mark[1] - mark[0] for mark in marks), default=0)
+        if self._marks is None or self._marks_version != version:
+            spans = session.annotations.spans  # flagged ones are left out there
+            self._marks = MarkIndex(collect_marks(spans, self.suggestions, self.review))
+            self._marks_version = version
+        return self._marks.in_block(model.blocks, block)
 
     def _pieces(self, block: int) -> list[Piece]:
         """The spans of ``block`` in display offsets (in review, candidates too)."""

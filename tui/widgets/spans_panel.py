@@ -2,7 +2,9 @@
 
 Span text is untrusted: each row is a :class:`rich.text.Text` built from plain strings,
 never parsed as markup, with control characters made visible. Spans that could not be
-re-anchored after the document changed are marked ⚑ and listed like the others.
+re-anchored after the document changed are marked ⚑ and listed like the others; only
+here, since they are not in the text. ``m`` puts the highlighted span on a selection in
+the reader (at once if there is one, else after selecting with ``v``… and ``m``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tui.core.labels import Label, readable_on
 from tui.core.linebreak import fit_cells, text_cells
 from tui.core.spans import Span
 from tui.core.text import display_safe
+from tui.widgets.reader_view import ReaderView
 
 _WIDTH = 33  # the panel's width in cells, less its border
 
@@ -43,7 +46,10 @@ class SpansPanel(OptionList):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back to the text")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back to the text"),
+        Binding("m", "place", "Re-place on a selection"),
+    ]
 
     @dataclass
     class Jump(Message):
@@ -92,3 +98,10 @@ class SpansPanel(OptionList):
     def action_leave(self) -> None:
         """Back to the reading pane, panel still open."""
         self.screen.query_one("#reader").focus()
+
+    def action_place(self) -> None:
+        """Put the highlighted span on the reader's selection (made now or already)."""
+        if self.highlighted is not None and self.spans:
+            self.screen.query_one("#reader", ReaderView).start_placing(
+                self.spans[self.highlighted].id
+            )

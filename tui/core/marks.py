@@ -1,0 +1,72 @@
+"""What the reading pane draws over the text, and which of it falls in each block.
+
+A mark is ``(start, end, label as drawn, span id)`` in canonical offsets: a span in the
+text, a suggestion (label prefixed with :data:`SUGGESTION`) or, in review, an annotator's
+span the gold layer lacks (prefixed with :data:`CANDIDATE`). Flagged spans are never
+marks: their offsets are where their text used to be, over text they do not hold.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.blocks import Blocks
+    from tui.core.review import ReviewDocument
+    from tui.core.spans import Span
+
+#: Label prefix of an annotator's span not in the gold layer (review); a label name never
+#: holds whitespace, so no real label can look like one.
+CANDIDATE = " "
+#: Label prefix of a suggestion (not a span until accepted).
+SUGGESTION = "\t"
+
+Mark = tuple[int, int, str, str]
+
+
+def collect_marks(
+    spans: Iterable[Span],
+    suggestions: Iterable[tuple[int, int, str]],
+    review: ReviewDocument | None = None,
+) -> list[Mark]:
+    """The marks of placed ``spans``, ``suggestions`` and (in ``review``) the candidates."""
+    marks: list[Mark] = [
+        (span.start, span.end, span.label, span.id) for span in spans if not span.flagged
+    ]
+    marks += [(start, end, SUGGESTION + label, SUGGESTION) for start, end, label in suggestions]
+    if review is not None:
+        gold = ((mark[0], mark[1], mark[2]) for mark in marks)
+        candidates = review.candidates(gold)
+        marks += [(start, end, CANDIDATE + label, CANDIDATE) for start, end, label in candidates]
+    return marks
+
+
+class MarkIndex:
+    """Marks sorted once; each block takes its share by bisection when first drawn.
+
+    Sorting thousands of spans into every block up front was a fifth of the first frame
+    of a document opened for review.
+    """
+
+    def __init__(self, marks: list[Mark]) -> None:
+        self._marks = sorted(marks)
+        self._starts = [mark[0] for mark in self._marks]
+        self._longest = max((mark[1] - mark[0] for mark in self._marks), default=0)
+        self._by_block: dict[int, list[Mark]] = {}
+
+    def in_block(self, blocks: Blocks, block: int) -> list[Mark]:
+        """The marks reaching into ``block``: as ``blocks.block_at`` would place them, from
+        the block of the start to the block of the last character (a mark on the line
+        break belongs before it)."""
+        found = self._by_block.get(block)
+        if found is None:
+            first = blocks.starts[block]
+            following = blocks.starts[block + 1] if block + 1 < len(blocks) else sys.maxsize
+            low = bisect.bisect_left(self._starts, first - self._longest)
+            high = bisect.bisect_left(self._starts, following)
+            found = [mark for mark in self._marks[low:high] if max(mark[0], mark[1] - 1) >= first]
+            self._by_block[block] = found
+        return found
