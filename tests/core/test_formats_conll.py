@@ -174,7 +174,7 @@ def test_notes_and_groups_are_not_written_with_a_warning(tmp_path: Path) -> None
     )
     report = conll_bio.write([DocumentRecord("d", "张三", spans)], tmp_path / "out.conll")
     assert report.warnings == [
-        "document 'd': notes of 1 spans not written (conll-bio has none)",
+        "document 'd': notes of 1 span not written (conll-bio has none)",
         "document 'd': discontinuous span fragments written as separate spans",
     ]
 

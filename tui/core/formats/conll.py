@@ -45,6 +45,7 @@ from tui.core.formats.checks import (
     unwritten,
 )
 from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
+from tui.core.wording import counted
 
 __all__ = ["BIO", "BMES", "Scheme", "read", "write"]
 
@@ -342,7 +343,8 @@ def _kept_spans(doc: DocumentRecord, what: str, report: WriteReport) -> list[_Ca
         report.dropped.append(f"{what}: span {describe_span(doc.spans[position])}: {reason}")
     if dropped:
         report.warnings.append(
-            f"{what}: {len(dropped)} of {len(doc.spans)} spans not written (listed as dropped)"
+            f"{what}: {len(dropped):,} of {counted(len(doc.spans), 'span')} not written "
+            "(listed as dropped)"
         )
     return sorted(kept, key=lambda candidate: candidate.start)
 
