@@ -2,11 +2,12 @@
 
 Import reads a source twice: the first pass checks everything and plans the file names,
 writing nothing, so bad input is refused whole ("nothing is half-imported"); the second
-writes each text as a UTF-8 file ``corpus/<name>.txt`` and its spans into the store
-under the given annotator with origin ``import``, keyed by the id the document has when
-the corpus folder is opened (``<name>.txt``). Both passes stream, so memory stays flat on
-any size of input. Importing the same source again adds nothing: a text
-already in the corpus is kept, and a span whose (start, end, label) is stored is skipped.
+writes each text as a UTF-8 file ``corpus/<source name>/<name>.txt`` and its spans into the
+store under the given annotator with origin ``import``, keyed by the id the document has
+when the corpus folder is opened (``<source name>/<name>.txt``). Both passes stream, so
+memory stays flat on any size of input. Importing the same source again adds nothing: a
+text already in the corpus under its name is kept, and a span whose (start, end, label) is
+stored is skipped.
 
 What a format carries beyond texts and spans (doccano's extra keys, brat's relation and
 event lines, source ids) is kept as the document's ``source`` record in the importing
@@ -31,6 +32,7 @@ from typing import Any
 
 from tui.core.annotations import reanchor, text_sha256
 from tui.core.corpus import CorpusError, DocumentError, DocumentRef, discover, load_document
+from tui.core.export_selection import NothingToExport, Selection, select_documents
 from tui.core.formats import (
     FORMATS,
     DocumentRecord,
@@ -81,10 +83,20 @@ class ImportReport:
 
 @dataclass
 class _Plan:
-    """The first pass's findings: a file name per document, in source order."""
+    """The first pass's findings: where each document goes, in source order.
 
-    names: list[str] = field(default_factory=list)
+    ``paths`` are relative to the corpus folder, with ``/``: they are the documents' ids
+    when the corpus folder is opened.
+    """
+
+    source_folder: str  # the folder named after the source, inside the corpus
+    paths: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def folder(self, corpus: Path) -> Path:
+        """Where the texts went: the source's folder, unless all were there from before."""
+        inside = any(path.startswith(f"{self.source_folder}/") for path in self.paths)
+        return corpus / self.source_folder if inside or not self.paths else corpus
 
 
 def import_source(
@@ -92,33 +104,48 @@ def import_source(
 ) -> ImportReport:
     """Import ``source`` (format ``format_name``) into ``corpus`` and ``store``.
 
-    Raises :class:`InterchangeError` (a :class:`FormatError` included) before anything is
-    written when any document or span is bad, or when a text would replace a different text
-    already in the corpus.
+    A text goes to ``corpus/<source name>/<document name>.txt``, so sources whose
+    documents share names (two doccano exports both numbered from 1) sit side by side,
+    unless the corpus already holds the same text under the same file name (imported
+    before, by an earlier import that put texts straight into ``corpus``, or from another
+    annotator's export of the same documents): its spans then join that document. A source
+    without documents creates nothing. Raises :class:`InterchangeError` (a
+    :class:`FormatError` included) before anything is written when any document or span is
+    bad, or when a text would replace a different text already in the corpus.
     """
     codec = _codec(format_name)
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
     try:
-        plan = _plan(codec.read(source), corpus)
-        corpus.mkdir(parents=True, exist_ok=True)
-        report = ImportReport(corpus, warnings=plan.warnings)
-        bulk = store.for_import()
-        try:
-            for document, name in zip(codec.read(source), plan.names, strict=True):
-                report.documents += 1
-                report.spans += len(document.spans)
-                report.new_documents += _write_text(corpus / f"{name}.txt", document.text)
-                report.new_spans += _store_spans(
-                    document, f"{name}.txt", format_name, bulk, annotator
-                )
-        finally:
-            os.sync()  # new files were written without an fsync each (Store.for_import)
+        plan = _plan(codec.read(source), corpus, _source_folder(source))
+        report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
+        if plan.paths:
+            documents = zip(codec.read(source), plan.paths, strict=True)
+            _import_planned(documents, format_name, corpus, store.for_import(), annotator, report)
     except FormatError as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
         raise InterchangeError(f"import stopped: {_describe(error)}") from None
     return report
+
+
+def _import_planned(
+    documents: Iterable[tuple[DocumentRecord, str]],
+    format_name: str,
+    corpus: Path,
+    bulk: Store,
+    annotator: str,
+    report: ImportReport,
+) -> None:
+    """The second pass: write each text where the plan put it, and its spans into ``bulk``."""
+    try:
+        for document, doc_id in documents:
+            report.documents += 1
+            report.spans += len(document.spans)
+            report.new_documents += _write_text(corpus / doc_id, document.text)
+            report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
+    finally:
+        os.sync()  # new files were written without an fsync each (Store.for_import)
 
 
 def _codec(format_name: str) -> Format:
@@ -129,9 +156,19 @@ def _codec(format_name: str) -> Format:
         raise InterchangeError(f"unknown format {format_name!r} (use one of {known})") from None
 
 
-def _plan(documents: Iterable[DocumentRecord], folder: Path) -> _Plan:
-    """Check every document and choose its file name; raises on the first problem."""
-    plan = _Plan()
+def _source_folder(source: Path) -> str:
+    """The folder inside the corpus for ``source``'s texts: its file name without the
+    suffix (``week2.jsonl`` → ``week2``), a brat folder's name, made safe."""
+    # abspath, not resolve: ``.`` and ``..`` get their folder's name, but a symbolic link
+    # keeps the name the user typed.
+    source = Path(os.path.abspath(source))
+    return file_stem(source.name if source.is_dir() else source.stem)
+
+
+def _plan(documents: Iterable[DocumentRecord], corpus: Path, source_folder: str) -> _Plan:
+    """Check every document and choose where it goes; raises on the first problem."""
+    plan = _Plan(source_folder)
+    folders = _folders_to_search(corpus, source_folder)
     texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
     for index, document in enumerate(documents):
         plan.warnings.extend(document.warnings)
@@ -140,22 +177,51 @@ def _plan(documents: Iterable[DocumentRecord], folder: Path) -> _Plan:
         if texts.get(name, sha) != sha:
             name = f"{name}-{sha[:8]}"
         texts[name] = sha
-        _check_corpus_file(folder / f"{name}.txt", document.text)
-        plan.names.append(name)
+        plan.paths.append(_placed(corpus, folders, f"{name}.txt", document.text))
     return plan
 
 
-def _check_corpus_file(path: Path, text: str) -> None:
-    """Refuse to put ``text`` where the corpus already holds a different text."""
+def _folders_to_search(corpus: Path, source_folder: str) -> list[str]:
+    """Where a text may already be, under its own name: the source's folder (imported
+    before), the corpus itself (imports named texts so once), then every other folder
+    (another annotator's export of the same documents), as paths relative to ``corpus``."""
     try:
-        existing = path.read_bytes()
-    except FileNotFoundError:
-        return
-    if existing != text.encode("utf-8", "surrogatepass"):
+        with os.scandir(corpus) as entries:
+            others = sorted(
+                entry.name
+                for entry in entries
+                if entry.is_dir() and not entry.name.startswith(".") and entry.name != source_folder
+            )
+    except (FileNotFoundError, NotADirectoryError):
+        others = []
+    return [source_folder, "", *others]
+
+
+def _placed(corpus: Path, folders: Sequence[str], file_name: str, text: str) -> str:
+    """The corpus path of a text: where the corpus holds it already under ``file_name``
+    (see :func:`_folders_to_search`), else ``<source folder>/<file_name>``."""
+    data = text.encode("utf-8", "surrogatepass")
+    paths = [f"{folder}/{file_name}" if folder else file_name for folder in folders]
+    for path in paths:
+        if _holds(corpus / path, data):
+            return path
+    if (corpus / paths[0]).exists():
         raise InterchangeError(
-            f"{path} already holds a different text; import into another --corpus "
-            "or move that file away"
+            f"{corpus / paths[0]} already holds a different text (from another source of "
+            "that name?); rename the source, import into another --corpus, or move that "
+            "file away"
         )
+    return paths[0]
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
 
 
 def _write_text(path: Path, text: str) -> bool:
@@ -165,6 +231,7 @@ def _write_text(path: Path, text: str) -> bool:
     """
     if path.exists():
         return False
+    path.parent.mkdir(parents=True, exist_ok=True)
     # No fsync each: the import syncs once at the end, and nothing older is at risk.
     replace_file(path, text.encode("utf-8", "surrogatepass"), sync=False)
     return True
@@ -237,12 +304,17 @@ def _span(record: SpanRecord, doc_id: str, sha: str, annotator: str, stamp: str)
 
 @dataclass
 class ExportReport:
-    """What an export wrote, and what it could not (every dropped span named)."""
+    """What an export wrote, and what it could not (every dropped span named).
+
+    ``notes`` say which documents were left out or hold nothing of the annotator (see
+    :mod:`tui.core.export_selection`), one line each.
+    """
 
     documents: int
     spans: int
     dropped: list[str]
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def export_documents(
@@ -254,23 +326,25 @@ def export_documents(
     annotator: str,
     script: str = "original",
     variant: str = "s2t",
+    only: str | None = None,
 ) -> ExportReport:
     """Write the documents under ``paths`` with ``annotator``'s spans to ``out``.
 
-    Raises :class:`InterchangeError` naming the document (and span) when a document cannot
-    be read, a store file is corrupt, or a span's text differs from the text at its
-    offsets; the output is then left as it was (files are written aside and moved in).
+    Which documents: see :func:`~tui.core.export_selection.select_documents` (``only`` is
+    ``"done"``, ``"reviewed"`` or None). Raises :class:`InterchangeError` naming the
+    document (and span) when a document cannot be read, a store file is corrupt, or a
+    span's text differs from the text at its offsets, and when the export would hold
+    nothing anyone annotated; the output is then left as it was (files are written aside
+    and moved in).
     """
     codec = _codec(format_name)
     if script not in SCRIPTS:
         raise InterchangeError(f"unknown script {script!r} (use one of {', '.join(SCRIPTS)})")
     config = _script_config(script, variant)
-    try:
-        refs = discover(paths)
-    except CorpusError as error:
-        raise InterchangeError(str(error)) from None
+    _check_out(codec, out)
+    selection = _selection(paths, store, annotator, only)
     warnings: list[str] = []
-    records = (_export_record(ref, store, annotator, config, warnings) for ref in refs)
+    records = (_export_record(ref, store, annotator, config, warnings) for ref in selection.refs)
     try:
         report: WriteReport = _write_aside(codec, records, out)
     except FormatError as error:
@@ -278,7 +352,32 @@ def export_documents(
     except (OSError, StoreError) as error:
         raise InterchangeError(f"export stopped: {_describe(error)}") from None
     warnings += report.warnings
-    return ExportReport(report.documents, report.spans, list(report.dropped), warnings)
+    return ExportReport(
+        report.documents, report.spans, list(report.dropped), warnings, selection.notes
+    )
+
+
+def _check_out(codec: Format, out: Path) -> None:
+    """Refuse an existing folder as the output file of a one-file format, naming it."""
+    if not codec.out_is_folder and out.is_dir():
+        example = out / f"export{codec.suffix}"
+        raise InterchangeError(
+            f"{out} is a folder, and {codec.name} writes one file: give a file name, "
+            f"such as {example}"
+        )
+
+
+def _selection(paths: Sequence[Path], store: Store, annotator: str, only: str | None) -> Selection:
+    """The documents under ``paths`` the export holds; InterchangeError when none."""
+    try:
+        refs = discover(paths)
+        if not refs:
+            raise InterchangeError(f"no documents under {', '.join(map(str, paths))}")
+        return select_documents(refs, store, annotator, only)
+    except (CorpusError, NothingToExport) as error:
+        raise InterchangeError(str(error)) from None
+    except StoreError as error:
+        raise InterchangeError(f"export stopped: {_describe(error)}") from None
 
 
 def _script_config(script: str, variant: str) -> str | None:
