@@ -364,3 +364,15 @@ def test_another_annotators_export_of_the_same_documents_joins_them(
     assert (report.new_documents, report.new_spans) == (0, 1)
     assert len(discover([corpus])) == 3
     assert store.annotators("news/2.txt") == ["alice", "bob"]
+
+
+def test_an_annotator_who_only_opened_documents_is_refused_and_nothing_is_written(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    store.document(discover([corpus])[1].doc_id, "carol").set_cursor(3)  # read, no annotation
+    out = tmp_path / "brat-out"
+    with pytest.raises(InterchangeError, match=r"no annotations by 'carol'.*'alice'"):
+        export_documents([corpus], "brat", out, store=store, annotator="carol")
+    assert not out.exists() and [p.name for p in tmp_path.glob(".*")] == []

@@ -25,14 +25,14 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tui.core.annotations import reanchor, text_sha256
 from tui.core.corpus import CorpusError, DocumentError, DocumentRef, discover, load_document
-from tui.core.export_selection import NothingToExport, Selection, select_documents
+from tui.core.export_selection import NothingToExport, Selector, check_annotator_known
 from tui.core.formats import (
     FORMATS,
     DocumentRecord,
@@ -44,7 +44,7 @@ from tui.core.formats import (
 from tui.core.formats.names import file_stem
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
-from tui.core.store import Store, StoreError, replace_file
+from tui.core.store import DocumentState, Store, StoreError, replace_file
 from tui.core.text import display_safe
 
 __all__ = [
@@ -330,30 +330,33 @@ def export_documents(
 ) -> ExportReport:
     """Write the documents under ``paths`` with ``annotator``'s spans to ``out``.
 
-    Which documents: see :func:`~tui.core.export_selection.select_documents` (``only`` is
-    ``"done"``, ``"reviewed"`` or None). Raises :class:`InterchangeError` naming the
-    document (and span) when a document cannot be read, a store file is corrupt, or a
-    span's text differs from the text at its offsets, and when the export would hold
-    nothing anyone annotated; the output is then left as it was (files are written aside
-    and moved in).
+    Which documents: see :mod:`tui.core.export_selection` (``only`` is ``"done"``,
+    ``"reviewed"`` or None). Raises :class:`InterchangeError` naming the document (and
+    span) when a document cannot be read, a store file is corrupt, or a span's text
+    differs from the text at its offsets, and when the export would hold nothing anyone
+    annotated; the output is then left as it was (files are written aside and moved in).
     """
     codec = _codec(format_name)
     if script not in SCRIPTS:
         raise InterchangeError(f"unknown script {script!r} (use one of {', '.join(SCRIPTS)})")
     config = _script_config(script, variant)
     _check_out(codec, out)
-    selection = _selection(paths, store, annotator, only)
     warnings: list[str] = []
-    records = (_export_record(ref, store, annotator, config, warnings) for ref in selection.refs)
     try:
+        refs = discover(paths)
+        if not refs:
+            raise InterchangeError(f"no documents under {', '.join(map(str, paths))}")
+        check_annotator_known(refs, store, annotator)
+        selector = Selector(refs, store, annotator, only)
+        records = _selected_records(refs, store, annotator, selector, config, warnings)
         report: WriteReport = _write_aside(codec, records, out)
-    except FormatError as error:
+    except (CorpusError, FormatError, NothingToExport) as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
         raise InterchangeError(f"export stopped: {_describe(error)}") from None
     warnings += report.warnings
     return ExportReport(
-        report.documents, report.spans, list(report.dropped), warnings, selection.notes
+        report.documents, report.spans, list(report.dropped), warnings, selector.notes()
     )
 
 
@@ -367,17 +370,24 @@ def _check_out(codec: Format, out: Path) -> None:
         )
 
 
-def _selection(paths: Sequence[Path], store: Store, annotator: str, only: str | None) -> Selection:
-    """The documents under ``paths`` the export holds; InterchangeError when none."""
-    try:
-        refs = discover(paths)
-        if not refs:
-            raise InterchangeError(f"no documents under {', '.join(map(str, paths))}")
-        return select_documents(refs, store, annotator, only)
-    except (CorpusError, NothingToExport) as error:
-        raise InterchangeError(str(error)) from None
-    except StoreError as error:
-        raise InterchangeError(f"export stopped: {_describe(error)}") from None
+def _selected_records(
+    refs: Iterable[DocumentRef],
+    store: Store,
+    annotator: str,
+    selector: Selector,
+    config: str | None,
+    warnings: list[str],
+) -> Iterator[DocumentRecord]:
+    """The records of the documents ``selector`` keeps, one store read each.
+
+    Ends by raising :class:`NothingToExport` if nothing annotated went by: the writer is
+    still writing aside then, so nothing reaches ``--out``.
+    """
+    for ref in refs:
+        state = store.document(ref.doc_id, annotator).load()
+        if selector.keep(state):
+            yield _export_record(ref, state, store, config, warnings)
+    selector.finish()
 
 
 def _script_config(script: str, variant: str) -> str | None:
@@ -392,13 +402,13 @@ def _script_config(script: str, variant: str) -> str | None:
 
 
 def _export_record(
-    ref: DocumentRef, store: Store, annotator: str, config: str | None, warnings: list[str]
+    ref: DocumentRef, state: DocumentState, store: Store, config: str | None, warnings: list[str]
 ) -> DocumentRecord:
+    """The document under ``ref`` with the spans of ``state`` (its annotator's)."""
     try:
         text = load_document(ref).text
     except DocumentError as error:
         raise InterchangeError(f"cannot export {ref.doc_id}: {error}") from None
-    state = store.document(ref.doc_id, annotator).load()
     spans = _checked_spans(ref.doc_id, text, state.spans, warnings)
     side = state.source or _source_record(ref.doc_id, store)
     span_sides: Mapping[str, Mapping[str, Any]] = side.get("spans", {})
