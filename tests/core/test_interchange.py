@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -376,3 +377,31 @@ def test_an_annotator_who_only_opened_documents_is_refused_and_nothing_is_writte
     with pytest.raises(InterchangeError, match=r"no annotations by 'carol'.*'alice'"):
         export_documents([corpus], "brat", out, store=store, annotator="carol")
     assert not out.exists() and [p.name for p in tmp_path.glob(".*")] == []
+
+
+def test_a_span_the_format_refuses_is_named_with_out_not_a_temporary_file(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    doc_id = discover([corpus])[1].doc_id
+    [span, _] = store.document(doc_id, "alice").load().spans
+    store.document(doc_id, "alice").put_span(replace(span, label="A B"))  # a hand-edited store
+    out = tmp_path / "out.conll"
+    with pytest.raises(InterchangeError) as error:
+        export_documents([corpus], "conll-bio", out, store=store, annotator="alice")
+    assert str(error.value).startswith(f"{out}: document '2': span 'A B' 1-3 '李四'")
+    assert not out.exists() and [p.name for p in tmp_path.glob(".*")] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("format_name", ["doccano", "brat"])
+def test_an_out_nobody_can_write_is_named_not_a_temporary_file(
+    tmp_path: Path, places: tuple[Path, Store], format_name: str
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    out = Path("/proc/biaozhu-export")  # nothing can be created in /proc
+    with pytest.raises(InterchangeError) as error:
+        export_documents([corpus], format_name, out, store=store, annotator="alice")
+    assert str(error.value).startswith(f"cannot write {out}: ")

@@ -23,6 +23,7 @@ and maps every span through the variant's offset map.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -518,36 +519,67 @@ def _restore_controls(text: str, safe: str, shown: str, offsets: OffsetMap) -> s
 
 
 def _write_aside(codec: Format, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
-    """Write into a temporary file or folder beside ``out``, then move it into place."""
+    """Write into a temporary file or folder beside ``out``, then move it into place.
+
+    Problems name ``out`` (or the file in it), never the temporary file or folder.
+    """
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if codec.out_is_folder:
-        return _write_folder_aside(codec, records, out)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        report = codec.write(records, temp)
-        os.replace(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
-    return report
-
-
-def _write_folder_aside(codec: Format, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
-    """A folder format: written whole into a temporary folder, then its files moved in."""
-    if out.exists() and not out.is_dir():
+    if codec.out_is_folder and out.exists() and not out.is_dir():
         raise InterchangeError(f"{out} exists and is not a folder")
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as temp:
-        report = codec.write(records, Path(temp))
-        for written in sorted(Path(temp).rglob("*")):
-            target = out / written.relative_to(temp)
-            if written.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(written, target)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InterchangeError(f"cannot write {out}: {_describe(error)}") from None
+    aside = _aside(codec, out)
+    try:
+        report = codec.write(records, aside)
+        _move_in(aside, out)
+    except FormatError as error:
+        named = FormatError(_renamed(error.path, aside, out), error.line, error.message)
+        raise InterchangeError(str(named)) from None
+    except OSError as error:
+        if isinstance(error.filename, str):
+            error.filename = _renamed(error.filename, aside, out)
+        raise InterchangeError(f"export stopped: {_describe(error)}") from None
+    finally:
+        if aside.is_dir():
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            aside.unlink(missing_ok=True)
     return report
+
+
+def _aside(codec: Format, out: Path) -> Path:
+    """A new empty temporary file (or folder, for a folder format) beside ``out``."""
+    try:
+        if codec.out_is_folder:
+            return Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as error:  # its file name is a random one: say which output it was for
+        raise InterchangeError(f"cannot write {out}: {error.strerror or error}") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _move_in(aside: Path, out: Path) -> None:
+    """Put what was written aside at ``out``: the file, or each file of the folder."""
+    if not aside.is_dir():
+        os.replace(aside, out)
+        return
+    for written in sorted(aside.rglob("*")):
+        target = out / written.relative_to(aside)
+        if written.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(written, target)
+
+
+def _renamed(path: str, aside: Path, out: Path) -> str:
+    """``path`` with the temporary ``aside`` (or a file in it) named as ``out`` instead."""
+    if path == str(aside) or path.startswith(f"{aside}{os.sep}"):
+        return f"{out}{path[len(str(aside)) :]}"
+    return path
 
 
 # ---------------------------------------------------------------------------- stats
