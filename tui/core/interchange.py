@@ -169,7 +169,7 @@ def _source_folder(source: Path) -> str:
 def _plan(documents: Iterable[DocumentRecord], corpus: Path, source_folder: str) -> _Plan:
     """Check every document and choose where it goes; raises on the first problem."""
     plan = _Plan(source_folder)
-    folders = _folders_to_search(corpus, source_folder)
+    existing = _existing_files(corpus, source_folder)
     texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
     for index, document in enumerate(documents):
         plan.warnings.extend(document.warnings)
@@ -178,41 +178,63 @@ def _plan(documents: Iterable[DocumentRecord], corpus: Path, source_folder: str)
         if texts.get(name, sha) != sha:
             name = f"{name}-{sha[:8]}"
         texts[name] = sha
-        plan.paths.append(_placed(corpus, folders, f"{name}.txt", document.text))
+        plan.paths.append(_placed(corpus, source_folder, existing, f"{name}.txt", document.text))
     return plan
 
 
-def _folders_to_search(corpus: Path, source_folder: str) -> list[str]:
-    """Where a text may already be, under its own name: the source's folder (imported
-    before), the corpus itself (imports named texts so once), then every other folder
-    (another annotator's export of the same documents), as paths relative to ``corpus``."""
+def _existing_files(corpus: Path, source_folder: str) -> dict[str, list[str]]:
+    """Each file name in the corpus folder and its folders (one level down), with the
+    folders holding it (relative to ``corpus``; ``""`` for ``corpus`` itself).
+
+    A text may be there already, under its own name: in the source's folder (imported
+    before), in ``corpus`` itself (imports put texts there before source folders), or in
+    another folder (another annotator's export of the same documents); they are listed in
+    that order. One listing per folder, not a look-up per document and folder.
+    """
+    others = sorted(name for name in _listing(corpus, dirs=True) if name != source_folder)
+    found: dict[str, list[str]] = {}
+    for folder in (source_folder, "", *others):
+        for name in _listing(corpus / folder, dirs=False):
+            found.setdefault(name, []).append(folder)
+    return found
+
+
+def _listing(folder: Path, *, dirs: bool) -> list[str]:
+    """The names of the visible folders (or the other entries) in ``folder``."""
     try:
-        with os.scandir(corpus) as entries:
-            others = sorted(
+        with os.scandir(folder) as entries:
+            return [
                 entry.name
                 for entry in entries
-                if entry.is_dir() and not entry.name.startswith(".") and entry.name != source_folder
-            )
+                if not entry.name.startswith(".") and entry.is_dir() == dirs
+            ]
     except (FileNotFoundError, NotADirectoryError):
-        others = []
-    return [source_folder, "", *others]
+        return []
 
 
-def _placed(corpus: Path, folders: Sequence[str], file_name: str, text: str) -> str:
+def _placed(
+    corpus: Path,
+    source_folder: str,
+    existing: Mapping[str, Sequence[str]],
+    file_name: str,
+    text: str,
+) -> str:
     """The corpus path of a text: where the corpus holds it already under ``file_name``
-    (see :func:`_folders_to_search`), else ``<source folder>/<file_name>``."""
+    (see :func:`_existing_files`), else ``<source folder>/<file_name>``."""
     data = text.encode("utf-8", "surrogatepass")
-    paths = [f"{folder}/{file_name}" if folder else file_name for folder in folders]
-    for path in paths:
+    folders = existing.get(file_name, ())
+    for folder in folders:
+        path = f"{folder}/{file_name}" if folder else file_name
         if _holds(corpus / path, data):
             return path
-    if (corpus / paths[0]).exists():
+    path = f"{source_folder}/{file_name}"
+    if os.path.lexists(corpus / path):  # a different text, or even a folder
         raise InterchangeError(
-            f"{corpus / paths[0]} already holds a different text (from another source of "
+            f"{corpus / path} already holds a different text (from another source of "
             "that name?); rename the source, import into another --corpus, or move that "
             "file away"
         )
-    return paths[0]
+    return path
 
 
 def _holds(path: Path, data: bytes) -> bool:
