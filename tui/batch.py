@@ -16,6 +16,7 @@ from pathlib import Path
 from tui.core.agreement import agreement, by_document, by_label
 from tui.core.agreement_report import agreement_lines, by_document_lines, by_label_lines
 from tui.core.corpus import CorpusError
+from tui.core.export_selection import ONLY
 from tui.core.formats import FORMATS
 from tui.core.identity import open_corpus
 from tui.core.interchange import (
@@ -28,9 +29,10 @@ from tui.core.interchange import (
 )
 from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
-from tui.core.spans import Status
+from tui.core.spans import GOLD, Status
 from tui.core.store import Store
 from tui.core.text import display_safe
+from tui.core.wording import counted
 
 
 def main(argv: Sequence[str], login_name: str) -> int:
@@ -80,8 +82,11 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     parser = commands.add_parser(
         "import",
         help="import annotated texts (doccano, brat, CoNLL, Label Studio)",
-        description="Write each text of SOURCE as a UTF-8 file under --corpus and its "
-        "spans into the store. Importing the same source again adds nothing.",
+        description="Write each text of SOURCE as a UTF-8 file "
+        "DIR/<SOURCE name>/<document name>.txt (DIR is --corpus; the SOURCE name is its file "
+        "name without the suffix, or a brat folder's name) and its spans into the store. "
+        "Importing the same source again adds nothing; a different text already at a name "
+        "stops the import before anything is written.",
     )
     parser.add_argument("source", type=Path, metavar="SOURCE", help="a file, or a brat folder")
     _format_option(parser)
@@ -90,7 +95,8 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         type=Path,
         default=Path("corpus"),
         metavar="DIR",
-        help="where the texts go, in a folder named after SOURCE (default: ./corpus)",
+        help="the corpus folder: the texts go to DIR/<SOURCE name>/ (default: ./corpus); "
+        "open DIR to read them",
     )
     _store_option(parser)
     parser.add_argument(
@@ -106,9 +112,12 @@ def _run_import(args: argparse.Namespace) -> int:
     )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if not report.documents:
+        print(f"{args.source} holds no documents: nothing imported")
+        return 0
     print(
-        f"imported {report.documents:,} documents ({report.new_documents:,} new) and "
-        f"{report.spans:,} spans ({report.new_spans:,} new) as {annotator!r} into "
+        f"imported {counted(report.documents, 'document')} ({report.new_documents:,} new) and "
+        f"{counted(report.spans, 'span')} ({report.new_spans:,} new) as {annotator!r} into "
         f"{report.folder}"
     )
     print(f"read them with: biaozhu {args.corpus} --annotator {annotator}")
@@ -125,14 +134,31 @@ def _export_parser(
         "export",
         help="export a corpus with its spans",
         description="Write the documents under PATH with one annotator's spans. Every span "
-        "is checked against the text; any mismatch stops the export, naming it.",
+        "is checked against the text; any mismatch stops the export, naming it. An "
+        "annotator with no annotations of these documents is refused, naming who has some. "
+        f"With --annotator {GOLD} (the reviewer's decisions), documents never reviewed are "
+        "left out and counted.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     _format_option(parser)
-    parser.add_argument("--out", type=Path, required=True, metavar="PATH", help="file or folder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the file to write (brat: the folder)",
+    )
     _store_option(parser)
     parser.add_argument(
         "--annotator", default=login_name, metavar="NAME", help="(default: your login name)"
+    )
+    parser.add_argument(
+        "--only",
+        choices=ONLY,
+        default=None,
+        help="done: only the documents the annotator marked done (with or without spans); "
+        f"reviewed: with --annotator {GOLD}, only those the reviewer marked reviewed "
+        "(default: every document; for gold, every one reviewed at all)",
     )
     parser.add_argument(
         "--script",
@@ -159,18 +185,21 @@ def _run_export(args: argparse.Namespace) -> int:
         annotator=args.annotator,
         script=args.script,
         variant=args.variant,
+        only=args.only,
     )
+    for note in report.notes:
+        print(note, file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for dropped in report.dropped:
         print(f"dropped: {dropped}", file=sys.stderr)
     print(
-        f"exported {report.documents:,} documents and {report.spans:,} spans of "
-        f"{args.annotator!r} to {args.out}"
+        f"exported {counted(report.documents, 'document')} and "
+        f"{counted(report.spans, 'span')} of {args.annotator!r} to {args.out}"
     )
     if report.dropped:
         print(
-            f"{len(report.dropped):,} spans could not be expressed in {args.format} "
+            f"{counted(len(report.dropped), 'span')} could not be expressed in {args.format} "
             "(each is listed above)"
         )
     return 0

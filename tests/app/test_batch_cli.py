@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 from tests.app.test_cli import run_cli
+from tui.core.spans import Status
+from tui.core.store import Store
 
 ROWS = [
     {"id": "a", "text": "张三在北京。", "label": [[0, 2, "PER"], [3, 5, "LOC"]]},
@@ -24,7 +26,7 @@ def test_import_then_export_then_stats(tmp_path: Path) -> None:
     result = run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "imported 2 documents (2 new) and 5 spans (5 new) as 'doccano'" in result.stdout
-    assert (tmp_path / "corpus" / "a.txt").read_text("utf-8") == "张三在北京。"
+    assert (tmp_path / "corpus" / "news" / "a.txt").read_text("utf-8") == "张三在北京。"
 
     result = run_cli(
         "export", "corpus", "--format", "conll-bio", "--out", "out.conll",
@@ -33,7 +35,7 @@ def test_import_then_export_then_stats(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     # The nested LOC inside ORG cannot be written as BIO: named, and counted.
     assert "dropped:" in result.stderr and "北京" in result.stderr
-    assert "1 spans could not be expressed in conll-bio" in result.stdout
+    assert "1 span could not be expressed in conll-bio" in result.stdout
     assert "北\tB-ORG" in (tmp_path / "out.conll").read_text("utf-8")
 
     result = run_cli("stats", "corpus", cwd=tmp_path)
@@ -91,4 +93,74 @@ def test_agree_compares_annotators_and_lists_documents_worst_first(tmp_path: Pat
     assert "alice / bob" in result.stdout and f"{8 / 9:.3f}" in result.stdout
     result = run_cli("agree", "corpus", "--by", "document", cwd=tmp_path)
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
-    assert rows == [[f"{2 / 3:.3f}", "a.txt"], ["1.000", "b.txt"]]
+    assert rows == [[f"{2 / 3:.3f}", "news/a.txt"], ["1.000", "news/b.txt"]]
+
+
+def test_export_of_an_unknown_annotator_is_refused_naming_who_has_annotations(
+    tmp_path: Path,
+) -> None:
+    write_source(tmp_path)
+    assert run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path).returncode == 0
+    result = run_cli(
+        "export", "corpus", "--format", "conll-bio", "--out", "out.conll",
+        "--annotator", "doccan", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("biaozhu export: ") and "'doccan'" in line and "'doccano'" in line
+    assert not (tmp_path / "out.conll").exists() and result.stdout == ""
+
+
+def test_a_gold_export_counts_the_documents_never_reviewed_on_stderr(tmp_path: Path) -> None:
+    write_source(tmp_path)
+    assert run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path).returncode == 0
+    Store(tmp_path / "annotations").document("corpus/news/a.txt", "gold").set_status(Status.DONE)
+    result = run_cli(
+        "export", "corpus", "--format", "doccano", "--out", "gold.jsonl", "--annotator", "gold",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "left out 1 of 2 documents never reviewed" in result.stderr
+    assert "exported 1 document and 0 spans of 'gold'" in result.stdout
+    assert [json.loads(line)["id"] for line in (tmp_path / "gold.jsonl").open()] == ["a"]
+
+
+def test_export_into_an_existing_folder_names_the_folder_not_a_temporary_file(
+    tmp_path: Path,
+) -> None:
+    write_source(tmp_path)
+    assert run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path).returncode == 0
+    (tmp_path / "exports").mkdir()
+    result = run_cli(
+        "export", "corpus", "--format", "doccano", "--out", "exports", "--annotator", "doccano",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == (
+        "biaozhu export: exports is a folder, and doccano writes one file: give a file name, "
+        "such as exports/export.jsonl\n"
+    )
+
+
+def test_import_messages_count_in_the_singular_and_plural(tmp_path: Path) -> None:
+    write_source(tmp_path, ROWS[:1])
+    result = run_cli("import", "news.jsonl", "--format", "doccano", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "imported 1 document (1 new) and 2 spans (2 new) as 'doccano' into corpus/news\n"
+    )
+
+
+def test_an_empty_source_imports_nothing_creates_nothing_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    result = run_cli("import", "empty.jsonl", "--format", "doccano", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "empty.jsonl holds no documents: nothing imported\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.jsonl"]
+
+
+def test_import_help_says_where_the_texts_go(tmp_path: Path) -> None:
+    result = run_cli("import", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "DIR/<SOURCE name>/<document name>.txt" in text

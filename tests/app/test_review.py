@@ -122,10 +122,14 @@ async def test_own_spans_undo_and_the_gold_export_holds_exactly_the_decisions(
         await pilot.press("u", "a")  # undo, and accept again
         await pilot.press("dollar_sign", "h", "h", "v", "l", "4")  # 工作 as TIME, the reviewer's
     out = tmp_path / "gold.jsonl"
-    export_documents([corpus], "doccano", out, store=Store(tmp_path / "store"), annotator=GOLD)
+    report = export_documents(
+        [corpus], "doccano", out, store=Store(tmp_path / "store"), annotator=GOLD
+    )
     rows = {row["id"]: row for row in map(json.loads, out.read_text("utf-8").splitlines())}
     assert sorted(map(tuple, rows["a"]["label"])) == [(0, 2, "PER"), (3, 7, "ORG"), (7, 9, "TIME")]
-    assert rows["b"]["label"] == []  # never opened for review: no gold yet
+    # b was never opened for review: no gold yet, so it is left out, not exported empty.
+    assert "b" not in rows
+    assert report.notes[0].startswith("left out 1 of 2 documents never reviewed")
 
 
 async def test_read_only_review_writes_nothing(make_review: ReviewFactory, tmp_path: Path) -> None:

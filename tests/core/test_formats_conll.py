@@ -160,17 +160,11 @@ def test_overlapping_spans_are_dropped_and_each_one_reported(tmp_path: Path) -> 
 def test_spans_the_format_cannot_hold_are_reported(tmp_path: Path) -> None:
     text = "北京。上海\n广州  深圳"
     spans = (
-        SpanRecord(0, 5, "LOC", "北京。上海"),  # crosses a sentence end
         SpanRecord(6, 10, "LOC", "广州  "),
         SpanRecord(8, 10, "LOC", "  "),  # only whitespace
-        SpanRecord(3, 7, "LOC", "上海\n广"),  # crosses a line break
     )
     report = conll_bmes.write([DocumentRecord("", text, spans)], tmp_path / "out.conll")
-    assert report.dropped == [
-        "document #1: span 'LOC' 0-5 '北京。上海': crosses a sentence break",
-        "document #1: span 'LOC' 8-10 '  ': covers only whitespace",
-        "document #1: span 'LOC' 3-7 '上海\\n广': crosses a sentence break",
-    ]
+    assert report.dropped == ["document #1: span 'LOC' 8-10 '  ': covers only whitespace"]
 
 
 def test_notes_and_groups_are_not_written_with_a_warning(tmp_path: Path) -> None:
@@ -180,7 +174,7 @@ def test_notes_and_groups_are_not_written_with_a_warning(tmp_path: Path) -> None
     )
     report = conll_bio.write([DocumentRecord("d", "张三", spans)], tmp_path / "out.conll")
     assert report.warnings == [
-        "document 'd': notes of 1 spans not written (conll-bio has none)",
+        "document 'd': notes of 1 span not written (conll-bio has none)",
         "document 'd': discontinuous span fragments written as separate spans",
     ]
 
@@ -301,3 +295,32 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("张\tO\n三\tO\n".encode("gb18030"))
     with pytest.raises(FormatError, match=r"bad\.conll:1: not valid UTF-8"):
         list(conll_bio.read(path))
+
+
+def test_a_sentence_never_ends_inside_a_span_or_a_title(tmp_path: Path) -> None:
+    text = "我看了《南京！南京！》。她说「好！走吧。」然后走了。"
+    spans = (SpanRecord(4, 10, "WORK", "南京！南京！"),)
+    out = tmp_path / "out.conll"
+    report = conll_bio.write([DocumentRecord("", text, spans)], out)
+    assert (report.dropped, report.spans) == ([], 1)
+    [doc] = conll_bio.read(out)
+    assert doc.text == "我看了《南京！南京！》。\n她说「好！走吧。」\n然后走了。"
+    assert [(s.label, s.text) for s in doc.spans] == [("WORK", "南京！南京！")]
+
+
+def test_a_span_across_a_sentence_end_keeps_its_sentence_whole(tmp_path: Path) -> None:
+    text = "他喊：南京！南京！"  # no brackets: only the span holds the sentence together
+    spans = (SpanRecord(3, 9, "WORK", "南京！南京！"),)
+    report = conll_bmes.write([DocumentRecord("", text, spans)], tmp_path / "out.conll")
+    assert (report.dropped, report.spans) == ([], 1)
+    [doc] = conll_bmes.read(tmp_path / "out.conll")
+    assert (doc.text, [s.text for s in doc.spans]) == (text, ["南京！南京！"])
+
+
+def test_a_span_across_a_line_break_is_written_in_one_sentence(tmp_path: Path) -> None:
+    spans = (SpanRecord(3, 7, "LOC", "上海\n广"),)
+    report = conll_bio.write([DocumentRecord("", "北京。上海\n广州", spans)], tmp_path / "o")
+    assert (report.dropped, report.spans) == ([], 1)
+    [doc] = conll_bio.read(tmp_path / "o")
+    assert doc.text == "北京。\n上海广州"  # the line break inside the span is not written
+    assert [s.text for s in doc.spans] == ["上海广"]

@@ -130,7 +130,7 @@ def test_a_document_without_id_is_written_with_its_name(tmp_path: Path) -> None:
     assert parsed(tmp_path / "out.jsonl") == [
         {"text": "张三", "label": [[0, 2, "PER"]], "id": "b/../x"}
     ]
-    assert report.warnings == ["document 'b/../x': notes of 1 spans not written (doccano has none)"]
+    assert report.warnings == ["document 'b/../x': notes of 1 span not written (doccano has none)"]
 
 
 def test_a_bad_span_stops_the_export_and_leaves_no_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
+from tui.core.review import GOLD
 from tui.core.spans import Origin, Status
 from tui.core.store import Store
 
@@ -75,9 +77,13 @@ def test_imported_texts_and_spans_land_in_the_corpus_and_store(
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
     import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
     refs = corpus_refs(corpus, store)
-    assert [ref.doc_id for ref in refs] == ["corpus/1.txt", "corpus/2.txt", "corpus/3.txt"]
+    assert [ref.doc_id for ref in refs] == [
+        "corpus/news/1.txt",
+        "corpus/news/2.txt",
+        "corpus/news/3.txt",
+    ]
     assert refs[0].path.read_text(encoding="utf-8") == DOCCANO[0]["text"]
-    spans = store.document("corpus/1.txt", "doccano").load().spans
+    spans = store.document("corpus/news/1.txt", "doccano").load().spans
     assert {(s.start, s.end, s.label, s.text) for s in spans} == {
         (8, 10, "PER", "张三"),
         (11, 13, "LOC", "北京"),
@@ -95,7 +101,7 @@ def test_importing_the_same_source_twice_adds_nothing(
     again = import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
     assert (again.new_documents, again.new_spans) == (0, 0)
     assert len(corpus_refs(corpus, store)) == 3
-    assert len(store.document("corpus/1.txt", "doccano").load().spans) == 3
+    assert len(store.document("corpus/news/1.txt", "doccano").load().spans) == 3
 
 
 def test_bad_input_is_refused_whole(tmp_path: Path, places: tuple[Path, Store]) -> None:
@@ -113,13 +119,13 @@ def test_a_different_text_already_in_the_corpus_is_never_replaced(
     tmp_path: Path, places: tuple[Path, Store]
 ) -> None:
     corpus, store = places
-    corpus.mkdir()
-    (corpus / "2.txt").write_text("别人的文本", encoding="utf-8")
+    (corpus / "news").mkdir(parents=True)
+    (corpus / "news" / "2.txt").write_text("别人的文本", encoding="utf-8")
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
-    with pytest.raises(InterchangeError, match=r"2\.txt already holds a different text"):
+    with pytest.raises(InterchangeError, match=r"news/2\.txt already holds a different text"):
         import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
-    assert (corpus / "2.txt").read_text(encoding="utf-8") == "别人的文本"
-    assert not (corpus / "1.txt").exists()
+    assert (corpus / "news" / "2.txt").read_text(encoding="utf-8") == "别人的文本"
+    assert not (corpus / "news" / "1.txt").exists()
 
 
 def test_hostile_names_stay_inside_the_corpus(tmp_path: Path, places: tuple[Path, Store]) -> None:
@@ -163,13 +169,13 @@ def test_export_stops_naming_a_span_whose_text_moved(
     corpus, store = places
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO[:1])
     import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
-    path = store.path_for("corpus/1.txt", "doccano")
+    path = store.path_for("corpus/news/1.txt", "doccano")
     data = json.loads(path.read_text(encoding="utf-8"))
     record = next(iter(data["spans"].values()))
     record["text"] = "王五"  # the stored text no longer matches the offsets
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    with pytest.raises(InterchangeError, match=rf"1\.txt: span {record['id']}"):
+    with pytest.raises(InterchangeError, match=rf"news/1\.txt: span {record['id']}"):
         export_documents([corpus], "doccano", out, store=store, annotator="doccano")
     assert not out.exists()
 
@@ -201,9 +207,214 @@ def test_stats_count_documents_spans_labels_annotators_and_statuses(
     corpus, store = places
     source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
     import_source(source, "doccano", corpus=corpus, store=store, annotator="alice")
-    store.document("corpus/1.txt", "bob").set_status(Status.DONE)
+    store.document("corpus/news/1.txt", "bob").set_status(Status.DONE)
     stats = collect_stats([corpus], store)
     assert (stats.documents, stats.spans) == (3, 5)
     assert stats.by_label == {"PER": 2, "LOC": 2, "ORG": 1}
     assert stats.by_annotator == {"alice": 5, "bob": 0}
     assert stats.statuses["bob", "done"] == 1
+
+
+# -- issue 11: an export holds only what was annotated ------------------------------------
+
+
+def imported(tmp_path: Path, places: tuple[Path, Store], annotator: str = "alice") -> Path:
+    """The DOCCANO rows imported as ``annotator``; the corpus folder."""
+    corpus, store = places
+    source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
+    import_source(source, "doccano", corpus=corpus, store=store, annotator=annotator)
+    return corpus
+
+
+def exported_ids(out: Path) -> list[object]:
+    return [row["id"] for row in read_jsonl(out)]
+
+
+def test_an_annotator_with_no_annotations_is_refused_naming_who_has_some(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    store.document(corpus_refs(corpus, store)[0].doc_id, "bob").set_status(Status.DONE)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(InterchangeError, match=r"'alcie'.*'alice', 'bob'"):
+        export_documents([corpus], "doccano", out, store=store, annotator="alcie")
+    assert not out.exists()
+
+
+def test_only_done_exports_what_the_annotator_marked_done_even_without_spans(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places)
+    first, _, empty = corpus_refs(corpus, store)
+    store.document(first.doc_id, "alice").set_status(Status.DONE)
+    store.document(empty.doc_id, "alice").set_status(Status.DONE)  # no entities, and done
+    out = tmp_path / "out.jsonl"
+    report = export_documents([corpus], "doccano", out, store=store, annotator="alice", only="done")
+    assert exported_ids(out) == [1, 3]
+    assert "1 of 3 documents" in " ".join(report.notes)
+
+
+def test_only_done_with_nothing_done_is_refused(tmp_path: Path, places: tuple[Path, Store]) -> None:
+    corpus, store = places
+    imported(tmp_path, places)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(InterchangeError, match=r"'alice' marked none of the 3 documents done"):
+        export_documents([corpus], "doccano", out, store=store, annotator="alice", only="done")
+    assert not out.exists()
+
+
+def test_gold_leaves_out_documents_never_reviewed_and_only_reviewed_keeps_finished_ones(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places)
+    first, second, _ = corpus_refs(corpus, store)
+    reviewed, started = store.document(first.doc_id, GOLD), store.document(second.doc_id, GOLD)
+    reviewed.set_status(Status.DONE)
+    started.set_status(Status.IN_PROGRESS)
+    out = tmp_path / "out.jsonl"
+    report = export_documents([corpus], "doccano", out, store=store, annotator=GOLD)
+    assert exported_ids(out) == [1, 2]
+    assert "1 of 3 documents never reviewed" in " ".join(report.notes)
+    report = export_documents(
+        [corpus], "doccano", out, store=store, annotator=GOLD, only="reviewed"
+    )
+    assert exported_ids(out) == [1]
+    assert "2 of 3 documents not marked reviewed" in " ".join(report.notes)
+
+
+def test_only_reviewed_is_for_the_gold_layer(tmp_path: Path, places: tuple[Path, Store]) -> None:
+    corpus, store = places
+    imported(tmp_path, places)
+    with pytest.raises(InterchangeError, match="--only reviewed"):
+        export_documents(
+            [corpus], "doccano", tmp_path / "o.jsonl", store=store, annotator="alice",
+            only="reviewed",
+        )  # fmt: skip
+
+
+def test_export_into_a_folder_for_a_one_file_format_says_so(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places)
+    out = tmp_path / "exports"
+    out.mkdir()
+    with pytest.raises(InterchangeError) as error:
+        export_documents([corpus], "doccano", out, store=store, annotator="alice")
+    assert str(error.value) == (
+        f"{out} is a folder, and doccano writes one file: give a file name, "
+        f"such as {out / 'export.jsonl'}"
+    )
+    assert list(out.iterdir()) == [] and [p.name for p in tmp_path.glob(".*")] == []
+
+
+# -- issue 11: import names that cannot collide across sources ----------------------------
+
+
+def test_a_second_source_whose_ids_start_at_1_again_goes_beside_the_first(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    first = write_jsonl(tmp_path / "week1.jsonl", DOCCANO[:2])
+    second = write_jsonl(tmp_path / "week2.jsonl", [{"id": 1, "text": "王五在广州。", "label": []}])
+    import_source(first, "doccano", corpus=corpus, store=store, annotator="doccano")
+    report = import_source(second, "doccano", corpus=corpus, store=store, annotator="doccano")
+    assert (report.documents, report.new_documents) == (1, 1)
+    assert [ref.name for ref in corpus_refs(corpus, store)] == [
+        "week1/1.txt", "week1/2.txt", "week2/1.txt",
+    ]  # fmt: skip
+    again = import_source(second, "doccano", corpus=corpus, store=store, annotator="doccano")
+    assert (again.new_documents, again.new_spans) == (0, 0)
+
+
+def test_a_corpus_imported_with_the_old_names_imports_again_adding_nothing(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    corpus.mkdir()
+    for row in DOCCANO:  # as imports named texts before: corpus/<id>.txt
+        (corpus / f"{row['id']}.txt").write_text(str(row["text"]), encoding="utf-8")
+    source = write_jsonl(tmp_path / "news.jsonl", DOCCANO)
+    report = import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
+    assert report.new_documents == 0
+    assert [ref.name for ref in corpus_refs(corpus, store)] == ["1.txt", "2.txt", "3.txt"]
+    assert len(store.document("corpus/1.txt", "doccano").load().spans) == 3
+
+
+def test_an_empty_source_imports_nothing_and_creates_nothing(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = tmp_path / "empty.jsonl"
+    source.write_text("", encoding="utf-8")
+    report = import_source(source, "doccano", corpus=corpus, store=store, annotator="doccano")
+    assert report.documents == 0
+    assert not corpus.exists() and not store.root.exists()
+
+
+def test_imported_documents_with_spans_are_in_progress(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places)
+    statuses = [
+        store.document(ref.doc_id, "alice").load().status for ref in corpus_refs(corpus, store)
+    ]
+    assert statuses == [Status.IN_PROGRESS, Status.IN_PROGRESS, Status.NEW]
+
+
+def test_another_annotators_export_of_the_same_documents_joins_them(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    bob = write_jsonl(tmp_path / "bob.jsonl", [{**DOCCANO[1], "label": [[1, 3, "PER"]]}])
+    report = import_source(bob, "doccano", corpus=corpus, store=store, annotator="bob")
+    assert (report.new_documents, report.new_spans) == (0, 1)
+    assert len(corpus_refs(corpus, store)) == 3
+    assert store.annotators("corpus/news/2.txt") == ["alice", "bob"]
+
+
+def test_an_annotator_who_only_opened_documents_is_refused_and_nothing_is_written(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    store.document(corpus_refs(corpus, store)[1].doc_id, "carol").set_cursor(
+        3
+    )  # read, no annotation
+    out = tmp_path / "brat-out"
+    with pytest.raises(InterchangeError, match=r"no annotations by 'carol'.*'alice'"):
+        export_documents([corpus], "brat", out, store=store, annotator="carol")
+    assert not out.exists() and [p.name for p in tmp_path.glob(".*")] == []
+
+
+def test_a_span_the_format_refuses_is_named_with_out_not_a_temporary_file(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    doc_id = corpus_refs(corpus, store)[1].doc_id
+    [span, _] = store.document(doc_id, "alice").load().spans
+    store.document(doc_id, "alice").put_span(replace(span, label="A B"))  # a hand-edited store
+    out = tmp_path / "out.conll"
+    with pytest.raises(InterchangeError) as error:
+        export_documents([corpus], "conll-bio", out, store=store, annotator="alice")
+    assert str(error.value).startswith(f"{out}: document '2': span 'A B' 1-3 '李四'")
+    assert not out.exists() and [p.name for p in tmp_path.glob(".*")] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("format_name", ["doccano", "brat"])
+def test_an_out_nobody_can_write_is_named_not_a_temporary_file(
+    tmp_path: Path, places: tuple[Path, Store], format_name: str
+) -> None:
+    corpus, store = places
+    imported(tmp_path, places, "alice")
+    out = Path("/proc/biaozhu-export")  # nothing can be created in /proc
+    with pytest.raises(InterchangeError) as error:
+        export_documents([corpus], format_name, out, store=store, annotator="alice")
+    assert str(error.value).startswith(f"cannot write {out}: ")

@@ -2,11 +2,12 @@
 
 Import reads a source twice: the first pass checks everything and plans the file names,
 writing nothing, so bad input is refused whole ("nothing is half-imported"); the second
-writes each text as a UTF-8 file ``corpus/<name>.txt`` and its spans into the store
-under the given annotator with origin ``import``, keyed by the id the document has when
-the corpus folder is opened (``<name>.txt``). Both passes stream, so memory stays flat on
-any size of input. Importing the same source again adds nothing: a text
-already in the corpus is kept, and a span whose (start, end, label) is stored is skipped.
+writes each text as a UTF-8 file ``corpus/<source name>/<name>.txt`` and its spans into the
+store under the given annotator with origin ``import``, keyed by the id the document has
+when the corpus folder is opened (``<source name>/<name>.txt``). Both passes stream, so
+memory stays flat on any size of input. Importing the same source again adds nothing: a
+text already in the corpus under its name is kept, and a span whose (start, end, label) is
+stored is skipped.
 
 What a format carries beyond texts and spans (doccano's extra keys, brat's relation and
 event lines, source ids) is kept as the document's ``source`` record in the importing
@@ -22,9 +23,10 @@ and maps every span through the variant's offset map.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from tui.core.corpus import (
     id_root,
     load_document,
 )
+from tui.core.export_selection import NothingToExport, Selector, check_annotator_known
 from tui.core.formats import (
     FORMATS,
     DocumentRecord,
@@ -50,7 +53,7 @@ from tui.core.formats.names import file_stem
 from tui.core.identity import open_corpus
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
-from tui.core.store import Store, StoreError, replace_file
+from tui.core.store import DocumentState, Store, StoreError, replace_file
 from tui.core.text import display_safe
 
 __all__ = [
@@ -89,10 +92,20 @@ class ImportReport:
 
 @dataclass
 class _Plan:
-    """The first pass's findings: a file name per document, in source order."""
+    """The first pass's findings: where each document goes, in source order.
 
-    names: list[str] = field(default_factory=list)
+    ``paths`` are relative to the corpus folder, with ``/``: they are the documents' ids
+    when the corpus folder is opened.
+    """
+
+    source_folder: str  # the folder named after the source, inside the corpus
+    paths: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def folder(self, corpus: Path) -> Path:
+        """Where the texts went: the source's folder, unless all were there from before."""
+        inside = any(path.startswith(f"{self.source_folder}/") for path in self.paths)
+        return corpus / self.source_folder if inside or not self.paths else corpus
 
 
 def import_source(
@@ -100,33 +113,51 @@ def import_source(
 ) -> ImportReport:
     """Import ``source`` (format ``format_name``) into ``corpus`` and ``store``.
 
-    Raises :class:`InterchangeError` (a :class:`FormatError` included) before anything is
-    written when any document or span is bad, or when a text would replace a different text
-    already in the corpus.
+    A text goes to ``corpus/<source name>/<document name>.txt``, so sources whose
+    documents share names (two doccano exports both numbered from 1) sit side by side,
+    unless the corpus already holds the same text under the same file name (imported
+    before, by an earlier import that put texts straight into ``corpus``, or from another
+    annotator's export of the same documents): its spans then join that document. A source
+    without documents creates nothing. Raises :class:`InterchangeError` (a
+    :class:`FormatError` included) before anything is written when any document or span is
+    bad, or when a text would replace a different text already in the corpus.
     """
     codec = _codec(format_name)
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
     try:
-        plan = _plan(codec.read(source), corpus)
-        corpus.mkdir(parents=True, exist_ok=True)
-        report = ImportReport(corpus, warnings=plan.warnings)
-        bulk = store.for_import()
-        root = id_root(store.root)
-        try:
-            for document, name in zip(codec.read(source), plan.names, strict=True):
-                report.documents += 1
-                report.spans += len(document.spans)
-                report.new_documents += _write_text(corpus / f"{name}.txt", document.text)
-                doc_id = document_id(corpus / f"{name}.txt", root)
-                report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
-        finally:
-            os.sync()  # new files were written without an fsync each (Store.for_import)
+        plan = _plan(codec.read(source), corpus, _source_folder(source))
+        report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
+        if plan.paths:
+            documents = zip(codec.read(source), plan.paths, strict=True)
+            _import_planned(documents, format_name, corpus, store.for_import(), annotator, report)
     except FormatError as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
         raise InterchangeError(f"import stopped: {_describe(error)}") from None
     return report
+
+
+def _import_planned(
+    documents: Iterable[tuple[DocumentRecord, str]],
+    format_name: str,
+    corpus: Path,
+    bulk: Store,
+    annotator: str,
+    report: ImportReport,
+) -> None:
+    """The second pass: write each text where the plan put it, and its spans into ``bulk``
+    under the text's document id."""
+    root = id_root(bulk.root)
+    try:
+        for document, path in documents:
+            report.documents += 1
+            report.spans += len(document.spans)
+            report.new_documents += _write_text(corpus / path, document.text)
+            doc_id = document_id(corpus / path, root)
+            report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
+    finally:
+        os.sync()  # new files were written without an fsync each (Store.for_import)
 
 
 def _codec(format_name: str) -> Format:
@@ -137,9 +168,19 @@ def _codec(format_name: str) -> Format:
         raise InterchangeError(f"unknown format {format_name!r} (use one of {known})") from None
 
 
-def _plan(documents: Iterable[DocumentRecord], folder: Path) -> _Plan:
-    """Check every document and choose its file name; raises on the first problem."""
-    plan = _Plan()
+def _source_folder(source: Path) -> str:
+    """The folder inside the corpus for ``source``'s texts: its file name without the
+    suffix (``week2.jsonl`` → ``week2``), a brat folder's name, made safe."""
+    # abspath, not resolve: ``.`` and ``..`` get their folder's name, but a symbolic link
+    # keeps the name the user typed.
+    source = Path(os.path.abspath(source))
+    return file_stem(source.name if source.is_dir() else source.stem)
+
+
+def _plan(documents: Iterable[DocumentRecord], corpus: Path, source_folder: str) -> _Plan:
+    """Check every document and choose where it goes; raises on the first problem."""
+    plan = _Plan(source_folder)
+    existing = _existing_files(corpus, source_folder)
     texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
     for index, document in enumerate(documents):
         plan.warnings.extend(document.warnings)
@@ -148,22 +189,73 @@ def _plan(documents: Iterable[DocumentRecord], folder: Path) -> _Plan:
         if texts.get(name, sha) != sha:
             name = f"{name}-{sha[:8]}"
         texts[name] = sha
-        _check_corpus_file(folder / f"{name}.txt", document.text)
-        plan.names.append(name)
+        plan.paths.append(_placed(corpus, source_folder, existing, f"{name}.txt", document.text))
     return plan
 
 
-def _check_corpus_file(path: Path, text: str) -> None:
-    """Refuse to put ``text`` where the corpus already holds a different text."""
+def _existing_files(corpus: Path, source_folder: str) -> dict[str, list[str]]:
+    """Each file name in the corpus folder and its folders (one level down), with the
+    folders holding it (relative to ``corpus``; ``""`` for ``corpus`` itself).
+
+    A text may be there already, under its own name: in the source's folder (imported
+    before), in ``corpus`` itself (imports put texts there before source folders), or in
+    another folder (another annotator's export of the same documents); they are listed in
+    that order. One listing per folder, not a look-up per document and folder.
+    """
+    others = sorted(name for name in _listing(corpus, dirs=True) if name != source_folder)
+    found: dict[str, list[str]] = {}
+    for folder in (source_folder, "", *others):
+        for name in _listing(corpus / folder, dirs=False):
+            found.setdefault(name, []).append(folder)
+    return found
+
+
+def _listing(folder: Path, *, dirs: bool) -> list[str]:
+    """The names of the visible folders (or the other entries) in ``folder``."""
     try:
-        existing = path.read_bytes()
-    except FileNotFoundError:
-        return
-    if existing != text.encode("utf-8", "surrogatepass"):
+        with os.scandir(folder) as entries:
+            return [
+                entry.name
+                for entry in entries
+                if not entry.name.startswith(".") and entry.is_dir() == dirs
+            ]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _placed(
+    corpus: Path,
+    source_folder: str,
+    existing: Mapping[str, Sequence[str]],
+    file_name: str,
+    text: str,
+) -> str:
+    """The corpus path of a text: where the corpus holds it already under ``file_name``
+    (see :func:`_existing_files`), else ``<source folder>/<file_name>``."""
+    data = text.encode("utf-8", "surrogatepass")
+    folders = existing.get(file_name, ())
+    for folder in folders:
+        path = f"{folder}/{file_name}" if folder else file_name
+        if _holds(corpus / path, data):
+            return path
+    path = f"{source_folder}/{file_name}"
+    if os.path.lexists(corpus / path):  # a different text, or even a folder
         raise InterchangeError(
-            f"{path} already holds a different text; import into another --corpus "
-            "or move that file away"
+            f"{corpus / path} already holds a different text (from another source of "
+            "that name?); rename the source, import into another --corpus, or move that "
+            "file away"
         )
+    return path
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
 
 
 def _write_text(path: Path, text: str) -> bool:
@@ -173,6 +265,7 @@ def _write_text(path: Path, text: str) -> bool:
     """
     if path.exists():
         return False
+    path.parent.mkdir(parents=True, exist_ok=True)
     # No fsync each: the import syncs once at the end, and nothing older is at risk.
     replace_file(path, text.encode("utf-8", "surrogatepass"), sync=False)
     return True
@@ -245,12 +338,17 @@ def _span(record: SpanRecord, doc_id: str, sha: str, annotator: str, stamp: str)
 
 @dataclass
 class ExportReport:
-    """What an export wrote, and what it could not (every dropped span named)."""
+    """What an export wrote, and what it could not (every dropped span named).
+
+    ``notes`` say which documents were left out or hold nothing of the annotator (see
+    :mod:`tui.core.export_selection`), one line each.
+    """
 
     documents: int
     spans: int
     dropped: list[str]
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def export_documents(
@@ -262,32 +360,70 @@ def export_documents(
     annotator: str,
     script: str = "original",
     variant: str = "s2t",
+    only: str | None = None,
 ) -> ExportReport:
     """Write the documents under ``paths`` with ``annotator``'s spans to ``out``.
 
-    Raises :class:`InterchangeError` naming the document (and span) when a document cannot
-    be read, a store file is corrupt, or a span's text differs from the text at its
-    offsets; the output is then left as it was (files are written aside and moved in).
+    Which documents: see :mod:`tui.core.export_selection` (``only`` is ``"done"``,
+    ``"reviewed"`` or None). Raises :class:`InterchangeError` naming the document (and
+    span) when a document cannot be read, a store file is corrupt, or a span's text
+    differs from the text at its offsets, and when the export would hold nothing anyone
+    annotated; the output is then left as it was (files are written aside and moved in).
     """
     codec = _codec(format_name)
     if script not in SCRIPTS:
         raise InterchangeError(f"unknown script {script!r} (use one of {', '.join(SCRIPTS)})")
     config = _script_config(script, variant)
+    _check_out(codec, out)
+    warnings: list[str] = []
     try:
         check = open_corpus(paths, store, write=False)
-    except CorpusError as error:
-        raise InterchangeError(str(error)) from None
-    refs = check.refs
-    warnings: list[str] = check.lines(store)
-    records = (_export_record(ref, store, annotator, config, warnings) for ref in refs)
-    try:
+        refs = check.refs
+        if not refs:
+            raise InterchangeError(f"no documents under {', '.join(map(str, paths))}")
+        warnings += check.lines(store)
+        check_annotator_known(refs, store, annotator)
+        selector = Selector(refs, store, annotator, only)
+        records = _selected_records(refs, store, annotator, selector, config, warnings)
         report: WriteReport = _write_aside(codec, records, out)
-    except FormatError as error:
+    except (CorpusError, FormatError, NothingToExport) as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
         raise InterchangeError(f"export stopped: {_describe(error)}") from None
     warnings += report.warnings
-    return ExportReport(report.documents, report.spans, list(report.dropped), warnings)
+    return ExportReport(
+        report.documents, report.spans, list(report.dropped), warnings, selector.notes()
+    )
+
+
+def _check_out(codec: Format, out: Path) -> None:
+    """Refuse an existing folder as the output file of a one-file format, naming it."""
+    if not codec.out_is_folder and out.is_dir():
+        example = out / f"export{codec.suffix}"
+        raise InterchangeError(
+            f"{out} is a folder, and {codec.name} writes one file: give a file name, "
+            f"such as {example}"
+        )
+
+
+def _selected_records(
+    refs: Iterable[DocumentRef],
+    store: Store,
+    annotator: str,
+    selector: Selector,
+    config: str | None,
+    warnings: list[str],
+) -> Iterator[DocumentRecord]:
+    """The records of the documents ``selector`` keeps, one store read each.
+
+    Ends by raising :class:`NothingToExport` if nothing annotated went by: the writer is
+    still writing aside then, so nothing reaches ``--out``.
+    """
+    for ref in refs:
+        state = store.document(ref.doc_id, annotator).load()
+        if selector.keep(state):
+            yield _export_record(ref, state, store, config, warnings)
+    selector.finish()
 
 
 def _script_config(script: str, variant: str) -> str | None:
@@ -302,13 +438,13 @@ def _script_config(script: str, variant: str) -> str | None:
 
 
 def _export_record(
-    ref: DocumentRef, store: Store, annotator: str, config: str | None, warnings: list[str]
+    ref: DocumentRef, state: DocumentState, store: Store, config: str | None, warnings: list[str]
 ) -> DocumentRecord:
+    """The document under ``ref`` with the spans of ``state`` (its annotator's)."""
     try:
         text = load_document(ref).text
     except DocumentError as error:
         raise InterchangeError(f"cannot export {ref.name}: {error}") from None
-    state = store.document(ref.doc_id, annotator).load()
     spans = _checked_spans(ref.name, text, state.spans, warnings)
     side = state.source or _source_record(ref.doc_id, store)
     span_sides: Mapping[str, Mapping[str, Any]] = side.get("spans", {})
@@ -418,36 +554,67 @@ def _restore_controls(text: str, safe: str, shown: str, offsets: OffsetMap) -> s
 
 
 def _write_aside(codec: Format, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
-    """Write into a temporary file or folder beside ``out``, then move it into place."""
+    """Write into a temporary file or folder beside ``out``, then move it into place.
+
+    Problems name ``out`` (or the file in it), never the temporary file or folder.
+    """
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if codec.out_is_folder:
-        return _write_folder_aside(codec, records, out)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        report = codec.write(records, temp)
-        os.replace(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
-    return report
-
-
-def _write_folder_aside(codec: Format, records: Iterable[DocumentRecord], out: Path) -> WriteReport:
-    """A folder format: written whole into a temporary folder, then its files moved in."""
-    if out.exists() and not out.is_dir():
+    if codec.out_is_folder and out.exists() and not out.is_dir():
         raise InterchangeError(f"{out} exists and is not a folder")
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as temp:
-        report = codec.write(records, Path(temp))
-        for written in sorted(Path(temp).rglob("*")):
-            target = out / written.relative_to(temp)
-            if written.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(written, target)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InterchangeError(f"cannot write {out}: {_describe(error)}") from None
+    aside = _aside(codec, out)
+    try:
+        report = codec.write(records, aside)
+        _move_in(aside, out)
+    except FormatError as error:
+        named = FormatError(_renamed(error.path, aside, out), error.line, error.message)
+        raise InterchangeError(str(named)) from None
+    except OSError as error:
+        if isinstance(error.filename, str):
+            error.filename = _renamed(error.filename, aside, out)
+        raise InterchangeError(f"export stopped: {_describe(error)}") from None
+    finally:
+        if aside.is_dir():
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            aside.unlink(missing_ok=True)
     return report
+
+
+def _aside(codec: Format, out: Path) -> Path:
+    """A new empty temporary file (or folder, for a folder format) beside ``out``."""
+    try:
+        if codec.out_is_folder:
+            return Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as error:  # its file name is a random one: say which output it was for
+        raise InterchangeError(f"cannot write {out}: {error.strerror or error}") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _move_in(aside: Path, out: Path) -> None:
+    """Put what was written aside at ``out``: the file, or each file of the folder."""
+    if not aside.is_dir():
+        os.replace(aside, out)
+        return
+    for written in sorted(aside.rglob("*")):
+        target = out / written.relative_to(aside)
+        if written.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(written, target)
+
+
+def _renamed(path: str, aside: Path, out: Path) -> str:
+    """``path`` with the temporary ``aside`` (or a file in it) named as ``out`` instead."""
+    if path == str(aside) or path.startswith(f"{aside}{os.sep}"):
+        return f"{out}{path[len(str(aside)) :]}"
+    return path
 
 
 # ---------------------------------------------------------------------------- stats

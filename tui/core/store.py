@@ -459,8 +459,9 @@ class DocumentStore:
     ) -> int:
         """Add the spans whose (start, end, label) is not stored yet, in one atomic write.
 
-        Also records ``doc_sha256`` and, if given, the import's ``source`` record (JSON-safe).
-        Returns how many spans were added (an import run twice adds nothing the second time).
+        Also records ``doc_sha256`` and, if given, the import's ``source`` record (JSON-safe);
+        a new document given spans is then in progress. Returns how many spans were added
+        (an import run twice adds nothing the second time).
         """
         # Straight on the file's tables, not through TinyDB: an import calls this once per
         # document, and TinyDB's table machinery was half of each call.
@@ -479,6 +480,8 @@ class DocumentStore:
                     added += 1
             state = _state_record(tables)
             state["doc_sha256"] = doc_sha256
+            if spans and state.get("status", Status.NEW.value) == Status.NEW.value:
+                state["status"] = Status.IN_PROGRESS.value
             if source is not None:
                 state["source"] = dict(source)
 

@@ -16,6 +16,7 @@ from tui.core.formats.model import DocumentRecord, ExportMismatch, FormatError, 
 from tui.core.formats.offsets import OffsetMap, SourceText
 from tui.core.labels import name_problem
 from tui.core.text import normalise_newlines
+from tui.core.wording import counted
 
 __all__ = [
     "WarningLog",
@@ -274,7 +275,7 @@ def unwritten(doc: DocumentRecord, what: str, fmt: str, *, notes: bool) -> list[
     warnings = []
     count = sum(1 for span in doc.spans if span.note) if notes else 0
     if count:
-        warnings.append(f"{what}: notes of {count} spans not written ({fmt} has none)")
+        warnings.append(f"{what}: notes of {counted(count, 'span')} not written ({fmt} has none)")
     if any(span.group for span in doc.spans):
         warnings.append(f"{what}: discontinuous span fragments written as separate spans")
     return warnings

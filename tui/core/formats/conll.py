@@ -12,21 +12,24 @@ at a sentence start or after ``B-Y``, ``M-``/``E-`` without ``B-``, ``B-`` never
 tokens joined, with ``\\n`` between sentences; documents have no names.
 
 Writing: a sentence ends at ``\\n`` and after ``。！？!?`` (with any closing quotes or
-brackets that follow). What the format cannot carry is lost:
+brackets that follow), but never inside a span that is written, nor inside paired brackets
+or quotes of the line (``《》「」『』“”‘’（）…``): a title such as ``《南京！南京！》`` stays
+one sentence, and no entity is lost to a break. What the format cannot carry is lost:
 
 - whitespace: characters for which ``str.isspace()`` is true are not written, so
   ``import(export(doc))`` gives the text without them, sentences joined by ``\\n``;
-- line structure: every sentence break reads back as one ``\\n``;
-- spans that overlap a longer (then an earlier) span, cross a sentence break or cover only
-  whitespace: each is listed in ``WriteReport.dropped``; spans lose leading and trailing
-  whitespace; notes and fragment groups are not written (a warning says so);
+- line structure: every sentence break reads back as one ``\\n``, and a line break inside
+  a span is not written at all;
+- spans that overlap a longer (then an earlier) span or cover only whitespace: each is
+  listed in ``WriteReport.dropped``; spans lose leading and trailing whitespace; notes and
+  fragment groups are not written (a warning says so);
 - documents without a character to write are left out, with a warning.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +45,15 @@ from tui.core.formats.checks import (
     unwritten,
 )
 from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
+from tui.core.wording import counted
 
 __all__ = ["BIO", "BMES", "Scheme", "read", "write"]
 
 _SENTENCE_ENDS = frozenset("。！？!?")
 _CLOSERS = frozenset("”’」』）》〉】〕)]\"'")
+#: Brackets and quotes whose inside is never cut into two sentences (within one line).
+_OPENING = frozenset("《〈「『“‘（【〔")
+_CLOSING = frozenset("》〉」』”’）】〕")
 _LINES_PER_WRITE = 4096
 
 
@@ -232,11 +239,11 @@ def write(documents: Iterable[DocumentRecord], out: Path, scheme: Scheme) -> Wri
 def _write_document(
     doc: DocumentRecord, what: str, scheme: Scheme, handle: Output, out: Path, report: WriteReport
 ) -> None:
-    starts = _sentence_starts(doc.text)
-    if not starts:
+    if not doc.text.strip():  # str.strip() takes what str.isspace() calls whitespace
         report.warnings.append(f"{what}: no characters to write (whitespace only): left out")
         return
-    kept = _kept_spans(doc, starts, what, report)
+    kept = _kept_spans(doc, what, report)
+    starts = _sentence_starts(doc.text, _inside_spans(kept))
     tags: dict[int, str] = {}
     for span in kept:
         positions = [i for i in range(span.start, span.end) if not doc.text[i].isspace()]
@@ -250,23 +257,44 @@ def _write_document(
     report.warnings.extend(unwritten(doc, what, scheme.name, notes=True))
 
 
-def _sentence_starts(text: str) -> list[int]:
-    """The offset of the first written character of each sentence."""
+def _inside_spans(kept: Iterable[_Candidate]) -> frozenset[int]:
+    """The offsets a sentence must not start at: inside a written span, after its start."""
+    return frozenset(i for span in kept for i in range(span.start + 1, span.end))
+
+
+def _sentence_starts(text: str, unbreakable: Collection[int]) -> list[int]:
+    """The offset of the first written character of each sentence.
+
+    A sentence ends at a line break and after sentence-final punctuation (and the closing
+    quotes or brackets that follow it), except at an offset in ``unbreakable`` or inside
+    brackets opened earlier on the same line.
+    """
     starts: list[int] = []
-    new_sentence, ended = True, False
+    new_sentence, ended, depth = True, False, 0
     for index, char in enumerate(text):
         if char == "\n":
-            new_sentence, ended = True, False
+            if index not in unbreakable:
+                new_sentence, ended, depth = True, False, 0
             continue
         if char.isspace():
             continue
-        if ended and char not in _CLOSERS and char not in _SENTENCE_ENDS:
+        if ended and depth == 0 and char not in _CLOSERS and char not in _SENTENCE_ENDS:
             new_sentence = True
-        if new_sentence:
+        if new_sentence and index not in unbreakable:  # else the sentence goes on
             starts.append(index)
-            new_sentence = False
+        new_sentence = False
         ended = char in _SENTENCE_ENDS or (ended and char in _CLOSERS)
+        depth = _depth_after(char, depth)
     return starts
+
+
+def _depth_after(char: str, depth: int) -> int:
+    """How many brackets are open after ``char`` (a stray closing one is ignored)."""
+    if char in _OPENING:
+        return depth + 1
+    if char in _CLOSING and depth:
+        return depth - 1
+    return depth
 
 
 def _lines(text: str, starts: Sequence[int], tags: dict[int, str]) -> Iterator[str]:
@@ -300,29 +328,23 @@ class _Candidate:
     span: SpanRecord
 
 
-def _kept_spans(
-    doc: DocumentRecord, starts: Sequence[int], what: str, report: WriteReport
-) -> list[_Candidate]:
+def _kept_spans(doc: DocumentRecord, what: str, report: WriteReport) -> list[_Candidate]:
     """The spans to write: no overlaps, longer (then earlier) first; the rest reported."""
     dropped: list[tuple[int, str]] = []
     candidates = []
     for position, span in enumerate(doc.spans):
-        reason = None
         extent = _trimmed(doc.text, span)
         if extent is None:
-            reason = "covers only whitespace"
-        elif _sentence(starts, extent[0]) != _sentence(starts, extent[1] - 1):
-            reason = "crosses a sentence break"
+            dropped.append((position, "covers only whitespace"))
         else:
             candidates.append(_Candidate(position, *extent, span))
-        if reason:
-            dropped.append((position, reason))
     kept = _without_overlaps(candidates, dropped)
     for position, reason in sorted(dropped):
         report.dropped.append(f"{what}: span {describe_span(doc.spans[position])}: {reason}")
     if dropped:
         report.warnings.append(
-            f"{what}: {len(dropped)} of {len(doc.spans)} spans not written (listed as dropped)"
+            f"{what}: {len(dropped):,} of {counted(len(doc.spans), 'span')} not written "
+            "(listed as dropped)"
         )
     return sorted(kept, key=lambda candidate: candidate.start)
 
@@ -348,7 +370,3 @@ def _trimmed(text: str, span: SpanRecord) -> tuple[int, int] | None:
     """The span without leading and trailing whitespace, or None if nothing is left."""
     written = [i for i in range(span.start, span.end) if not text[i].isspace()]
     return (written[0], written[-1] + 1) if written else None
-
-
-def _sentence(starts: Sequence[int], index: int) -> int:
-    return bisect_right(starts, index) - 1
