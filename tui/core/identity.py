@@ -29,6 +29,7 @@ from tui.core.annotations import text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, discover, id_root, load_document
 from tui.core.store import Store, StoreError, safe_name
 from tui.core.text import display_safe
+from tui.core.wording import counted
 
 __all__ = [
     "MIGRATION_LOG",
@@ -72,14 +73,14 @@ class StoreCheck:
             folders = Counter(os.path.dirname(doc_id) or "." for doc_id in self.outside)
             where = ", ".join(f"{display_safe(name)}/" for name, _ in folders.most_common(3))
             lines.append(
-                f"{_count(len(self.outside), 'annotated document')} in {where_stored} "
+                f"{counted(len(self.outside), 'annotated document')} in {where_stored} "
                 f"{_are(len(self.outside))} not under the paths given (in {where}): "
                 "add those paths to include them"
             )
         if self.gone:
             them = "it" if len(self.gone) == 1 else "them"
             lines.append(
-                f"{_count(len(self.gone), 'annotated document')} in {where_stored} "
+                f"{counted(len(self.gone), 'annotated document')} in {where_stored} "
                 f"{_are(len(self.gone))} not found ({_names(list(self.gone))}): give the folder "
                 f"that holds {them}, or open a moved file once, to find {them}; kept"
             )
@@ -91,13 +92,13 @@ class StoreCheck:
         lines = []
         if moved:
             lines.append(
-                f"moved the annotations of {_count(len(moved), 'document')} to "
+                f"moved the annotations of {counted(len(moved), 'document')} to "
                 f"{_their(len(moved))} new id ({_moves(moved)}); logged in "
                 f"{display_safe(str(store.root / MIGRATION_LOG))}"
             )
         if looked_up:
             lines.append(
-                f"found the annotations of {_count(len(looked_up), 'document')} under "
+                f"found the annotations of {counted(len(looked_up), 'document')} under "
                 f"{_their(len(looked_up))} old id ({_moves(looked_up)}); open the corpus "
                 "without --read-only to move them for good"
             )
@@ -296,10 +297,6 @@ def _reason(error: OSError | StoreError) -> str:
     if isinstance(error, StoreError):
         return str(error)
     return (error.strerror or type(error).__name__).lower()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _are(n: int) -> str:
