@@ -325,7 +325,8 @@ class ReaderView(ScrollView, can_focus=True):
         target = self.selection() or self._word_range(model)
         self.selection_anchor = self.selection_end = None
         if target is not None and (span := trimmed(model.text, *target)) is not None:
-            session.add(*span, label.name)
+            stacking = {known.name for known in self.labels if known.stack}
+            session.label(*span, label.name, stacking)  # relabels a span of that extent
         self._repaint()
 
     def _word_range(self, model: ReaderModel) -> tuple[int, int] | None:
