@@ -534,3 +534,33 @@ def test_a_label_key_on_an_extent_with_several_labels_relabels_one_and_keeps_the
     assert sorted(s.label for s in store.spans.values()) == ["MISC", "ORG", "PER"]
     assert session.notice is not None and session.notice.startswith("relabelled 察布查尔 LOC → PER")
     assert "MISC" in session.notice and "ORG" in session.notice
+
+
+def test_r_then_the_label_a_span_already_has_says_so() -> None:
+    session, _ = new_session()
+    session.add(0, 5, "LOC")
+    assert session.relabel_at(2, "LOC") is None
+    assert session.notice == "already labelled 察布查尔县 LOC"
+
+
+def test_a_history_that_cannot_be_saved_is_said_once_and_the_spans_are_saved(
+    tmp_path: Path,
+) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    session = open_session(store, "a.txt", "tester", TEXT).session
+    session.add(0, 5, "LOC")
+    history = store.document("a.txt", "tester").history_path
+    history.unlink()
+    history.mkdir()  # in the way of the history file
+    session.add(5, 7, "PER")
+    notice = session.take_notice()
+    assert session.saved and notice is not None and "undo history not saved" in notice
+    session.add(7, 9, "ORG")
+    assert session.saved and session.take_notice() is None  # said once
+    assert len(store.document("a.txt", "tester").load().spans) == 3
+    opened = open_session(store, "a.txt", "tester", TEXT)
+    assert opened.problem is not None and "undo history ignored" in opened.problem
+    assert len(opened.session.annotations.spans) == 3

@@ -73,6 +73,7 @@ class Session:
         self.error: str | None = None
         #: A one-line message for the user about the last edit (see :meth:`take_notice`).
         self.notice: str | None = None
+        self._history_error: str | None = None
         #: Bumped on every change of the spans, for views to drop cached drawings.
         self.version = 0
         self._store = store
@@ -145,7 +146,10 @@ class Session:
         span = self.annotations.innermost_at(offset)
         if span is None or self._refused():
             return None
-        return self._commit(self.annotations.relabel(span.id, label))
+        change = self._commit(self.annotations.relabel(span.id, label))
+        if change is None and label:
+            self.notice = f"already labelled {excerpt(span.text)} {label}"
+        return change
 
     def set_note(self, span_id: str, note: str) -> Change | None:
         """Attach a free-text note to a span."""
@@ -310,13 +314,17 @@ class Session:
 
     def _save_history(self) -> None:
         """Write the undo history beside the store file. A failure costs only the history
-        (said in :attr:`notice`): the spans are saved, or pending, on their own."""
+        (said once in :attr:`notice`): the spans are saved, or pending, on their own."""
         if self._store is None or self.read_only is not None:
             return
         try:
             self._store.save_history(self.history.encode(self.annotations.doc_id))
         except StoreError as error:
-            self.notice = f"undo history not saved: {error}"
+            if str(error) != self._history_error:
+                self.notice = f"undo history not saved: {error}"
+            self._history_error = str(error)
+        else:
+            self._history_error = None
 
     def queue(self, change: Change) -> None:
         """Count ``change`` (already in the annotations) as made but not saved yet.
