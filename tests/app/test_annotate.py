@@ -429,3 +429,17 @@ async def test_a_labels_file_that_allows_stacking_adds_a_second_label(
         await pilot.pause()
         assert sorted(s.label for s in stored(tmp_path)) == ["A", "B"]
         assert "added 察布查尔 B beside A" in screen_text(app)
+
+
+async def test_a_relabel_message_shows_markup_and_controls_as_plain_text(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    source = tmp_path / "hostile.txt"
+    source.write_text("[b]x\x1b[2J[/b]\n", encoding="utf-8")
+    app = make_app(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("v", "dollar_sign", "1", "0", "v", "dollar_sign", "2")
+        await pilot.pause()
+        assert "relabelled [b]x␛[2J[/b] PER → LOC" in screen_text(app)
+        assert app.is_running
