@@ -14,8 +14,10 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``bytes_per_cursor_move`` (and ``_max``): every byte written in answer to an ``l`` or
   ``j`` key, until output paused.
 * ``rss_20mb_mb``, ``rss_1mb_mb``: peak RSS (VmHWM) of the reader after the keys, MiB.
-* ``reopen_2k_spans_ms``, ``key_*_5k_spans_*``: the 1 MB document reopened with 2 000
-  stored spans, and the same keys on it with 5 000 (see :mod:`bench.annotated`).
+* ``reopen_2k_spans_ms``, ``undo_history_reopen_ms``, ``key_*_5k_spans_*``: the 1 MB
+  document reopened with 2 000 stored spans, without and with 1 000 stored undo steps
+  (medians of :data:`REOPEN_RUNS` interleaved runs each), and the same keys on it with
+  5 000 spans (see :mod:`bench.annotated`).
 * ``word_panel_ms``: from writing ``w`` to the end of the last frame that changed the
   screen (cursor and word panel), with the panel open (``i``) and CC-CEDICT loaded, on
   the first seed document; the maximum of 40 presses (their nearest-rank p99).
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -46,10 +49,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from bench.annotated import annotate, marked_copy
+from bench.annotated import annotate, marked_copy, store_undo_history
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
-from bench.measure import BARE_APP, PYTHON, KeyResult, percentile, reader_session, startup
+from bench.measure import (
+    BARE_APP,
+    PYTHON,
+    KeyResult,
+    median,
+    percentile,
+    reader_session,
+    startup,
+)
 from bench.reading import dictionary_figures, word_panel_figures
 from bench.review import review_figures
 from bench.search import corpus_figures, suggest_figures
@@ -57,6 +68,8 @@ from bench.store import store_figures
 from bench.terminal import log
 
 STARTUP_RUNS = 7
+#: Reopening the annotated document, with and without an undo history: runs of each.
+REOPEN_RUNS = 5
 KINDS = ("cursor", "word", "page", "toggle")
 
 
@@ -89,17 +102,35 @@ def _key_figures(keys: Sequence[KeyResult], spans: str = "") -> None:
 
 def _annotated_figures(document: Path) -> None:
     """Reopening ``document`` with 2 000 spans; keys on it with 5 000 (:mod:`bench.annotated`)."""
-    with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
-        store = Path(folder)
-        marked = marked_copy(document, offset=MIB // 6)
-        marker = annotate(marked, store, 2_000, within=MIB)
-        reopened = reader_session(marked, marker, store=store, keys=False)
-    figure("reopen_2k_spans_ms", reopened.open_ms, "ms")
+    _reopen_figures(document)
     with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
         store = Path(folder)
         marker = annotate(document, store, 5_000, within=100_000)
         dense = reader_session(document, marker, store=store)
     _key_figures(dense.keys, "_5k_spans")
+
+
+def _reopen_figures(document: Path) -> None:
+    """Reopening ``document`` with 2 000 spans, without and with 1 000 undo steps stored.
+
+    The runs alternate, so both figures see the same machine; each is the median.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
+        plain, with_history = Path(folder, "plain"), Path(folder, "history")
+        marked = marked_copy(document, offset=MIB // 6)
+        marker = annotate(marked, plain, 2_000, within=MIB)
+        shutil.copytree(plain, with_history)
+        size = store_undo_history(marked, with_history)
+        log(f"  undo history: {size / 1024:.0f} KiB")
+        plain_ms: list[float] = []
+        history_ms: list[float] = []
+        for _ in range(REOPEN_RUNS):
+            for store, times in ((plain, plain_ms), (with_history, history_ms)):
+                times.append(reader_session(marked, marker, store=store, keys=False).open_ms)
+        log("  reopen ms: " + " ".join(f"{ms:.0f}" for ms in plain_ms))
+        log("  with undo history ms: " + " ".join(f"{ms:.0f}" for ms in history_ms))
+    figure("reopen_2k_spans_ms", median(plain_ms), "ms")
+    figure("undo_history_reopen_ms", median(history_ms), "ms")
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

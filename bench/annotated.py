@@ -6,6 +6,9 @@ Figures (printed by :mod:`bench.__main__`):
   text, for the 1 MiB document holding 2 000 stored spans (one in five with a span nested
   inside it) spread over the whole text, its cursor saved half-way: the store file is read,
   every span checked, the cursor restored and the spans drawn.
+* ``undo_history_reopen_ms``: the same, with :data:`HISTORY_STEPS` undo steps stored
+  beside the spans (see :func:`store_undo_history`); measured in the same run, runs of
+  the two interleaved, each figure the median of its runs.
 * ``key_to_frame_5k_spans_*``: the keys of :data:`bench.measure.KEY_PLAN` on the 1 MiB
   document with 5 000 spans packed into its first 100 000 characters (about one every
   20 characters, so every screen the keys reach is full of them).
@@ -14,10 +17,12 @@ Figures (printed by :mod:`bench.__main__`):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from tui.core.annotations import text_sha256
+from tui.core.annotations import excerpt, text_sha256
 from tui.core.corpus import discover, id_root
+from tui.core.history import HISTORY_LIMIT, History, SpanStep
 from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store
 
@@ -27,6 +32,8 @@ LABELS = ("PER", "LOC", "ORG", "TIME", "NUM", "MISC")
 NESTED_EVERY = 5
 #: A line found nowhere in the seeds, where the saved cursor goes (see :func:`marked_copy`).
 MARKER = "标记行：光标应在此处"
+#: Undo steps stored for ``undo_history_reopen_ms``: as many as a document keeps.
+HISTORY_STEPS = HISTORY_LIMIT
 
 
 def span_places(text: str, count: int, within: int) -> list[tuple[int, int]]:
@@ -114,3 +121,23 @@ def first_line_marker(text: str) -> str:
         if len(shown) >= 6 and shown[:6] not in title:
             return shown[:6]
     raise ValueError("no line to mark near the top")
+
+
+def store_undo_history(
+    document: Path, store: Path, steps: int = HISTORY_STEPS, annotator: str = ANNOTATOR
+) -> int:
+    """Store ``steps`` undo steps beside ``annotator``'s spans of ``document``.
+
+    Each step relabelled one stored span (the larger kind of step: it holds the span before
+    and after), so the history fits the spans on disk as a real one would. Returns the
+    size of the history file in bytes.
+    """
+    [ref] = discover([document], id_root(store))
+    target = Store(store).document(ref.doc_id, annotator)
+    history = History()
+    for span in target.load().spans[:steps]:
+        before = replace(span, label="MISC" if span.label != "MISC" else "PER")
+        description = f"relabel {excerpt(span.text)} {before.label} → {span.label}"
+        history.record(SpanStep(((span.id, before),), ((span.id, span),), description))
+    target.save_history(history.encode(ref.doc_id))
+    return target.history_path.stat().st_size

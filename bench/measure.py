@@ -104,10 +104,11 @@ def startup(ours: Sequence[str], bare: Sequence[str], runs: int) -> tuple[float,
         bare_times.append(first_paint_ms(bare))
         ours_ms, bare_ms = our_times[-1], bare_times[-1]
         log(f"  start-up {run + 1}/{runs}: ours {ours_ms:.1f} ms, bare {bare_ms:.1f} ms")
-    return _median(our_times), _median(bare_times)
+    return median(our_times), median(bare_times)
 
 
-def _median(values: Sequence[float]) -> float:
+def median(values: Sequence[float]) -> float:
+    """The median of the values that are not NaN (NaN when none is)."""
     finite = [value for value in values if not math.isnan(value)]
     return statistics.median(finite) if finite else math.nan
 

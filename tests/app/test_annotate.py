@@ -38,7 +38,7 @@ async def test_one_key_labels_the_word_under_the_cursor(
         assert (span.start, span.end, span.text, span.label) == (0, 4, "察布查尔", "PER")
         assert span.annotator == "tester" and span.origin == "manual"
         assert "✓" in screen_text(app) and "PER:察布查尔" in screen_text(app)
-        await pilot.press("1")  # the same span again is refused quietly
+        await pilot.press("1")  # the same span again is refused, and says so
         assert len(stored(tmp_path)) == 1
 
 
@@ -338,3 +338,112 @@ async def test_f_filters_the_list_by_status_and_the_header_counts_done(
         assert [documents.entries[i].ref.name for i in documents.shown] == [FIRST_SEED]
         await pilot.press("F")
         assert documents.status_filter == "all" and len(documents.shown) == 5
+
+
+async def test_undo_lasts_across_documents_reloads_and_restarts(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1", "right_square_bracket", "left_square_bracket", "u")
+        assert stored(tmp_path) == []  # undone after leaving with ] and coming back with [
+        await pilot.press("ctrl+r", "escape", "enter", "u")
+        assert stored(tmp_path) == []  # and after Esc, Enter
+        await pilot.press("ctrl+r", "R", "u")
+        assert stored(tmp_path) == []  # and after R, nothing having changed on disk
+        await pilot.press("ctrl+r", "q")
+    assert len(stored(tmp_path)) == 1
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, again)
+        await pilot.press("u")
+        assert stored(tmp_path) == []  # and after a restart
+
+
+async def test_u_with_nothing_to_undo_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "nothing to undo" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "nothing to redo" in screen_text(app)
+
+
+async def test_reload_after_a_change_on_disk_resets_the_history_and_says_why(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tui.core.spans import new_span_id
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1")
+        [span] = stored(tmp_path)
+        document = Store(tmp_path / "store").document(FIRST_SEED_ID, "tester")
+        document.put_spans((replace(span, id=new_span_id(), end=5, text="察布查尔县"),))
+        app.clear_notifications()
+        await pilot.press("R")
+        await pilot.pause()
+        assert "history reset" in screen_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "nothing to undo" in screen_text(app)
+        assert len(stored(tmp_path)) == 2  # nobody's span was taken back
+
+
+async def test_a_label_key_on_a_labelled_word_relabels_it(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert [(s.text, s.label) for s in stored(tmp_path)] == [("察布查尔", "LOC")]
+        assert "relabelled 察布查尔 PER → LOC" in screen_text(app)
+        app.clear_notifications()
+        await pilot.press("2")
+        await pilot.pause()
+        assert "already labelled 察布查尔 LOC" in screen_text(app)
+        await pilot.press("u")  # one step takes the relabelling back
+        assert [(s.text, s.label) for s in stored(tmp_path)] == [("察布查尔", "PER")]
+
+
+async def test_a_labels_file_that_allows_stacking_adds_a_second_label(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    from tui.app import ReaderApp
+    from tui.core.labels import parse_labels
+
+    labels = parse_labels('stack = true\n[[label]]\nname = "A"\nkey = "1"\n'
+                          '[[label]]\nname = "B"\nkey = "2"\n')  # fmt: skip
+    app = ReaderApp(
+        [SEEDS], store=tmp_path / "store", annotator="tester", labels=labels,
+        segmenter=segmenter,
+    )  # fmt: skip
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert sorted(s.label for s in stored(tmp_path)) == ["A", "B"]
+        assert "added 察布查尔 B beside A" in screen_text(app)
+
+
+async def test_a_relabel_message_shows_markup_and_controls_as_plain_text(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    source = tmp_path / "hostile.txt"
+    source.write_text("[b]x\x1b[2J[/b]\n", encoding="utf-8")
+    app = make_app(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("v", "dollar_sign", "1", "0", "v", "dollar_sign", "2")
+        await pilot.pause()
+        assert "relabelled [b]x␛[2J[/b] PER → LOC" in screen_text(app)
+        assert app.is_running

@@ -186,3 +186,22 @@ def test_every_spelling_of_the_corpus_sees_the_same_texts_and_spans(
         os.chdir(cwd)
     assert all(found == seen[0] for found in seen)
     assert seen[0][0] == len(texts)
+
+
+def test_a_moved_document_keeps_its_undo_history(project: Path) -> None:
+    from tui.core.session import open_session
+
+    store = Store(project / "annotations")
+    text = TEXTS["a.txt"]
+    before = open_session(store, "a.txt", "alice", text).session  # under the old id
+    before.add(0, 2, "PER")
+    before.add(3, 5, "LOC")
+    open_corpus([project / "seeds"], store, write=True)
+    opened = open_session(store, "seeds/a.txt", "alice", text)
+    assert opened.problem is None
+    session = opened.session
+    assert session.undo() is not None
+    assert [(s.doc_id, s.label) for s in store.document("seeds/a.txt", "alice").load().spans] == [
+        ("seeds/a.txt", "PER")
+    ]
+    assert session.redo() is not None and len(session.annotations.spans) == 2

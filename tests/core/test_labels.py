@@ -249,3 +249,25 @@ def test_a_bad_suggest_table_is_one_clear_line(tmp_path: Path, table: str, probl
     with pytest.raises(LabelError, match=problem) as caught:
         load_suggestion_labels(path, load_labels(path))
     assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_labels_do_not_stack_unless_the_file_says_so() -> None:
+    assert not any(label.stack for label in DEFAULT_LABELS)
+    assert not any(label.stack for label in parse_labels(table("A", "1") + table("B", "2")))
+
+
+def test_a_top_level_stack_lets_every_label_stack_and_a_label_can_say_otherwise() -> None:
+    source = "stack = true\n" + table("A", "1") + table("B", "2") + "stack = false\n"
+    assert [label.stack for label in parse_labels(source)] == [True, False]
+
+
+def test_one_label_may_stack() -> None:
+    labels = parse_labels(table("A", "1") + table("TOPIC", "2") + "stack = true\n")
+    assert [label.stack for label in labels] == [False, True]
+
+
+def test_stack_must_be_true_or_false(tmp_path: Path) -> None:
+    message = error_for(tmp_path, table("A", "1") + 'stack = "yes"\n')
+    assert " line 1: stack must be true or false" in message
+    message = error_for(tmp_path, "stack = 1\n" + table("A", "1"))
+    assert message.endswith("labels.toml: stack must be true or false")

@@ -23,6 +23,7 @@ class FakeStore:
         self.rejected: set[tuple[int, int, str]] = set()
         self.failing: str | None = None
         self.writes = 0
+        self.history = b""
 
     def _check(self) -> None:
         if self.failing:
@@ -52,6 +53,9 @@ class FakeStore:
     def set_decided(self, extents: object) -> None:
         self._check()
         self.decided = set(extents)  # type: ignore[call-overload]
+
+    def save_history(self, data: bytes) -> None:
+        self.history = data
 
 
 def new_session(store: FakeStore | None = None, **options: object) -> tuple[Session, FakeStore]:
@@ -280,3 +284,300 @@ def test_moving_a_span_is_saved_and_undone_in_one_step() -> None:
 def test_a_read_only_session_moves_nothing() -> None:
     session, store = new_session(read_only="corrupt file")
     assert session.move("any", 0, 2) is None and store.writes == 0
+
+
+# -- undo history kept across documents and restarts ------------------------------------
+
+
+def _labels(session: Session) -> list[tuple[str, str]]:
+    return [(s.text, s.label) for s in session.annotations.spans]
+
+
+def test_undo_history_survives_reopening_the_document(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "tester", TEXT).session
+    first.add(0, 5, "LOC")
+    first.relabel_at(0, "ORG")
+    first.add(5, 7, "PER")
+    first.undo()  # the PER span: undone, can be redone after reopening
+    again = open_session(store, "a.txt", "tester", TEXT)  # a new session: a restart
+    assert again.problem is None
+    session = again.session
+    assert session.redo() is not None and _labels(session) == [
+        ("察布查尔县", "ORG"),
+        ("干部", "PER"),
+    ]
+    session.undo()
+    session.undo()
+    assert _labels(session) == [("察布查尔县", "LOC")]
+    session.undo()
+    assert _labels(session) == [] and store.document("a.txt", "tester").load().spans == ()
+    assert session.undo() is None and session.notice == "nothing to undo"
+
+
+def test_the_history_is_kept_beside_the_store_file_and_never_in_it(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    open_session(store, "a.txt", "tester", TEXT).session.add(0, 5, "LOC")
+    document = store.document("a.txt", "tester")
+    assert document.history_path.parent == document.path.parent
+    assert document.history_path.is_file()
+    assert b"history" not in document.path.read_bytes()
+    assert store.annotators("a.txt") == ["tester"]  # not taken for another annotator's file
+
+
+def test_the_history_is_bounded_to_a_thousand_steps() -> None:
+    from tui.core.history import HISTORY_LIMIT, History
+
+    assert HISTORY_LIMIT == 1000
+    session, store = new_session()
+    session.add(0, 5, "LOC")
+    for step in range(HISTORY_LIMIT + 4):
+        session.set_note(session.annotations.spans[0].id, f"note {step}")
+    history = History.decode(store.history, "doc.txt")  # as the next session reads it
+    spans = session.annotations.spans
+    annotations = Annotations(TEXT, "doc.txt", "sha", "tester", spans, history=history)
+    reopened = Session(annotations, store)  # type: ignore[arg-type]
+    undone = 0
+    while reopened.undo() is not None:
+        undone += 1
+    assert undone == HISTORY_LIMIT
+    assert _labels(reopened) == [("察布查尔县", "LOC")]  # the oldest steps fell off
+    assert reopened.annotations.spans[0].note == "note 3"
+
+
+def test_nothing_to_undo_or_redo_says_so() -> None:
+    session, _ = new_session()
+    assert session.undo() is None and session.notice == "nothing to undo"
+    assert session.redo() is None and session.notice == "nothing to redo"
+    session.add(0, 5, "LOC")
+    assert session.undo() is not None and session.notice == "undo label 察布查尔县 LOC"
+
+
+def test_undo_after_a_restart_refuses_a_step_the_spans_on_disk_no_longer_match(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "tester", TEXT).session
+    first.add(0, 5, "LOC")
+    first.add(5, 7, "PER")
+    [_, per] = first.annotations.spans
+    document = store.document("a.txt", "tester")
+    document.put_spans((replace(per, label="ORG"),))  # another program relabels 干部
+    session = open_session(store, "a.txt", "tester", TEXT).session
+    assert session.undo() is None  # would delete a span that is not what it added
+    assert session.notice is not None and "changed" in session.notice
+    assert {(s.text, s.label) for s in document.load().spans} == {
+        ("察布查尔县", "LOC"),
+        ("干部", "ORG"),
+    }
+    assert session.undo() is None and session.notice == "nothing to undo"  # history cleared
+    assert session.add(7, 9, "PER") is not None  # and editing goes on
+
+
+def test_undoing_a_delete_after_a_restart_never_makes_a_duplicate(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.spans import new_span_id
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "tester", TEXT).session
+    first.add(0, 5, "LOC")
+    [loc] = first.annotations.spans
+    first.delete_at(0)
+    document = store.document("a.txt", "tester")
+    from dataclasses import replace
+
+    document.put_spans((replace(loc, id=new_span_id()),))  # someone labelled it again
+    session = open_session(store, "a.txt", "tester", TEXT).session
+    assert session.undo() is None and session.notice is not None
+    assert len(document.load().spans) == 1
+
+
+def test_a_corrupt_or_foreign_history_file_is_ignored_with_a_message(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    open_session(store, "a.txt", "tester", TEXT).session.add(0, 5, "LOC")
+    history = store.document("a.txt", "tester").history_path
+    for content in (b"\x00\xff garbage", b'{"some": "other file"}\n', b"[1, 2"):
+        history.write_bytes(content)
+        opened = open_session(store, "a.txt", "tester", TEXT)
+        assert opened.problem is not None and "undo history" in opened.problem
+        assert _labels(opened.session) == [("察布查尔县", "LOC")]
+        assert opened.session.read_only is None
+        assert opened.session.undo() is None
+    other = Store(tmp_path / "other")
+    open_session(other, "b.txt", "tester", TEXT).session.add(0, 5, "PER")
+    history.write_bytes(other.document("b.txt", "tester").history_path.read_bytes())
+    opened = open_session(store, "a.txt", "tester", TEXT)  # another document's history
+    assert opened.problem is not None and "undo history" in opened.problem
+    assert opened.session.undo() is None and _labels(opened.session) == [("察布查尔县", "LOC")]
+    assert opened.session.add(5, 7, "PER") is not None  # the next edit writes a good one
+    assert open_session(store, "a.txt", "tester", TEXT).problem is None
+
+
+def test_an_unreadable_history_entry_clears_the_history_without_touching_spans(
+    tmp_path: Path,
+) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "tester", TEXT).session
+    first.add(0, 5, "LOC")
+    first.add(5, 7, "PER")
+    history = store.document("a.txt", "tester").history_path
+    lines = history.read_bytes().splitlines()
+    history.write_bytes(b"\n".join([*lines[:-1], b'{"kind": "spans", "before": 3}']) + b"\n")
+    session = open_session(store, "a.txt", "tester", TEXT).session
+    assert session.undo() is None and session.notice is not None
+    assert "undo history" in session.notice
+    assert len(store.document("a.txt", "tester").load().spans) == 2
+
+
+def test_a_changed_text_resets_the_history_and_says_why(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "tester", TEXT).session
+    first.add(0, 5, "LOC")
+    first.delete_at(0)
+    first.add(5, 7, "PER")
+    opened = open_session(store, "a.txt", "tester", "新闻：" + TEXT)
+    assert opened.problem is not None and "undo history" in opened.problem
+    assert "text changed" in opened.problem
+    assert opened.session.undo() is None and opened.session.notice == "nothing to undo"
+    again = open_session(store, "a.txt", "tester", "新闻：" + TEXT)
+    assert again.problem is None  # said once
+
+
+def test_a_decision_and_a_rejection_are_undone_after_a_restart(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = open_session(store, "a.txt", "rita", TEXT, layer="gold").session
+    first.decide(0, 5, [(0, 5, "LOC")], "accept alice")
+    first.reject([(7, 9, "PER")])
+    session = open_session(store, "a.txt", "rita", TEXT, layer="gold").session
+    session.undo()
+    assert session.rejected == set()
+    session.undo()
+    assert session.decided == set() and _labels(session) == []
+    gold = store.document("a.txt", "gold").load()
+    assert gold.decided == () and gold.spans == () and gold.rejected == ()
+    session.redo()
+    assert store.document("a.txt", "gold").load().decided == ((0, 5),)
+
+
+def test_a_read_only_session_writes_no_history(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    open_session(store, "a.txt", "tester", TEXT).session.add(0, 5, "LOC")
+    history = store.document("a.txt", "tester").history_path
+    before = history.read_bytes()
+    session = open_session(store, "a.txt", "tester", TEXT, read_only="--read-only").session
+    assert session.undo() is None
+    assert history.read_bytes() == before
+
+
+def test_changed_on_disk_says_why_or_none(tmp_path: Path) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    session = open_session(store, "a.txt", "tester", TEXT).session
+    session.add(0, 5, "LOC")
+    assert session.changed_on_disk() is None
+    other = open_session(store, "a.txt", "tester", TEXT).session
+    other.add(5, 7, "PER")
+    assert session.changed_on_disk() is not None
+
+
+# -- label keys on an extent that already has a label -----------------------------------
+
+
+def test_a_label_key_on_a_labelled_extent_relabels_it_in_one_undo_step() -> None:
+    session, store = new_session()
+    assert session.label(0, 5, "LOC") is not None and session.notice is None
+    assert session.label(0, 5, "PER") is not None
+    assert [(s.start, s.end, s.label) for s in store.spans.values()] == [(0, 5, "PER")]
+    assert session.notice == "relabelled 察布查尔县 LOC → PER"
+    session.undo()
+    assert [s.label for s in store.spans.values()] == ["LOC"]
+
+
+def test_the_same_label_key_twice_says_it_is_already_there() -> None:
+    session, store = new_session()
+    session.label(0, 5, "LOC")
+    writes = store.writes
+    assert session.label(0, 5, "LOC") is None
+    assert session.notice == "already labelled 察布查尔县 LOC"
+    assert store.writes == writes
+
+
+def test_stacking_labels_add_a_second_span_and_say_so() -> None:
+    session, store = new_session()
+    session.label(0, 5, "LOC")
+    assert session.label(0, 5, "TOPIC", stacking={"TOPIC"}) is not None
+    assert sorted(s.label for s in store.spans.values()) == ["LOC", "TOPIC"]
+    assert session.notice == "added 察布查尔县 TOPIC beside LOC (stacking allowed)"
+    session.label(0, 5, "PER", stacking={"TOPIC"})  # PER does not stack: LOC becomes PER
+    assert sorted(s.label for s in store.spans.values()) == ["PER", "TOPIC"]
+    session.label(4, 5, "LOC")  # another extent: a nested span, as before
+    assert len(store.spans) == 3
+
+
+def test_a_label_key_on_an_extent_with_several_labels_relabels_one_and_keeps_the_rest() -> None:
+    session, store = new_session()
+    for label in ("LOC", "ORG", "MISC"):
+        session.add(0, 4, label)  # 察布查尔 with three labels, as older versions allowed
+    assert session.label(0, 4, "PER") is not None
+    assert sorted(s.label for s in store.spans.values()) == ["MISC", "ORG", "PER"]
+    assert session.notice is not None and session.notice.startswith("relabelled 察布查尔 LOC → PER")
+    assert "MISC" in session.notice and "ORG" in session.notice
+
+
+def test_r_then_the_label_a_span_already_has_says_so() -> None:
+    session, _ = new_session()
+    session.add(0, 5, "LOC")
+    assert session.relabel_at(2, "LOC") is None
+    assert session.notice == "already labelled 察布查尔县 LOC"
+
+
+def test_a_history_that_cannot_be_saved_is_said_once_and_the_spans_are_saved(
+    tmp_path: Path,
+) -> None:
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    session = open_session(store, "a.txt", "tester", TEXT).session
+    session.add(0, 5, "LOC")
+    history = store.document("a.txt", "tester").history_path
+    history.unlink()
+    history.mkdir()  # in the way of the history file
+    session.add(5, 7, "PER")
+    notice = session.take_notice()
+    assert session.saved and notice is not None and "undo history not saved" in notice
+    session.add(7, 9, "ORG")
+    assert session.saved and session.take_notice() is None  # said once
+    assert len(store.document("a.txt", "tester").load().spans) == 3
+    opened = open_session(store, "a.txt", "tester", TEXT)
+    assert opened.problem is not None and "undo history ignored" in opened.problem
+    assert len(opened.session.annotations.spans) == 3

@@ -3,6 +3,8 @@
 :class:`Annotations` does no I/O. Every edit returns a :class:`Change` (spans to write, span
 ids to delete) that the caller persists; undo and redo return the inverse or replayed
 change in the same form, so a store that applies every change mirrors ``spans`` exactly.
+Edits are recorded in a :class:`~tui.core.history.History`, which may come from an earlier
+session: a step is applied only while the spans it touches are still what it left.
 
 :func:`reanchor` moves spans onto a changed version of their document by the text they
 cover; spans it cannot place are kept, flagged and listed, never dropped.
@@ -15,9 +17,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from tui.core.history import History, HistoryError, SpanStates, SpanStep
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 
-__all__ = ["Annotations", "Change", "reanchor"]
+__all__ = ["Annotations", "Change", "excerpt", "reanchor"]
 
 # Span text shown in a change description is cut to this many characters.
 _EXCERPT = 12
@@ -32,21 +35,12 @@ class Change:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """One undoable edit: each touched span id with its state before and after (None: absent)."""
-
-    before: tuple[tuple[str, Span | None], ...]
-    after: tuple[tuple[str, Span | None], ...]
-    description: str
-
-
 def _sort_key(span: Span) -> tuple[int, int, str, str]:
     """Document order; at the same start the longer (outer) span first."""
     return (span.start, -span.end, span.label, span.id)
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
     """A short one-line version of span text for descriptions."""
     flat = " ".join(text.split()) if any(c.isspace() for c in text) else text
     return flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "…"
@@ -54,7 +48,7 @@ def _excerpt(text: str) -> str:
 
 def _describe(verb: str, span: Span) -> str:
     """``"<verb> <text> <label>"``, e.g. ``"label 察布查尔 PER"``."""
-    return f"{verb} {_excerpt(span.text)} {span.label}"
+    return f"{verb} {excerpt(span.text)} {span.label}"
 
 
 class Annotations:
@@ -70,8 +64,10 @@ class Annotations:
         *,
         clock: Callable[[], str] = now_iso,
         ids: Callable[[], str] = new_span_id,
+        history: History | None = None,
     ) -> None:
-        """Start from ``spans`` (already re-anchored to ``text``) with an empty history."""
+        """Start from ``spans`` (already re-anchored to ``text``) and ``history`` (empty if
+        not given; the caller may add other kinds of steps to it)."""
         self.text = text
         self.doc_id = doc_id
         self._doc_sha256 = doc_sha256
@@ -83,8 +79,7 @@ class Annotations:
             if span.id in self._by_id:
                 raise ValueError(f"duplicate span id {span.id!r}")
             self._by_id[span.id] = span
-        self._undo: list[_Step] = []
-        self._redo: list[_Step] = []
+        self.history = history if history is not None else History()
         self._sorted: tuple[Span, ...] | None = None
         self._placed: tuple[Span, ...] | None = None
         self._depths: dict[str, int] | None = None
@@ -169,12 +164,23 @@ class Annotations:
     @property
     def can_undo(self) -> bool:
         """Whether there is an edit to undo."""
-        return bool(self._undo)
+        return self.history.can_undo
 
     @property
     def can_redo(self) -> bool:
         """Whether there is an undone edit to redo."""
-        return bool(self._redo)
+        return self.history.can_redo
+
+    def with_extent(self, start: int, end: int) -> list[Span]:
+        """The spans covering exactly ``[start, end)``, in label order."""
+        spans = self.spans
+        index = bisect.bisect_left(spans, start, key=lambda s: s.start)
+        found = []
+        while index < len(spans) and spans[index].start == start:
+            if spans[index].end == end:
+                found.append(spans[index])
+            index += 1
+        return found
 
     # -- editing -------------------------------------------------------------------------
 
@@ -229,7 +235,7 @@ class Annotations:
         if not label or label == span.label or self._find(span.start, span.end, label):
             return None
         changed = replace(span, label=label, modified=self._clock())
-        description = f"relabel {_excerpt(span.text)} {span.label} → {label}"
+        description = f"relabel {excerpt(span.text)} {span.label} → {label}"
         return self._edit(span_id, span, changed, description)
 
     def set_note(self, span_id: str, note: str) -> Change | None:
@@ -262,7 +268,7 @@ class Annotations:
             flagged=False,
             modified=self._clock(),
         )
-        description = f"re-place {_excerpt(span.text)} {span.label} → {_excerpt(moved.text)}"
+        description = f"re-place {excerpt(span.text)} {span.label} → {excerpt(moved.text)}"
         return self._edit(span_id, span, moved, description)
 
     def add_all(
@@ -280,9 +286,8 @@ class Annotations:
                 states.append((span.id, span))
         if not states:
             return None
-        step = _Step(tuple((span_id, None) for span_id, _ in states), tuple(states), description)
-        self._undo.append(step)
-        self._redo.clear()
+        step = SpanStep(tuple((span_id, None) for span_id, _ in states), tuple(states), description)
+        self.history.record(step)
         return self._apply(step.after, description)
 
     def replace_within(
@@ -312,26 +317,55 @@ class Annotations:
             states.append((span.id, span))
         if not states:
             return None
-        step = _Step(tuple(before), tuple(states), description)
-        self._undo.append(step)
-        self._redo.clear()
+        step = SpanStep(tuple(before), tuple(states), description)
+        self.history.record(step)
         return self._apply(step.after, description)
 
     def undo(self) -> Change | None:
-        """Reverse the latest edit; None when there is nothing to undo."""
-        if not self._undo:
+        """Reverse the latest edit; None when there is nothing to undo (or the latest step
+        is not a span edit).
+
+        Raises :class:`~tui.core.history.HistoryError`, changing nothing, when the spans are
+        no longer what the edit left (it came from an earlier session and another program
+        or a re-anchoring changed them since), or the step cannot be read.
+        """
+        step = self.history.last_done()
+        if not isinstance(step, SpanStep):
             return None
-        step = self._undo.pop()
-        self._redo.append(step)
-        return self._apply(step.before, f"undo {step.description}")
+        change = self._replay(step.after, step.before, f"undo {step.description}")
+        self.history.mark_undone()
+        return change
 
     def redo(self) -> Change | None:
-        """Repeat the latest undone edit; None when there is nothing to redo."""
-        if not self._redo:
+        """Repeat the latest undone edit; None when there is nothing to redo. Raises
+        :class:`~tui.core.history.HistoryError` as :meth:`undo` does."""
+        step = self.history.last_undone()
+        if not isinstance(step, SpanStep):
             return None
-        step = self._redo.pop()
-        self._undo.append(step)
-        return self._apply(step.after, f"redo {step.description}")
+        change = self._replay(step.before, step.after, f"redo {step.description}")
+        self.history.mark_redone()
+        return change
+
+    def _replay(self, expected: SpanStates, wanted: SpanStates, description: str) -> Change:
+        """Go from ``expected`` to ``wanted`` if the spans are as expected (HistoryError if not)."""
+        problem = self._conflict(expected, wanted)
+        if problem is not None:
+            raise HistoryError(f"cannot {description}: {problem}")
+        return self._apply(wanted, description)
+
+    def _conflict(self, expected: SpanStates, wanted: SpanStates) -> str | None:
+        """Why going from ``expected`` to ``wanted`` would invent or drop the wrong span."""
+        if any(self._by_id.get(span_id) != span for span_id, span in expected):
+            return "the spans changed since (another program, or the text changed)"
+        back = [span for _, span in wanted if span is not None]
+        if any(span.doc_id != self.doc_id or span.doc_sha256 != self.doc_sha256 for span in back):
+            return "the history was recorded on another version of the text"
+        if back:
+            touched = {span_id for span_id, _ in wanted}
+            keys = {(s.start, s.end, s.label) for s in self._by_id.values() if s.id not in touched}
+            if any((span.start, span.end, span.label) in keys for span in back):
+                return "that span is there again (another program labelled it)"
+        return None
 
     def _find(self, start: int, end: int, label: str) -> Span | None:
         """The placed span with exactly this extent and label, if any (a flagged span's
@@ -343,9 +377,8 @@ class Annotations:
 
     def _edit(self, span_id: str, before: Span | None, after: Span | None, text: str) -> Change:
         """Record a new edit (which makes the undone ones unreachable) and apply it."""
-        step = _Step(((span_id, before),), ((span_id, after),), text)
-        self._undo.append(step)
-        self._redo.clear()
+        step = SpanStep(((span_id, before),), ((span_id, after),), text)
+        self.history.record(step)
         return self._apply(step.after, text)
 
     def _apply(self, states: Sequence[tuple[str, Span | None]], description: str) -> Change:

@@ -21,13 +21,15 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.core.annotations import text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, discover, id_root, load_document
-from tui.core.store import Store, StoreError, safe_name
+from tui.core.history import HistoryError, retagged
+from tui.core.store import DocumentStore, Store, StoreError, safe_name
 from tui.core.text import display_safe
 from tui.core.wording import counted
 
@@ -254,7 +256,18 @@ def _move_folder(store: Store, old: str, new: str) -> None:
         spans = document.load().spans
         if any(span.doc_id != new for span in spans):
             document.put_spans([replace(span, doc_id=new) for span in spans])
+        _retag_history(document, old, new)
     _log(store.root, f"{old}\t{new}")
+
+
+def _retag_history(document: DocumentStore, old: str, new: str) -> None:
+    """Keep the undo history with the spans: its records name the new id too. One that
+    cannot be read is left as it is (opening the document says it is ignored)."""
+    raw = document.load_history()
+    if raw is None:
+        return
+    with suppress(HistoryError):
+        document.save_history(retagged(raw, old, new))
 
 
 def _log(root: Path, entry: str) -> None:

@@ -17,8 +17,15 @@ A labels file is TOML with one ``[[label]]`` table per label, at most nine::
 
 ``color`` is accepted as another spelling of ``colour``; a label without a colour gets the
 first unused one from the built-in palette. Names are unique (ignoring case), keys are
-unique. Every problem raises :class:`LabelError` with a one-line message naming the file
-and, where known, the line.
+unique.
+
+A label key on an extent that already has a label relabels it, unless labels may stack
+there: ``stack = true`` at the top of the file (before the first ``[[label]]``) lets every
+label stack, and ``stack = true`` or ``false`` in a ``[[label]]`` table decides for that
+label. Two labels share an extent when either of them stacks.
+
+Every problem raises :class:`LabelError` with a one-line message naming the file and,
+where known, the line.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +64,8 @@ class Label:
     key: str
     colour: str
     description: str
+    #: Whether it may share an extent with another label (else a key relabels the span).
+    stack: bool = False
 
 
 class LabelError(Exception):
@@ -106,7 +115,7 @@ DEFAULT_LABELS: tuple[Label, ...] = (
 #: Which jieba part-of-speech tags are suggested as which label (``[suggest]`` changes it).
 DEFAULT_SUGGESTIONS: Mapping[str, str] = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
 
-_FIELDS = ("name", "key", "colour", "color", "description")
+_FIELDS = ("name", "key", "colour", "color", "description", "stack")
 _FLAG_RE = re.compile(r"[a-z]{1,8}")
 _HEX_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -149,13 +158,21 @@ def parse_labels(source: str, filename: str = "labels.toml") -> tuple[Label, ...
     if not isinstance(tables, list):
         raise LabelError(f"{filename}: 'label' must be written as [[label]] tables")
     starts = _table_lines(source)
+    stack = _stack(document.get("stack", False), filename)
     labels: list[Label] = []
     for index, table in enumerate(tables):
         where = _where(filename, starts, index)
         if index == MAX_LABELS:
             raise LabelError(f"{where}: more than {MAX_LABELS} labels (keys are 1 to 9)")
-        labels.append(_label(table, where, labels))
+        labels.append(_label(table, where, labels, stack))
     return _with_colours(labels)
+
+
+def _stack(value: object, where: str) -> bool:
+    """A checked ``stack`` setting."""
+    if not isinstance(value, bool):
+        raise LabelError(f"{where}: stack must be true or false")
+    return value
 
 
 def load_suggestion_labels(path: Path | None, labels: Sequence[Label]) -> dict[str, str]:
@@ -205,8 +222,9 @@ def _where(filename: str, starts: Sequence[int], index: int) -> str:
     return f"{filename} line {starts[index]}" if index < len(starts) else filename
 
 
-def _label(table: Any, where: str, earlier: Sequence[Label]) -> Label:
-    """One checked label; its colour is left empty when the file names none."""
+def _label(table: Any, where: str, earlier: Sequence[Label], stack: bool) -> Label:
+    """One checked label; its colour is left empty when the file names none, and it stacks
+    as ``stack`` (the file's setting) says unless it says otherwise."""
     if not isinstance(table, dict):
         raise LabelError(f"{where}: each label must be a table with name and key")
     unknown = sorted(set(table) - set(_FIELDS))
@@ -218,7 +236,11 @@ def _label(table: Any, where: str, earlier: Sequence[Label]) -> Label:
         raise LabelError(f"{where}: give either colour or color, not both")
     colour = table.get("colour", table.get("color"))
     return Label(
-        name, key, "" if colour is None else _colour(colour, where), _description(table, where)
+        name,
+        key,
+        "" if colour is None else _colour(colour, where),
+        _description(table, where),
+        _stack(table.get("stack", stack), where),
     )
 
 
@@ -310,10 +332,7 @@ def _with_colours(labels: Sequence[Label]) -> tuple[Label, ...]:
     used = {label.colour for label in labels}
     spare = iter(colour for colour in _PALETTE if colour not in used)
     # At most nine labels and nine palette colours, so a spare colour always exists.
-    return tuple(
-        label if label.colour else Label(label.name, label.key, next(spare), label.description)
-        for label in labels
-    )
+    return tuple(label if label.colour else replace(label, colour=next(spare)) for label in labels)
 
 
 def readable_on(colour: str) -> str:

@@ -5,17 +5,23 @@ durable through the store. A change that fails to save (disk full, read-only fol
 stays pending and is shown as unsaved; the next change retries it first, so nothing is
 silently lost and nothing is reported saved before it is. A document whose store file is
 corrupt is opened read-only: edits are refused and the file is never touched.
+
+The undo history (:mod:`tui.core.history`) lasts: it is saved beside the store file after
+every edit, undo and redo, and read back when the document is opened again, in this
+session or a later one. A history that cannot be read is ignored (with a message, never
+in the way of the spans), and a step the spans no longer match is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from tui.core.annotations import Annotations, Change, reanchor, text_sha256
+from tui.core.annotations import Annotations, Change, excerpt, reanchor, text_sha256
+from tui.core.history import History, HistoryError, RejectStep, SpanKey, SpanStep
 from tui.core.spans import Origin, Span, Status
-from tui.core.store import Store, StoreError
+from tui.core.store import DocumentState, DocumentStore, Store, StoreError
 
 
 class StoreLike(Protocol):
@@ -34,24 +40,9 @@ class StoreLike(Protocol):
 
     def set_rejected(self, keys: Iterable[SpanKey]) -> None: ...
 
+    def save_history(self, data: bytes) -> None: ...
 
-#: A span as (start, end, label).
-SpanKey = tuple[int, int, str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Rejection:
-    """An undoable step that is not a span edit: suggestions rejected."""
-
-    keys: frozenset[SpanKey]
-
-
-@dataclass(frozen=True, slots=True)
-class _SpanEdit:
-    """An undoable span edit (the annotations keep what it did), and the disagreement it
-    decided, if any: undoing it undecides that, redoing decides it again."""
-
-    decides: tuple[int, int] | None = None
+    def load(self) -> DocumentState: ...
 
 
 class Session:
@@ -76,14 +67,13 @@ class Session:
         self.decided: set[tuple[int, int]] = set(decided)
         #: Suggestions rejected in this document: never suggested again.
         self.rejected: set[SpanKey] = set(rejected)
-        #: Undoable steps, oldest first, and the undone ones: span edits (done by the
-        #: annotations' own history) and rejections, in the order they were made.
-        self._history: list[_Rejection | _SpanEdit] = []
-        self._future: list[_Rejection | _SpanEdit] = []
         self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
         self.error: str | None = None
+        #: A one-line message for the user about the last edit (see :meth:`take_notice`).
+        self.notice: str | None = None
+        self._history_error: str | None = None
         #: Bumped on every change of the spans, for views to drop cached drawings.
         self.version = 0
         self._store = store
@@ -94,6 +84,16 @@ class Session:
         """Whether every change so far is durable."""
         return not self._pending
 
+    @property
+    def history(self) -> History:
+        """The undo history: span edits (kept by the annotations) and rejections."""
+        return self.annotations.history
+
+    def take_notice(self) -> str | None:
+        """The message about the last edit, once (None when there is nothing to say)."""
+        notice, self.notice = self.notice, None
+        return notice
+
     # -- edits -----------------------------------------------------------------------------
 
     def add(
@@ -103,6 +103,36 @@ class Session:
         if self._refused():
             return None
         return self._started(self._commit(self.annotations.add(start, end, label, origin=origin)))
+
+    def label(
+        self, start: int, end: int, label: str, stacking: Collection[str] = ()
+    ) -> Change | None:
+        """A label key on ``[start, end)``: a new span, or the span already there relabelled.
+
+        A span of exactly this extent with another label is relabelled (one undo step),
+        unless either label may stack (``stacking``, from the labels file): then a second
+        span is added. :attr:`notice` says which, or that the label is already there.
+        """
+        if self._refused():
+            return None
+        here = self.annotations.with_extent(start, end)
+        text = excerpt(self.annotations.text[start:end])
+        if any(span.label == label for span in here):
+            self.notice = f"already labelled {text} {label}"
+            return None
+        clashing = [] if label in stacking else [s for s in here if s.label not in stacking]
+        if not clashing:
+            change = self.add(start, end, label)
+            if change is not None and here:
+                beside = ", ".join(span.label for span in here)
+                self.notice = f"added {text} {label} beside {beside} (stacking allowed)"
+            return change
+        first, *rest = clashing
+        change = self._commit(self.annotations.relabel(first.id, label))
+        if change is not None:
+            also = f"; {', '.join(span.label for span in rest)} still label it" if rest else ""
+            self.notice = f"relabelled {text} {first.label} → {label}{also}"
+        return change
 
     def delete_at(self, offset: int) -> Change | None:
         """Delete the innermost span covering ``offset``."""
@@ -116,7 +146,10 @@ class Session:
         span = self.annotations.innermost_at(offset)
         if span is None or self._refused():
             return None
-        return self._commit(self.annotations.relabel(span.id, label))
+        change = self._commit(self.annotations.relabel(span.id, label))
+        if change is None and label:
+            self.notice = f"already labelled {excerpt(span.text)} {label}"
+        return change
 
     def set_note(self, span_id: str, note: str) -> Change | None:
         """Attach a free-text note to a span."""
@@ -147,10 +180,15 @@ class Session:
 
         One undo step takes back both the spans and the mark (review's ``a`` and ``X``).
         """
+        if self._refused():
+            return None
         already = (start, end) in self.decided
-        change = self.replace_within(start, end, keys, description)
-        if change is not None and not already:
-            self._history[-1] = _SpanEdit(decides=(start, end))
+        change = self.annotations.replace_within(start, end, keys, description)
+        if change is not None and not already:  # the step just recorded: always readable
+            step = self.history.last_done()
+            assert isinstance(step, SpanStep)
+            self.history.amend_last(replace(step, decides=(start, end)))
+        self._started(self._commit(change))
         self.mark_decided(start, end)
         return change
 
@@ -168,8 +206,8 @@ class Session:
             return False
         saved = self._write_rejected(self.rejected | new)
         if saved:
-            self._history.append(_Rejection(new))
-            self._future.clear()
+            self.history.record(RejectStep(new))
+            self._save_history()
         return saved
 
     def _write_rejected(self, rejected: set[SpanKey]) -> bool:
@@ -186,38 +224,81 @@ class Session:
 
     def undo(self) -> Change | None:
         """Undo the last edit (saved like any edit); a decision undone is undecided, a
-        rejection undone lets the suggestion come back."""
-        if self._refused() or not self._history:
-            return None
-        step = self._history[-1]
-        if isinstance(step, _Rejection):
-            if not self._write_rejected(self.rejected - step.keys):
-                return None
-            self._future.append(self._history.pop())
-            return Change((), (), f"undo rejecting {len(step.keys)} suggestions")
-        change = self._commit(self.annotations.undo(), new=False)
-        if change is not None:
-            self._future.append(self._history.pop())
-            if step.decides is not None:
-                self._write_decided(self.decided - {step.decides})
-        return change
+        rejection undone lets the suggestion come back. :attr:`notice` says what was
+        undone, that nothing was, or why the step was refused."""
+        return self._travel(back=True)
 
     def redo(self) -> Change | None:
         """Redo the last undone edit; a decision redone is decided again."""
-        if self._refused() or not self._future:
+        return self._travel(back=False)
+
+    def _travel(self, *, back: bool) -> Change | None:
+        """Undo (``back``) or redo one step.
+
+        A step the spans no longer match (it was recorded in an earlier session and another
+        program or a re-anchoring changed them since), or one that cannot be read, is
+        refused: nothing changes, and the history, which can no longer be followed, is
+        cleared.
+        """
+        if self._refused():
             return None
-        step = self._future[-1]
-        if isinstance(step, _Rejection):
-            if not self._write_rejected(self.rejected | step.keys):
+        try:
+            step = self.history.last_done() if back else self.history.last_undone()
+            if step is None:
+                self.notice = "nothing to undo" if back else "nothing to redo"
                 return None
-            self._history.append(self._future.pop())
-            return Change((), (), f"redo rejecting {len(step.keys)} suggestions")
-        change = self._commit(self.annotations.redo(), new=False)
+            if isinstance(step, RejectStep):
+                change = self._travel_rejection(step, back=back)
+            else:
+                change = self._travel_spans(step, back=back)
+        except HistoryError as error:
+            self.history.clear()
+            self._save_history()
+            self.notice = f"{error}; undo history cleared"
+            return None
         if change is not None:
-            self._history.append(self._future.pop())
-            if step.decides is not None:
-                self._write_decided(self.decided | {step.decides})
+            self.notice = change.description
         return change
+
+    def _travel_rejection(self, step: RejectStep, *, back: bool) -> Change | None:
+        rejected = self.rejected - step.keys if back else self.rejected | step.keys
+        if not self._write_rejected(rejected):
+            return None
+        if back:
+            self.history.mark_undone()
+        else:
+            self.history.mark_redone()
+        self._save_history()
+        return Change((), (), f"{'undo' if back else 'redo'} {step.description}")
+
+    def _travel_spans(self, step: SpanStep, *, back: bool) -> Change | None:
+        change = self._commit(self.annotations.undo() if back else self.annotations.redo())
+        if change is not None and step.decides is not None:
+            extent = {step.decides}
+            self._write_decided(self.decided - extent if back else self.decided | extent)
+        return change
+
+    def forget_history(self) -> bool:
+        """Drop every undo step (the spans stay as they are); False when there was none."""
+        if not len(self.history):
+            return False
+        self.history.clear()
+        self._save_history()
+        return True
+
+    def changed_on_disk(self) -> str | None:
+        """Why the store no longer holds the spans shown (None: it holds exactly them)."""
+        if self._store is None:
+            return None
+        if not self.saved:
+            return "some changes were not saved"
+        try:
+            state = self._store.load()
+        except StoreError as error:
+            return str(error)
+        if set(state.spans) != set(self.annotations.spans):
+            return "the spans on disk changed (another program saved them)"
+        return None
 
     def _refused(self) -> bool:
         if self.read_only is not None:
@@ -227,16 +308,29 @@ class Session:
 
     # -- saving ----------------------------------------------------------------------------
 
-    def _commit(self, change: Change | None, *, new: bool = True) -> Change | None:
+    def _commit(self, change: Change | None) -> Change | None:
+        """Save ``change`` (already made in the annotations and their history)."""
         if change is None:
             return None
-        if new:  # the edits undone before this one can no longer be redone
-            self._history.append(_SpanEdit())
-            self._future.clear()
         self.version += 1
         self._pending.append(change)
         self.retry()
+        self._save_history()
         return change
+
+    def _save_history(self) -> None:
+        """Write the undo history beside the store file. A failure costs only the history
+        (said once in :attr:`notice`): the spans are saved, or pending, on their own."""
+        if self._store is None or self.read_only is not None:
+            return
+        try:
+            self._store.save_history(self.history.encode(self.annotations.doc_id))
+        except StoreError as error:
+            if str(error) != self._history_error:
+                self.notice = f"undo history not saved: {error}"
+            self._history_error = str(error)
+        else:
+            self._history_error = None
 
     def queue(self, change: Change) -> None:
         """Count ``change`` (already in the annotations) as made but not saved yet.
@@ -337,7 +431,8 @@ def open_session(
     the gold layer; new spans are still attributed to them). Opening writes nothing
     unless spans had to move, and never with ``read_only`` (the reason edits are refused).
     A corrupt store file gives a read-only session over no spans, and the file is left
-    untouched.
+    untouched. The undo history saved beside the file comes back with the spans; one that
+    cannot be read is ignored, and a changed text resets it (each said in ``problem``).
     """
     document = store.document(doc_id, layer or annotator)
     try:
@@ -350,16 +445,18 @@ def open_session(
     # waits for its first span.
     sha = text_sha256(text) if state.spans else None
     spans, flagged = reanchor(state.spans, text, sha) if sha is not None else ([], [])
-    problem = None
-    if any(span.doc_sha256 != sha for span in state.spans):
+    problems: list[str] = []
+    moved = any(span.doc_sha256 != sha for span in state.spans)
+    if moved:
         if read_only is None:
             try:
                 document.put_spans(spans)
             except StoreError as error:
-                problem = str(error)
-        if flagged:
-            problem = problem or f"{len(flagged)} spans could not be placed in the changed text"
-    annotations = Annotations(text, doc_id, sha, annotator, spans)
+                problems.append(str(error))
+        if flagged and not problems:
+            problems.append(f"{len(flagged)} spans could not be placed in the changed text")
+    history = _read_history(document, doc_id, problems)
+    annotations = Annotations(text, doc_id, sha, annotator, spans, history=history)
     session = Session(
         annotations,
         document,
@@ -369,5 +466,21 @@ def open_session(
         decided=state.decided,
         rejected=state.rejected,
     )
+    # The history's spans lie where the old text had them: no step could be followed.
+    if moved and session.forget_history():
+        problems.append("the document's text changed: undo history reset")
     cursor = min(state.cursor, max(0, len(text) - 1))
-    return Opened(session, cursor, tuple(flagged), problem)
+    return Opened(session, cursor, tuple(flagged), "; ".join(problems) or None)
+
+
+def _read_history(document: DocumentStore, doc_id: str, problems: list[str]) -> History:
+    """The undo history saved beside ``document``: empty (and why, in ``problems``) when
+    there is none that can be used. It is never in the way of the spans."""
+    try:
+        raw = document.load_history()
+        return History.decode(raw, doc_id) if raw else History()
+    except StoreError as error:
+        problems.append(f"undo history ignored: {error}")
+    except HistoryError as error:
+        problems.append(f"undo history ignored: {document.history_path}: {error}")
+    return History()

@@ -439,6 +439,42 @@ class DocumentStore:
         spans, document = self._tables()
         return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
 
+    @property
+    def history_path(self) -> Path:
+        """The file beside this one holding its undo history (:mod:`tui.core.history`).
+
+        Not a ``.json`` file: nothing that lists annotators or reads store files sees it.
+        """
+        return self.path.with_suffix(".history")
+
+    def load_history(self) -> bytes | None:
+        """The undo history file's content; None when there is none."""
+        try:
+            fd = os.open(self.history_path, os.O_RDONLY | os.O_CLOEXEC | _NOFOLLOW)
+            with open(fd, "rb") as file:
+                return file.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(self.history_path, f"cannot read: {_describe(exc)}") from exc
+
+    def save_history(self, data: bytes) -> None:
+        """Replace the undo history file with ``data``, under the document's lock.
+
+        Atomic, never fsynced: the history is a convenience beside the spans, not data. A
+        crash leaves the old file or the new one whole (a power cut may leave an older
+        one, whose steps are then refused where the spans moved on); each save costs no
+        disk flush on top of the spans' own.
+        """
+        path = self.history_path
+        try:
+            self._make_folder()
+            with _locked(self.path):
+                _remove_stale_temps(path)
+                replace_file(path, data, sync=False)
+        except OSError as exc:
+            raise StoreError(path, f"cannot save: {_describe(exc)}") from exc
+
     def put_span(self, span: Span) -> None:
         """Insert ``span``, or replace the saved span with its id."""
         self._change_tables(lambda spans, _: spans.upsert(span.to_record(), where("id") == span.id))

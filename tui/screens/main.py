@@ -34,6 +34,7 @@ from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import Status
+from tui.core.text import display_safe
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
@@ -513,17 +514,27 @@ class MainScreen(Screen[None]):
         self.notify(f"list: {name}", timeout=2)
 
     def action_refresh_document(self) -> None:
-        """Read the open document's annotations again: others may have saved since."""
-        model = self.reader.model
+        """Read the open document's annotations again: others may have saved since.
+
+        The undo history stays when the spans on disk are the ones shown; otherwise its
+        steps could not be followed, and it is reset, saying why.
+        """
+        model, session = self.reader.model, self.reader.session
         if self.current is None or model is None:
             return
         cursor = model.cursor
+        changed = session.changed_on_disk() if session is not None else None
         self._index = None  # texts may have changed too: the next corpus search rereads
         self.open_document(self.current)
         if self.reader.model is not None:
             self.reader.model.move_to(cursor)
             self.reader.refresh_view()
-        self.notify("reloaded", timeout=2)
+        reopened = self.reader.session
+        if changed is not None and reopened is not None and reopened.forget_history():
+            message = f"reloaded; undo history reset: {display_safe(changed)}"
+            self.notify(message, severity="warning", markup=False, timeout=8)
+        else:
+            self.notify("reloaded", timeout=2)
 
     def action_step_document(self, step: int) -> None:
         """Open the previous (-1) or next (+1) document of the list as filtered."""
@@ -822,6 +833,8 @@ class MainScreen(Screen[None]):
             else:
                 parts.insert(0, "✓" if session.saved and session.error is None else "✗")
                 self._report_error(session.error)
+            if (notice := session.take_notice()) is not None:  # relabelled, nothing to undo…
+                self.notify(display_safe(notice), markup=False, timeout=4)
         return " · ".join(parts)
 
     def _report_error(self, error: str | None) -> None:

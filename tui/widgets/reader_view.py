@@ -352,7 +352,8 @@ class ReaderView(ScrollView, can_focus=True):
         target = self.selection() if self.visual.active else self._word_range(model)
         self.visual.clear()
         if target is not None:
-            session.add(*target, label.name)
+            stacking = {known.name for known in self.labels if known.stack}
+            session.label(*target, label.name, stacking)  # relabels a span of that extent
         self._repaint()
 
     def _word_range(self, model: ReaderModel) -> tuple[int, int] | None:
