@@ -121,6 +121,27 @@ async def test_corpus_search_lists_hits_in_both_scripts_and_enter_opens_one(
         assert "/縣 2/2" in screen_text(app)
 
 
+async def test_ctrl_f_searches_every_document_from_either_pane_as_help_says(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = screen_text(app)
+        assert help_text.count("Ctrl+f") == 1  # one meaning on this screen...
+        assert any("Ctrl+f" in row and "Search all documents" in row for row in help_text.split("\n"))
+        await pilot.press("escape")
+        for pane in (screen.reader, screen.documents):  # ...and the key does it everywhere
+            pane.focus()
+            await pilot.press("ctrl+f")
+            assert isinstance(app.screen, CorpusSearchScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
+
+
 # -- word view ------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,8 @@ measured on the seed texts and on typical sentences:
   村委会 with 同比, 深化; neither is mapped.
 
 A custom mapping may name any of these flags; the surname filter applies to the flags in
-:data:`NAME_FLAGS` whatever label they are mapped to.
+:data:`NAME_FLAGS` whatever label they are mapped to, except to words the user dictionary
+tags with that flag itself: the user's tag wins (阿依古丽 ``nr`` is a name).
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ class PosTagger(Protocol):
         """Tokens of ``shadow`` as ``(start, end, jieba flag)``, covering it."""
         ...
 
+    def user_tag(self, shadow_word: str) -> str | None:
+        """The tag the user dictionary gives ``shadow_word``, if any."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Suggestion:
@@ -157,17 +162,18 @@ def suggest_paragraph(
 
     ``shadow`` is the simplified shadow of the canonical text (same length), so the
     offsets are canonical. Tokens whose jieba flag is in ``mapping`` get its label; those
-    with a flag of :data:`NAME_FLAGS` only when :func:`looks_like_name`.
+    with a flag of :data:`NAME_FLAGS` only when :func:`looks_like_name` or when the user
+    dictionary gave the word that flag.
     """
     suggestions: list[Suggestion] = []
     for token_start, token_end, flag in segmenter.pos_tokens(shadow[start:end]):
         label = mapping.get(flag)
         if label is None:
             continue
-        if flag in NAME_FLAGS and not looks_like_name(
-            shadow[start + token_start : start + token_end]
-        ):
-            continue
+        if flag in NAME_FLAGS:
+            word = shadow[start + token_start : start + token_end]
+            if not looks_like_name(word) and segmenter.user_tag(word) != flag:
+                continue
         suggestions.append(Suggestion(start + token_start, start + token_end, label))
     return suggestions
 
