@@ -230,7 +230,7 @@ class MainScreen(Screen[None]):
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
         Binding("slash", "search", "Search the text (简/繁 alike)"),
-        Binding("ctrl+f", "corpus_search", "Search all documents (from the list)"),
+        Binding("ctrl+f", "corpus_search", "Search all documents"),
         Binding("n", "next_hit(1)", "Next search hit"),
         Binding("N", "next_hit(-1)", "Previous search hit"),
         Binding("z", "suggest", "Suggestions: PER LOC ORG (again: hide)"),
