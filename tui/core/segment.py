@@ -188,6 +188,12 @@ class Segmenter:
             # Published last: other threads skip the lock once this is set.
             self._tokenizer = tokenizer
 
+    def warm_up_tagger(self) -> None:
+        """Also load jieba's part-of-speech tables (~0.7 s and ~90 MB; idempotent,
+        thread-safe), so that the first suggestions do not wait for them."""
+        if self._tagger is None:
+            self._build_tagger()
+
     def _load_userdict(self, tokenizer: Any, path: Path) -> None:
         """Add the words of ``path`` to ``tokenizer``, as ``load_userdict`` would.
 

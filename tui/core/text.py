@@ -59,8 +59,9 @@ def decode_document(data: bytes) -> DecodedText:
 
     Order: byte-order mark, strict UTF-8 (a file cut inside its last character, however
     short, ends in U+FFFD), UTF-8 with a few damaged bytes (replaced by U+FFFD), then
-    charset-normalizer restricted to UTF-8, GB18030 and Big5. Newlines are normalised. Raises :class:`DecodeError` for binary or undecodable data; empty data is
-    a valid empty document.
+    charset-normalizer restricted to UTF-8, GB18030 and Big5. Newlines are normalised.
+    Raises :class:`DecodeError` for binary or undecodable data; empty data is a valid
+    empty document.
     """
     if not data:
         return DecodedText("", "utf-8")

@@ -343,6 +343,7 @@ class MainScreen(Screen[None]):
             converter(config)
         self.segmenter.warm_up()
         self.app.call_from_thread(self._words_ready)
+        self.segmenter.warm_up_tagger()  # suggestions (z) then start drawing at once
         self.app.call_from_thread(freeze_heap)
 
     def _words_ready(self) -> None:
