@@ -32,6 +32,9 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``corpus_index_build_10k_s``, ``corpus_search_10k_docs_ms``, ``suggest_seed_doc_s``:
   building and searching a corpus index of 10 000 documents, and entity suggestions for
   the longest seed document (see :mod:`bench.search`).
+* ``suggest_first_visible_20mb_ms``, ``suggest_yardstick_cursor_ms``: from writing ``z``
+  with the cursor at the end of the 20 MB document to the end of the first frame showing
+  a suggestion, beside a cursor key at the same place (see :mod:`bench.suggest`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """
@@ -65,6 +68,7 @@ from bench.reading import dictionary_figures, word_panel_figures
 from bench.review import review_figures
 from bench.search import corpus_figures, suggest_figures
 from bench.store import store_figures
+from bench.suggest import first_visible_figures
 from bench.terminal import log
 
 STARTUP_RUNS = 7
@@ -190,6 +194,9 @@ def main() -> int:
 
     log(f"corpus search and suggestions ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in corpus_figures() + suggest_figures():
+        figure(name, value, unit)
+    log(f"suggestions on the 20 MB document ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in first_visible_figures(doc_20mb):
         figure(name, value, unit)
     log(f"done in {time.perf_counter() - began:.0f} s")
     return 0

@@ -110,5 +110,33 @@ class Screen:
         return any(text in self.line(row) for row in range(self.rows))
 
 
+@cache
+def sgr_attributes(style: str) -> frozenset[int]:
+    """The attributes (1 bold, 3 italic, 4 underline, …) a cell's SGR parameters leave on.
+
+    Colours (``38;5;n``, ``38;2;r;g;b`` and the like for 48 and 58) are skipped whole, so
+    their numbers are never taken for attributes.
+    """
+    params = [part.split(":")[0] for part in style.split(";") if part]
+    on: set[int] = set()
+    index = 0
+    while index < len(params):
+        code = int(params[index]) if params[index].isdigit() else -1
+        if code in (38, 48, 58):
+            mode = params[index + 1] if index + 1 < len(params) else ""
+            index += {"5": 3, "2": 5}.get(mode, 2)
+            continue
+        if code == 0:
+            on.clear()
+        elif code == 22:
+            on -= {1, 2}
+        elif 23 <= code <= 29:
+            on.discard(code - 20)
+        elif 1 <= code <= 9:
+            on.add(code)
+        index += 1
+    return frozenset(on)
+
+
 def _is_wide(char: str) -> bool:
     return char == "" or char_cells(char) == 2

@@ -87,8 +87,9 @@ class Terminal:
         self.screen = Screen(columns, rows)
         #: What each frame changed on :attr:`screen` (filled in by :meth:`analyse`).
         self.changes: list[Change] = []
-        #: Text looked for on screen after each frame, and the first frame showing it.
-        self.watch: str | None = None
+        #: Text looked for on screen after each frame (or a test of the screen), and the
+        #: first frame showing it.
+        self.watch: str | Callable[[Screen], bool] | None = None
         self.watch_frame: int | None = None
         self.last_output = 0.0
         self.exit_status: int | None = None
@@ -167,8 +168,16 @@ class Terminal:
         for index in range(len(self.changes), len(self.frames)):
             frame = self.frames[index]
             self.changes.append(self.screen.feed(bytes(self.output[frame.start : frame.end])))
-            if self.watch and self.watch_frame is None and self.screen.contains(self.watch):
+            if self.watch_frame is None and self._shows_watched():
                 self.watch_frame = index
+
+    def _shows_watched(self) -> bool:
+        """Whether the screen shows what :attr:`watch` looks for."""
+        if not self.watch:
+            return False
+        if isinstance(self.watch, str):
+            return self.screen.contains(self.watch)
+        return self.watch(self.screen)
 
     def wait_for_frame(
         self, first: int, accept: Callable[[int], bool], settle: Settle, timeout: float
@@ -270,11 +279,18 @@ class Terminal:
 
     def peak_rss_kib(self) -> int | None:
         """The program's peak resident set (``VmHWM``) in KiB, while it runs."""
+        return self._status_kib("VmHWM")
+
+    def rss_kib(self) -> int | None:
+        """The program's resident set now (``VmRSS``) in KiB, while it runs."""
+        return self._status_kib("VmRSS")
+
+    def _status_kib(self, field: str) -> int | None:
         try:
             status = Path(f"/proc/{self.pid}/status").read_text()
         except OSError:
             return None
-        match = re.search(r"^VmHWM:\s+(\d+)\s+kB", status, re.MULTILINE)
+        match = re.search(rf"^{field}:\s+(\d+)\s+kB", status, re.MULTILINE)
         return int(match.group(1)) if match else None
 
     def _reap(self, block: bool = False) -> bool:

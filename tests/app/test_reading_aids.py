@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,28 @@ async def test_corpus_search_lists_hits_in_both_scripts_and_enter_opens_one(
         assert "/縣 2/2" in screen_text(app)
 
 
+async def test_ctrl_f_searches_every_document_from_either_pane_as_help_says(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = screen_text(app)
+        assert help_text.count("Ctrl+f") == 1  # one meaning on this screen...
+        rows = help_text.split("\n")
+        assert any("Ctrl+f" in row and "Search all documents" in row for row in rows)
+        await pilot.press("escape")
+        for pane in (screen.reader, screen.documents):  # ...and the key does it everywhere
+            pane.focus()
+            await pilot.press("ctrl+f")
+            assert isinstance(app.screen, CorpusSearchScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
+
+
 # -- word view ------------------------------------------------------------------------------------
 
 
@@ -203,18 +226,105 @@ async def test_a_rejected_suggestion_is_not_suggested_again_on_reopening(
         assert screen.reader.suggestions == []
 
 
+def notes(app: ReaderApp) -> list[str]:
+    return [note.message for note in app._notifications]
+
+
+def long_document(tmp_path: Path, lines: int) -> Path:
+    """A folder with one document of ``lines`` different paragraphs, two suggestions each."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    text = "".join(f"第{n}条：李明在北京大学工作。\n" for n in range(lines))
+    (folder / "long.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def count_tagging(
+    monkeypatch: pytest.MonkeyPatch, segmenter: Segmenter, gate: threading.Event | None = None
+) -> list[str]:
+    """Every paragraph the (shared) segmenter is asked to tag, from now on.
+
+    With a ``gate``, the 40th paragraph waits for it to be set before it is tagged, so a
+    test can act while the work is surely unfinished.
+    """
+    tagged: list[str] = []
+    tag = segmenter.pos_tokens
+
+    def counting(shadow: str) -> list[tuple[int, int, str]]:
+        tagged.append(shadow)
+        if gate is not None and len(tagged) == 40:
+            gate.wait(timeout=30)
+        return tag(shadow)
+
+    monkeypatch.setattr(segmenter, "pos_tokens", counting)
+    return tagged
+
+
+def suggest_workers(app: ReaderApp) -> list[object]:
+    return [worker for worker in app.workers if worker.group == "suggest"]
+
+
 async def test_keys_answer_while_suggestions_are_worked_out(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "long"
-    folder.mkdir()
-    (folder / "long.txt").write_text("李明在北京大学工作。\n" * 400, encoding="utf-8")
-    app = make_app(folder)
-    async with app.run_test(size=(80, 24)) as pilot:
+    app = make_app(long_document(tmp_path, 400))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await opened(pilot, app)
         await pilot.press("z", "j", "j", "j")
         assert screen.reader.model is not None and screen.reader.model.cursor_row()[0] >= 3
-        await wait_until(pilot, lambda: len(screen.reader.suggestions) == 800, timeout=60)
+        done = "800 suggestions in the document: y accepts one, Y the paragraph's, x rejects one"
+        await wait_until(pilot, lambda: done in notes(app), timeout=60)
+        # The reader holds the suggestions near the view, not the whole document's.
+        assert {(4, 6, "PER"), (7, 11, "ORG")} <= set(screen.reader.suggestions)
+        assert len(screen.reader.suggestions) < 800
+        await pilot.press("G")
+        last = screen.reader.model.text.rindex("李明")
+        await wait_until(pilot, lambda: (last, last + 2, "PER") in screen.reader.suggestions)
+
+
+async def test_z_again_stops_the_work_and_z_resumes_it_without_tagging_twice(
+    make_app: AppFactory, tmp_path: Path, segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    tagged = count_tagging(monkeypatch, segmenter, gate)
+    app = make_app(long_document(tmp_path, 1500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("z")
+        await wait_until(pilot, lambda: len(tagged) == 40 and bool(screen.reader.suggestions))
+        await pilot.press("z")  # put away while the 40th paragraph is being tagged
+        assert screen.reader.suggestions == []
+        gate.set()
+        await wait_until(pilot, lambda: all(w.is_finished for w in suggest_workers(app)))
+        assert len(tagged) == 40  # the work stopped after the paragraph it was on
+        await pilot.pause(0.3)
+        assert len(tagged) == 40
+        await pilot.press("z")  # again: what was found shows at once, the rest follows
+        assert screen.reader.suggestions
+        await wait_until(pilot, lambda: len(tagged) >= 1500, timeout=60)
+        await wait_until(pilot, lambda: all(w.is_finished for w in suggest_workers(app)))
+        assert len(tagged) == 1500 == len(set(tagged))  # no paragraph tagged twice
+
+
+async def test_suggestions_near_a_cursor_at_the_end_of_a_large_document_come_first(
+    make_app: AppFactory, tmp_path: Path, segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tagged = count_tagging(monkeypatch, segmenter)
+    lines = 20_000
+    app = make_app(long_document(tmp_path, lines))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await pilot.press("G", "z")
+        model = screen.reader.model
+        assert model is not None
+        last = model.text.rindex("李明")
+        await wait_until(pilot, lambda: (last, last + 2, "PER") in screen.reader.suggestions)
+        # The paragraphs on screen were tagged first (the view holds at most 24 of them),
+        # not the document from its top.
+        numbers = [int(shadow[1 : shadow.index("条")]) for shadow in tagged[:24]]
+        assert lines - 1 in numbers and min(numbers) > lines - 30
+        await pilot.press("z")
+        await wait_until(pilot, lambda: all(w.is_finished for w in suggest_workers(app)))
 
 
 # -- user dictionary ------------------------------------------------------------------------------

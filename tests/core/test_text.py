@@ -262,6 +262,22 @@ def test_utf8_cut_mid_character_opens_with_a_replacement_character() -> None:
     assert decoded.text.endswith("\ufffd")
 
 
+@pytest.mark.parametrize("characters", [0, 1, 7, 30])
+@pytest.mark.parametrize("cut", [1, 2])
+def test_a_short_utf8_file_cut_mid_character_opens_too(characters: int, cut: int) -> None:
+    # 7 characters and one byte of the eighth: the 22-byte file the long one's rule refused.
+    text = ("察布查尔县干部为各族群众解难题办好事。" * 2)[: characters + 1]
+    data = text.encode()[:-cut]
+    decoded = decode_document(data)
+    assert decoded.text == text[:characters] + "\ufffd"
+    assert decoded.encoding == "utf-8 (damaged bytes replaced)"
+
+
+def test_a_cut_utf8_file_with_a_byte_order_mark_opens_without_it() -> None:
+    decoded = decode_document(codecs.BOM_UTF8 + "基层减负".encode()[:-1])
+    assert decoded.text == "基层减\ufffd"
+
+
 def test_utf8_with_one_stray_byte_keeps_every_other_character() -> None:
     good = "察布查尔县干部为各族群众解难题办好事。" * 20
     data = good[:100].encode() + b"\xff" + good[100:].encode()

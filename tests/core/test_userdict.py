@@ -14,7 +14,8 @@ from tui.core.segment import Segmenter, SegmenterError, UserWord, read_userdict
 from tui.core.suggest import suggest_paragraph
 
 # Traditional on purpose: the word must apply to simplified text too.
-USERDICT = "標註工具箱\n苏州河畔 10 ns\n\n布查尔县干部 nt\n"
+# 阿依古丽 and 买买提艾力江 fail the surname filter (no common surname; too long).
+USERDICT = "標註工具箱\n苏州河畔 10 ns\n\n布查尔县干部 nt\n阿依古丽 nr\n买买提艾力江 nr\n"
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,21 @@ def test_userdict_tag_feeds_suggestions(custom: Segmenter) -> None:
     shadow = simplified_shadow(text)
     found = suggest_paragraph(custom, shadow, 0, len(shadow))
     assert [(text[s.start : s.end], s.label) for s in found] == [("布查爾縣幹部", "ORG")]
+
+
+def test_userdict_person_tag_wins_over_the_surname_filter(
+    segmenter: Segmenter, custom: Segmenter
+) -> None:
+    text = "阿依古丽和买买提艾力江在乌鲁木齐工作"
+    found = suggest_paragraph(custom, text, 0, len(text))
+    assert [(text[s.start : s.end], s.label) for s in found] == [
+        ("阿依古丽", "PER"),
+        ("买买提艾力江", "PER"),
+        ("乌鲁木齐", "LOC"),
+    ]
+    # Without the user dictionary neither name is suggested whole.
+    plain = {text[s.start : s.end] for s in suggest_paragraph(segmenter, text, 0, len(text))}
+    assert "阿依古丽" not in plain and "买买提艾力江" not in plain
 
 
 def test_vanished_userdict_leaves_segmentation_working(cache: Path, tmp_path: Path) -> None:

@@ -153,6 +153,7 @@ class Segmenter:
         self._tagger: Any = None
         #: Why the user dictionary was not loaded, or None.
         self.userdict_error: str | None = None
+        self._user_tags: dict[str, str] = {}
 
     @staticmethod
     def check_userdict(path: Path) -> None:
@@ -187,6 +188,12 @@ class Segmenter:
             # Published last: other threads skip the lock once this is set.
             self._tokenizer = tokenizer
 
+    def warm_up_tagger(self) -> None:
+        """Also load jieba's part-of-speech tables (~0.7 s and ~90 MB; idempotent,
+        thread-safe), so that the first suggestions do not wait for them."""
+        if self._tagger is None:
+            self._build_tagger()
+
     def _load_userdict(self, tokenizer: Any, path: Path) -> None:
         """Add the words of ``path`` to ``tokenizer``, as ``load_userdict`` would.
 
@@ -199,7 +206,18 @@ class Segmenter:
             self.userdict_error = str(exc)
             return
         for entry in words:
-            tokenizer.add_word(simplified_shadow(display_safe(entry.word)), entry.freq, entry.tag)
+            word = simplified_shadow(display_safe(entry.word))
+            tokenizer.add_word(word, entry.freq, entry.tag)
+            if entry.tag is not None:
+                self._user_tags[word] = entry.tag
+
+    def user_tag(self, shadow_word: str) -> str | None:
+        """The tag the user dictionary gives ``shadow_word`` (simplified), if any.
+
+        Suggestions trust it over their own filters: a word the user tagged ``nr`` is a
+        name even when it does not look like a Chinese one.
+        """
+        return self._user_tags.get(shadow_word)
 
     def _private_dir(self) -> Path:
         self._cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -16,7 +16,8 @@ measured on the seed texts and on typical sentences:
   村委会 with 同比, 深化; neither is mapped.
 
 A custom mapping may name any of these flags; the surname filter applies to the flags in
-:data:`NAME_FLAGS` whatever label they are mapped to.
+:data:`NAME_FLAGS` whatever label they are mapped to, except to words the user dictionary
+tags with that flag itself: the user's tag wins (阿依古丽 ``nr`` is a name).
 """
 
 from __future__ import annotations
@@ -30,16 +31,22 @@ from types import MappingProxyType
 from typing import Protocol
 
 from tui.core.labels import DEFAULT_SUGGESTIONS
+from tui.core.script import simplified_shadow
+from tui.core.text import display_safe
 
 __all__ = [
     "COMPOUND_SURNAMES",
     "DEFAULT_MAPPING",
+    "MAX_PARAGRAPH",
     "NAME_FLAGS",
     "SURNAMES",
     "PosTagger",
     "Suggestion",
+    "SuggestionSource",
+    "TagSource",
     "filter_suggestions",
     "looks_like_name",
+    "paragraph_pieces",
     "paragraphs",
     "suggest_paragraph",
 ]
@@ -75,9 +82,9 @@ COMPOUND_SURNAMES = frozenset(
 )  # fmt: skip
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
-# A paragraph longer than this is tagged in pieces cut after a sentence end: posseg
-# handles ~15 000 characters a second, and a worker should yield now and then.
-_MAX_PARAGRAPH = 2000
+#: A paragraph longer than this is tagged in pieces cut after a sentence end: posseg
+#: handles ~15 000 characters a second, and a worker should yield now and then.
+MAX_PARAGRAPH = 2000
 _SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)】》\"']*")
 
 
@@ -88,6 +95,10 @@ class PosTagger(Protocol):
         """Tokens of ``shadow`` as ``(start, end, jieba flag)``, covering it."""
         ...
 
+    def user_tag(self, shadow_word: str) -> str | None:
+        """The tag the user dictionary gives ``shadow_word``, if any."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Suggestion:
@@ -96,6 +107,31 @@ class Suggestion:
     start: int
     end: int
     label: str
+
+
+class SuggestionSource(Protocol):
+    """One way of suggesting spans: jieba's tags (:class:`TagSource`), a trained model, …
+
+    Called from a worker thread, one paragraph (at most :data:`MAX_PARAGRAPH`
+    characters) at a time, so a source never needs the whole document.
+    """
+
+    def suggest(self, paragraph: str) -> list[Suggestion]:
+        """Suggestions for ``paragraph`` (canonical text), in offsets within it."""
+        ...
+
+
+class TagSource:
+    """Suggestions from jieba's part-of-speech tags mapped to labels (the module's notes)."""
+
+    def __init__(self, tagger: PosTagger, mapping: Mapping[str, str] = DEFAULT_MAPPING) -> None:
+        self.tagger = tagger
+        self.mapping = mapping
+
+    def suggest(self, paragraph: str) -> list[Suggestion]:
+        """Tag the paragraph's simplified shadow (same length, so offsets carry over)."""
+        shadow = simplified_shadow(display_safe(paragraph))
+        return suggest_paragraph(self.tagger, shadow, 0, len(shadow), self.mapping)
 
 
 def looks_like_name(word: str) -> bool:
@@ -111,7 +147,7 @@ def looks_like_name(word: str) -> bool:
     return word[0] in SURNAMES
 
 
-def paragraphs(text: str, max_chars: int = _MAX_PARAGRAPH) -> list[tuple[int, int]]:
+def paragraphs(text: str, max_chars: int = MAX_PARAGRAPH) -> list[tuple[int, int]]:
     """The paragraphs of ``text`` as ``(start, end)``: each line, stripped of whitespace.
 
     Chinese news text puts each paragraph on one line, so every line is a paragraph and
@@ -122,12 +158,22 @@ def paragraphs(text: str, max_chars: int = _MAX_PARAGRAPH) -> list[tuple[int, in
     found: list[tuple[int, int]] = []
     position = 0
     for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            start = position + line.index(stripped[0])
-            found.extend(_pieces(text, start, start + len(stripped), max_chars))
+        found += paragraph_pieces(text, position, position + len(line), max_chars)
         position += len(line) + 1
     return found
+
+
+def paragraph_pieces(
+    text: str, start: int, end: int, max_chars: int = MAX_PARAGRAPH
+) -> list[tuple[int, int]]:
+    """``text[start:end]`` (one line, or one part of a long one) stripped of whitespace and
+    cut into pieces of at most ``max_chars`` as :func:`paragraphs` cuts; none if blank."""
+    line = text[start:end]
+    stripped = line.strip()
+    if not stripped:
+        return []
+    first = start + line.index(stripped[0])
+    return _pieces(text, first, first + len(stripped), max_chars)
 
 
 def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
@@ -157,17 +203,18 @@ def suggest_paragraph(
 
     ``shadow`` is the simplified shadow of the canonical text (same length), so the
     offsets are canonical. Tokens whose jieba flag is in ``mapping`` get its label; those
-    with a flag of :data:`NAME_FLAGS` only when :func:`looks_like_name`.
+    with a flag of :data:`NAME_FLAGS` only when :func:`looks_like_name` or when the user
+    dictionary gave the word that flag.
     """
     suggestions: list[Suggestion] = []
     for token_start, token_end, flag in segmenter.pos_tokens(shadow[start:end]):
         label = mapping.get(flag)
         if label is None:
             continue
-        if flag in NAME_FLAGS and not looks_like_name(
-            shadow[start + token_start : start + token_end]
-        ):
-            continue
+        if flag in NAME_FLAGS:
+            word = shadow[start + token_start : start + token_end]
+            if not looks_like_name(word) and segmenter.user_tag(word) != flag:
+                continue
         suggestions.append(Suggestion(start + token_start, start + token_end, label))
     return suggestions
 

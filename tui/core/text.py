@@ -57,10 +57,11 @@ _NOT_TEXT = "not valid UTF-8, GB18030 or Big5"
 def decode_document(data: bytes) -> DecodedText:
     """Decode a document's bytes into canonical text.
 
-    Order: byte-order mark, strict UTF-8, UTF-8 with a few damaged bytes (replaced by
-    U+FFFD), then charset-normalizer restricted to UTF-8, GB18030 and Big5. Newlines are
-    normalised. Raises :class:`DecodeError` for binary or undecodable data; empty data is
-    a valid empty document.
+    Order: byte-order mark, strict UTF-8 (a file cut inside its last character, however
+    short, ends in U+FFFD), UTF-8 with a few damaged bytes (replaced by U+FFFD), then
+    charset-normalizer restricted to UTF-8, GB18030 and Big5. Newlines are normalised.
+    Raises :class:`DecodeError` for binary or undecodable data; empty data is a valid
+    empty document.
     """
     if not data:
         return DecodedText("", "utf-8")
@@ -75,11 +76,11 @@ def decode_document(data: bytes) -> DecodedText:
 def _decode_bom(data: bytes) -> DecodedText | None:
     if data.startswith(codecs.BOM_UTF8):
         # Not final: EF BB BF is also a valid GB18030 start, so a failure falls through.
-        try:
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        except UnicodeDecodeError:
+        decoded = _utf8_cut_or_whole(data[len(codecs.BOM_UTF8) :])
+        if decoded is None:
             return None
-        return _checked(text, "utf-8-sig", guessed=False)
+        text, cut = decoded
+        return _checked(text, DAMAGED_UTF8 if cut else "utf-8-sig", guessed=False)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -89,20 +90,36 @@ def _decode_bom(data: bytes) -> DecodedText | None:
     return None
 
 
-def _decode_utf8(data: bytes) -> DecodedText | None:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return _require(_checked(text, "utf-8", guessed=False))
-
-
 # A UTF-8 file cut mid-character or with a stray byte is still that UTF-8 file: a few bad
 # sequences among many good multi-byte characters are replaced by U+FFFD. GB18030 or Big5
 # bytes read as UTF-8 give mostly bad sequences, so they never pass this test.
 _MAX_DAMAGE_RATIO = 0.001
 _MIN_GOOD_PER_BAD = 20
 DAMAGED_UTF8 = "utf-8 (damaged bytes replaced)"
+
+
+def _utf8_cut_or_whole(data: bytes) -> tuple[str, bool] | None:
+    """``data`` as UTF-8, and whether it was cut inside its last character.
+
+    Valid UTF-8 up to an unfinished last character (the start of a multi-byte sequence,
+    as a copy or download stopped mid-file leaves) is that file cut short, however short
+    it is: the unfinished character becomes one U+FFFD. None if any other byte is bad.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    unfinished = decoder.getstate()[0]
+    return (text + "\ufffd", True) if unfinished else (text, False)
+
+
+def _decode_utf8(data: bytes) -> DecodedText | None:
+    decoded = _utf8_cut_or_whole(data)
+    if decoded is None:
+        return None
+    text, cut = decoded
+    return _require(_checked(text, DAMAGED_UTF8 if cut else "utf-8", guessed=False))
 
 
 def _decode_damaged_utf8(data: bytes) -> DecodedText | None:

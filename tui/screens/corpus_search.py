@@ -1,4 +1,4 @@
-"""The corpus search screen (``ctrl+f`` in the list): hits in every document, with context.
+"""The corpus search screen (``ctrl+f``): hits in every document, with context.
 
 Typing searches as you go, in either script (县 finds 縣); Enter on a hit opens its
 document there with the hits highlighted; Esc goes back. The index of every document's

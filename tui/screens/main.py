@@ -232,7 +232,7 @@ class MainScreen(Screen[None]):
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
         Binding("slash", "search", "Search the text (简/繁 alike)"),
-        Binding("ctrl+f", "corpus_search", "Search all documents (from the list)"),
+        Binding("ctrl+f", "corpus_search", "Search all documents"),
         Binding("n", "next_hit(1)", "Next search hit"),
         Binding("N", "next_hit(-1)", "Previous search hit"),
         Binding("z", "suggest", "Suggestions: PER LOC ORG (again: hide)"),
@@ -348,6 +348,7 @@ class MainScreen(Screen[None]):
             converter(config)
         self.segmenter.warm_up()
         self.app.call_from_thread(self._words_ready)
+        self.segmenter.warm_up_tagger()  # suggestions (z) then start drawing at once
         self.app.call_from_thread(freeze_heap)
 
     def _words_ready(self) -> None:

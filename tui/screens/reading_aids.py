@@ -4,13 +4,13 @@ suggestions (``z``; ``y`` accepts one, ``Y`` a paragraph's, ``x`` rejects one).
 The screen owns one :class:`ReadingAids` and forwards its keys here. The work itself lives
 in the core (:mod:`tui.core.search`, :mod:`tui.core.suggest`); this turns it into what the
 reader draws, and runs what takes long (a document's search key, part-of-speech tagging)
-in worker threads so that keys keep answering.
+in worker threads so that keys keep answering. Suggestions have a module of their own
+(:mod:`tui.screens.suggestions`).
 """
 
 from __future__ import annotations
 
 import bisect
-import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -18,17 +18,15 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from tui.screens.suggestions import SuggestionsAid
+
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tui.core.reader import ReaderModel
-    from tui.screens.main import MainScreen
+    from tui.screens.aids_host import AidsHost
 
 __all__ = ["ReadingAids", "SearchBox"]
-
-#: Suggestions reach the screen in batches at most this far apart.
-_SUGGEST_BATCH_SECONDS = 0.1
-
-#: A span as (start, end, label).
-SpanKey = tuple[int, int, str]
 
 
 class SearchBox(Input):
@@ -59,33 +57,30 @@ class SearchBox(Input):
 class ReadingAids:
     """Search, word view and suggestions for one screen's reading pane."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(self, host: AidsHost) -> None:
+        self.host = host
         #: The open document's search key (see :func:`tui.core.search.search_key`), by
         #: the model it was made for; None while it is being made.
         self._key: tuple[int, str] | None = None
         self.query = ""
         self._origin = 0
-        #: Whether suggestions were asked for in the open document (``z``).
-        self.suggesting = False
-        #: Every suggestion the worker found, and what the shown ones were filtered for.
-        self._found: list[SpanKey] = []
-        self._shown_for: tuple[int, ...] | None = None
+        #: Suggestions (``z``, ``y``, ``Y``).
+        self.suggestions = SuggestionsAid(host)
 
     # -- search ------------------------------------------------------------------------------
 
     async def open_search(self) -> None:
         """Show the search box under the text and type into it."""
-        model = self.screen.reader.model
+        model = self.host.reader.model
         if model is None:
             return
-        boxes = self.screen.query(SearchBox)
+        boxes = self.host.reader.screen.query(SearchBox)
         if boxes:
             box = boxes.first()
             box.remove_class("-hidden")
         else:
             box = SearchBox(placeholder="search 搜索 (简/繁 alike)", id="search")
-            await self.screen.query_one("#reading").mount(box, after="#text-and-spans")
+            await self.host.reader.screen.query_one("#reading").mount(box, after="#text-and-spans")
         self._origin = model.cursor
         box.value = ""
         box.focus()
@@ -95,19 +90,21 @@ class ReadingAids:
         if self._key is not None and self._key[0] == id(model):
             return
         self._key = None
-        self.screen.run_worker(
-            lambda: self._make_key(model), thread=True, group="search-key", exclusive=True
+        reader = self.host.reader
+        app = reader.app  # taken here: the worker thread must not query the DOM
+        reader.run_worker(
+            lambda: self._make_key(app, model), thread=True, group="search-key", exclusive=True
         )
 
-    def _make_key(self, model: ReaderModel) -> None:
+    def _make_key(self, app: App[object], model: ReaderModel) -> None:
         from tui.core.search import search_key
 
         key = search_key(model.text)  # a second or so for 20 MB: never on the UI thread
         if not get_current_worker().is_cancelled:
-            self.screen.app.call_from_thread(self._key_ready, model, key)
+            app.call_from_thread(self._key_ready, model, key)
 
     def _key_ready(self, model: ReaderModel, key: str) -> None:
-        if self.screen.reader.model is model:
+        if self.host.reader.model is model:
             self._key = (id(model), key)
             if self.query:
                 self.search(self.query)
@@ -116,13 +113,13 @@ class ReadingAids:
         """Highlight every hit of ``query``; with ``jump``, go to the first from the origin."""
         from tui.core.search import find_all
 
-        reader, model = self.screen.reader, self.screen.reader.model
+        reader, model = self.host.reader, self.host.reader.model
         self.query = query
         if model is None:
             return
         if self._key is None or self._key[0] != id(model):
             self._prepare_key(model)
-            self.screen.update_status_line()
+            self.host.update_status_line()
             return
         hits = find_all(self._key[1], query, folded=True) if query else []
         reader.set_overlays(hits=hits)
@@ -140,8 +137,8 @@ class ReadingAids:
 
     def close_search(self, *, keep: bool) -> None:
         """Hide the box; keep the hits (Enter) or drop them and go back (Esc)."""
-        reader = self.screen.reader
-        for box in self.screen.query(SearchBox):
+        reader = self.host.reader
+        for box in self.host.reader.screen.query(SearchBox):
             box.add_class("-hidden")
         if not keep:
             self.query = ""
@@ -153,11 +150,11 @@ class ReadingAids:
 
     def next_hit(self, step: int) -> None:
         """To the next (1) or previous (-1) hit, round the end of the document."""
-        reader, model = self.screen.reader, self.screen.reader.model
+        reader, model = self.host.reader, self.host.reader.model
         hits = reader.hits
         if model is None or not hits:
             if self.query:
-                self.screen.notify(f"no match for {self.query!r}", timeout=2, markup=False)
+                reader.notify(f"no match for {self.query!r}", timeout=2, markup=False)
             return
         if step > 0:
             index = bisect.bisect_right(hits, (model.cursor, 1 << 62))
@@ -166,13 +163,13 @@ class ReadingAids:
             index = bisect.bisect_left(hits, (model.cursor, -1)) - 1
             wrapped = index < 0
         if wrapped:
-            self.screen.notify("search went round the document", timeout=2)
+            reader.notify("search went round the document", timeout=2)
         model.move_to(hits[index % len(hits)][0])
         reader.refresh_view()
 
     def hit_label(self) -> str | None:
         """``/县 3/17`` for the status line while there is a query; None without one."""
-        reader, model = self.screen.reader, self.screen.reader.model
+        reader, model = self.host.reader, self.host.reader.model
         if not self.query or model is None:
             return None
         from tui.core.text import display_safe
@@ -190,112 +187,35 @@ class ReadingAids:
         """A new document is open: its search starts afresh, its suggestions are not asked."""
         self.query = ""
         self._key = None
-        self.suggesting = False
-        self._found, self._shown_for = [], None
-        for box in self.screen.query(SearchBox):
+        self.suggestions.document_changed()
+        for box in self.host.reader.screen.query(SearchBox):
             box.add_class("-hidden")
 
     # -- word view ---------------------------------------------------------------------------
 
     def toggle_word_view(self) -> None:
         """Shade every other word, so the segmentation that word moves use shows."""
-        reader = self.screen.reader
-        if not self.screen.segmenter.ready:
-            self.screen.notify("word boundaries are still loading (jieba)", timeout=3)
+        reader = self.host.reader
+        if not self.host.segmenter.ready:
+            reader.notify("word boundaries are still loading (jieba)", timeout=3)
         reader.set_overlays(word_view=not reader.word_view)
 
-    # -- suggestions -------------------------------------------------------------------------
+    # -- suggestions ---------------------------------------------------------------------------
 
     def toggle_suggestions(self) -> None:
-        """Ask for suggestions on the open document (worked out paragraph by paragraph in
-        a worker, shown as they come), or put them away."""
-        reader, model = self.screen.reader, self.screen.reader.model
-        if model is None:
-            return
-        self._found = []
-        self._shown_for = None
-        if self.suggesting:
-            self.suggesting = False
-            reader.set_overlays(suggestions=[])
-            return
-        self.suggesting = True
-        self.screen.notify("suggesting names, places, organisations…", timeout=2)
-        self.screen.run_worker(
-            lambda: self._suggest(model), thread=True, group="suggest", exclusive=True
-        )
-
-    def _suggest(self, model: ReaderModel) -> None:
-        from tui.core.script import simplified_shadow
-        from tui.core.suggest import paragraphs, suggest_paragraph
-        from tui.core.text import display_safe
-
-        worker, mapping = get_current_worker(), self.screen.suggesting
-        text, batch, sent = model.text, [], time.monotonic()
-        for start, end in paragraphs(text):
-            if worker.is_cancelled:
-                return
-            shadow = simplified_shadow(display_safe(text[start:end]))
-            found = suggest_paragraph(self.screen.segmenter, shadow, 0, end - start, mapping)
-            batch += [(s.start + start, s.end + start, s.label) for s in found]
-            if time.monotonic() - sent > _SUGGEST_BATCH_SECONDS:
-                self.screen.app.call_from_thread(self._suggested, model, batch, False)
-                batch, sent = [], time.monotonic()
-        self.screen.app.call_from_thread(self._suggested, model, batch, True)
-
-    def _suggested(self, model: ReaderModel, found: list[SpanKey], done: bool) -> None:
-        if self.screen.reader.model is not model or not self.suggesting:
-            return
-        self._found += found
-        self._shown_for = None
-        self.refresh_suggestions()
-        if done:
-            count = len(self.screen.reader.suggestions)
-            self.screen.notify(
-                f"{count:,} suggestions: y accepts one, Y the paragraph's, x rejects one",
-                timeout=4,
-            )
+        """Show suggestions on the open document, worked out from the view outward in a
+        worker and shown as they come, or put them away (the work stops, and resumes)."""
+        self.suggestions.toggle()
 
     def refresh_suggestions(self) -> None:
-        """Show the suggestions not yet taken, rejected or overlapping a span (after any
-        edit or undo, so an undone accept or rejection brings its suggestion back)."""
-        reader, session = self.screen.reader, self.screen.reader.session
-        if not self.suggesting or session is None:
-            return
-        key = (id(session), session.version, len(session.rejected), len(self._found))
-        if key == self._shown_for:
-            return
-        self._shown_for = key
-        from tui.core.suggest import Suggestion, filter_suggestions
-
-        existing = [(span.start, span.end) for span in session.annotations.spans]
-        kept = filter_suggestions(
-            (Suggestion(*found) for found in self._found), existing, session.rejected
-        )
-        reader.set_overlays(suggestions=[(s.start, s.end, s.label) for s in kept])
+        """Show the suggestions near the view that are not taken, rejected or overlapping
+        a span (called on every status update: cheap when nothing changed)."""
+        self.suggestions.refresh()
 
     def accept_suggestion(self, *, paragraph: bool) -> None:
         """Make the suggestion under the cursor a span (or every one in its paragraph)."""
-        reader = self.screen.reader
-        model, session = reader.model, reader.session
-        if model is None or session is None:
-            return
-        if paragraph:
-            start = model.text.rfind("\n", 0, model.cursor) + 1
-            end = model.text.find("\n", model.cursor)
-            end = len(model.text) if end < 0 else end
-            chosen = [s for s in reader.suggestions if start <= s[0] and s[1] <= end]
-        else:
-            under = reader.suggestion_at_cursor()
-            chosen = [under] if under is not None else []
-        if not chosen:
-            self.screen.notify("no suggestion here (z asks for them)", timeout=2)
-            return
-        noun = "suggestion" if len(chosen) == 1 else "suggestions"
-        session.accept_suggestions(chosen, f"accept {len(chosen)} {noun}")
-        self.refresh_suggestions()
-        reader.refresh_view()
+        self.suggestions.accept(paragraph=paragraph)
 
     def suggestion_label(self) -> str | None:
         """``suggested PER`` for the status line when the cursor is on a suggestion."""
-        under = self.screen.reader.suggestion_at_cursor()
-        return None if under is None else f"suggested {under[2]} (y / x)"
+        return self.suggestions.label()

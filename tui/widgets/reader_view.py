@@ -105,7 +105,7 @@ class ReaderView(ScrollView, can_focus=True):
         Binding(
             "left_curly_bracket", "move('previous_paragraph')", "Previous paragraph", show=False
         ),
-        Binding("pagedown,space,ctrl+f", "move('page_down')", "Page down", show=False),
+        Binding("pagedown,space", "move('page_down')", "Page down", show=False),
         Binding("pageup,ctrl+b", "move('page_up')", "Page up", show=False),
         Binding("g,ctrl+home", "move('go_start')", "Start of document", show=False),
         Binding("G,ctrl+end", "move('go_end')", "End of document", show=False),

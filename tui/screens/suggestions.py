@@ -1,0 +1,190 @@
+"""Suggestions in the reading pane: ``z`` shows them (again: puts them away), ``y`` accepts
+the one under the cursor, ``Y`` every one in its paragraph (``x`` in the reader rejects one).
+
+The work is the core's (:class:`~tui.core.suggest_scheduler.SuggestionScheduler`): this
+runs it in a worker thread, tells it what is on screen so it works there first, stops it
+when the suggestions are put away, and hands the reader the suggestions near the view
+(never the whole document's: drawing and cursor tests stay proportional to the screen).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui.core.reader import ReaderModel
+    from tui.core.suggest_scheduler import SuggestionScheduler
+    from tui.screens.aids_host import AidsHost
+
+__all__ = ["SuggestionsAid"]
+
+#: Suggestions off screen reach the reader in batches at most this far apart (s).
+_BATCH_SECONDS = 0.1
+#: The reader holds the suggestions of the blocks on screen and this many either side,
+#: so that small scrolls need no new list.
+_WINDOW_MARGIN = 32
+_WORKER_GROUP = "suggest"
+
+
+class SuggestionsAid:
+    """Suggestions of the open document: worked out in the background, shown near the view."""
+
+    def __init__(self, host: AidsHost) -> None:
+        self.host = host
+        #: Whether suggestions are shown (``z``).
+        self.showing = False
+        #: The open document's scheduler: kept while the document stays open, so that
+        #: ``z`` after ``z`` goes on where the work stopped.
+        self._work: tuple[ReaderModel, SuggestionScheduler] | None = None
+        #: The blocks ``[first, stop)`` whose suggestions the reader holds.
+        self._window: tuple[int, int] | None = None
+        #: Bumped when blocks inside the window are done (the reader's list is stale).
+        self._arrivals = 0
+        self._shown_for: tuple[object, ...] | None = None
+
+    def toggle(self) -> None:
+        """Show suggestions (working them out from the view outward), or put them away."""
+        reader = self.host.reader
+        model = reader.model
+        if model is None:
+            return
+        if self.showing:
+            self.showing = False
+            self._stop()
+            reader.set_overlays(suggestions=[])
+            return
+        self.showing = True
+        scheduler = self._scheduler(model)
+        self._shown_for = None
+        self.refresh()  # what was found before shows at once, and the work starts here
+        if scheduler.complete:
+            self._announce(scheduler)
+            return
+        reader.notify("suggesting names, places, organisations…", timeout=2)
+        app = reader.app  # taken here: the worker thread must not query the DOM
+        reader.run_worker(
+            lambda: self._work_through(app, model, scheduler),
+            thread=True,
+            group=_WORKER_GROUP,
+            exclusive=True,
+        )
+
+    def document_changed(self) -> None:
+        """Another document (or the same one reloaded) is open: its work starts afresh."""
+        self.showing = False
+        self._stop()
+        self._work = None
+        self._window = self._shown_for = None
+
+    def _stop(self) -> None:
+        reader = self.host.reader
+        reader.workers.cancel_group(reader, _WORKER_GROUP)
+
+    def _scheduler(self, model: ReaderModel) -> SuggestionScheduler:
+        if self._work is not None and self._work[0] is model:
+            return self._work[1]
+        from tui.core.suggest import TagSource
+        from tui.core.suggest_scheduler import SuggestionScheduler
+
+        source = TagSource(self.host.segmenter, self.host.suggesting)
+        scheduler = SuggestionScheduler(model.text, model.blocks, [source])
+        self._work = (model, scheduler)
+        self._window = None
+        return scheduler
+
+    def _work_through(
+        self, app: App[object], model: ReaderModel, scheduler: SuggestionScheduler
+    ) -> None:
+        """In a worker: block after block until all are done or the worker is cancelled.
+
+        A block on screen with suggestions is shown at once; others go in batches.
+        """
+        worker = get_current_worker()
+        finished: list[int] = []
+        sent = time.monotonic()
+        while not worker.is_cancelled:
+            block = scheduler.step()
+            if block is None:
+                app.call_from_thread(self._arrived, model, finished, True)
+                return
+            finished.append(block)
+            on_screen = scheduler.in_view(block) and scheduler.count(block) > 0
+            if on_screen or time.monotonic() - sent > _BATCH_SECONDS:
+                app.call_from_thread(self._arrived, model, finished, False)
+                finished, sent = [], time.monotonic()
+
+    def _arrived(self, model: ReaderModel, blocks: list[int], complete: bool) -> None:
+        """Blocks were done: show them if they are near the view."""
+        if not self.showing or self._work is None or self._work[0] is not model:
+            return
+        window = self._window
+        if window is None or any(window[0] <= block < window[1] for block in blocks):
+            self._arrivals += 1
+            self.host.update_status_line()  # which refreshes the suggestions shown
+        if complete:
+            self._announce(self._work[1])
+
+    def _announce(self, scheduler: SuggestionScheduler) -> None:
+        self.host.reader.notify(
+            f"{scheduler.found:,} suggestions in the document: "
+            "y accepts one, Y the paragraph's, x rejects one",
+            timeout=4,
+        )
+
+    def refresh(self) -> None:
+        """Tell the work what is on screen, and give the reader the suggestions near it that
+        are not taken, rejected or overlapping a span (after any edit or undo too, so an
+        undone accept or rejection brings its suggestion back)."""
+        reader = self.host.reader
+        model, session = reader.model, reader.session
+        if not self.showing or model is None or session is None or self._work is None:
+            return
+        scheduler = self._work[1]
+        first = model.top[0]
+        stop = min(len(model.blocks), first + model.height)  # each block takes a row or more
+        scheduler.look_at(first, stop)
+        window = self._window
+        if window is None or not window[0] <= first <= stop <= window[1]:
+            window = (max(0, first - _WINDOW_MARGIN), min(len(model.blocks), stop + _WINDOW_MARGIN))
+            self._window = window
+        key = (id(session), session.version, len(session.rejected), window, self._arrivals)
+        if key == self._shown_for:
+            return
+        self._shown_for = key
+        from tui.core.suggest import filter_suggestions
+
+        existing = [(span.start, span.end) for span in session.annotations.spans]
+        kept = filter_suggestions(scheduler.suggestions(*window), existing, session.rejected)
+        reader.set_overlays(suggestions=[(s.start, s.end, s.label) for s in kept])
+
+    def accept(self, *, paragraph: bool) -> None:
+        """Make the suggestion under the cursor a span (or every one in its paragraph)."""
+        reader = self.host.reader
+        model, session = reader.model, reader.session
+        if model is None or session is None:
+            return
+        if paragraph:
+            start = model.text.rfind("\n", 0, model.cursor) + 1
+            end = model.text.find("\n", model.cursor)
+            end = len(model.text) if end < 0 else end
+            chosen = [s for s in reader.suggestions if start <= s[0] and s[1] <= end]
+        else:
+            under = reader.suggestion_at_cursor()
+            chosen = [under] if under is not None else []
+        if not chosen:
+            reader.notify("no suggestion here (z asks for them)", timeout=2)
+            return
+        noun = "suggestion" if len(chosen) == 1 else "suggestions"
+        session.accept_suggestions(chosen, f"accept {len(chosen)} {noun}")
+        self.refresh()
+        reader.refresh_view()
+
+    def label(self) -> str | None:
+        """``suggested PER`` for the status line when the cursor is on a suggestion."""
+        under = self.host.reader.suggestion_at_cursor()
+        return None if under is None else f"suggested {under[2]} (y / x)"
