@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             labels=labels,
             review=review,
             read_only=args.read_only,
-            segmenter=Segmenter(userdict=args.userdict),
+            segmenter=Segmenter(userdict=args.userdict, tags=suggesting),
             suggesting=suggesting,
         )
     except refused as error:

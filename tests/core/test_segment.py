@@ -62,3 +62,19 @@ def test_pathological_tokens_are_cut(private: tuple[Segmenter, Path]) -> None:
     segmenter, _ = private
     starts = segmenter.word_starts("a" * 200)
     assert max(b - a for a, b in pairwise(starts)) <= 64
+
+
+def test_a_tagger_kept_to_some_tags_tells_those_tags_as_the_full_one_does(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    seed = next((Path(__file__).resolve().parents[2] / "seeds").glob("000_*.txt"))
+    text = seed.read_text(encoding="utf-8")[:3000]
+    wanted = {"nr", "ns", "nt", "nrfg"}
+    kept = Segmenter(cache_dir=tmp_path, tags=wanted)
+
+    def told(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        return [token for token in tokens if token[2] in wanted]
+
+    full = segmenter.pos_tokens(text)
+    assert told(kept.pos_tokens(text)) == told(full) and told(full)
+    assert [token[:2] for token in kept.pos_tokens(text)] == [token[:2] for token in full]

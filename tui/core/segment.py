@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,21 @@ class Segmenter:
     text in either script. Check it with :meth:`check_userdict` before starting the app;
     if it has become unreadable by the time :meth:`warm_up` runs, segmentation goes on
     without it and :attr:`userdict_error` says why.
+
+    ``tags`` are the part-of-speech tags :meth:`pos_tokens` needs to tell (those that
+    suggestions map to labels); None keeps every tag. Dictionary words with other tags
+    come back as ``x``: jieba's table of every word's tag is ~45 MB of the tagger's ~95.
     """
 
-    def __init__(self, cache_dir: Path | None = None, userdict: Path | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        userdict: Path | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> None:
         self._cache_dir = cache_dir or default_cache_dir()
         self._userdict = userdict
+        self._tags = None if tags is None else frozenset(tags)
         self._lock = threading.Lock()
         self._tokenizer: Any = None
         self._tagger: Any = None
@@ -243,7 +254,8 @@ class Segmenter:
         """Part-of-speech tokens of ``shadow`` as ``(start, end, flag)``, covering it.
 
         Flags are jieba's (``nr`` person, ``ns`` place, ``nt`` organisation, ``x`` for
-        punctuation and symbols, …). The first call also loads jieba's tag table (~0.8 s),
+        punctuation and symbols, and for dictionary words whose tag is not among the
+        segmenter's ``tags``, …). The first call also loads jieba's tag table (~0.8 s),
         so call it from a worker; after that it is safe from any thread. About 15 000
         characters a second: tag a paragraph at a time.
         """
@@ -263,11 +275,31 @@ class Segmenter:
         self.warm_up()
         with self._lock:
             if self._tagger is None:
-                import jieba.posseg
-
-                tagger = jieba.posseg.POSTokenizer(self._tokenizer)
+                tagger = _tagger(self._tokenizer, self._tags)
                 # Moves the user dictionary's tags into the tagger now, under the lock,
                 # instead of inside the first cut() of whichever thread comes first.
                 tagger.makesure_userdict_loaded()
                 self._tagger = tagger
             return self._tagger
+
+
+def _tagger(tokenizer: Any, tags: frozenset[str] | None) -> Any:
+    """A ``jieba.posseg`` tokenizer over ``tokenizer`` whose word-tag table keeps only
+    ``tags`` (every tag when None). Words out of the table are still segmented, and
+    unknown words still tagged by jieba's HMM: only known words' other tags read ``x``."""
+    import jieba.posseg
+
+    if tags is None:
+        return jieba.posseg.POSTokenizer(tokenizer)
+    kept = tags
+
+    class KeptTags(jieba.posseg.POSTokenizer):  # type: ignore[misc]
+        def load_word_tag(self, f: Any) -> None:
+            self.word_tag_tab = {}
+            with f:  # jieba's dict.txt: "word freq tag" per line
+                for line in f:
+                    fields = line.decode("utf-8").split()
+                    if len(fields) == 3 and fields[2] in kept:
+                        self.word_tag_tab[fields[0]] = fields[2]
+
+    return KeptTags(tokenizer)
