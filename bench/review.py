@@ -17,6 +17,7 @@ The corpus and store are built once (about a minute of file creation) and kept i
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from bench.data import DATA, MIB
 from bench.interchange import rows
 from bench.measure import reader_session
 from tui.core.annotations import text_sha256
+from tui.core.corpus import document_id, id_root
 from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store
 
@@ -57,24 +59,27 @@ def layer(annotator: str, spans: list[Key], text: str, first: int) -> list[Key]:
 def build(folder: Path = FOLDER, documents: int = DOCUMENTS) -> tuple[Path, Path]:
     """The corpus folder and store (built on first use); returns both."""
     corpus, store_root = folder / "corpus", folder / "store"
-    done = folder / "complete"
+    done = folder / "complete-stable-ids"  # stores built before ids were stable are rebuilt
     if done.exists():
         return corpus, store_root
+    shutil.rmtree(folder, ignore_errors=True)
     corpus.mkdir(parents=True, exist_ok=True)
     store = Store(store_root).for_import()
+    root = id_root(store_root)
     stamp = now_iso()
     counted = 0
     for row in rows(documents):
         name, text = f"{row['id']:05d}.txt", str(row["text"])
         (corpus / name).write_text(text, encoding="utf-8")
+        doc_id = document_id(corpus / name, root)
         sha = text_sha256(text)
         reference = [(int(s), int(e), str(label)) for s, e, label in row["label"]]  # type: ignore[attr-defined]
         for annotator in ("alice", "bob", "carol"):
             spans = [
-                Span(new_span_id(), name, sha, s, e, text[s:e], label, annotator, stamp, stamp)
+                Span(new_span_id(), doc_id, sha, s, e, text[s:e], label, annotator, stamp, stamp)
                 for s, e, label in layer(annotator, reference, text, counted)
             ]
-            store.document(name, annotator).merge_spans(spans, sha)
+            store.document(doc_id, annotator).merge_spans(spans, sha)
         counted += len(reference)
     done.touch()
     return corpus, store_root

@@ -187,31 +187,16 @@ class History:
 
 
 def retagged(raw: bytes, old: str, new: str) -> bytes:
-    """The history file ``raw`` of document ``old`` as the same history of ``new``: its
-    header and every span record it holds name the new id (a document's id moved, see
-    :mod:`tui.core.identity`). HistoryError when ``raw`` is not a history of ``old``."""
-    lines = [line for line in raw.split(b"\n") if line.strip()]
+    """The history file ``raw`` of document ``old`` as the same history of ``new`` (its
+    id moved, see :mod:`tui.core.identity`): the header names ``new``, the steps are kept
+    byte for byte. HistoryError when ``raw`` is not a history of ``old``."""
+    first, newline, steps = raw.partition(b"\n")
     try:
-        records = [json.loads(line) for line in lines]
+        header = json.loads(first)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise HistoryError("not an undo history file") from None
-    if not records:
-        raise HistoryError("not an undo history file")
-    _header_done(records[0], old, len(records) - 1)
-    renamed = [_renamed(record, old, new) for record in records]
-    return b"\n".join([*(_dumps(record).encode("ascii") for record in renamed), b""])
-
-
-def _renamed(value: Any, old: str, new: str) -> Any:
-    """``value`` with every ``"doc_id": old`` field set to ``new``."""
-    if isinstance(value, dict):
-        return {
-            key: new if key == "doc_id" and item == old else _renamed(item, old, new)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_renamed(item, old, new) for item in value]
-    return value
+    _header_done(header, old, len([line for line in steps.split(b"\n") if line.strip()]))
+    return _dumps({**header, "doc_id": new}).encode("ascii") + newline + steps
 
 
 def _header_done(header: object, doc_id: str, steps: int) -> int:

@@ -19,7 +19,7 @@ Nothing is ever deleted; every outcome is a line for the user (:meth:`StoreCheck
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -146,6 +146,7 @@ def check_store(
     if check.gone:
         unclaimed = [index for index, ref in enumerate(refs) if ref.doc_id not in stored]
         _match(store, check, unclaimed, write=write, every_text=every_text)
+        _record_moves(store, check.adopted)
     return check
 
 
@@ -169,20 +170,21 @@ def adopt_by_text(
         )
     old = matches[0]
     del gone[old]
-    return _adopt(store, old, ref, write=write)
+    found = _adopt(store, old, ref, write=write)
+    if isinstance(found, Adopted):
+        _record_moves(store, [found])
+    return found
 
 
 def stored_sha256(store: Store, doc_id: str) -> str | None:
     """The sha256 of the text the store's annotations of ``doc_id`` were made on."""
     for annotator in store.annotators(doc_id):
         try:
-            state = store.document(doc_id, annotator).load()
+            found = store.document(doc_id, annotator).text_sha256()
         except StoreError:
             continue
-        if state.doc_sha256:
-            return state.doc_sha256
-        if state.spans:
-            return state.spans[0].doc_sha256
+        if found:
+            return found
     return None
 
 
@@ -192,29 +194,43 @@ def stored_sha256(store: Store, doc_id: str) -> str | None:
 def _match(
     store: Store, check: StoreCheck, unclaimed: list[int], *, write: bool, every_text: bool
 ) -> None:
-    """Pair gone ids with unclaimed refs of the same text; adopt the unique pairs."""
+    """Pair gone ids with unclaimed refs of the same text; adopt the unique pairs.
+
+    A ref is looked for first among those whose path ends with the old id (indexed, so
+    10 000 old ids cost one pass), then, with ``every_text``, among all of the same text.
+    """
+    refs = check.refs
     shas: dict[int, str | None] = {}
 
     def sha_of(index: int) -> str | None:
         if index not in shas:
-            shas[index] = _text_sha256(check.refs[index])
+            shas[index] = _text_sha256(refs[index])
         return shas[index]
 
+    by_tail: dict[str, list[int]] = defaultdict(list)
+    for index in unclaimed:
+        for tail in _old_names(refs[index]):
+            by_tail[tail].append(index)
+    by_text: dict[str | None, list[int]] | None = None
     claimed: set[int] = set()
     for old, sha in list(check.gone.items()):
         if sha is None:
             continue
-        by_path = [i for i in unclaimed if _ends_with(check.refs[i], old) and sha_of(i) == sha]
-        candidates = by_path or ([i for i in unclaimed if sha_of(i) == sha] if every_text else [])
+        candidates = [i for i in by_tail.get(old, ()) if sha_of(i) == sha]
+        if not candidates and every_text:
+            if by_text is None:
+                by_text = defaultdict(list)
+                for index in unclaimed:
+                    by_text[sha_of(index)].append(index)
+            candidates = by_text.get(sha, [])
         candidates = [i for i in candidates if i not in claimed]
         if len(candidates) > 1:
-            names = _names([check.refs[i].name for i in candidates])
+            names = _names([refs[i].name for i in candidates])
             check.problems.append(
                 f"the annotations stored under {display_safe(old)} fit {names} alike; "
                 "left where they are"
             )
-            continue
-        if candidates:
+        elif candidates:
             _take(store, check, old, candidates[0], write=write, claimed=claimed)
 
 
@@ -244,25 +260,23 @@ def _adopt(store: Store, old: str, ref: DocumentRef, *, write: bool) -> Adopted 
 
 
 def _move_folder(store: Store, old: str, new: str) -> None:
-    """Rename the store folder of ``old`` to ``new`` (atomic), then retag and log it."""
+    """Rename the store folder of ``old`` to ``new`` (atomic); its undo histories follow.
+
+    The spans' ``doc_id`` fields keep the id they were made under: rewriting them would
+    cost a durable write per file, and nothing takes a document's identity from them.
+    """
     source = store.root / safe_name(old)
     target = store.root / safe_name(new)
     if target.exists():
         raise StoreError(target, "already exists")
     os.rename(source, target)
-    _fsync_folder(store.root)
     for annotator in store.annotators(new):
-        document = store.document(new, annotator)
-        spans = document.load().spans
-        if any(span.doc_id != new for span in spans):
-            document.put_spans([replace(span, doc_id=new) for span in spans])
-        _retag_history(document, old, new)
-    _log(store.root, f"{old}\t{new}")
+        _retag_history(store.document(new, annotator), old, new)
 
 
 def _retag_history(document: DocumentStore, old: str, new: str) -> None:
-    """Keep the undo history with the spans: its records name the new id too. One that
-    cannot be read is left as it is (opening the document says it is ignored)."""
+    """The undo history names the new id, so it is still taken as this document's. One
+    that cannot be read is left as it is (opening the document says it is ignored)."""
     raw = document.load_history()
     if raw is None:
         return
@@ -270,13 +284,19 @@ def _retag_history(document: DocumentStore, old: str, new: str) -> None:
         document.save_history(retagged(raw, old, new))
 
 
-def _log(root: Path, entry: str) -> None:
-    """Append one line to the migration log, on disk before returning."""
+def _record_moves(store: Store, found: Sequence[Adopted]) -> None:
+    """Put the renames on disk and append a line per move to the log, once for all."""
+    moved = [item for item in found if item.moved]
+    if not moved:
+        return
+    _fsync_folder(store.root)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    line = f"{stamp}\tmoved\t{entry}\n".encode("utf-8", "surrogatepass")
-    fd = os.open(root / MIGRATION_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    lines = "".join(f"{stamp}\tmoved\t{item.old}\t{item.new}\n" for item in moved)
+    fd = os.open(store.root / MIGRATION_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line)
+        data = lines.encode("utf-8", "surrogatepass")
+        while data:
+            data = data[os.write(fd, data) :]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -297,10 +317,11 @@ def _text_sha256(ref: DocumentRef) -> str | None:
         return None
 
 
-def _ends_with(ref: DocumentRef, old: str) -> bool:
-    """Whether ``ref`` could have been called ``old`` when ids were relative to the folder
-    typed on the command line (its shown name, or a tail of its path)."""
-    return ref.shown == old or ref.doc_id == old or ref.doc_id.endswith("/" + old)
+def _old_names(ref: DocumentRef) -> set[str]:
+    """What ``ref`` could have been called when ids were relative to the folder typed on
+    the command line: its shown name, or any tail of its path."""
+    parts = ref.doc_id.split("/")
+    return {ref.shown, *("/".join(parts[k:]) for k in range(len(parts)))}
 
 
 # ---------------------------------------------------------------------------- wording

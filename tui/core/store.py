@@ -439,6 +439,15 @@ class DocumentStore:
         spans, document = self._tables()
         return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
 
+    def text_sha256(self) -> str | None:
+        """The sha256 of the text the annotations were made on, without building spans."""
+        tables = _read_tables(self.path) or {}
+        state = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
+        found = state.get("doc_sha256") or next(
+            (record.get("doc_sha256") for record in tables.get(_SPANS, {}).values()), None
+        )
+        return found if isinstance(found, str) else None
+
     @property
     def history_path(self) -> Path:
         """The file beside this one holding its undo history (:mod:`tui.core.history`).
