@@ -348,7 +348,7 @@ class MainScreen(Screen[None]):
             converter(config)
         self.segmenter.warm_up()
         self.app.call_from_thread(self._words_ready)
-        self.segmenter.warm_up_tagger()  # suggestions (z) then start drawing at once
+        self.segmenter.warm_up_tagger()  # the first suggestions (z) then come in time
         self.app.call_from_thread(freeze_heap)
 
     def _words_ready(self) -> None:
