@@ -171,6 +171,12 @@ def test_a_mixed_word_keeps_its_letters() -> None:
         ("abc", "abc"),
         ("2026", "2026"),
         ("", ""),
+        ("西安", "xī'ān"),
+        ("察布查尔", "chábùchá'ěr"),
+        ("天安门", "tiān'ānmén"),
+        ("恩爱", "ēn'ài"),
+        ("海鸥", "hǎi'ōu"),
+        ("a安", "aān"),  # no apostrophe after a Latin letter
     ],
 )
 def test_word_pinyin(word: str, reading: str) -> None:

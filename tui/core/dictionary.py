@@ -313,14 +313,42 @@ def word_pinyin(shadow_word: str) -> str:
     """The reading of a simplified word with tone marks, syllables joined: 银行 → yínháng.
 
     pypinyin picks readings by word (重庆 → chóngqìng); characters that are not Han pass
-    through unchanged. The first call imports pypinyin (~0.4 s): see
-    :func:`warm_up_pinyin`.
+    through unchanged. A syllable starting with a, o or e after another syllable takes
+    the standard apostrophe, so the joins stay readable: 西安 → xī'ān, 察布查尔 →
+    chábùchá'ěr. The first call imports pypinyin (~0.4 s): see :func:`warm_up_pinyin`.
     """
     if not shadow_word:
         return ""
     from pypinyin import Style, lazy_pinyin  # slow import, kept out of start-up
 
-    return "".join(lazy_pinyin(shadow_word, style=Style.TONE))
+    readings = lazy_pinyin(shadow_word, style=Style.TONE)
+    runs = _han_runs(shadow_word)
+    if len(runs) != len(readings):  # not one reading per Han character: leave as is
+        return "".join(readings)
+    joined: list[str] = []
+    after_syllable = False
+    for (syllable, _), reading in zip(runs, readings, strict=True):
+        if syllable and after_syllable and reading[:1] in _APOSTROPHE_INITIALS:
+            joined.append("'")
+        joined.append(reading)
+        after_syllable = syllable
+    return "".join(joined)
+
+
+#: First letters (any tone) of the syllables that take an apostrophe after another one.
+_APOSTROPHE_INITIALS = frozenset("aāáǎàoōóǒòeēéěèê")
+
+
+def _han_runs(text: str) -> list[tuple[bool, str]]:
+    """``text`` as pypinyin reads it: each Han character alone, other runs whole."""
+    runs: list[tuple[bool, str]] = []
+    for char in text:
+        han = is_han(char)
+        if not han and runs and not runs[-1][0]:
+            runs[-1] = (False, runs[-1][1] + char)
+        else:
+            runs.append((han, char))
+    return runs
 
 
 def warm_up_pinyin() -> None:
