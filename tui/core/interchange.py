@@ -4,7 +4,10 @@ Import reads a source twice: the first pass checks everything and plans the file
 writing nothing, so bad input is refused whole ("nothing is half-imported"); the second
 writes each text as a UTF-8 file ``corpus/<source name>/<name>.txt`` and its spans into the
 store under the given annotator with origin ``import``, keyed by the id the document has
-when the corpus folder is opened (``<source name>/<name>.txt``). Both passes stream, so
+when the corpus folder is opened (``<source name>/<name>.txt``). Every document gets a
+file of its own: a name given already (ignoring case) is renamed ``<name>-<8 hex>``, and
+renamed again if the source holds that name too. A text UTF-8 cannot store (a lone
+surrogate from a JSON ``\\ud800`` escape) is refused. Both passes stream, so
 memory stays flat on any size of input. Importing the same source again adds nothing: a
 text already in the corpus under its name is kept, and a span whose (start, end, label) is
 stored is skipped.
@@ -28,6 +31,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +53,7 @@ from tui.core.formats import (
     SpanRecord,
     WriteReport,
 )
+from tui.core.formats._io import encoded
 from tui.core.formats.names import file_stem
 from tui.core.identity import open_corpus
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
@@ -126,7 +131,7 @@ def import_source(
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
     try:
-        plan = _plan(codec.read(source), corpus, _source_folder(source))
+        plan = _plan(codec.read(source), source, corpus, _source_folder(source))
         report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
         if plan.paths:
             documents = zip(codec.read(source), plan.paths, strict=True)
@@ -177,20 +182,38 @@ def _source_folder(source: Path) -> str:
     return file_stem(source.name if source.is_dir() else source.stem)
 
 
-def _plan(documents: Iterable[DocumentRecord], corpus: Path, source_folder: str) -> _Plan:
-    """Check every document and choose where it goes; raises on the first problem."""
+def _plan(
+    documents: Iterable[DocumentRecord], source: Path, corpus: Path, source_folder: str
+) -> _Plan:
+    """Check every document and choose where it goes; raises on the first problem.
+
+    Every document gets a file name of its own, so none is lost: a name already given
+    (compared without case, as macOS and Windows do) is renamed, and the new name is
+    checked again, as the source may hold a document with that very name too.
+    """
     plan = _Plan(source_folder)
     existing = _existing_files(corpus, source_folder)
-    texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
+    taken: set[str] = set()  # the names given so far, casefolded
     for index, document in enumerate(documents):
         plan.warnings.extend(document.warnings)
-        sha = text_sha256(document.text)
-        name = file_stem(document.name) if document.name else f"{index + 1:06d}-{sha[:12]}"
-        if texts.get(name, sha) != sha:
-            name = f"{name}-{sha[:8]}"
-        texts[name] = sha
-        plan.paths.append(_placed(corpus, source_folder, existing, f"{name}.txt", document.text))
+        data = encoded(document.text, source, "the text", document.line or None)
+        name = _own_name(document, index, text_sha256(document.text), taken)
+        plan.paths.append(_placed(corpus, source_folder, existing, f"{name}.txt", data))
     return plan
+
+
+def _own_name(document: DocumentRecord, index: int, sha: str, taken: set[str]) -> str:
+    """The document's file stem, renamed if ``taken`` holds it; added to ``taken``.
+
+    The source's order decides who keeps a name, so importing it again names each
+    document the same way (and adds nothing).
+    """
+    stem = file_stem(document.name) if document.name else f"{index + 1:06d}-{sha[:12]}"
+    renamed = f"{stem}-{sha[:8]}"
+    candidates = chain((stem, renamed), (f"{renamed}-{number}" for number in count(2)))
+    name = next(name for name in candidates if name.casefold() not in taken)
+    taken.add(name.casefold())
+    return name
 
 
 def _existing_files(corpus: Path, source_folder: str) -> dict[str, list[str]]:
@@ -228,11 +251,10 @@ def _placed(
     source_folder: str,
     existing: Mapping[str, Sequence[str]],
     file_name: str,
-    text: str,
+    data: bytes,
 ) -> str:
     """The corpus path of a text: where the corpus holds it already under ``file_name``
     (see :func:`_existing_files`), else ``<source folder>/<file_name>``."""
-    data = text.encode("utf-8", "surrogatepass")
     folders = existing.get(file_name, ())
     for folder in folders:
         path = f"{folder}/{file_name}" if folder else file_name
@@ -267,7 +289,7 @@ def _write_text(path: Path, text: str) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     # No fsync each: the import syncs once at the end, and nothing older is at risk.
-    replace_file(path, text.encode("utf-8", "surrogatepass"), sync=False)
+    replace_file(path, text.encode("utf-8"), sync=False)
     return True
 
 
