@@ -131,7 +131,8 @@ def import_source(
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
     try:
-        plan = _plan(codec.read(source), source, corpus, _source_folder(source))
+        folder = _source_folder(source, corpus)
+        plan = _plan(codec.read(source), source, corpus, folder)
         report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
         if plan.paths:
             documents = zip(codec.read(source), plan.paths, strict=True)
@@ -173,13 +174,19 @@ def _codec(format_name: str) -> Format:
         raise InterchangeError(f"unknown format {format_name!r} (use one of {known})") from None
 
 
-def _source_folder(source: Path) -> str:
+def _source_folder(source: Path, corpus: Path) -> str:
     """The folder inside the corpus for ``source``'s texts: its file name without the
-    suffix (``week2.jsonl`` → ``week2``), a brat folder's name, made safe."""
+    suffix (``week2.jsonl`` → ``week2``), a brat folder's name, made safe; renamed like a
+    document (:func:`_candidates`) while the corpus holds it in another case (``News``
+    beside ``news``), which macOS and Windows would take for the same folder."""
     # abspath, not resolve: ``.`` and ``..`` get their folder's name, but a symbolic link
     # keeps the name the user typed.
     source = Path(os.path.abspath(source))
-    return file_stem(source.name if source.is_dir() else source.stem)
+    stem = file_stem(source.name if source.is_dir() else source.stem)
+    folders = set(_listing(corpus, dirs=True))
+    folded = {folder.casefold() for folder in folders}
+    candidates = _candidates(stem, text_sha256(stem))
+    return next(name for name in candidates if name in folders or name.casefold() not in folded)
 
 
 def _plan(
@@ -209,11 +216,15 @@ def _own_name(document: DocumentRecord, index: int, sha: str, taken: set[str]) -
     document the same way (and adds nothing).
     """
     stem = file_stem(document.name) if document.name else f"{index + 1:06d}-{sha[:12]}"
-    renamed = f"{stem}-{sha[:8]}"
-    candidates = chain((stem, renamed), (f"{renamed}-{number}" for number in count(2)))
-    name = next(name for name in candidates if name.casefold() not in taken)
+    name = next(name for name in _candidates(stem, sha) if name.casefold() not in taken)
     taken.add(name.casefold())
     return name
+
+
+def _candidates(stem: str, sha: str) -> Iterator[str]:
+    """``stem``, then ``stem-<8 hex of sha>``, then that with ``-2``, ``-3``…"""
+    renamed = f"{stem}-{sha[:8]}"
+    return chain((stem, renamed), (f"{renamed}-{number}" for number in count(2)))
 
 
 def _existing_files(corpus: Path, source_folder: str) -> dict[str, list[str]]:
