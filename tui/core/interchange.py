@@ -60,6 +60,7 @@ from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 from tui.core.store import DocumentState, Store, StoreError, replace_file
 from tui.core.text import display_safe
+from tui.core.wording import counted
 
 __all__ = [
     "SCRIPTS",
@@ -136,7 +137,10 @@ def import_source(
         report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
         if plan.paths:
             documents = zip(codec.read(source), plan.paths, strict=True)
-            _import_planned(documents, format_name, corpus, store.for_import(), annotator, report)
+            bulk = store.for_import()
+            _import_planned(
+                documents, format_name, corpus, bulk, annotator, report, len(plan.paths)
+            )
     except FormatError as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
@@ -151,19 +155,43 @@ def _import_planned(
     bulk: Store,
     annotator: str,
     report: ImportReport,
+    planned: int,
 ) -> None:
     """The second pass: write each text where the plan put it, and its spans into ``bulk``
-    under the text's document id."""
+    under the text's document id.
+
+    Stopped by the disk (full, read-only), it raises an :class:`InterchangeError` saying
+    which documents are in (the first ones, in source order) and that running the same
+    import again completes it: what is in already is not added twice.
+    """
     root = id_root(bulk.root)
+    written: list[Path] = []  # the first and the last text written
     try:
         for document, path in documents:
-            report.documents += 1
-            report.spans += len(document.spans)
             report.new_documents += _write_text(corpus / path, document.text)
             doc_id = document_id(corpus / path, root)
             report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
+            report.documents += 1
+            report.spans += len(document.spans)
+            written[min(len(written), 1) :] = [corpus / path]
+    except (OSError, StoreError) as error:
+        raise InterchangeError(_stopped(error, report.documents, planned, written)) from None
     finally:
         os.sync()  # new files were written without an fsync each (Store.for_import)
+
+
+def _stopped(error: OSError | StoreError, done: int, planned: int, written: list[Path]) -> str:
+    """What an import cut short by ``error`` says: why, what is in, how to complete it."""
+    if not written:
+        return (
+            f"import stopped: {_describe(error)}; none of the {counted(planned, 'document')} "
+            "was written"
+        )
+    which = f"{written[0]}" if len(written) == 1 else f"{written[0]} to {written[-1]}"
+    return (
+        f"import stopped: {_describe(error)}; {done:,} of {counted(planned, 'document')} "
+        f"written ({which}): run the same import again to complete it (nothing is added twice)"
+    )
 
 
 def _codec(format_name: str) -> Format:
@@ -298,9 +326,12 @@ def _write_text(path: Path, text: str) -> bool:
     """
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # No fsync each: the import syncs once at the end, and nothing older is at risk.
-    replace_file(path, text.encode("utf-8"), sync=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # No fsync each: the import syncs once at the end, and nothing older is at risk.
+        replace_file(path, text.encode("utf-8"), sync=False)
+    except OSError as error:  # it names the temporary file: name the text instead
+        raise OSError(error.errno, error.strerror, str(path)) from error
     return True
 
 
