@@ -427,6 +427,23 @@ class DocumentStore:
         # No lock: files are replaced whole, so a reader sees one complete version.
         return _decode(self.path, *self._tables())
 
+    def remove_stale_temps(self) -> None:
+        """Delete the temp files a killed save of this file or its history left behind.
+
+        One listing of the document's folder; the lock only when one is there, as a save
+        in progress has its temp file too.
+        """
+        prefixes = (f".{self.path.name}.", f".{self.history_path.name}.")
+        try:
+            with os.scandir(self.path.parent) as entries:
+                names = [entry.name for entry in entries if entry.name.startswith(prefixes)]
+        except OSError:
+            return
+        if any(name.endswith(".tmp") for name in names):
+            with suppress(OSError, StoreError), _locked(self.path):
+                _remove_stale_temps(self.path)
+                _remove_stale_temps(self.history_path)
+
     def span_keys(self) -> frozenset[tuple[int, int, str]]:
         """Every saved span as (start, end, label), without building the spans."""
         return self.outline().keys
