@@ -4,7 +4,10 @@ Import reads a source twice: the first pass checks everything and plans the file
 writing nothing, so bad input is refused whole ("nothing is half-imported"); the second
 writes each text as a UTF-8 file ``corpus/<source name>/<name>.txt`` and its spans into the
 store under the given annotator with origin ``import``, keyed by the id the document has
-when the corpus folder is opened (``<source name>/<name>.txt``). Both passes stream, so
+when the corpus folder is opened (``<source name>/<name>.txt``). Every document gets a
+file of its own: a name given already (ignoring case) is renamed ``<name>-<8 hex>``, and
+renamed again if the source holds that name too. A text UTF-8 cannot store (a lone
+surrogate from a JSON ``\\ud800`` escape) is refused. Both passes stream, so
 memory stays flat on any size of input. Importing the same source again adds nothing: a
 text already in the corpus under its name is kept, and a span whose (start, end, label) is
 stored is skipped.
@@ -28,6 +31,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +53,14 @@ from tui.core.formats import (
     SpanRecord,
     WriteReport,
 )
+from tui.core.formats._io import encoded
 from tui.core.formats.names import file_stem
 from tui.core.identity import open_corpus
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 from tui.core.store import DocumentState, Store, StoreError, replace_file
 from tui.core.text import display_safe
+from tui.core.wording import counted
 
 __all__ = [
     "SCRIPTS",
@@ -126,11 +132,15 @@ def import_source(
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
     try:
-        plan = _plan(codec.read(source), corpus, _source_folder(source))
+        folder = _source_folder(source, corpus)
+        plan = _plan(codec.read(source), source, corpus, folder)
         report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
         if plan.paths:
             documents = zip(codec.read(source), plan.paths, strict=True)
-            _import_planned(documents, format_name, corpus, store.for_import(), annotator, report)
+            bulk = store.for_import()
+            _import_planned(
+                documents, format_name, corpus, bulk, annotator, report, len(plan.paths)
+            )
     except FormatError as error:
         raise InterchangeError(str(error)) from None
     except (OSError, StoreError) as error:
@@ -145,19 +155,43 @@ def _import_planned(
     bulk: Store,
     annotator: str,
     report: ImportReport,
+    planned: int,
 ) -> None:
     """The second pass: write each text where the plan put it, and its spans into ``bulk``
-    under the text's document id."""
+    under the text's document id.
+
+    Stopped by the disk (full, read-only), it raises an :class:`InterchangeError` saying
+    which documents are in (the first ones, in source order) and that running the same
+    import again completes it: what is in already is not added twice.
+    """
     root = id_root(bulk.root)
+    written: list[Path] = []  # the first and the last text written
     try:
         for document, path in documents:
-            report.documents += 1
-            report.spans += len(document.spans)
             report.new_documents += _write_text(corpus / path, document.text)
             doc_id = document_id(corpus / path, root)
             report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
+            report.documents += 1
+            report.spans += len(document.spans)
+            written[min(len(written), 1) :] = [corpus / path]
+    except (OSError, StoreError) as error:
+        raise InterchangeError(_stopped(error, report.documents, planned, written)) from None
     finally:
         os.sync()  # new files were written without an fsync each (Store.for_import)
+
+
+def _stopped(error: OSError | StoreError, done: int, planned: int, written: list[Path]) -> str:
+    """What an import cut short by ``error`` says: why, what is in, how to complete it."""
+    if not written:
+        return (
+            f"import stopped: {_describe(error)}; none of the {counted(planned, 'document')} "
+            "was written"
+        )
+    which = f"{written[0]}" if len(written) == 1 else f"{written[0]} to {written[-1]}"
+    return (
+        f"import stopped: {_describe(error)}; {done:,} of {counted(planned, 'document')} "
+        f"written ({which}): run the same import again to complete it (nothing is added twice)"
+    )
 
 
 def _codec(format_name: str) -> Format:
@@ -168,29 +202,57 @@ def _codec(format_name: str) -> Format:
         raise InterchangeError(f"unknown format {format_name!r} (use one of {known})") from None
 
 
-def _source_folder(source: Path) -> str:
+def _source_folder(source: Path, corpus: Path) -> str:
     """The folder inside the corpus for ``source``'s texts: its file name without the
-    suffix (``week2.jsonl`` → ``week2``), a brat folder's name, made safe."""
+    suffix (``week2.jsonl`` → ``week2``), a brat folder's name, made safe; renamed like a
+    document (:func:`_candidates`) while the corpus holds it in another case (``News``
+    beside ``news``), which macOS and Windows would take for the same folder."""
     # abspath, not resolve: ``.`` and ``..`` get their folder's name, but a symbolic link
     # keeps the name the user typed.
     source = Path(os.path.abspath(source))
-    return file_stem(source.name if source.is_dir() else source.stem)
+    stem = file_stem(source.name if source.is_dir() else source.stem)
+    folders = set(_listing(corpus, dirs=True))
+    folded = {folder.casefold() for folder in folders}
+    candidates = _candidates(stem, text_sha256(stem))
+    return next(name for name in candidates if name in folders or name.casefold() not in folded)
 
 
-def _plan(documents: Iterable[DocumentRecord], corpus: Path, source_folder: str) -> _Plan:
-    """Check every document and choose where it goes; raises on the first problem."""
+def _plan(
+    documents: Iterable[DocumentRecord], source: Path, corpus: Path, source_folder: str
+) -> _Plan:
+    """Check every document and choose where it goes; raises on the first problem.
+
+    Every document gets a file name of its own, so none is lost: a name already given
+    (compared without case, as macOS and Windows do) is renamed, and the new name is
+    checked again, as the source may hold a document with that very name too.
+    """
     plan = _Plan(source_folder)
     existing = _existing_files(corpus, source_folder)
-    texts: dict[str, str] = {}  # name → sha256 of the text, to tell same from clashing
+    taken: set[str] = set()  # the names given so far, casefolded
     for index, document in enumerate(documents):
         plan.warnings.extend(document.warnings)
-        sha = text_sha256(document.text)
-        name = file_stem(document.name) if document.name else f"{index + 1:06d}-{sha[:12]}"
-        if texts.get(name, sha) != sha:
-            name = f"{name}-{sha[:8]}"
-        texts[name] = sha
-        plan.paths.append(_placed(corpus, source_folder, existing, f"{name}.txt", document.text))
+        data = encoded(document.text, source, "the text", document.line or None)
+        name = _own_name(document, index, text_sha256(document.text), taken)
+        plan.paths.append(_placed(corpus, source_folder, existing, f"{name}.txt", data))
     return plan
+
+
+def _own_name(document: DocumentRecord, index: int, sha: str, taken: set[str]) -> str:
+    """The document's file stem, renamed if ``taken`` holds it; added to ``taken``.
+
+    The source's order decides who keeps a name, so importing it again names each
+    document the same way (and adds nothing).
+    """
+    stem = file_stem(document.name) if document.name else f"{index + 1:06d}-{sha[:12]}"
+    name = next(name for name in _candidates(stem, sha) if name.casefold() not in taken)
+    taken.add(name.casefold())
+    return name
+
+
+def _candidates(stem: str, sha: str) -> Iterator[str]:
+    """``stem``, then ``stem-<8 hex of sha>``, then that with ``-2``, ``-3``…"""
+    renamed = f"{stem}-{sha[:8]}"
+    return chain((stem, renamed), (f"{renamed}-{number}" for number in count(2)))
 
 
 def _existing_files(corpus: Path, source_folder: str) -> dict[str, list[str]]:
@@ -228,11 +290,10 @@ def _placed(
     source_folder: str,
     existing: Mapping[str, Sequence[str]],
     file_name: str,
-    text: str,
+    data: bytes,
 ) -> str:
     """The corpus path of a text: where the corpus holds it already under ``file_name``
     (see :func:`_existing_files`), else ``<source folder>/<file_name>``."""
-    data = text.encode("utf-8", "surrogatepass")
     folders = existing.get(file_name, ())
     for folder in folders:
         path = f"{folder}/{file_name}" if folder else file_name
@@ -265,9 +326,12 @@ def _write_text(path: Path, text: str) -> bool:
     """
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # No fsync each: the import syncs once at the end, and nothing older is at risk.
-    replace_file(path, text.encode("utf-8", "surrogatepass"), sync=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # No fsync each: the import syncs once at the end, and nothing older is at risk.
+        replace_file(path, text.encode("utf-8"), sync=False)
+    except OSError as error:  # it names the temporary file: name the text instead
+        raise OSError(error.errno, error.strerror, str(path)) from error
     return True
 
 

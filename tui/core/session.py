@@ -20,8 +20,13 @@ from typing import Protocol
 
 from tui.core.annotations import Annotations, Change, excerpt, reanchor, text_sha256
 from tui.core.history import History, HistoryError, RejectStep, SpanKey, SpanStep
+from tui.core.linebreak import fit_cells
 from tui.core.spans import Origin, Span, Status
 from tui.core.store import DocumentState, DocumentStore, Store, StoreError
+
+#: The most cells a failed save's reason takes in the status line: at 80 columns the
+#: position and the word under the cursor still fit beside it.
+_REASON_CELLS = 24
 
 
 class StoreLike(Protocol):
@@ -71,6 +76,7 @@ class Session:
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
         self.error: str | None = None
+        self._reason = ""  # the last save error in a few words, for the status line
         #: A one-line message for the user about the last edit (see :meth:`take_notice`).
         self.notice: str | None = None
         self._history_error: str | None = None
@@ -300,9 +306,24 @@ class Session:
             return "the spans on disk changed (another program saved them)"
         return None
 
+    def save_mark(self) -> str:
+        """``✓`` when everything is saved; else ``✗`` and why the last save failed, in a
+        few words (``✗ disk full``), kept until a save succeeds."""
+        if self.saved and self.error is None:
+            return "✓"
+        if self.error is None or not self._reason:
+            return "✗"
+        return f"✗ {fit_cells(self._reason, _REASON_CELLS)}"
+
+    def _failed(self, failure: StoreError) -> None:
+        """Remember why a save failed: the whole message, and its reason for the status."""
+        self.error = str(failure)
+        self._reason = failure.problem.removeprefix("cannot save: ")
+
     def _refused(self) -> bool:
         if self.read_only is not None:
             self.error = f"read-only: {self.read_only}"
+            self._reason = "read-only"
             return True
         return False
 
@@ -352,7 +373,7 @@ class Session:
                 for span_id in change.deleted:
                     store.delete_span(span_id)
             except StoreError as failure:
-                self.error = str(failure)
+                self._failed(failure)
                 return False
             self._pending.pop(0)
         self.error = None
@@ -397,7 +418,7 @@ class Session:
         try:
             write(self._store)
         except StoreError as failure:
-            self.error = str(failure)
+            self._failed(failure)
             return False
         return True
 
@@ -435,6 +456,8 @@ def open_session(
     cannot be read is ignored, and a changed text resets it (each said in ``problem``).
     """
     document = store.document(doc_id, layer or annotator)
+    if read_only is None:
+        document.remove_stale_temps()  # a killed save's leftovers go now, not at the next
     try:
         state = document.load()
     except StoreError as error:

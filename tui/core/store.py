@@ -35,6 +35,7 @@ from tinydb import TinyDB, where
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from tui.core.portable import is_device_name
 from tui.core.spans import Span, Status, check_record, now_iso
 
 __all__ = [
@@ -91,7 +92,9 @@ def safe_name(name: str) -> str:
 
     Lowercase ASCII letters, digits, ``_``, ``-`` and CJK ideographs stay; every other
     character (``.``, ``/``, uppercase letters, controls, ``%``…) becomes ``%XX`` per UTF-8
-    byte. Uppercase is encoded so names stay distinct on case-insensitive file systems.
+    byte. Uppercase is encoded so names stay distinct on case-insensitive file systems, and
+    the first letter of a Windows device name (``con``, ``nul``, ``lpt1``…) so that a copy
+    to Windows keeps the file.
     Beyond 150 bytes the name is cut and ``~`` plus 16 hex digits of the sha256 of the
     whole name is appended (``~`` cannot occur otherwise). Raises ValueError when empty.
     """
@@ -99,6 +102,9 @@ def safe_name(name: str) -> str:
         raise ValueError("a document id or annotator name cannot be empty")
     pieces = [_encode_char(char) for char in name]
     encoded = "".join(pieces)
+    if is_device_name(encoded):  # Windows would take it for a device (no dot is left plain)
+        pieces[0] = f"%{ord(pieces[0]):02X}"
+        encoded = "".join(pieces)
     if len(encoded.encode("utf-8")) <= _NAME_MAX_BYTES:
         return encoded
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
@@ -420,6 +426,23 @@ class DocumentStore:
         """
         # No lock: files are replaced whole, so a reader sees one complete version.
         return _decode(self.path, *self._tables())
+
+    def remove_stale_temps(self) -> None:
+        """Delete the temp files a killed save of this file or its history left behind.
+
+        One listing of the document's folder; the lock only when one is there, as a save
+        in progress has its temp file too.
+        """
+        prefixes = (f".{self.path.name}.", f".{self.history_path.name}.")
+        try:
+            with os.scandir(self.path.parent) as entries:
+                names = [entry.name for entry in entries if entry.name.startswith(prefixes)]
+        except OSError:
+            return
+        if any(name.endswith(".tmp") for name in names):
+            with suppress(OSError, StoreError), _locked(self.path):
+                _remove_stale_temps(self.path)
+                _remove_stale_temps(self.history_path)
 
     def span_keys(self) -> frozenset[tuple[int, int, str]]:
         """Every saved span as (start, end, label), without building the spans."""

@@ -832,14 +832,14 @@ class MainScreen(Screen[None]):
             if session.read_only is not None:
                 parts.insert(0, "read-only")
             else:
-                parts.insert(0, "✓" if session.saved and session.error is None else "✗")
+                parts.insert(0, session.save_mark())
                 self._report_error(session.error)
             if (notice := session.take_notice()) is not None:  # relabelled, nothing to undo…
                 self.notify(display_safe(notice), markup=False, timeout=4)
         return " · ".join(parts)
 
     def _report_error(self, error: str | None) -> None:
-        """Say once, loudly, why a change was not saved (the status keeps the ✗)."""
+        """Say once, loudly, why a change was not saved (the status keeps ✗ and why)."""
         if error is not None and error != self._shown_error:
             self.notify(f"not saved: {error}", severity="error", markup=False, timeout=10)
         self._shown_error = error

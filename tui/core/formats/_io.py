@@ -76,14 +76,15 @@ def read_text(path: Path) -> str:
         raise FormatError(path, line, "not valid UTF-8") from error
 
 
-def encoded(text: str, out: Path, what: str) -> bytes:
-    """``text`` as UTF-8, or a FormatError: a lone surrogate has no UTF-8 form."""
+def encoded(text: str, out: Path, what: str, line: int | None = None) -> bytes:
+    """``text`` as UTF-8, or a FormatError naming ``out`` (and ``line``): a lone surrogate
+    has no UTF-8 form."""
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as error:
         char = f"U+{ord(text[error.start]):04X}"
         raise FormatError(
-            out, None, f"{what}: contains {char}, which UTF-8 cannot store"
+            out, line, f"{what}: contains {char}, which UTF-8 cannot store"
         ) from error
 
 

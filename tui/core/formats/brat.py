@@ -247,7 +247,7 @@ def _unique_stem(
     base = file_stem(doc.name or f"document-{index}")
     stem = base
     for number in itertools.count(2):
-        if stem not in taken:
+        if stem.casefold() not in taken:  # macOS and Windows would take Doc for doc
             break
         stem = f"{base}-{number}"
     if stem != base:
@@ -255,7 +255,7 @@ def _unique_stem(
     # file_stem cannot leave the folder; check anyway, as the name is untrusted input.
     if Path(stem).name != stem or stem in (".", ".."):
         raise FormatError(out, None, f"{describe(doc, index)}: refusing to write outside")
-    taken.add(stem)
+    taken.add(stem.casefold())
     return stem
 
 
