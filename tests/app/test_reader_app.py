@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 
 from tests.conftest import AppFactory, screen_text, wait_until
@@ -230,9 +231,10 @@ async def test_help_lists_every_key_and_closes(make_app: AppFactory) -> None:
         text = screen_text(app)
         for key in ("Next word", "简⇄繁", "Filter", "Previous document", "End of line"):
             assert key in text
+        assert "Reload" in text
         await pilot.press("end")  # the last rows scroll into view at 80×24
         await pilot.pause()
-        assert "Quit" in screen_text(app) and "Reload" in screen_text(app)
+        assert "Quit" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
@@ -370,3 +372,37 @@ async def test_garbage_collection_resumes_after_the_first_paint(make_app: AppFac
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_help_is_laid_out_to_the_width_and_cuts_no_description(width: int) -> None:
+    from rich.cells import cell_len
+
+    from tui.screens.help import help_text, section_lines
+
+    sections = [
+        ("Reader 阅读", [("w", "Next word"), ("z", "Suggestions: PER LOC ORG (again: hide)")]),
+        ("Everywhere 全局", [("Ctrl+f", "Search all documents (简/繁 alike) " * 3)]),
+    ]
+    lines = help_text(sections, width).plain.splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    column = " ".join(" ".join(line.plain.split()) for line in section_lines(sections, width))
+    for _, keys in sections:
+        for _, description in keys:
+            assert " ".join(description.split()) in column  # whole, in order
+
+
+async def test_help_at_80_columns_cuts_nothing(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        own = sum(description.count("…") for _, keys in screen.sections for _, description in keys)
+        first_page = screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        seen = first_page.count("…") + screen_text(app).count("…")
+        assert seen <= 2 * own  # only the descriptions' own ellipses (a row may show twice)
+        assert "Re-place on a" in first_page and "selection" in first_page  # wrapped, whole
