@@ -190,6 +190,7 @@ async def test_the_review_list_shows_annotators_done_agreement_and_filters(
     from tui.core.spans import Status
 
     Store(tmp_path / "store").document("corpus/b.txt", "alice").set_status(Status.DONE)
+    (tmp_path / "corpus" / "c.txt").write_text("没有人标注。\n", encoding="utf-8")
     app = make_review()
     async with app.run_test(size=(120, 24)) as pilot:
         screen = app.screen
@@ -199,8 +200,9 @@ async def test_the_review_list_shows_annotators_done_agreement_and_filters(
         text = screen_text(app)
         # a.txt: exact F1 alice/bob 1/2, alice/carol 1, bob/carol 1/2 → mean 2/3
         assert "0/3 0.67" in text and "1/3 0.78" in text
-        assert "文档 2 · reviewed 0" in text
-        for name, shown in (("to do", 2), ("disagreements", 2), ("done", 0), ("reviewed", 0)):
+        assert "文档 3 · reviewed 0" in text
+        filters = (("to do", 2), ("disagreements", 2), ("done", 0), ("reviewed", 0))
+        for name, shown in (*filters, ("not annotated", 1)):  # c.txt: nobody's, not to do
             await pilot.press("F")
             assert screen.documents.status_filter == name
             assert len(screen.documents.shown) == shown
@@ -222,8 +224,11 @@ async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
         skim = app.screen
         assert isinstance(skim, SkimScreen)
         await wait_until(pilot, lambda: skim.ready)
+        assert "0 sentences" in screen_text(app)  # gold first: nothing decided yet
+        await pilot.press("L")  # every layer
+        await wait_until(pilot, lambda: skim.ready)
         text = screen_text(app)
-        assert "2 sentences in 2 documents" in text
+        assert "2 sentences in 2 documents" in text and "gold and every layer" in text
         assert "张三在北京大学工作。" in text and "李四去了上海。" in text
         assert skim.targets[3] is not None and skim.targets[3].index == 1
         skim.query_one("OptionList").highlighted = 3  # type: ignore[attr-defined]
@@ -232,13 +237,36 @@ async def test_skim_lists_sentences_with_spans_and_enter_opens_one(
         assert app.screen is screen and screen.refs[screen.current or 0].name == "b.txt"
 
 
+async def test_skim_in_review_shows_gold_not_what_was_rejected(
+    make_review: ReviewFactory,
+) -> None:
+    from tui.screens.skim import SkimScreen
+
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("J", "X")  # alice and carol's ORG against bob's LOC: neither
+        await pilot.press("escape", "S")
+        skim = app.screen
+        assert isinstance(skim, SkimScreen)
+        await wait_until(pilot, lambda: skim.ready)
+        [document] = skim.documents
+        assert [line.spans for line in document.lines] == [((0, 2, "PER"),)]
+        await pilot.press("L")
+        await wait_until(pilot, lambda: skim.ready)
+        labels = {label for d in skim.documents for line in d.lines for *_, label in line.spans}
+        assert labels == {"PER", "ORG", "LOC"}
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
 async def test_skim_reads_in_the_background_and_esc_answers_meanwhile(
     make_review: ReviewFactory,
 ) -> None:
     import threading
 
     from tui.core.labels import DEFAULT_LABELS
-    from tui.screens.skim import SkimDocument, SkimScreen
+    from tui.screens.skim import SkimDocument, SkimScreen, SkimView
 
     release = threading.Event()
     stopped: list[bool] = []
@@ -251,7 +279,7 @@ async def test_skim_reads_in_the_background_and_esc_answers_meanwhile(
     app = make_review()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
-        await app.push_screen(SkimScreen(slow, DEFAULT_LABELS))
+        await app.push_screen(SkimScreen([SkimView("gold", slow)], DEFAULT_LABELS))
         assert "reading the documents" in screen_text(app)
         await pilot.press("escape")  # answered while the reading is still going on
         await pilot.pause()

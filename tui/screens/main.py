@@ -55,6 +55,8 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
 
 #: Skimming reads at most this many documents of the list (each text is read whole).
 _SKIM_DOCUMENTS = 200
+#: A document's spans to skim, as (start, end, label), from its id.
+SkimSpans = Callable[[str], frozenset[tuple[int, int, str]]]
 
 #: Modules that opening a document needs and the first paint does not: the warm-up
 #: imports them in the background (start-up imports only what draws the first frame).
@@ -467,30 +469,38 @@ class MainScreen(Screen[None]):
     def action_skim(self) -> None:
         """Every sentence holding spans in the listed documents, in one scroll."""
         from tui.core.skim import skim_lines
-        from tui.screens.skim import SkimDocument, SkimScreen
+        from tui.screens.skim import SkimDocument, SkimScreen, SkimView
 
         shown = self.documents.shown
         wanted = [(index, self.refs[index]) for index in shown[:_SKIM_DOCUMENTS]]
 
-        def collect(cancelled: Callable[[], bool]) -> list[SkimDocument]:
-            documents = []
-            for index, ref in wanted:
-                if cancelled():
-                    break
-                try:
-                    text = load_document(ref).text
-                except DocumentError:
-                    continue
-                lines = skim_lines(text, self.skim_spans(ref.doc_id))
-                if lines:
-                    documents.append(SkimDocument(index, ref.name, text, lines))
-            return documents
+        def reader(spans_of: SkimSpans) -> Callable[[Callable[[], bool]], list[SkimDocument]]:
+            def collect(cancelled: Callable[[], bool]) -> list[SkimDocument]:
+                documents = []
+                for index, ref in wanted:
+                    if cancelled():
+                        break
+                    try:
+                        text = load_document(ref).text
+                    except DocumentError:
+                        continue
+                    lines = skim_lines(text, spans_of(ref.doc_id))
+                    if lines:
+                        documents.append(SkimDocument(index, ref.name, text, lines))
+                return documents
 
+            return collect
+
+        views = [SkimView(name, reader(spans_of)) for name, spans_of in self.skim_views()]
         note = f"the first {_SKIM_DOCUMENTS:,} listed" if len(shown) > _SKIM_DOCUMENTS else ""
-        self.app.push_screen(SkimScreen(collect, self.labels, note), self._skimmed)
+        self.app.push_screen(SkimScreen(views, self.labels, note), self._skimmed)
+
+    def skim_views(self) -> list[tuple[str, SkimSpans]]:
+        """The ways skimming can show a document's spans: the annotator's own."""
+        return [("your spans", self.skim_spans)]
 
     def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
-        """The spans skimming shows for a document: the annotator's own."""
+        """The annotator's own spans of a document (what skimming shows)."""
         from tui.core.store import StoreError
 
         try:

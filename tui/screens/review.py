@@ -32,7 +32,7 @@ from tui.core.review import (
     review_document,
 )
 from tui.core.segment import Segmenter
-from tui.screens.main import MainScreen
+from tui.screens.main import MainScreen, SkimSpans
 from tui.widgets.document_list import Progress, ReviewMarks
 
 if TYPE_CHECKING:
@@ -151,16 +151,23 @@ class ReviewScreen(MainScreen):
 
         self.run_worker(update, thread=True, group="marks")
 
-    def skim_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
-        """Every annotator's spans and the gold layer's."""
+    def skim_views(self) -> list[tuple[str, SkimSpans]]:
+        """Skimming in review shows the decisions (gold); ``L`` adds every annotator's."""
+        return [("gold", self._gold_spans), ("gold and every layer", self._every_layer)]
+
+    def _gold_spans(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
+        """The gold layer's spans: what was accepted, never what was rejected."""
         from tui.core.store import StoreError
 
-        layers = document_layers(self.store, doc_id, LayerProblems())
         try:
-            gold = self.store.document(doc_id, GOLD).span_keys()
+            return self.store.document(doc_id, GOLD).span_keys()
         except StoreError:
-            gold = frozenset()
-        return gold.union(*layers.values())
+            return frozenset()
+
+    def _every_layer(self, doc_id: str) -> frozenset[tuple[int, int, str]]:
+        """Every annotator's spans and the gold layer's."""
+        layers = document_layers(self.store, doc_id, LayerProblems())
+        return self._gold_spans(doc_id).union(*layers.values())
 
     def _progress(self, ref: DocumentRef) -> Progress | None:
         """The list shows the gold layer's count and the reviewer's status."""

@@ -1,8 +1,10 @@
 """The skim screen: only the sentences holding spans, document after document.
 
 A reviewer reads the annotations of many documents in one scroll; ``Enter`` opens the
-document at that sentence, ``Esc`` goes back. Sentences are plain text (never markup),
-made safe for the terminal, with each span on its label's colour.
+document at that sentence, ``Esc`` goes back. A screen may offer several views of the
+spans (review: the gold layer, or every layer); ``L`` goes round them. Sentences are
+plain text (never markup), made safe for the terminal, with each span on its label's
+colour.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from tui.core.labels import Label, readable_on
 from tui.core.skim import SkimLine
 from tui.core.text import display_safe
 
-__all__ = ["SkimDocument", "SkimScreen", "SkimTarget"]
+__all__ = ["SkimDocument", "SkimScreen", "SkimTarget", "SkimView"]
 
 #: Characters of a sentence shown before it is cut with an ellipsis.
 _SHOWN = 120
@@ -38,6 +40,14 @@ class SkimDocument:
     doc_id: str
     text: str
     lines: Sequence[SkimLine]
+
+
+@dataclass(frozen=True, slots=True)
+class SkimView:
+    """One way of skimming: its name in the header, and how its sentences are read."""
+
+    name: str
+    collect: Callable[[Callable[[], bool]], Sequence[SkimDocument]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +76,21 @@ class SkimScreen(Screen[SkimTarget | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss_skim", "Back"),
+        Binding("L", "next_view", "Gold / every layer"),
     ]
 
     def __init__(
         self,
-        collect: Callable[[Callable[[], bool]], Sequence[SkimDocument]],
+        views: Sequence[SkimView],
         labels: Sequence[Label],
         note: str = "",
     ) -> None:
-        """``collect(cancelled)`` reads the documents' sentences; it runs in a worker
-        thread (reading 50 documents' stores takes a while) and stops when cancelled."""
+        """Each view's ``collect(cancelled)`` reads the documents' sentences; it runs in a
+        worker thread (reading 50 documents' stores takes a while) and stops when
+        cancelled. The first view is shown first."""
         super().__init__()
-        self.collect = collect
+        self.views = list(views)
+        self.view = 0
         self.documents: Sequence[SkimDocument] = ()
         self.labels = {label.name: label.colour for label in labels}
         self.note = note
@@ -94,9 +107,21 @@ class SkimScreen(Screen[SkimTarget | None]):
         """Read the sentences without holding up the keys."""
         self.run_worker(self._read, thread=True, group="skim", exclusive=True)
 
+    def action_next_view(self) -> None:
+        """``L``: the next view of the spans (review: gold, or every layer), read anew."""
+        if len(self.views) < 2:
+            self.notify("only one view here", timeout=3)
+            return
+        self.view = (self.view + 1) % len(self.views)
+        self.ready = False
+        self.targets = []
+        self.query_one(OptionList).clear_options()
+        self.query_one("#skim-header", Static).update(self._header("reading the documents…"))
+        self.run_worker(self._read, thread=True, group="skim", exclusive=True)
+
     def _read(self) -> None:
         worker = get_current_worker()
-        documents = self.collect(lambda: worker.is_cancelled)
+        documents = self.views[self.view].collect(lambda: worker.is_cancelled)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, documents)
 
@@ -111,8 +136,15 @@ class SkimScreen(Screen[SkimTarget | None]):
         self.ready = True
 
     def _header(self, found: str) -> Text:
-        header = f"略读 skim · {found}" + (f" · {self.note}" if self.note else "")
-        return Text(header + " · Enter opens · Esc back", no_wrap=True)
+        parts = ["略读 skim", found]
+        if len(self.views) > 1:
+            parts.append(f"{self.views[self.view].name} (L: {self._next_name()})")
+        if self.note:
+            parts.append(self.note)
+        return Text(" · ".join(parts) + " · Enter opens · Esc back", no_wrap=True)
+
+    def _next_name(self) -> str:
+        return self.views[(self.view + 1) % len(self.views)].name
 
     def _options(self) -> list[Option]:
         options: list[Option] = []

@@ -57,6 +57,7 @@ STATUS_FILTERS: tuple[tuple[str, bool], ...] = (
     ("disagreements", True),
     ("done", False),
     ("reviewed", True),
+    ("not annotated", True),
 )
 
 
@@ -75,8 +76,11 @@ class ListEntry:
         """Whether the entry belongs in the list under ``status_filter``."""
         status = self.work[1] if self.work is not None else Status.NEW
         marks = self.marks
-        if status_filter == "to do":
-            return status is not Status.DONE
+        if status_filter == "to do":  # in review: something to review, nobody's empty work
+            unannotated = reviewing and marks is not None and marks.annotators == 0
+            return status is not Status.DONE and not unannotated
+        if status_filter == "not annotated":
+            return marks is not None and marks.annotators == 0
         if status_filter == "done" and reviewing:
             return marks is not None and 0 < marks.done == marks.annotators
         if status_filter in ("done", "reviewed"):
