@@ -219,11 +219,13 @@ def test_review_shows_candidates_and_versions(
 
 
 def test_skim(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:
-    """Skimming in review at 80×24: the sentences holding spans, document by document."""
+    """Skimming in review at 80×24, every layer (L): the sentences holding spans."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("S")
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "ready", False))
+        await pilot.press("L")
         await wait_until(pilot, lambda: getattr(pilot.app.screen, "ready", False))
         await pilot.pause()
 
