@@ -447,3 +447,25 @@ async def test_a_relabel_message_shows_markup_and_controls_as_plain_text(
         await pilot.pause()
         assert "relabelled [b]x␛[2J[/b] PER → LOC" in screen_text(app)
         assert app.is_running
+
+
+async def test_keys_with_nothing_to_act_on_say_so(make_app: AppFactory, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_seed(pilot, app)
+
+        def told() -> list[str]:
+            return [note.message for note in app._notifications]
+
+        for key, said in (
+            ("x", "no span under the cursor to delete"),
+            ("e", "no span under the cursor (e writes"),
+            ("r", "no span under the cursor to relabel"),
+            ("7", "no label on 7 (labels are on 1–6"),
+            ("left_square_bracket", "this is the first document"),
+        ):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert any(message.startswith(said) for message in told()), (key, told())
+    assert stored(tmp_path) == []  # nothing was written

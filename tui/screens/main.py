@@ -555,6 +555,9 @@ class MainScreen(Screen[None]):
         position = shown.index(self.current) + step if self.current in shown else 0
         if 0 <= position < len(shown):
             self.open_document(shown[position])
+        else:
+            which = "first" if step < 0 else "last"
+            self.notify(f"this is the {which} document of the list", timeout=3, markup=False)
 
     def action_toggle_done(self) -> None:
         """Mark the open document done, or back to in progress."""

@@ -342,7 +342,12 @@ class ReaderView(ScrollView, can_focus=True):
         """Label the selection, or else the word under the cursor, with label ``number``."""
         model, session = self.model, self.session
         label = label_for_key(self.labels, str(number))
-        if model is None or session is None or label is None:
+        if model is None or session is None:
+            return
+        if label is None:
+            keys = f"1–{len(self.labels)}" if len(self.labels) > 1 else "1"
+            self.tell(f"no label on {number} (labels are on {keys}; ? lists them)")
+            self.relabelling = False
             return
         if self.relabelling:
             self.relabelling = False
@@ -356,6 +361,10 @@ class ReaderView(ScrollView, can_focus=True):
             session.label(*target, label.name, stacking)  # relabels a span of that extent
         self._repaint()
 
+    def tell(self, message: str) -> None:
+        """A short answer to a key that had nothing to act on (plain text, not markup)."""
+        self.app.notify(message, timeout=3, markup=False)
+
     def _word_range(self, model: ReaderModel) -> tuple[int, int] | None:
         word = model.word_at_cursor()
         if word is not None:
@@ -368,6 +377,9 @@ class ReaderView(ScrollView, can_focus=True):
         """Delete the innermost span under the cursor; on a suggestion, reject it."""
         if self.model is not None and self.session is not None:
             suggestion = self.suggestion_at_cursor()
+            if suggestion is None and not self.spans_at_cursor():
+                self.tell("no span under the cursor to delete")
+                return
             if suggestion is not None and not self.spans_at_cursor():
                 self.session.reject([suggestion])  # the screen stops showing it
             else:
@@ -379,12 +391,17 @@ class ReaderView(ScrollView, can_focus=True):
         if self.spans_at_cursor():
             self.relabelling = True
             self._notify_change()
+        elif self.session is not None:
+            self.tell("no span under the cursor to relabel")
 
     def action_edit_note(self) -> None:
         """Write or change the note of the innermost span under the cursor."""
         spans = self.spans_at_cursor()
         session = self.session
-        if not spans or session is None:
+        if session is None:
+            return
+        if not spans:
+            self.tell("no span under the cursor (e writes the note of the span there)")
             return
         span = spans[0]
         from tui.screens.note import NoteScreen
