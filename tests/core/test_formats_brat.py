@@ -298,7 +298,9 @@ def test_a_missing_source(tmp_path: Path) -> None:
         list(read(tmp_path / "nothing"))
 
 
-@pytest.mark.parametrize("note", ["\x1b]52;c;UFdORUQ=\x07", "标题\x1b]0;t\x07", "左\u202e右", "\x9b2J"])
+@pytest.mark.parametrize(
+    "note", ["\x1b]52;c;UFdORUQ=\x07", "标题\x1b]0;t\x07", "左\u202e右", "\x9b2J"]
+)
 def test_a_note_with_control_characters_is_refused_naming_file_and_line(
     tmp_path: Path, note: str
 ) -> None:
