@@ -14,12 +14,14 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from tui.core.corpus import discover, id_root
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import check_annotator
+from tui.core.text import display_safe
 from tui.screens.main import MainScreen
 
 
@@ -82,6 +84,28 @@ class ReaderApp(App[None]):
             from tui.core.store import Store
 
             check_reviewer(annotator, Store(store), self.refs)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast; every toast of every screen and widget comes through here.
+
+        Toasts name files, labels and notes, so they are plain text (``markup`` is
+        ignored: never markup) with control characters made visible (DESIGN §3).
+        """
+        super().notify(
+            display_safe(message),
+            title=display_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def get_default_screen(self) -> MainScreen:
         """The list and the reading pane (over the gold layer when reviewing)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from tui.core.spans import GOLD, Status
 from tui.core.store import Store
 from tui.core.text import display_safe
 from tui.core.wording import counted
+from tui.output import SafeArgumentParser, say, warn
 
 
 def main(argv: Sequence[str], login_name: str) -> int:
@@ -45,12 +45,12 @@ def main(argv: Sequence[str], login_name: str) -> int:
     try:
         return int(args.run(args))
     except (InterchangeError, CorpusError) as error:
-        print(f"biaozhu {args.command}: {error}", file=sys.stderr)
+        warn(f"biaozhu {args.command}: {error}")
         return 1
 
 
 def _parser(login_name: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="biaozhu", description="Batch commands of biaozhu.")
+    parser = SafeArgumentParser(prog="biaozhu", description="Batch commands of biaozhu.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _import_parser(commands)
     _export_parser(commands, login_name)
@@ -78,7 +78,7 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
 # -- import --------------------------------------------------------------------------------
 
 
-def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _import_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> None:
     parser = commands.add_parser(
         "import",
         help="import annotated texts (doccano, brat, CoNLL, Label Studio)",
@@ -111,16 +111,16 @@ def _run_import(args: argparse.Namespace) -> int:
         args.source, args.format, corpus=args.corpus, store=Store(args.store), annotator=annotator
     )
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        warn(f"warning: {warning}")
     if not report.documents:
-        print(f"{args.source} holds no documents: nothing imported")
+        say(f"{args.source} holds no documents: nothing imported")
         return 0
-    print(
+    say(
         f"imported {counted(report.documents, 'document')} ({report.new_documents:,} new) and "
         f"{counted(report.spans, 'span')} ({report.new_spans:,} new) as {annotator!r} into "
         f"{report.folder}"
     )
-    print(f"read them with: biaozhu {args.corpus} --annotator {annotator}")
+    say(f"read them with: biaozhu {args.corpus} --annotator {annotator}")
     return 0
 
 
@@ -128,7 +128,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _export_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], login_name: str
+    commands: argparse._SubParsersAction[SafeArgumentParser], login_name: str
 ) -> None:
     parser = commands.add_parser(
         "export",
@@ -188,17 +188,17 @@ def _run_export(args: argparse.Namespace) -> int:
         only=args.only,
     )
     for note in report.notes:
-        print(note, file=sys.stderr)
+        warn(note)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        warn(f"warning: {warning}")
     for dropped in report.dropped:
-        print(f"dropped: {dropped}", file=sys.stderr)
-    print(
+        warn(f"dropped: {dropped}")
+    say(
         f"exported {counted(report.documents, 'document')} and "
         f"{counted(report.spans, 'span')} of {args.annotator!r} to {args.out}"
     )
     if report.dropped:
-        print(
+        say(
             f"{counted(len(report.dropped), 'span')} could not be expressed in {args.format} "
             "(each is listed above)"
         )
@@ -208,7 +208,7 @@ def _run_export(args: argparse.Namespace) -> int:
 # -- stats ---------------------------------------------------------------------------------
 
 
-def _stats_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _stats_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> None:
     parser = commands.add_parser(
         "stats",
         help="count documents, spans and statuses",
@@ -225,8 +225,8 @@ def _run_stats(args: argparse.Namespace) -> int:
     paths = args.paths or [Path("seeds")]
     stats = collect_stats(paths, Store(args.store))
     for problem in stats.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    print("\n".join(stats_lines(stats)))
+        warn(f"warning: {problem}")
+    say("\n".join(stats_lines(stats)))
     return 0
 
 
@@ -258,7 +258,7 @@ def _table(rows: Sequence[tuple[str, int]]) -> list[str]:
 # -- agree ---------------------------------------------------------------------------------
 
 
-def _agree_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> None:
     parser = commands.add_parser(
         "agree",
         help="inter-annotator agreement",
@@ -290,8 +290,8 @@ def _run_agree(args: argparse.Namespace) -> int:
     else:
         lines = agreement_lines(agreement(documents))
     for message in problems.messages:
-        print(f"warning: {message} (left out)", file=sys.stderr)
+        warn(f"warning: {message} (left out)")
     for line in check.lines(store):
-        print(f"warning: {line}", file=sys.stderr)
-    print("\n".join(lines))
+        warn(f"warning: {line}")
+    say("\n".join(lines))
     return 0

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+from tui.output import SafeArgumentParser, warn
 
 #: ``biaozhu import|export|stats|agree ...`` run a batch command (tui.batch), not the reader; a
 #: document called "import" is opened as ./import.
@@ -34,7 +35,7 @@ _REVIEW_DESCRIPTION = (
 
 def build_parser(review: bool = False) -> argparse.ArgumentParser:
     """The argument parser of the reader command (``biaozhu review`` with ``review``)."""
-    parser = argparse.ArgumentParser(
+    parser = SafeArgumentParser(
         prog="biaozhu review" if review else "biaozhu",
         description=textwrap.fill(_REVIEW_DESCRIPTION if review else _DESCRIPTION, 79),
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps --version's lines
@@ -96,7 +97,7 @@ def login_name() -> str:
 
 
 def _fail(message: str) -> int:
-    print(f"biaozhu: {message}", file=sys.stderr)
+    warn(f"biaozhu: {message}")
     return 2
 
 

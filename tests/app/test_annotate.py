@@ -242,6 +242,30 @@ async def test_relabel_note_in_chinese_and_jump_between_spans(
         assert [s.note for s in stored(tmp_path) if s.label == "LOC"] == [""]
 
 
+async def test_a_note_with_escapes_is_edited_visible_and_kept_exactly_when_unedited(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    hostile = "甲\x1b]0;t\x07乙"  # a store file is anyone's to write
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.press("1")
+        [span] = stored(tmp_path)
+        assert reader.session is not None
+        reader.session.set_note(span.id, hostile)
+        await pilot.press("e")
+        await pilot.pause()
+        assert "甲␛]0;t␇乙" in screen_text(app) and "\x1b" not in screen_text(app)
+        await pilot.press("enter")  # saved unedited: the note stays exactly as it was
+        await pilot.pause()
+        assert [s.note for s in stored(tmp_path)] == [hostile]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("end", "丙", "enter")  # edited: saved as the user saw and changed it
+        await pilot.pause()
+        assert [s.note for s in stored(tmp_path)] == ["甲␛]0;t␇乙丙"]
+
+
 async def test_spans_panel_lists_spans_and_enter_jumps(
     make_app: AppFactory, tmp_path: Path
 ) -> None:

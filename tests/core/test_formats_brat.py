@@ -296,3 +296,19 @@ def test_a_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
 def test_a_missing_source(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="no such file or folder"):
         list(read(tmp_path / "nothing"))
+
+
+@pytest.mark.parametrize(
+    "note", ["\x1b]52;c;UFdORUQ=\x07", "标题\x1b]0;t\x07", "左\u202e右", "\x9b2J"]
+)
+def test_a_note_with_control_characters_is_refused_naming_file_and_line(
+    tmp_path: Path, note: str
+) -> None:
+    ann = f"T1\tPER {at('张三')}\t张三\n#1\tAnnotatorNotes T1\t{note}\n"
+    folder = brat_folder(tmp_path, doc1_txt=TEXT, doc1_ann=ann)
+    with pytest.raises(FormatError) as caught:
+        list(read(folder))
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'doc1.ann'}:2: ")
+    assert "note" in message and "control character" in message
+    assert "\n" not in message and "\x1b" not in message and "\u202e" not in message

@@ -371,3 +371,21 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('[{"data": {"text": "张三"}}]'.encode("gb18030"))
     with pytest.raises(FormatError, match=r"bad\.json: not valid UTF-8 \(near byte 20\)"):
         list(read(path))
+
+
+@pytest.mark.parametrize("note", ["\x1b]52;c;UFdORUQ=\x07", "标题\x1b]0;t\x07", "左\u202e右"])
+def test_a_note_with_control_characters_is_refused_naming_file_and_line(
+    tmp_path: Path, note: str
+) -> None:
+    tasks: list[dict[str, object]] = [
+        {"id": 1, "data": {"text": TEXT}, "annotations": [{"result": [
+            result("a1", "张三", "PER", meta={"text": ["好的", note]}),
+        ]}]},
+    ]  # fmt: skip
+    path = write_tasks(tmp_path / "ls.json", tasks, indent=None)
+    with pytest.raises(FormatError) as caught:
+        list(read(path))
+    message = str(caught.value)
+    assert message.startswith(f"{path}:1: ")
+    assert "note" in message and "control character" in message
+    assert "\n" not in message and "\x1b" not in message and "\u202e" not in message

@@ -18,6 +18,7 @@ from tui.core.text import (
     DecodeError,
     decode_document,
     display_safe,
+    first_unsafe,
     normalise_newlines,
 )
 
@@ -290,3 +291,10 @@ def test_mostly_ascii_gb18030_is_not_taken_for_damaged_utf8() -> None:
     decoded = decode_document(text.encode("gb18030"))
     assert decoded.encoding == "gb18030"
     assert decoded.text == text
+
+
+def test_first_unsafe_finds_what_display_safe_replaces() -> None:
+    assert first_unsafe("行一\n\t行二 [b]") is None
+    assert first_unsafe("甲\u202e乙\x1b") == "\u202e"
+    for text in ("\x1b]52;c;x\x07", "\x7f", "\x9b", "\u2066", "\ud800"):
+        assert first_unsafe(text) is not None and display_safe(text) != text

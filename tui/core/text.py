@@ -13,7 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DecodeError", "DecodedText", "decode_document", "display_safe", "normalise_newlines"]
+__all__ = [
+    "DecodeError",
+    "DecodedText",
+    "decode_document",
+    "display_safe",
+    "first_unsafe",
+    "normalise_newlines",
+]
 
 
 class DecodeError(Exception):
@@ -230,3 +237,12 @@ def display_safe(text: str) -> str:
     if _UNSAFE_RE.search(text) is None:
         return text
     return text.translate(_UNSAFE_TABLE)
+
+
+def first_unsafe(text: str) -> str | None:
+    """The first code point :func:`display_safe` would replace, or None if there is none.
+
+    Importers refuse values (notes) holding one, with the same test the display applies.
+    """
+    found = _UNSAFE_RE.search(text)
+    return None if found is None else found.group()

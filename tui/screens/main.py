@@ -176,7 +176,7 @@ class DocumentPanel(Vertical):
         ]
         if filters:
             label = f"文档 {len(documents.shown):,}/{total:,} · " + " · ".join(filters)
-        self.query_one("#list-header", Static).update(Text(label, no_wrap=True))
+        self.query_one("#list-header", Static).update(Text(display_safe(label), no_wrap=True))
 
     async def action_filter(self) -> None:
         """Open the filter box and type into it."""

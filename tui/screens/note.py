@@ -43,14 +43,17 @@ class NoteScreen(ModalScreen[str | None]):
         self.span_text = span_text
         self.label = label
         self.note = note
+        #: The note as the editor shows it: a stored note can hold control characters
+        #: (a store file is anyone's to write), made visible one for one here.
+        self.shown_note = display_safe(note)
 
     def compose(self) -> ComposeResult:
         """What the note is about, and the note itself."""
         with Vertical() as box:
             box.border_title = "Note 备注 · Enter saves · Esc cancels"
-            shown = display_safe(self.span_text.replace("\n", " "))
-            yield Static(Text(f"{self.label}  {shown[:60]}"), markup=False)
-            yield Input(value=self.note, placeholder="备注…", id="note")
+            shown = display_safe(f"{self.label}  {self.span_text.replace(chr(10), ' ')}")
+            yield Static(Text(shown[: len(self.label) + 62]), markup=False)
+            yield Input(value=self.shown_note, placeholder="备注…", id="note")
 
     def on_mount(self) -> None:
         """Type straight away."""
@@ -58,7 +61,8 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        # Unedited, the note stays exactly as stored (not as the visible form shown).
+        self.dismiss(self.note if event.value == self.shown_note else event.value)
 
     def action_cancel(self) -> None:
         """Leave the note as it was."""

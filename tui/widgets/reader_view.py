@@ -28,6 +28,7 @@ from tui.core.linebreak import text_cells
 from tui.core.marks import CANDIDATE, SUGGESTION, MarkIndex, collect_marks
 from tui.core.selection import Selection
 from tui.core.spans import Span
+from tui.core.text import display_safe
 
 if TYPE_CHECKING:  # a document brings these in; the first paint does not need them
     from tui.core.reader import ReaderModel, Row
@@ -222,7 +223,7 @@ class ReaderView(ScrollView, can_focus=True):
         """Replace the document with a one-paragraph message (shown as plain text)."""
         self.model = None
         self.session = None
-        self._message = message
+        self._message = display_safe(message)  # it names the file: untrusted
         self._redraw()
 
     def _text_size(self) -> Size:

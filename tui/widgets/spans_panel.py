@@ -78,15 +78,18 @@ class SpansPanel(OptionList):
         label = self.labels.get(span.label)
         colour = label.colour if label is not None else "#888888"
         width = self.size.width or _WIDTH  # hidden until the first refresh: no size yet
-        room = max(4, width - text_cells(span.label) - 6)
+        # A store file can hold any label (only the labels file and imports check them).
+        name = display_safe(span.label)
+        room = max(4, width - text_cells(name) - 6)
         text = fit_cells(display_safe(span.text.replace("\n", " ")), room)
         prompt = Text(no_wrap=True, overflow="ellipsis")
         if span.flagged:
             prompt.append("⚑ ")
-        prompt.append(f" {span.label} ", Style(bgcolor=colour, color=readable_on(colour)))
+        prompt.append(f" {name} ", Style(bgcolor=colour, color=readable_on(colour)))
         prompt.append(f" {text}")
         if span.note:
-            prompt.append(f"  {display_safe(span.note)}", Style(italic=True, dim=True))
+            note = display_safe(span.note.replace("\n", " "))
+            prompt.append(f"  {note}", Style(italic=True, dim=True))
         prompt.truncate(max(8, width - 1))  # one line a span, never wrapped
         return prompt
 

@@ -37,6 +37,7 @@ from tui.core.formats.checks import (
     Where,
     check_document,
     checked_label,
+    checked_note,
     describe,
     quote,
     resolve_fragments,
@@ -147,7 +148,7 @@ class _AnnReader:
             if line.startswith("T"):
                 self._entity(line, Where(str(self.path), number))
             elif line.startswith("#"):
-                self._note(line)
+                self._note(line, Where(str(self.path), number))
             else:
                 self.extra_lines.append(line)
         self._attach_notes()
@@ -191,11 +192,12 @@ class _AnnReader:
             )
         self.entities[entity_id] = _Entity(entity_id, label, fragments)
 
-    def _note(self, line: str) -> None:
+    def _note(self, line: str, where: Where) -> None:
         parts = line.split("\t", 2)
         kind, _, target = parts[1].partition(" ") if len(parts) == 3 else ("", "", "")
         if kind == _NOTE:
-            self.pending_notes.append((target.strip(), parts[2], line))
+            note = checked_note(parts[2], where, whose=quote(target.strip()))
+            self.pending_notes.append((target.strip(), note, line))
         else:
             self.extra_lines.append(line)
 

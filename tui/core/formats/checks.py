@@ -15,7 +15,7 @@ from functools import lru_cache
 from tui.core.formats.model import DocumentRecord, ExportMismatch, FormatError, SpanRecord
 from tui.core.formats.offsets import OffsetMap, SourceText
 from tui.core.labels import name_problem
-from tui.core.text import normalise_newlines
+from tui.core.text import first_unsafe, normalise_newlines
 from tui.core.wording import counted
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Where",
     "check_document",
     "checked_label",
+    "checked_note",
     "describe",
     "describe_span",
     "integer",
@@ -130,6 +131,20 @@ def checked_label(value: object, where: Where, warnings: WarningLog) -> str:
     if fixed != value:
         warnings.once(("label", value), where.warning(_renamed(value, fixed)))
     return fixed
+
+
+def checked_note(note: str, where: Where, *, whose: str = "") -> str:
+    """``note`` unchanged, or a FormatError if it holds a control character.
+
+    Refused like a label's (one line naming file and line): a note is shown in the spans
+    panel and the note editor, and ``ESC ] 52`` in one would write the user's clipboard
+    on a terminal that does not get it made visible. Line breaks and tabs are text.
+    """
+    char = first_unsafe(note)
+    if char is not None:
+        subject = f"the note of {whose}" if whose else "a note"
+        raise where.error(f"{subject} contains control character U+{ord(char):04X}")
+    return note
 
 
 def _label_verdict(value: str) -> tuple[str, str | None]:

@@ -36,8 +36,10 @@ from tui.core.formats.checks import (
     Where,
     check_document,
     checked_label,
+    checked_note,
     describe,
     integer,
+    quote,
     resolve_fragments,
     string,
     unwritten,
@@ -147,6 +149,7 @@ def _result_spans(
         warnings.once("reading", where.warning(f"offsets read as {reading} (converted)"))
     note, extra = _note_and_extra(item, value)
     source_id = str(item["id"]) if "id" in item else ""
+    checked_note(note, where, whose=f"result {quote(source_id)}" if source_id else "")
     covered = text.canonical[start:end]
     return [
         SpanRecord(start, end, name, covered, note=note, source_id=source_id, extra=extra)
