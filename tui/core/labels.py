@@ -37,6 +37,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tui.core.untrusted import read_regular
+
 __all__ = [
     "COLOUR_NAMES",
     "DEFAULT_LABELS",
@@ -132,7 +134,7 @@ def label_for_key(labels: Iterable[Label], key: str) -> Label | None:
 def load_labels(path: Path) -> tuple[Label, ...]:
     """Read and check a labels file; raise :class:`LabelError` on any problem."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise LabelError(f"{path}: cannot read labels file: {reason}") from error
@@ -187,7 +189,7 @@ def load_suggestion_labels(path: Path | None, labels: Sequence[Label]) -> dict[s
     import tomllib
 
     try:
-        document = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        document = tomllib.loads(read_regular(path).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise LabelError(f"{path}: cannot read labels file: {error}") from error
     table = document.get("suggest")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from tui.core.untrusted import MAX_OFFSET
+
 __all__ = [
     "GOLD",
     "AnnotatorError",
@@ -168,7 +170,7 @@ def _well_formed(record: Mapping[str, object]) -> bool:
         all(type(record.get(name)) is str for name in _TEXT_FIELDS)
         and type(start) is int
         and type(end) is int
-        and 0 <= start <= end
+        and 0 <= start <= end <= MAX_OFFSET
         and type(record.get("note", "")) is str
         and type(record.get("group", "")) is str
         and record.get("origin", Origin.MANUAL.value) in _ORIGINS
@@ -202,10 +204,12 @@ class _Fields:
         return value
 
     def integer(self, name: str) -> int:
-        """The non-negative integer field ``name`` (a bool does not count)."""
+        """The offset field ``name``: an integer from 0 to 2**53 (a bool does not count)."""
         value = self._get(name, _MISSING)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self._wrong(name, value, "a non-negative integer")
+        if value > MAX_OFFSET:
+            raise ValueError(f"span {self._name}: field {name!r} is too large to be an offset")
         return value
 
     def flag(self, name: str) -> bool:

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote
 
 from tinydb import TinyDB, where
@@ -36,6 +36,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from tui.core.spans import Span, Status, check_record, now_iso
+from tui.core.untrusted import JsonProblem, open_regular, parse_json, read_regular
 
 __all__ = [
     "CorruptStoreError",
@@ -146,8 +147,7 @@ def _read_tables(path: Path | str) -> Tables | None:
     :class:`StoreError` when it cannot be read.
     """
     try:
-        with open(path, "rb") as file:
-            raw = file.read()
+        raw = read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -160,15 +160,21 @@ def _parse_tables(path: Path | str, raw: bytes) -> Tables | None:
     if not raw.strip():
         return None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CorruptStoreError(path, "not valid UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise CorruptStoreError(path, f"not valid JSON (line {exc.lineno})") from None
-    return _checked_tables(Path(path), data) if not _looks_like_tables(data) else data
+    if text.startswith("\ufeff"):  # an editor's byte-order mark: biaozhu never writes one
+        raise CorruptStoreError(path, "starts with a byte-order mark (not JSON)")
+    try:
+        data = parse_json(text)
+    except JsonProblem as problem:
+        line = problem.line_in(text)
+        where = "" if line is None else f" (line {line})"
+        raise CorruptStoreError(path, f"not valid JSON{where}: {problem.reason}") from None
+    return data if _looks_like_tables(data) else _checked_tables(Path(path), data)
 
 
-def _looks_like_tables(data: object) -> bool:
+def _looks_like_tables(data: object) -> TypeGuard[Tables]:
     """The common case of :func:`_checked_tables` (dicts of dicts under decimal keys), fast."""
     return isinstance(data, dict) and all(
         type(table) is dict and all(type(r) is dict and k.isdecimal() for k, r in table.items())
@@ -419,7 +425,7 @@ class DocumentStore:
         Raises :class:`CorruptStoreError` for a file that is not a store file.
         """
         # No lock: files are replaced whole, so a reader sees one complete version.
-        return _decode(self.path, *self._tables())
+        return _decode(self.path, _read_tables(self.path) or {})
 
     def span_keys(self) -> frozenset[tuple[int, int, str]]:
         """Every saved span as (start, end, label), without building the spans."""
@@ -436,8 +442,10 @@ class DocumentStore:
 
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
-        spans, document = self._tables()
-        return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
+        tables = _read_tables(self.path) or {}
+        _check(self.path, tables)  # what load() would call corrupt, the list marks too
+        state = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
+        return len(tables.get(_SPANS, {})), _status(self.path, state)
 
     def text_sha256(self) -> str | None:
         """The sha256 of the text the annotations were made on, without building spans."""
@@ -459,9 +467,7 @@ class DocumentStore:
     def load_history(self) -> bytes | None:
         """The undo history file's content; None when there is none."""
         try:
-            fd = os.open(self.history_path, os.O_RDONLY | os.O_CLOEXEC | _NOFOLLOW)
-            with open(fd, "rb") as file:
-                return file.read()
+            return read_regular(self.history_path, follow_links=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -599,16 +605,6 @@ class DocumentStore:
             if not self._defer_new_files:
                 _fsync_folder(folder.parent)  # else a power cut could drop the new folder
 
-    def _tables(self) -> tuple[Table, Table]:
-        """Both tables over one snapshot of the file, for reading.
-
-        A fresh TinyDB every time: its query cache and next id would be stale after
-        another process (or another DocumentStore) wrote the file.
-        """
-        storage = _MemoryStorage(_read_tables(self.path) or {})
-        database = TinyDB(storage=lambda: storage)
-        return database.table(_SPANS), database.table(_DOCUMENT)
-
 
 #: Outlines of large store files, by path, with the file version each was read from. The
 #: review list reads a document's layers in the background, and opening it reads them
@@ -623,7 +619,7 @@ def _outline(path: Path | str) -> Outline:
     """:meth:`DocumentStore.outline` of the file at ``path``."""
     key = str(path)
     try:
-        with open(path, "rb") as file:
+        with open_regular(path) as file:
             info = os.fstat(file.fileno())
             version = (info.st_ino, info.st_size, info.st_mtime_ns)
             cached = _outlines.get(key)
@@ -644,41 +640,41 @@ def _outline(path: Path | str) -> Outline:
 
 
 def _outline_of(path: Path | str, tables: Tables) -> Outline:
-    keys = set()
-    for record in tables.get(_SPANS, {}).values():
-        start, end, label = record.get("start"), record.get("end"), record.get("label")
-        if not (type(start) is int and type(end) is int and type(label) is str):
-            raise CorruptStoreError(path, f"bad span record ({_problem(record)})")
-        keys.add((start, end, label))
+    """The outline of checked ``tables``: agreement and review read a file that every
+    other reader would call corrupt as corrupt too (one validator, :func:`_check`)."""
+    _check(Path(path), tables)
+    records = tables.get(_SPANS, {}).values()
+    keys = frozenset((r["start"], r["end"], r["label"]) for r in records if not r.get("flagged"))
     state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID), {})
-    return Outline(frozenset(keys), _status(path, state), _decided(path, state))
+    return Outline(keys, _status(path, state), _decided(path, state))
 
 
-def _problem(record: Mapping[str, object]) -> str:
-    """What :func:`check_record` finds wrong with ``record``."""
-    try:
-        check_record(record)
-    except ValueError as exc:
-        return str(exc)
-    return "start, end or label has the wrong type"
-
-
-def _decode(path: Path, spans: Table, document: Table) -> DocumentState:
+def _decode(path: Path, tables: Tables) -> DocumentState:
     """The state in the tables; CorruptStoreError naming the first bad field."""
-    try:
-        found = {span.id: span for span in map(Span.from_record, spans.all())}
-    except ValueError as exc:
-        raise CorruptStoreError(path, f"bad span record ({exc})") from None
-    ordered = sorted(found.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
-    state: Mapping[str, object] = document.get(doc_id=_STATE_ID) or {}
+    _check(path, tables)
+    spans = map(Span.from_record, tables.get(_SPANS, {}).values())
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+    state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
     return DocumentState(tuple(ordered), *_document_fields(path, state))
 
 
 def _check(path: Path, tables: Tables) -> None:
-    """What :func:`_decode` checks, without building the spans (it runs before each save)."""
+    """The one validator of a store file's content; CorruptStoreError naming the first fault.
+
+    Every reader (load, outline, summary) and every save runs it, so the app, review,
+    stats, export and agree all call the same files corrupt. It checks each span record
+    (types, offsets from 0 to 2**53 with start <= end), that no two spans share an id
+    (TinyDB would change both under one id), and the document record. Whether spans fit
+    their text is the re-anchoring's question (:func:`tui.core.annotations.reanchor`).
+    """
+    records = tables.get(_SPANS, {}).values()
+    ids: set[str] = set()
     try:
-        for record in tables.get(_SPANS, {}).values():
+        for record in records:
             check_record(record)
+            if record["id"] in ids:
+                raise ValueError(f"two spans have the id {record['id']!r:.40}")
+            ids.add(record["id"])
     except ValueError as exc:
         raise CorruptStoreError(path, f"bad span record ({exc})") from None
     _document_fields(path, tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {})
@@ -863,7 +859,9 @@ def _entries_in(folder: str | Path, suffix: str) -> Iterator[tuple[str, os.DirEn
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if suffix and not (entry.name.endswith(suffix) and entry.is_file()):
+        # Not only regular files: a FIFO or folder named like a store file is listed, so
+        # its reader reports it (open_regular refuses it without blocking).
+        if suffix and not entry.name.endswith(suffix):
             continue
         if not suffix and not entry.is_dir(follow_symlinks=False):
             continue

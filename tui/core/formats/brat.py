@@ -44,6 +44,7 @@ from tui.core.formats.checks import (
 from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
 from tui.core.formats.names import file_stem
 from tui.core.formats.offsets import SourceText
+from tui.core.untrusted import MAX_OFFSET
 
 __all__ = ["read", "write"]
 
@@ -209,12 +210,18 @@ class _AnnReader:
                 self.extra_lines.append(line)
 
 
+_OFFSET_DIGITS = len(str(MAX_OFFSET))
+
+
 def _fragments(offsets: str, where: Where) -> list[tuple[int, int]]:
     fragments = []
     for piece in offsets.split(";"):
         numbers = piece.split()
         if len(numbers) != 2 or not all(n.isascii() and n.isdigit() for n in numbers):
             raise where.error(f"bad offsets {quote(offsets)}: {_T_LINE}")
+        # Length first: int() of a 4 300-digit string raises, and no text is that long.
+        if any(len(n) > _OFFSET_DIGITS for n in numbers):
+            raise where.error(f"bad offsets {quote(offsets)}: offset too large")
         fragments.append((int(numbers[0]), int(numbers[1])))
     return fragments
 
