@@ -36,7 +36,14 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from tui.core.spans import Span, Status, check_record, now_iso
-from tui.core.untrusted import JsonProblem, open_regular, parse_json, read_regular
+from tui.core.untrusted import (
+    MAX_OFFSET,
+    JsonProblem,
+    NotRegularFileError,
+    open_regular,
+    parse_json,
+    read_regular,
+)
 
 __all__ = [
     "CorruptStoreError",
@@ -304,6 +311,8 @@ def _layout(tables: Tables, encode: Callable[[object], str]) -> str:
 
 def _describe(exc: OSError) -> str:
     """A short reason for an OS error, in the words a user would look for."""
+    if isinstance(exc, NotRegularFileError):
+        return str(exc.strerror)  # "not a regular file (a FIFO)", the acronym kept
     code = exc.errno
     if code == errno.EROFS:
         return "read-only store folder"
@@ -699,7 +708,7 @@ def _document_fields(
     """Status, cursor, doc_sha256, the import's source record, decided extents and
     rejected suggestions, checked."""
     cursor = record.get("cursor", 0)
-    if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
+    if not _is_offset(cursor):
         raise CorruptStoreError(path, f"bad cursor {cursor!r:.40}")
     sha256 = record.get("doc_sha256")
     if not (sha256 is None or isinstance(sha256, str)):
@@ -717,8 +726,8 @@ def _rejected(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int
     if keys is None or not all(
         isinstance(key, list)
         and len(key) == 3
-        and type(key[0]) is int
-        and type(key[1]) is int
+        and _is_offset(key[0])
+        and _is_offset(key[1])
         and type(key[2]) is str
         for key in keys
     ):
@@ -730,11 +739,15 @@ def _decided(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int,
     value = record.get("decided", [])
     pairs = value if isinstance(value, list) else None
     if pairs is None or not all(
-        isinstance(pair, list) and len(pair) == 2 and all(type(n) is int for n in pair)
-        for pair in pairs
+        isinstance(pair, list) and len(pair) == 2 and all(map(_is_offset, pair)) for pair in pairs
     ):
         raise CorruptStoreError(path, f"bad decided extents {value!r:.40}")
     return tuple((start, end) for start, end in pairs)
+
+
+def _is_offset(value: object) -> TypeGuard[int]:
+    """Whether ``value`` can be an offset or cursor: an int (not a bool) in 0..2**53."""
+    return type(value) is int and 0 <= value <= MAX_OFFSET
 
 
 def _status(path: Path | str, record: Mapping[str, object]) -> Status:
@@ -775,9 +788,11 @@ class Store:
         path = Path(os.path.join(folder, f"{safe_name(annotator)}.json"))
         # safe_name leaves no "/" and no "..": only a symbolic link can lead outside, and
         # two lstat calls rule that out far more cheaply than resolving the whole path.
-        if (os.path.islink(folder) or os.path.islink(path)) and not path.resolve().is_relative_to(
-            self.root.resolve()
-        ):
+        # realpath, not Path.resolve: that raises RuntimeError on a link loop (Python 3.11);
+        # a loop inside the store then fails to open, as a plain "cannot read".
+        if (os.path.islink(folder) or os.path.islink(path)) and not Path(
+            os.path.realpath(path)
+        ).is_relative_to(os.path.realpath(self.root)):
             raise StoreError(path, "outside the store folder (a symbolic link?)")
         return path
 

@@ -1,0 +1,119 @@
+"""Every corrupt store file, fed to every reader and batch command (issue 12, items 2 and 3).
+
+Each command runs in this process (``tui.batch.main``), so a crash is a failed test, not
+an exit status: nothing may raise, each problem is one line naming the file, the file is
+left untouched, and the other annotator's good file still counts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_review import annotate
+from tests.corrupt_variants import STORE_VARIANTS, Variant, no_hang, plant, snapshot
+from tui.batch import main
+from tui.core.corpus import document_id, id_root
+from tui.core.store import Store, StoreError
+
+TEXT = "张三在北京。"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A corpus of one document that bob annotated well."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(TEXT, encoding="utf-8")
+    annotate(Store(tmp_path / "annotations"), corpus, "a.txt", "bob", [(0, 2, "PER")])
+    return tmp_path
+
+
+def alice_path(project: Path) -> Path:
+    store = Store(project / "annotations")
+    return store.path_for(document_id(project / "corpus" / "a.txt", id_root(store.root)), "alice")
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with no_hang():
+        status = main(argv, "me")
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def command(name: str, project: Path) -> list[str]:
+    corpus, store = str(project / "corpus"), str(project / "annotations")
+    if name == "export":
+        out = str(project / "out.jsonl")
+        return ["export", corpus, "--format", "doccano", "--out", out, "--annotator", "alice"] + [
+            "--store",
+            store,
+        ]
+    return [name, corpus, "--store", store]
+
+
+@pytest.mark.parametrize("variant", STORE_VARIANTS, ids=str)
+def test_every_reader_reports_a_corrupt_file_and_leaves_it(project: Path, variant: Variant) -> None:
+    path = alice_path(project)
+    plant(variant, path)
+    before = snapshot(path)
+    store = Store(project / "annotations")
+    document = store.document("corpus/a.txt", "alice")
+    assert document.path == path
+    for read in (document.load, document.outline, document.summary):
+        with no_hang(), pytest.raises(StoreError) as raised:
+            read()
+        assert str(raised.value).startswith(str(path)) and variant.problem in str(raised.value)
+        assert "\n" not in str(raised.value)
+    with no_hang(), pytest.raises(StoreError):  # a save never writes over it
+        document.set_cursor(1)
+    assert snapshot(path) == before
+
+
+@pytest.mark.parametrize("name", ["stats", "agree", "export"])
+@pytest.mark.parametrize("variant", STORE_VARIANTS, ids=str)
+def test_every_command_reports_a_corrupt_file_in_one_line(
+    project: Path, variant: Variant, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = alice_path(project)
+    plant(variant, path)
+    before = snapshot(path)
+    status, out, err = run(command(name, project), capsys)
+    [line] = err.strip().splitlines()
+    assert str(path) in line and variant.problem in line
+    if name == "export":
+        assert status == 1 and line.startswith("biaozhu export: export stopped:")
+        assert not (project / "out.jsonl").exists()
+    else:
+        assert status == 0 and line.startswith("warning:")
+    if name == "stats":  # bob's good file still counts
+        assert "documents: 1" in out and "spans: 1" in out
+    assert snapshot(path) == before
+
+
+def test_agree_leaves_out_the_file_the_others_call_corrupt(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reversed offsets: load refused them, agree used to count them."""
+    [reversed_offsets] = [v for v in STORE_VARIANTS if v.name == "reversed"]
+    plant(reversed_offsets, alice_path(project))
+    status, out, err = run(command("agree", project), capsys)
+    assert status == 0 and "left out" in err
+    assert "fewer than two annotators" in out
+
+
+def test_a_fifo_in_place_of_a_store_file_is_read_by_no_one(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = alice_path(project)
+    os.mkfifo(path)
+    store = Store(project / "annotations")
+    assert store.annotators("corpus/a.txt") == ["alice", "bob"]  # listed, so reported
+    problems: list[str] = []
+    with no_hang():
+        outlines = store.outlines("corpus/a.txt", problems)
+    assert list(outlines) == ["bob"] and problems == [
+        f"{path}: cannot read: not a regular file (a FIFO)"
+    ]
