@@ -47,10 +47,8 @@ def command(name: str, project: Path) -> list[str]:
     corpus, store = str(project / "corpus"), str(project / "annotations")
     if name == "export":
         out = str(project / "out.jsonl")
-        return ["export", corpus, "--format", "doccano", "--out", out, "--annotator", "alice"] + [
-            "--store",
-            store,
-        ]
+        fixed = ["--format", "doccano", "--out", out, "--annotator", "alice", "--store", store]
+        return ["export", corpus, *fixed]
     return [name, corpus, "--store", store]
 
 
