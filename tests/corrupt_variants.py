@@ -154,3 +154,148 @@ def no_hang(seconds: int = HANG_SECONDS) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass(frozen=True)
+class ImportVariant:
+    """A bad import source: ``files`` (name to content, or "fifo"/"folder") in one folder."""
+
+    name: str
+    format: str
+    #: The source given to ``biaozhu import`` (a file or folder name inside the folder).
+    source: str
+    files: dict[str, bytes | str]
+    #: Words the one-line report must hold (it also names the file).
+    problem: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _doccano(line: str) -> dict[str, bytes | str]:
+    return {"in.jsonl": ('{"text": "张三在北京。", "label": [[0, 2, "PER"]]}\n' + line).encode()}
+
+
+def _studio(task: str) -> dict[str, bytes | str]:
+    return {"in.json": ("[" + task + "]").encode()}
+
+
+def _brat(ann: str) -> dict[str, bytes | str]:
+    return {"b/a.txt": "张三在北京。".encode(), "b/a.ann": ann.encode()}
+
+
+_LABEL = '"label": [[0, 2, "PER"]]'
+#: Import sources every codec must refuse in one line, importing nothing.
+IMPORT_VARIANTS: tuple[ImportVariant, ...] = (
+    ImportVariant(
+        "doccano-truncated", "doccano", "in.jsonl", _doccano('{"text": "x", "lab'), ":2:"
+    ),
+    ImportVariant(
+        "doccano-huge-int",
+        "doccano",
+        "in.jsonl",
+        _doccano(f'{{"text": "张三", "label": [[0, {HUGE}, "PER"]]}}'),
+        "too many digits",
+    ),
+    ImportVariant(
+        "doccano-deep",
+        "doccano",
+        "in.jsonl",
+        _doccano('{"text": "x", "meta": ' + DEEP + "}"),
+        "nested too deeply",
+    ),
+    ImportVariant(
+        "doccano-nan",
+        "doccano",
+        "in.jsonl",
+        _doccano('{"text": "张三", "label": [[NaN, 2, "P"]]}'),
+        "NaN",
+    ),
+    ImportVariant("doccano-list", "doccano", "in.jsonl", _doccano("[1, 2]"), "JSON object"),
+    ImportVariant(
+        "doccano-bool",
+        "doccano",
+        "in.jsonl",
+        _doccano('{"text": "张三", "label": [[true, 2, "P"]]}'),
+        "integer",
+    ),
+    ImportVariant(
+        "doccano-negative",
+        "doccano",
+        "in.jsonl",
+        _doccano('{"text": "张三", "label": [[-1, 2, "P"]]}'),
+        "negative",
+    ),
+    ImportVariant(
+        "doccano-reversed",
+        "doccano",
+        "in.jsonl",
+        _doccano('{"text": "张三", "label": [[2, 0, "P"]]}'),
+        "reversed",
+    ),
+    ImportVariant(
+        "doccano-past-end",
+        "doccano",
+        "in.jsonl",
+        _doccano(f'{{"text": "张三", "label": [[0, {LARGE}, "P"]]}}'),
+        "out of range",
+    ),
+    ImportVariant(
+        "doccano-non-utf8", "doccano", "in.jsonl", {"in.jsonl": b'{"text": "\xff"}'}, "UTF-8"
+    ),
+    ImportVariant(
+        "doccano-fifo", "doccano", "in.jsonl", {"in.jsonl": "fifo"}, "not a regular file"
+    ),
+    ImportVariant(
+        "doccano-folder", "doccano", "in.jsonl", {"in.jsonl": "folder"}, "not a regular file"
+    ),
+    ImportVariant(
+        "studio-huge-int",
+        "label-studio",
+        "in.json",
+        _studio(f'{{"data": {{"text": "x"}}, "id": {HUGE}}}'),
+        "too many digits",
+    ),
+    ImportVariant("studio-deep", "label-studio", "in.json", _studio(DEEP), "nested too deeply"),
+    ImportVariant(
+        "studio-nan",
+        "label-studio",
+        "in.json",
+        _studio('{"data": {"text": "x"}, "id": NaN}'),
+        "NaN",
+    ),
+    ImportVariant(
+        "studio-truncated", "label-studio", "in.json", {"in.json": b'[{"data": '}, "JSON"
+    ),
+    ImportVariant(
+        "studio-fifo", "label-studio", "in.json", {"in.json": "fifo"}, "not a regular file"
+    ),
+    ImportVariant("brat-huge-offset", "brat", "b", _brat(f"T1\tPER 0 {HUGE}\t张三\n"), "too large"),
+    ImportVariant("brat-past-end", "brat", "b", _brat(f"T1\tPER 0 {LARGE}\t张三\n"), "too large"),
+    ImportVariant("brat-reversed", "brat", "b", _brat("T1\tPER 2 0\t张三\n"), "reversed"),
+    ImportVariant(
+        "brat-fifo-ann",
+        "brat",
+        "b",
+        {"b/a.txt": "张三".encode(), "b/a.ann": "fifo"},
+        "not a regular",
+    ),
+    ImportVariant(
+        "conll-fifo", "conll-bio", "in.conll", {"in.conll": "fifo"}, "not a regular file"
+    ),
+)
+
+
+def plant_source(variant: ImportVariant, folder: Path) -> Path:
+    """Write ``variant``'s files under ``folder``; the path to import."""
+    for name, content in variant.files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content == "fifo":
+            os.mkfifo(path)
+        elif content == "folder":
+            path.mkdir()
+        else:
+            assert isinstance(content, bytes)
+            path.write_bytes(content)
+    return folder / variant.source
