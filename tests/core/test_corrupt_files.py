@@ -8,6 +8,7 @@ left untouched, and the other annotator's good file still counts.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.core.test_review import annotate
 from tests.corrupt_variants import STORE_VARIANTS, Variant, no_hang, plant, snapshot
 from tui.batch import main
 from tui.core.corpus import document_id, id_root
+from tui.core.session import open_session
 from tui.core.store import Store, StoreError
 
 TEXT = "张三在北京。"
@@ -115,3 +117,35 @@ def test_a_fifo_in_place_of_a_store_file_is_read_by_no_one(
     assert list(outlines) == ["bob"] and problems == [
         f"{path}: cannot read: not a regular file (a FIFO)"
     ]
+
+
+def plant_past_end(project: Path) -> Path:
+    """alice's well-formed file with a span past the end of the text (a hand edit)."""
+    store = Store(project / "annotations")
+    annotate(store, project / "corpus", "a.txt", "alice", [(0, 2, "PER")])
+    path = alice_path(project)
+    [span] = store.document("corpus/a.txt", "alice").load().spans
+    store.document("corpus/a.txt", "alice").put_span(replace(span, start=40, end=42))
+    return path
+
+
+def test_a_span_past_the_end_is_kept_and_flagged_by_every_command(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12 item 6: stats counts it (it is kept), agree leaves it out saying so, export
+    stops naming it, and opening the document flags it ⚑."""
+    path = plant_past_end(project)
+    before = path.read_bytes()
+    status, out, err = run(command("stats", project), capsys)
+    assert status == 0 and "spans: 2" in out and err == ""
+    status, out, err = run(command("agree", project), capsys)
+    assert status == 0
+    assert "1 span of 'alice' past the end of the text (left out)" in err
+    assert "alice" in out and "0.00" in out  # alice has no span of this text
+    status, out, err = run(command("export", project), capsys)
+    assert status == 1 and "40-42" in err and "nothing exported" in err
+    opened = open_session(Store(project / "annotations"), "corpus/a.txt", "alice", TEXT)
+    [flagged] = [s for s in opened.session.annotations.spans if s.flagged]
+    assert (flagged.start, flagged.end) == (len(TEXT), len(TEXT))
+    assert opened.problem is not None and "flagged ⚑ 1 span" in opened.problem
+    assert path.read_bytes() == before  # nothing rewritten on opening
