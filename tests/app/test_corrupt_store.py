@@ -21,6 +21,7 @@ from tui.core.segment import Segmenter
 from tui.core.spans import GOLD
 from tui.core.store import Store
 from tui.screens.review import ReviewScreen
+from tui.widgets.document_list import UNREADABLE
 
 TEXT = "张三在北京。"
 SIZE = (80, 24)
@@ -54,7 +55,8 @@ async def test_the_reader_lists_and_opens_documents_whose_files_are_corrupt(
             documents = main_screen(app).documents
             await wait_until(pilot, lambda: all(e.info for e in documents.entries), 30)
             assert len(documents.entries) == len(STORE_VARIANTS)
-            assert "…" not in screen_text(app)
+            assert all(entry.work == UNREADABLE for entry in documents.entries)
+            assert "…" not in screen_text(app) and "⚑" in screen_text(app)
             await pilot.press("enter")  # v00: truncated JSON
             await pilot.pause()
             assert "read-only" in screen_text(app)
@@ -80,6 +82,7 @@ async def test_review_lists_documents_whose_layers_are_corrupt(
             assert isinstance(screen, ReviewScreen)
             entries = screen.documents.entries
             await wait_until(pilot, lambda: all(e.info and e.marks for e in entries), 30)
+            assert all(entry.work == UNREADABLE for entry in entries)  # gold: ⚑
             await pilot.press("enter")
             await pilot.pause()
             assert "read-only" in screen_text(app)  # the gold layer is corrupt
