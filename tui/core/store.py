@@ -35,6 +35,7 @@ from tinydb import TinyDB, where
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from tui.core.sharing import share_file, share_folder
 from tui.core.spans import Span, Status, check_record, now_iso
 from tui.core.untrusted import (
     MAX_OFFSET,
@@ -226,6 +227,7 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
         # mkstemp's name search and Path work were a tenth of a bulk import).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | _NOFOLLOW, 0o666)
         try:
+            share_file(fd, path.parent)  # a team's store stays writable by the team
             _write_all(fd, data)
             if sync:
                 os.fsync(fd)
@@ -611,6 +613,7 @@ class DocumentStore:
         folder = self.path.parent
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
+            share_folder(folder)
             if not self._defer_new_files:
                 _fsync_folder(folder.parent)  # else a power cut could drop the new folder
 
