@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_review import annotate
-from tests.corrupt_variants import STORE_VARIANTS, Variant, no_hang, plant, snapshot
+from tests.corrupt_variants import DEEP, HUGE, STORE_VARIANTS, Variant, no_hang, plant, snapshot
 from tui.batch import main
 from tui.core.corpus import document_id, id_root
 from tui.core.session import open_session
@@ -149,3 +149,29 @@ def test_a_span_past_the_end_is_kept_and_flagged_by_every_command(
     assert (flagged.start, flagged.end) == (len(TEXT), len(TEXT))
     assert opened.problem is not None and "flagged ⚑ 1 span" in opened.problem
     assert path.read_bytes() == before  # nothing rewritten on opening
+
+
+@pytest.mark.parametrize("variant", STORE_VARIANTS, ids=str)
+def test_a_corrupt_undo_history_is_ignored_and_the_document_opens(
+    project: Path, variant: Variant
+) -> None:
+    store = Store(project / "annotations")
+    history = store.document("corpus/a.txt", "bob").history_path
+    plant(variant, history)
+    with no_hang():
+        opened = open_session(store, "corpus/a.txt", "bob", TEXT)
+    assert opened.problem is not None and "undo history ignored" in opened.problem
+    assert len(opened.session.annotations.spans) == 1
+
+
+@pytest.mark.parametrize("step", [HUGE, DEEP, "NaN"], ids=["huge", "deep", "nan"])
+def test_an_unreadable_undo_step_is_refused_not_raised(project: Path, step: str) -> None:
+    store = Store(project / "annotations")
+    history = store.document("corpus/a.txt", "bob").history_path
+    header = '{"format": "biaozhu-undo-history", "version": 1, "doc_id": "corpus/a.txt", "done": 1}'
+    history.write_text(f'{header}\n{{"kind": "spans", "before": {step}}}\n', encoding="ascii")
+    opened = open_session(store, "corpus/a.txt", "bob", TEXT)
+    assert opened.problem is None
+    assert opened.session.undo() is None
+    assert "cannot be read" in (opened.session.notice or "")
+    assert len(opened.session.annotations.spans) == 1
