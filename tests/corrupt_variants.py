@@ -140,12 +140,16 @@ def snapshot(path: Path) -> object:
     return info.st_mode, info.st_ino
 
 
+class Hung(Exception):  # not an OSError, which readers catch (TimeoutError is one)
+    """A test blocked longer than it may."""
+
+
 @contextmanager
 def no_hang(seconds: int = HANG_SECONDS) -> Iterator[None]:
     """Fail, rather than hang for ever, when the block blocks (a FIFO opened for reading)."""
 
     def alarm(signum: int, frame: FrameType | None) -> None:
-        raise TimeoutError(f"hung for {seconds} s (a blocking read?)")
+        raise Hung(f"hung for {seconds} s (a blocking read?)")
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.alarm(seconds)
