@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 from urllib.parse import unquote
 
 from tinydb import TinyDB, where
@@ -36,13 +36,22 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from tui.core.sharing import share_file, share_folder
-from tui.core.spans import Span, Status, check_record, now_iso
+from tui.core.spans import Span, Status, now_iso
+from tui.core.store_check import (
+    DOCUMENT,
+    SPANS,
+    STATE_ID,
+    CorruptStoreError,
+    StoreError,
+    Tables,
+    check_tables,
+    decided_extents,
+    parse_tables,
+    status_of,
+)
 from tui.core.untrusted import (
-    MAX_OFFSET,
-    JsonProblem,
     NotRegularFileError,
     open_regular,
-    parse_json,
     read_regular,
 )
 
@@ -58,30 +67,8 @@ __all__ = [
     "safe_name",
 ]
 
-Tables = dict[str, dict[str, Any]]
-
-_SPANS = "spans"
-_DOCUMENT = "document"
-_STATE_ID = 1  # the one record of the "document" table
 _LOCK_TIMEOUT = 10.0
-_STATUSES = tuple(status.value for status in Status)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-class StoreError(Exception):
-    """A store file cannot be read or written; the one-line message names the file and why."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = Path(path)
-        self.problem = problem
-
-
-class CorruptStoreError(StoreError):
-    """A store file is not what biaozhu writes; it is left untouched and never written over."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(path, f"{problem}: left untouched")
 
 
 # ---------------------------------------------------------------------------- file names
@@ -160,47 +147,7 @@ def _read_tables(path: Path | str) -> Tables | None:
         return None
     except OSError as exc:
         raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-    return _parse_tables(path, raw)
-
-
-def _parse_tables(path: Path | str, raw: bytes) -> Tables | None:
-    """The tables in ``raw``, the content of ``path`` (None when it is empty)."""
-    if not raw.strip():
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CorruptStoreError(path, "not valid UTF-8") from None
-    if text.startswith("\ufeff"):  # an editor's byte-order mark: biaozhu never writes one
-        raise CorruptStoreError(path, "starts with a byte-order mark (not JSON)")
-    try:
-        data = parse_json(text)
-    except JsonProblem as problem:
-        line = problem.line_in(text)
-        where = "" if line is None else f" (line {line})"
-        raise CorruptStoreError(path, f"not valid JSON{where}: {problem.reason}") from None
-    return data if _looks_like_tables(data) else _checked_tables(Path(path), data)
-
-
-def _looks_like_tables(data: object) -> TypeGuard[Tables]:
-    """The common case of :func:`_checked_tables` (dicts of dicts under decimal keys), fast."""
-    return isinstance(data, dict) and all(
-        type(table) is dict and all(type(r) is dict and k.isdecimal() for k, r in table.items())
-        for table in data.values()
-    )
-
-
-def _checked_tables(path: Path, data: object) -> Tables:
-    """``data`` if it has the shape TinyDB needs: tables of records under integer keys."""
-    if not isinstance(data, dict):
-        raise CorruptStoreError(path, "not a store file (no tables)")
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            raise CorruptStoreError(path, f"table {name!r:.40} is not an object")
-        for key, record in table.items():
-            if not (key.isdecimal() and isinstance(record, dict)):
-                raise CorruptStoreError(path, f"table {name!r:.40} has a bad record {key!r:.40}")
-    return data
+    return parse_tables(path, raw)
 
 
 def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
@@ -454,16 +401,16 @@ class DocumentStore:
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
         tables = _read_tables(self.path) or {}
-        _check(self.path, tables)  # what load() would call corrupt, the list marks too
-        state = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
-        return len(tables.get(_SPANS, {})), _status(self.path, state)
+        check_tables(self.path, tables)  # what load() would call corrupt, the list marks too
+        state = tables.get(DOCUMENT, {}).get(str(STATE_ID)) or {}
+        return len(tables.get(SPANS, {})), status_of(self.path, state)
 
     def text_sha256(self) -> str | None:
         """The sha256 of the text the annotations were made on, without building spans."""
         tables = _read_tables(self.path) or {}
-        state = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
+        state = tables.get(DOCUMENT, {}).get(str(STATE_ID)) or {}
         found = state.get("doc_sha256") or next(
-            (record.get("doc_sha256") for record in tables.get(_SPANS, {}).values()), None
+            (record.get("doc_sha256") for record in tables.get(SPANS, {}).values()), None
         )
         return found if isinstance(found, str) else None
 
@@ -531,7 +478,7 @@ class DocumentStore:
 
         def change(tables: Tables) -> None:
             nonlocal added
-            table = tables.setdefault(_SPANS, {})
+            table = tables.setdefault(SPANS, {})
             known = {(r["start"], r["end"], r["label"]) for r in table.values()}
             next_id = max(map(int, table), default=0) + 1  # as TinyDB numbers records
             for span in spans:
@@ -577,7 +524,7 @@ class DocumentStore:
         self._set({"doc_sha256": sha256})
 
     def _set(self, fields: dict[str, object]) -> None:
-        self._change_tables(lambda _, document: document.upsert(Document(fields, doc_id=_STATE_ID)))
+        self._change_tables(lambda _, document: document.upsert(Document(fields, doc_id=STATE_ID)))
 
     def _change(self, change: Callable[[Tables], object]) -> None:
         """Apply ``change`` to the tables as one locked read-modify-write and atomic replace."""
@@ -586,7 +533,7 @@ class DocumentStore:
             with _locked(self.path):
                 tables = _read_tables(self.path)
                 if tables is not None and not _unchanged_since_verified(self.path):
-                    _check(self.path, tables)  # never write over a bad file
+                    check_tables(self.path, tables)  # never write over a bad file
                 sync = not (self._defer_new_files and tables is None)
                 _remove_stale_temps(self.path)
                 tables = tables or {}
@@ -602,7 +549,7 @@ class DocumentStore:
         def through_tinydb(tables: Tables) -> None:
             storage = _MemoryStorage(tables)
             with TinyDB(storage=lambda: storage) as database:
-                change(database.table(_SPANS), database.table(_DOCUMENT))
+                change(database.table(SPANS), database.table(DOCUMENT))
             if storage.tables is not tables:
                 tables.clear()
                 tables.update(storage.tables)
@@ -642,7 +589,7 @@ def _outline(path: Path | str) -> Outline:
         return _NO_OUTLINE
     except OSError as exc:
         raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-    outline = _outline_of(path, _parse_tables(path, raw) or {})
+    outline = _outline_of(path, parse_tables(path, raw) or {})
     if info.st_size >= _CACHED_OUTLINE_BYTES:
         with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there
             while len(_outlines) >= _CACHED_OUTLINES:
@@ -653,111 +600,26 @@ def _outline(path: Path | str) -> Outline:
 
 def _outline_of(path: Path | str, tables: Tables) -> Outline:
     """The outline of checked ``tables``: agreement and review read a file that every
-    other reader would call corrupt as corrupt too (one validator, :func:`_check`)."""
-    _check(Path(path), tables)
-    records = tables.get(_SPANS, {}).values()
+    other reader would call corrupt as corrupt too (one validator, :func:`check_tables`)."""
+    check_tables(Path(path), tables)
+    records = tables.get(SPANS, {}).values()
     keys = frozenset((r["start"], r["end"], r["label"]) for r in records if not r.get("flagged"))
-    state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID), {})
-    return Outline(keys, _status(path, state), _decided(path, state))
+    state: Mapping[str, object] = tables.get(DOCUMENT, {}).get(str(STATE_ID), {})
+    return Outline(keys, status_of(path, state), decided_extents(path, state))
 
 
 def _decode(path: Path, tables: Tables) -> DocumentState:
     """The state in the tables; CorruptStoreError naming the first bad field."""
-    _check(path, tables)
-    spans = map(Span.from_record, tables.get(_SPANS, {}).values())
+    fields = check_tables(path, tables)
+    spans = map(Span.from_record, tables.get(SPANS, {}).values())
     ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
-    state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
-    return DocumentState(tuple(ordered), *_document_fields(path, state))
-
-
-def _check(path: Path, tables: Tables) -> None:
-    """The one validator of a store file's content; CorruptStoreError naming the first fault.
-
-    Every reader (load, outline, summary) and every save runs it, so the app, review,
-    stats, export and agree all call the same files corrupt. It checks each span record
-    (types, offsets from 0 to 2**53 with start <= end), that no two spans share an id
-    (TinyDB would change both under one id), and the document record. Whether spans fit
-    their text is the re-anchoring's question (:func:`tui.core.annotations.reanchor`).
-    """
-    records = tables.get(_SPANS, {}).values()
-    ids: set[str] = set()
-    try:
-        for record in records:
-            check_record(record)
-            if record["id"] in ids:
-                raise ValueError(f"two spans have the id {record['id']!r:.40}")
-            ids.add(record["id"])
-    except ValueError as exc:
-        raise CorruptStoreError(path, f"bad span record ({exc})") from None
-    _document_fields(path, tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {})
+    return DocumentState(tuple(ordered), *fields)
 
 
 def _state_record(tables: Tables) -> dict[str, Any]:
     """The one record of the document table, created empty if missing."""
-    record: dict[str, Any] = tables.setdefault(_DOCUMENT, {}).setdefault(str(_STATE_ID), {})
+    record: dict[str, Any] = tables.setdefault(DOCUMENT, {}).setdefault(str(STATE_ID), {})
     return record
-
-
-def _document_fields(
-    path: Path, record: Mapping[str, object]
-) -> tuple[
-    Status,
-    int,
-    str | None,
-    Mapping[str, Any] | None,
-    tuple[tuple[int, int], ...],
-    tuple[tuple[int, int, str], ...],
-]:
-    """Status, cursor, doc_sha256, the import's source record, decided extents and
-    rejected suggestions, checked."""
-    cursor = record.get("cursor", 0)
-    if not _is_offset(cursor):
-        raise CorruptStoreError(path, f"bad cursor {cursor!r:.40}")
-    sha256 = record.get("doc_sha256")
-    if not (sha256 is None or isinstance(sha256, str)):
-        raise CorruptStoreError(path, f"bad doc_sha256 {sha256!r:.40}")
-    source = record.get("source")
-    if not (source is None or isinstance(source, dict)):
-        raise CorruptStoreError(path, f"bad source record {source!r:.40}")
-    decided, rejected = _decided(path, record), _rejected(path, record)
-    return _status(path, record), cursor, sha256, source, decided, rejected
-
-
-def _rejected(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int, str], ...]:
-    value = record.get("rejected", [])
-    keys = value if isinstance(value, list) else None
-    if keys is None or not all(
-        isinstance(key, list)
-        and len(key) == 3
-        and _is_offset(key[0])
-        and _is_offset(key[1])
-        and type(key[2]) is str
-        for key in keys
-    ):
-        raise CorruptStoreError(path, f"bad rejected suggestions {value!r:.40}")
-    return tuple((start, end, label) for start, end, label in keys)
-
-
-def _decided(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int], ...]:
-    value = record.get("decided", [])
-    pairs = value if isinstance(value, list) else None
-    if pairs is None or not all(
-        isinstance(pair, list) and len(pair) == 2 and all(map(_is_offset, pair)) for pair in pairs
-    ):
-        raise CorruptStoreError(path, f"bad decided extents {value!r:.40}")
-    return tuple((start, end) for start, end in pairs)
-
-
-def _is_offset(value: object) -> TypeGuard[int]:
-    """Whether ``value`` can be an offset or cursor: an int (not a bool) in 0..2**53."""
-    return type(value) is int and 0 <= value <= MAX_OFFSET
-
-
-def _status(path: Path | str, record: Mapping[str, object]) -> Status:
-    value = record.get("status", Status.NEW.value)
-    if value not in _STATUSES:
-        raise CorruptStoreError(path, f"bad status {value!r:.40}")
-    return Status(str(value))
 
 
 # ---------------------------------------------------------------------------- the store
