@@ -334,7 +334,19 @@ def test_reanchor_same_text_keeps_everything() -> None:
 
 def test_reanchor_with_same_sha_changes_nothing() -> None:
     spans = _spans_on(TEXT, (2, 6, "LOC"))
-    assert reanchor(spans, "completely different", "sha-1") == (spans, [])
+    assert reanchor(spans, TEXT, "sha-1") == (spans, [])
+
+
+def test_a_span_its_own_text_does_not_hold_is_kept_and_flagged() -> None:
+    """Issue 12 item 6: a hand-edited file's span past the end of its text, or over other
+    characters, is flagged (offsets clamped in memory), never dropped."""
+    inside, past_end = _spans_on(TEXT, (2, 6, "LOC"), (16, 20, "LOC"))
+    past_end = replace(past_end, start=len(TEXT) + 5, end=len(TEXT) + 9)
+    elsewhere = replace(inside, id="s3", start=0, end=4)
+    every, flagged = reanchor([inside, past_end, elsewhere], TEXT, "sha-1")
+    assert every[0] == inside
+    assert [s.id for s in flagged] == [past_end.id, "s3"]
+    assert (flagged[0].start, flagged[0].end) == (len(TEXT), len(TEXT))
 
 
 def test_reanchor_shifts_spans_after_inserted_text() -> None:

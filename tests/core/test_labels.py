@@ -271,3 +271,28 @@ def test_stack_must_be_true_or_false(tmp_path: Path) -> None:
     assert " line 1: stack must be true or false" in message
     message = error_for(tmp_path, "stack = 1\n" + table("A", "1"))
     assert message.endswith("labels.toml: stack must be true or false")
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("a = " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("a = " + "9" * 5000, "digits"),
+    ],
+    ids=["deep", "huge"],
+)
+def test_toml_python_cannot_parse_is_a_label_error(tmp_path: Path, body: str, problem: str) -> None:
+    """Issue 12 item 2: RecursionError and the 4 300-digit ValueError were tracebacks."""
+    path = tmp_path / "labels.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(LabelError, match=problem):
+        load_labels(path)
+    with pytest.raises(LabelError, match=problem):
+        load_suggestion_labels(path, DEFAULT_LABELS)
+
+
+def test_a_fifo_for_a_labels_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "labels.toml"
+    os.mkfifo(path)
+    with pytest.raises(LabelError, match="not a regular file"):
+        load_labels(path)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from tui.core.history import History, HistoryError, SpanStates, SpanStep
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 
-__all__ = ["Annotations", "Change", "excerpt", "reanchor"]
+__all__ = ["Annotations", "Change", "excerpt", "fits", "reanchor"]
 
 # Span text shown in a change description is cut to this many characters.
 _EXCERPT = 12
@@ -404,8 +404,9 @@ def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Sp
     A span stays where its text still is; otherwise it moves to the occurrence of its text
     nearest to where it was expected, and when its text is gone it keeps its offsets
     (clamped into the text), is flagged, and is listed. No span is ever dropped. Spans
-    already anchored to ``doc_sha256`` are returned unchanged. The second list holds every
-    flagged span, including any flagged by an earlier re-anchoring.
+    already anchored to ``doc_sha256`` are returned unchanged if they :func:`fits` it, and
+    flagged the same way if not (past its end, or over other characters). The second list
+    holds every flagged span, including any flagged by an earlier re-anchoring.
     """
     placed: dict[int, Span] = {}
     taken: set[tuple[int, int, str]] = set()
@@ -416,7 +417,9 @@ def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Sp
     for index in order:
         span = spans[index]
         if span.doc_sha256 == doc_sha256:
-            placed[index] = span
+            # Anchored to this very text, yet not on its characters: a hand-edited file.
+            fitting = span.flagged or fits(span, text)
+            placed[index] = span if fitting else _flagged(span, text, doc_sha256)
             taken.add((span.start, span.end, span.label))
             continue
         start = _place(span, text, shift, taken)
@@ -429,6 +432,15 @@ def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Sp
         placed[index] = replace(span, start=start, end=end, doc_sha256=doc_sha256, flagged=False)
     every = [placed[i] for i in range(len(spans))]
     return every, [s for s in every if s.flagged]
+
+
+def fits(span: Span, text: str) -> bool:
+    """Whether ``span`` lies inside ``text`` on the characters it says it covers.
+
+    The one test of a span against its text: re-anchoring flags a span that fails it, and
+    export refuses one.
+    """
+    return span.end <= len(text) and text[span.start : span.end] == span.text
 
 
 def _place(span: Span, text: str, shift: int, taken: set[tuple[int, int, str]]) -> int | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tui.core.convert import Script, convert
 from tui.core.text import DecodedText, DecodeError, decode_document, display_safe
+from tui.core.untrusted import NotRegularFileError, read_regular
 
 __all__ = [
     "TEXT_SUFFIXES",
@@ -250,14 +251,9 @@ def _natural_key(name: str) -> list[str | int]:
 # ----------------------------------------------------------------------------- reading
 
 
-class _NotRegularFile(OSError):
-    """Reading a FIFO or device would block or never end."""
-
-
 def _read_decoded(path: Path) -> DecodedText:
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise _NotRegularFile("not a regular file")
-    return decode_document(path.read_bytes())
+    # Never blocks: a FIFO or device swapped in after listing is refused, not read.
+    return decode_document(read_regular(path))
 
 
 def _os_reason(exc: OSError) -> str:
@@ -267,7 +263,7 @@ def _os_reason(exc: OSError) -> str:
         return "permission denied"
     if isinstance(exc, IsADirectoryError):
         return "is a directory"
-    if isinstance(exc, _NotRegularFile):
+    if isinstance(exc, NotRegularFileError):
         return "not a regular file"
     return _strerror(exc)
 

@@ -36,6 +36,8 @@ from importlib.resources import files
 from itertools import accumulate, compress
 from pathlib import Path
 
+from tui.core.untrusted import read_regular
+
 __all__ = [
     "DATA_FILE",
     "Dictionary",
@@ -132,7 +134,7 @@ class Dictionary:
         """
         source = default_path() if path is None else Path(path)
         try:
-            raw = source.read_bytes()
+            raw = read_regular(source)  # a FIFO in its place would block for ever
         except OSError as error:
             reason = error.strerror or type(error).__name__
             raise DictionaryError(f"{source}: cannot read the dictionary ({reason})") from error

@@ -21,6 +21,7 @@ left out is counted in :meth:`Selector.notes`, one line each, for stderr.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from tui.core.corpus import DocumentRef
@@ -42,7 +43,8 @@ class NothingToExport(Exception):
 def check_annotator_known(refs: Sequence[DocumentRef], store: Store, annotator: str) -> None:
     """Refuse at once an annotator without a single store file of ``refs`` (a misspelt
     name, the wrong ``--store``), naming who has annotations there."""
-    if not any(store.path_for(ref.doc_id, annotator).exists() for ref in refs):
+    # lexists: a broken link in place of a file is reported by the reader, not ignored.
+    if not any(os.path.lexists(store.path_for(ref.doc_id, annotator)) for ref in refs):
         raise NothingToExport(_nobody_message(refs, store, annotator))
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from tui.core.annotations import text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, discover, id_root, load_document
 from tui.core.history import HistoryError, retagged
+from tui.core.sharing import share_file
 from tui.core.store import DocumentStore, Store, StoreError, safe_name
 from tui.core.text import display_safe
 from tui.core.wording import counted
@@ -292,8 +293,10 @@ def _record_moves(store: Store, found: Sequence[Adopted]) -> None:
     _fsync_folder(store.root)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     lines = "".join(f"{stamp}\tmoved\t{item.old}\t{item.new}\n" for item in moved)
-    fd = os.open(store.root / MIGRATION_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    # 0o666 and the umask, as for any file the user makes; group-writable in a team's store.
+    fd = os.open(store.root / MIGRATION_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     try:
+        share_file(fd, store.root)
         data = lines.encode("utf-8", "surrogatepass")
         while data:
             data = data[os.write(fd, data) :]

@@ -60,6 +60,7 @@ from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 from tui.core.store import DocumentState, Store, StoreError, replace_file
 from tui.core.text import display_safe
+from tui.core.untrusted import NotRegularFileError, read_regular
 from tui.core.wording import counted
 
 __all__ = [
@@ -314,8 +315,8 @@ def _holds(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
             return False
-        return path.read_bytes() == data
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return read_regular(path) == data  # a FIFO there is refused, never read
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, NotRegularFileError):
         return False
 
 

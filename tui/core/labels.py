@@ -37,6 +37,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tui.core.untrusted import read_regular
+
 __all__ = [
     "COLOUR_NAMES",
     "DEFAULT_LABELS",
@@ -132,7 +134,7 @@ def label_for_key(labels: Iterable[Label], key: str) -> Label | None:
 def load_labels(path: Path) -> tuple[Label, ...]:
     """Read and check a labels file; raise :class:`LabelError` on any problem."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise LabelError(f"{path}: cannot read labels file: {reason}") from error
@@ -149,9 +151,11 @@ def parse_labels(source: str, filename: str = "labels.toml") -> tuple[Label, ...
     import tomllib  # only when a labels file is given: it costs start-up time
 
     try:
-        document = tomllib.loads(source)
+        document = _toml(source)
     except tomllib.TOMLDecodeError as error:
         raise LabelError(_toml_message(filename, str(error))) from error
+    except ValueError as error:  # what _toml says Python's parser cannot take
+        raise LabelError(f"{filename}: invalid TOML: {error}") from None
     tables = document.get("label")
     if not tables:
         raise LabelError(f"{filename}: no labels (expected [[label]] tables with name and key)")
@@ -184,11 +188,10 @@ def load_suggestion_labels(path: Path | None, labels: Sequence[Label]) -> dict[s
     names = {label.name for label in labels}
     if path is None:
         return {tag: name for tag, name in DEFAULT_SUGGESTIONS.items() if name in names}
-    import tomllib
 
     try:
-        document = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        document = _toml(read_regular(path).decode("utf-8-sig"))
+    except (OSError, ValueError) as error:  # UnicodeDecodeError and TOMLDecodeError too
         raise LabelError(f"{path}: cannot read labels file: {error}") from error
     table = document.get("suggest")
     if table is None:
@@ -201,6 +204,21 @@ def load_suggestion_labels(path: Path | None, labels: Sequence[Label]) -> dict[s
         if name not in names:
             raise LabelError(f"{path}: [suggest]: {tag} = {str(name)[:20]!r} is not a label")
     return dict(table)
+
+
+def _toml(source: str) -> dict[str, Any]:
+    """``tomllib.loads``, whose RecursionError (nesting thousands deep) and ValueError (a
+    number of over 4 300 digits) become a ValueError saying so; TOMLDecodeError passes."""
+    import tomllib
+
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError:
+        raise
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except ValueError:
+        raise ValueError("a number with too many digits") from None
 
 
 def _toml_message(filename: str, message: str) -> str:

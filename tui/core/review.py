@@ -30,6 +30,7 @@ from tui.core.corpus import DocumentError, DocumentRef, load_document
 from tui.core.session import Opened, Session, open_session
 from tui.core.spans import GOLD, Span, is_gold, new_span_id, now_iso
 from tui.core.store import Outline, Store, StoreError
+from tui.core.wording import counted
 
 __all__ = [
     "GOLD",
@@ -102,7 +103,25 @@ def corpus_layers(
         except DocumentError as error:
             problems.messages.append(f"{ref.name}: {error}")
             continue
-        yield DocumentLayers(ref.name, length, layers)
+        yield DocumentLayers(ref.name, length, _inside(ref.name, length, layers, problems))
+
+
+def _inside(
+    name: str, length: int, layers: dict[str, frozenset[SpanKey]], problems: LayerProblems
+) -> dict[str, frozenset[SpanKey]]:
+    """``layers`` without the spans reaching past the end of the text, each file's named.
+
+    Such a span (a hand-edited file) is flagged ⚑ when the document is opened; agreement
+    must not count it as a span of this text either.
+    """
+    for who, keys in layers.items():
+        outside = [key for key in keys if key[1] > length]
+        if outside:
+            problems.messages.append(
+                f"{name}: {counted(len(outside), 'span')} of {who!r} past the end of the text"
+            )
+            layers[who] = keys.difference(outside)
+    return layers
 
 
 #: Documents per job in :func:`corpus_layers_in_processes`: large enough that pickling

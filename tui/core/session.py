@@ -23,6 +23,7 @@ from tui.core.history import History, HistoryError, RejectStep, SpanKey, SpanSte
 from tui.core.linebreak import fit_cells
 from tui.core.spans import Origin, Span, Status
 from tui.core.store import DocumentState, DocumentStore, Store, StoreError
+from tui.core.wording import counted
 
 #: The most cells a failed save's reason takes in the status line: at 80 columns the
 #: position and the word under the cursor still fit beside it.
@@ -478,6 +479,12 @@ def open_session(
                 problems.append(str(error))
         if flagged and not problems:
             problems.append(f"{len(flagged)} spans could not be placed in the changed text")
+    elif misfits := sum(s.flagged > was.flagged for was, s in zip(state.spans, spans, strict=True)):
+        # Kept (never dropped, never rewritten on opening) and shown with ⚑ in the list.
+        problems.append(
+            f"flagged ⚑ {counted(misfits, 'span')} the text does not hold "
+            "(past its end, or over other characters)"
+        )
     history = _read_history(document, doc_id, problems)
     annotations = Annotations(text, doc_id, sha, annotator, spans, history=history)
     session = Session(

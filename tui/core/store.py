@@ -36,7 +36,25 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from tui.core.portable import is_device_name
-from tui.core.spans import Span, Status, check_record, now_iso
+from tui.core.sharing import share_file, share_folder
+from tui.core.spans import Span, Status, now_iso
+from tui.core.store_check import (
+    DOCUMENT,
+    SPANS,
+    STATE_ID,
+    CorruptStoreError,
+    StoreError,
+    Tables,
+    check_tables,
+    decided_extents,
+    parse_tables,
+    status_of,
+)
+from tui.core.untrusted import (
+    NotRegularFileError,
+    open_regular,
+    read_regular,
+)
 
 __all__ = [
     "CorruptStoreError",
@@ -50,30 +68,8 @@ __all__ = [
     "safe_name",
 ]
 
-Tables = dict[str, dict[str, Any]]
-
-_SPANS = "spans"
-_DOCUMENT = "document"
-_STATE_ID = 1  # the one record of the "document" table
 _LOCK_TIMEOUT = 10.0
-_STATUSES = tuple(status.value for status in Status)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-class StoreError(Exception):
-    """A store file cannot be read or written; the one-line message names the file and why."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = Path(path)
-        self.problem = problem
-
-
-class CorruptStoreError(StoreError):
-    """A store file is not what biaozhu writes; it is left untouched and never written over."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(path, f"{problem}: left untouched")
 
 
 # ---------------------------------------------------------------------------- file names
@@ -152,47 +148,12 @@ def _read_tables(path: Path | str) -> Tables | None:
     :class:`StoreError` when it cannot be read.
     """
     try:
-        with open(path, "rb") as file:
-            raw = file.read()
+        raw = read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-    return _parse_tables(path, raw)
-
-
-def _parse_tables(path: Path | str, raw: bytes) -> Tables | None:
-    """The tables in ``raw``, the content of ``path`` (None when it is empty)."""
-    if not raw.strip():
-        return None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise CorruptStoreError(path, "not valid UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise CorruptStoreError(path, f"not valid JSON (line {exc.lineno})") from None
-    return _checked_tables(Path(path), data) if not _looks_like_tables(data) else data
-
-
-def _looks_like_tables(data: object) -> bool:
-    """The common case of :func:`_checked_tables` (dicts of dicts under decimal keys), fast."""
-    return isinstance(data, dict) and all(
-        type(table) is dict and all(type(r) is dict and k.isdecimal() for k, r in table.items())
-        for table in data.values()
-    )
-
-
-def _checked_tables(path: Path, data: object) -> Tables:
-    """``data`` if it has the shape TinyDB needs: tables of records under integer keys."""
-    if not isinstance(data, dict):
-        raise CorruptStoreError(path, "not a store file (no tables)")
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            raise CorruptStoreError(path, f"table {name!r:.40} is not an object")
-        for key, record in table.items():
-            if not (key.isdecimal() and isinstance(record, dict)):
-                raise CorruptStoreError(path, f"table {name!r:.40} has a bad record {key!r:.40}")
-    return data
+    return parse_tables(path, raw)
 
 
 def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
@@ -219,6 +180,7 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
         # mkstemp's name search and Path work were a tenth of a bulk import).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | _NOFOLLOW, 0o666)
         try:
+            share_file(fd, path.parent)  # a team's store stays writable by the team
             _write_all(fd, data)
             if sync:
                 os.fsync(fd)
@@ -304,6 +266,8 @@ def _layout(tables: Tables, encode: Callable[[object], str]) -> str:
 
 def _describe(exc: OSError) -> str:
     """A short reason for an OS error, in the words a user would look for."""
+    if isinstance(exc, NotRegularFileError):
+        return str(exc.strerror)  # "not a regular file (a FIFO)", the acronym kept
     code = exc.errno
     if code == errno.EROFS:
         return "read-only store folder"
@@ -425,7 +389,7 @@ class DocumentStore:
         Raises :class:`CorruptStoreError` for a file that is not a store file.
         """
         # No lock: files are replaced whole, so a reader sees one complete version.
-        return _decode(self.path, *self._tables())
+        return _decode(self.path, _read_tables(self.path) or {})
 
     def remove_stale_temps(self) -> None:
         """Delete the temp files a killed save of this file or its history left behind.
@@ -459,15 +423,17 @@ class DocumentStore:
 
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
-        spans, document = self._tables()
-        return len(spans), _status(self.path, document.get(doc_id=_STATE_ID) or {})
+        tables = _read_tables(self.path) or {}
+        check_tables(self.path, tables)  # what load() would call corrupt, the list marks too
+        state = tables.get(DOCUMENT, {}).get(str(STATE_ID)) or {}
+        return len(tables.get(SPANS, {})), status_of(self.path, state)
 
     def text_sha256(self) -> str | None:
         """The sha256 of the text the annotations were made on, without building spans."""
         tables = _read_tables(self.path) or {}
-        state = tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {}
+        state = tables.get(DOCUMENT, {}).get(str(STATE_ID)) or {}
         found = state.get("doc_sha256") or next(
-            (record.get("doc_sha256") for record in tables.get(_SPANS, {}).values()), None
+            (record.get("doc_sha256") for record in tables.get(SPANS, {}).values()), None
         )
         return found if isinstance(found, str) else None
 
@@ -482,9 +448,7 @@ class DocumentStore:
     def load_history(self) -> bytes | None:
         """The undo history file's content; None when there is none."""
         try:
-            fd = os.open(self.history_path, os.O_RDONLY | os.O_CLOEXEC | _NOFOLLOW)
-            with open(fd, "rb") as file:
-                return file.read()
+            return read_regular(self.history_path, follow_links=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -537,7 +501,7 @@ class DocumentStore:
 
         def change(tables: Tables) -> None:
             nonlocal added
-            table = tables.setdefault(_SPANS, {})
+            table = tables.setdefault(SPANS, {})
             known = {(r["start"], r["end"], r["label"]) for r in table.values()}
             next_id = max(map(int, table), default=0) + 1  # as TinyDB numbers records
             for span in spans:
@@ -583,7 +547,7 @@ class DocumentStore:
         self._set({"doc_sha256": sha256})
 
     def _set(self, fields: dict[str, object]) -> None:
-        self._change_tables(lambda _, document: document.upsert(Document(fields, doc_id=_STATE_ID)))
+        self._change_tables(lambda _, document: document.upsert(Document(fields, doc_id=STATE_ID)))
 
     def _change(self, change: Callable[[Tables], object]) -> None:
         """Apply ``change`` to the tables as one locked read-modify-write and atomic replace."""
@@ -592,7 +556,7 @@ class DocumentStore:
             with _locked(self.path):
                 tables = _read_tables(self.path)
                 if tables is not None and not _unchanged_since_verified(self.path):
-                    _check(self.path, tables)  # never write over a bad file
+                    check_tables(self.path, tables)  # never write over a bad file
                 sync = not (self._defer_new_files and tables is None)
                 _remove_stale_temps(self.path)
                 tables = tables or {}
@@ -608,7 +572,7 @@ class DocumentStore:
         def through_tinydb(tables: Tables) -> None:
             storage = _MemoryStorage(tables)
             with TinyDB(storage=lambda: storage) as database:
-                change(database.table(_SPANS), database.table(_DOCUMENT))
+                change(database.table(SPANS), database.table(DOCUMENT))
             if storage.tables is not tables:
                 tables.clear()
                 tables.update(storage.tables)
@@ -619,18 +583,9 @@ class DocumentStore:
         folder = self.path.parent
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
+            share_folder(folder)
             if not self._defer_new_files:
                 _fsync_folder(folder.parent)  # else a power cut could drop the new folder
-
-    def _tables(self) -> tuple[Table, Table]:
-        """Both tables over one snapshot of the file, for reading.
-
-        A fresh TinyDB every time: its query cache and next id would be stale after
-        another process (or another DocumentStore) wrote the file.
-        """
-        storage = _MemoryStorage(_read_tables(self.path) or {})
-        database = TinyDB(storage=lambda: storage)
-        return database.table(_SPANS), database.table(_DOCUMENT)
 
 
 #: Outlines of large store files, by path, with the file version each was read from. The
@@ -646,7 +601,7 @@ def _outline(path: Path | str) -> Outline:
     """:meth:`DocumentStore.outline` of the file at ``path``."""
     key = str(path)
     try:
-        with open(path, "rb") as file:
+        with open_regular(path) as file:
             info = os.fstat(file.fileno())
             version = (info.st_ino, info.st_size, info.st_mtime_ns)
             cached = _outlines.get(key)
@@ -657,7 +612,7 @@ def _outline(path: Path | str) -> Outline:
         return _NO_OUTLINE
     except OSError as exc:
         raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-    outline = _outline_of(path, _parse_tables(path, raw) or {})
+    outline = _outline_of(path, parse_tables(path, raw) or {})
     if info.st_size >= _CACHED_OUTLINE_BYTES:
         with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there
             while len(_outlines) >= _CACHED_OUTLINES:
@@ -667,108 +622,27 @@ def _outline(path: Path | str) -> Outline:
 
 
 def _outline_of(path: Path | str, tables: Tables) -> Outline:
-    keys = set()
-    for record in tables.get(_SPANS, {}).values():
-        start, end, label = record.get("start"), record.get("end"), record.get("label")
-        if not (type(start) is int and type(end) is int and type(label) is str):
-            raise CorruptStoreError(path, f"bad span record ({_problem(record)})")
-        keys.add((start, end, label))
-    state: Mapping[str, object] = tables.get(_DOCUMENT, {}).get(str(_STATE_ID), {})
-    return Outline(frozenset(keys), _status(path, state), _decided(path, state))
+    """The outline of checked ``tables``: agreement and review read a file that every
+    other reader would call corrupt as corrupt too (one validator, :func:`check_tables`)."""
+    check_tables(Path(path), tables)
+    records = tables.get(SPANS, {}).values()
+    keys = frozenset((r["start"], r["end"], r["label"]) for r in records if not r.get("flagged"))
+    state: Mapping[str, object] = tables.get(DOCUMENT, {}).get(str(STATE_ID), {})
+    return Outline(keys, status_of(path, state), decided_extents(path, state))
 
 
-def _problem(record: Mapping[str, object]) -> str:
-    """What :func:`check_record` finds wrong with ``record``."""
-    try:
-        check_record(record)
-    except ValueError as exc:
-        return str(exc)
-    return "start, end or label has the wrong type"
-
-
-def _decode(path: Path, spans: Table, document: Table) -> DocumentState:
+def _decode(path: Path, tables: Tables) -> DocumentState:
     """The state in the tables; CorruptStoreError naming the first bad field."""
-    try:
-        found = {span.id: span for span in map(Span.from_record, spans.all())}
-    except ValueError as exc:
-        raise CorruptStoreError(path, f"bad span record ({exc})") from None
-    ordered = sorted(found.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
-    state: Mapping[str, object] = document.get(doc_id=_STATE_ID) or {}
-    return DocumentState(tuple(ordered), *_document_fields(path, state))
-
-
-def _check(path: Path, tables: Tables) -> None:
-    """What :func:`_decode` checks, without building the spans (it runs before each save)."""
-    try:
-        for record in tables.get(_SPANS, {}).values():
-            check_record(record)
-    except ValueError as exc:
-        raise CorruptStoreError(path, f"bad span record ({exc})") from None
-    _document_fields(path, tables.get(_DOCUMENT, {}).get(str(_STATE_ID)) or {})
+    fields = check_tables(path, tables)
+    spans = map(Span.from_record, tables.get(SPANS, {}).values())
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+    return DocumentState(tuple(ordered), *fields)
 
 
 def _state_record(tables: Tables) -> dict[str, Any]:
     """The one record of the document table, created empty if missing."""
-    record: dict[str, Any] = tables.setdefault(_DOCUMENT, {}).setdefault(str(_STATE_ID), {})
+    record: dict[str, Any] = tables.setdefault(DOCUMENT, {}).setdefault(str(STATE_ID), {})
     return record
-
-
-def _document_fields(
-    path: Path, record: Mapping[str, object]
-) -> tuple[
-    Status,
-    int,
-    str | None,
-    Mapping[str, Any] | None,
-    tuple[tuple[int, int], ...],
-    tuple[tuple[int, int, str], ...],
-]:
-    """Status, cursor, doc_sha256, the import's source record, decided extents and
-    rejected suggestions, checked."""
-    cursor = record.get("cursor", 0)
-    if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
-        raise CorruptStoreError(path, f"bad cursor {cursor!r:.40}")
-    sha256 = record.get("doc_sha256")
-    if not (sha256 is None or isinstance(sha256, str)):
-        raise CorruptStoreError(path, f"bad doc_sha256 {sha256!r:.40}")
-    source = record.get("source")
-    if not (source is None or isinstance(source, dict)):
-        raise CorruptStoreError(path, f"bad source record {source!r:.40}")
-    decided, rejected = _decided(path, record), _rejected(path, record)
-    return _status(path, record), cursor, sha256, source, decided, rejected
-
-
-def _rejected(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int, str], ...]:
-    value = record.get("rejected", [])
-    keys = value if isinstance(value, list) else None
-    if keys is None or not all(
-        isinstance(key, list)
-        and len(key) == 3
-        and type(key[0]) is int
-        and type(key[1]) is int
-        and type(key[2]) is str
-        for key in keys
-    ):
-        raise CorruptStoreError(path, f"bad rejected suggestions {value!r:.40}")
-    return tuple((start, end, label) for start, end, label in keys)
-
-
-def _decided(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int], ...]:
-    value = record.get("decided", [])
-    pairs = value if isinstance(value, list) else None
-    if pairs is None or not all(
-        isinstance(pair, list) and len(pair) == 2 and all(type(n) is int for n in pair)
-        for pair in pairs
-    ):
-        raise CorruptStoreError(path, f"bad decided extents {value!r:.40}")
-    return tuple((start, end) for start, end in pairs)
-
-
-def _status(path: Path | str, record: Mapping[str, object]) -> Status:
-    value = record.get("status", Status.NEW.value)
-    if value not in _STATUSES:
-        raise CorruptStoreError(path, f"bad status {value!r:.40}")
-    return Status(str(value))
 
 
 # ---------------------------------------------------------------------------- the store
@@ -802,9 +676,11 @@ class Store:
         path = Path(os.path.join(folder, f"{safe_name(annotator)}.json"))
         # safe_name leaves no "/" and no "..": only a symbolic link can lead outside, and
         # two lstat calls rule that out far more cheaply than resolving the whole path.
-        if (os.path.islink(folder) or os.path.islink(path)) and not path.resolve().is_relative_to(
-            self.root.resolve()
-        ):
+        # realpath, not Path.resolve: that raises RuntimeError on a link loop (Python 3.11);
+        # a loop inside the store then fails to open, as a plain "cannot read".
+        if (os.path.islink(folder) or os.path.islink(path)) and not Path(
+            os.path.realpath(path)
+        ).is_relative_to(os.path.realpath(self.root)):
             raise StoreError(path, "outside the store folder (a symbolic link?)")
         return path
 
@@ -886,7 +762,9 @@ def _entries_in(folder: str | Path, suffix: str) -> Iterator[tuple[str, os.DirEn
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if suffix and not (entry.name.endswith(suffix) and entry.is_file()):
+        # Not only regular files: a FIFO or folder named like a store file is listed, so
+        # its reader reports it (open_regular refuses it without blocking).
+        if suffix and not entry.name.endswith(suffix):
             continue
         if not suffix and not entry.is_dir(follow_symlinks=False):
             continue

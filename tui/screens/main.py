@@ -38,7 +38,7 @@ from tui.core.text import display_safe
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
-from tui.widgets.document_list import DocumentList, DocumentNews, Progress, ReviewMarks
+from tui.widgets.document_list import UNREADABLE, DocumentList, DocumentNews, Progress, ReviewMarks
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
@@ -386,7 +386,7 @@ class MainScreen(Screen[None]):
         try:
             return self.store.summary(ref.doc_id, self.annotator)
         except StoreError:
-            return None
+            return UNREADABLE  # listed with ⚑; opening it says why
 
     def on_infos_read(self, message: InfosRead) -> None:
         """Show what the background reader found."""

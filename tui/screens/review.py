@@ -33,7 +33,7 @@ from tui.core.review import (
 )
 from tui.core.segment import Segmenter
 from tui.screens.main import MainScreen, SkimSpans
-from tui.widgets.document_list import Progress, ReviewMarks
+from tui.widgets.document_list import UNREADABLE, Progress, ReviewMarks
 
 if TYPE_CHECKING:
     from tui.core.reader import ReaderModel
@@ -176,7 +176,7 @@ class ReviewScreen(MainScreen):
         try:
             return self.store.summary(ref.doc_id, GOLD)
         except StoreError:
-            return None
+            return UNREADABLE  # listed with ⚑; opening it says why
 
     # -- disagreements ---------------------------------------------------------------------
 

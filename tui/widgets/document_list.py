@@ -49,6 +49,8 @@ class ReviewMarks(NamedTuple):
 
 #: What the background reader learns of a document: index, info, progress, review marks.
 DocumentNews = tuple[int, DocumentInfo, Progress | None, ReviewMarks | None]
+#: The progress of a document whose store file cannot be read (corrupt, a FIFO...): ⚑.
+UNREADABLE: Progress = (-1, Status.NEW)
 
 #: Status filters (``F`` cycles them): name, and whether a review list offers it.
 STATUS_FILTERS: tuple[tuple[str, bool], ...] = (
@@ -67,7 +69,7 @@ class ListEntry:
 
     ref: DocumentRef
     info: DocumentInfo | None = None
-    #: The annotator's span count and status (None: not known yet, or unreadable store).
+    #: The annotator's span count and status (None: not known yet; UNREADABLE: ⚑).
     work: Progress | None = None
     #: In review: the annotators' progress and agreement (None: not known yet).
     marks: ReviewMarks | None = None
@@ -344,6 +346,8 @@ def _work_cell(work: Progress | None) -> str:
     """`` 12◐``: span count and status mark, _WORK_CELLS wide."""
     if work is None:
         return " " * _WORK_CELLS
+    if work == UNREADABLE:
+        return "⚑".rjust(_WORK_CELLS)
     count, status = work
     shown = f"{count}" if count < 1000 else "999+"
     return f"{shown if count else '':>4}{_STATUS_MARKS[status]}"

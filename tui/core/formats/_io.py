@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tui.core.formats.model import FormatError
+from tui.core.untrusted import open_regular, read_regular
 
 __all__ = [
     "Output",
@@ -31,7 +32,7 @@ __all__ = [
 def open_binary(path: Path) -> BinaryIO:
     """``path`` opened for reading bytes, or a FormatError saying why not."""
     try:
-        return path.open("rb")
+        return open_regular(path)
     except OSError as error:
         raise FormatError(path, None, f"cannot read: {_reason(error)}") from error
 
@@ -65,7 +66,7 @@ def _decoded(line: bytes, path: Path, number: int) -> str:
 def read_text(path: Path) -> str:
     """The whole UTF-8 text of ``path`` as stored (byte-order mark dropped, newlines kept)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as error:
         raise FormatError(path, None, f"cannot read: {_reason(error)}") from error
     data = data.removeprefix(codecs.BOM_UTF8)

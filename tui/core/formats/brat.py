@@ -26,6 +26,7 @@ Note ids ``#N`` are renumbered; line breaks in TEXT and notes are written as spa
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from tui.core.formats.checks import (
 from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
 from tui.core.formats.names import file_stem
 from tui.core.formats.offsets import SourceText
+from tui.core.untrusted import MAX_OFFSET
 
 __all__ = ["read", "write"]
 
@@ -87,10 +89,12 @@ def _folder_pairs(folder: Path) -> list[tuple[Path, Path | None]]:
     for entry in _entries(folder):
         if entry.name.startswith(".") or entry.suffix not in (".txt", ".ann"):
             continue
-        if not entry.resolve().is_relative_to(folder.resolve()):
+        # realpath: Path.resolve raises RuntimeError on a link loop (Python 3.11).
+        if not Path(os.path.realpath(entry)).is_relative_to(os.path.realpath(folder)):
             raise FormatError(entry, None, "links to a file outside the folder: not read")
-        if entry.is_file():
-            (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
+        if not entry.is_file():  # a FIFO would block, a folder or a loop cannot be read
+            raise FormatError(entry, None, "not a regular file: not read")
+        (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
     for stem, ann in sorted(anns.items()):
         if stem not in texts:
             raise FormatError(ann, None, f"no text file {stem + '.txt'!r} next to it")
@@ -211,12 +215,18 @@ class _AnnReader:
                 self.extra_lines.append(line)
 
 
+_OFFSET_DIGITS = len(str(MAX_OFFSET))
+
+
 def _fragments(offsets: str, where: Where) -> list[tuple[int, int]]:
     fragments = []
     for piece in offsets.split(";"):
         numbers = piece.split()
         if len(numbers) != 2 or not all(n.isascii() and n.isdigit() for n in numbers):
             raise where.error(f"bad offsets {quote(offsets)}: {_T_LINE}")
+        # Length first: int() of a 4 300-digit string raises, and no text is that long.
+        if any(len(n) > _OFFSET_DIGITS for n in numbers):
+            raise where.error(f"bad offsets {quote(offsets)}: offset too large")
         fragments.append((int(numbers[0]), int(numbers[1])))
     return fragments
 

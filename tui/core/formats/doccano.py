@@ -14,7 +14,6 @@ fragments become separate spans, each with a warning in the report.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from tui.core.formats.checks import (
 )
 from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
 from tui.core.formats.offsets import SourceText
+from tui.core.untrusted import JsonProblem, parse_json
 
 __all__ = ["read", "write"]
 
@@ -47,9 +47,10 @@ def read(source: Path) -> Iterator[DocumentRecord]:
 
 def _document(line: str, where: Where) -> DocumentRecord:
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise where.error(f"invalid JSON: {error.msg} (column {error.colno})") from error
+        record = parse_json(line)
+    except JsonProblem as error:
+        column = "" if error.pos is None else f" (column {error.pos + 1})"
+        raise where.error(f"invalid JSON: {error.reason}{column}") from error
     if not isinstance(record, dict):
         raise where.error(f"expected a JSON object, not {type(record).__name__}")
     text = SourceText(string(record.get("text"), "'text'", where))

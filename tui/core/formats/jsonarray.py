@@ -11,7 +11,6 @@ one chunk.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import BinaryIO
 
 from tui.core.formats._io import open_binary
 from tui.core.formats.model import FormatError
+from tui.core.untrusted import JsonProblem, decode_json_at
 
 __all__ = ["iter_array"]
 
@@ -27,7 +27,6 @@ _NOT_SPACE = re.compile(r"[^ \t\r\n]")
 _STRUCTURE = re.compile(r'[{}\[\]"]')
 _STRING_STOP = re.compile(r'["\\]')
 _SCALAR_END = re.compile(r"[ \t\r\n,\]}]")
-_DECODER = json.JSONDecoder()
 
 
 def iter_array(path: Path, what: str = "elements") -> Iterator[tuple[int, object]]:
@@ -99,8 +98,8 @@ class _Buffer:
         size = _CHUNK
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError as error:
+                value, end = decode_json_at(self.text, self.pos)
+            except JsonProblem as error:
                 if self.eof or self._complete(self.pos):
                     raise self._invalid(error) from error
             else:
@@ -117,9 +116,9 @@ class _Buffer:
         """A FormatError at ``pos``."""
         return FormatError(self._path, self._line_at(self.pos), message)
 
-    def _invalid(self, error: json.JSONDecodeError) -> FormatError:
-        line = self._line_at(self.pos) + self.text.count("\n", self.pos, error.pos)
-        return FormatError(self._path, line, f"invalid JSON: {error.msg}")
+    def _invalid(self, error: JsonProblem) -> FormatError:
+        line = self._line_at(self.pos) + (error.line_in(self.text, self.pos) or 1) - 1
+        return FormatError(self._path, line, f"invalid JSON: {error.reason}")
 
     def _fill(self, size: int) -> bool:
         """Append up to ``size`` more bytes of input, dropping what lies before ``pos``."""
