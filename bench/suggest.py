@@ -5,10 +5,10 @@ Figures from :func:`first_visible_figures`, the reader driven in a 120×40 pty
 
 * ``suggest_first_visible_20mb_ms``: the 20 MB document is opened, ``G`` takes the cursor
   to its end, and the reader is left to go idle (jieba and its part-of-speech model
-  loaded, lines counted; the word-tag table is read after ``z``); then ``z`` is written and timed to the end of the first frame that shows a
-  suggestion: a wide (CJK) character drawn italic and underlined, as suggestions are and
-  nothing else is. Only what is on screen counts, so the suggestion is in the visible
-  paragraphs. The median of the sessions.
+  loaded, lines counted; the word-tag table is read after ``z``); then ``z`` is written
+  and timed to the end of the first frame that shows a suggestion: a wide (CJK) character
+  drawn italic and underlined, as suggestions are and nothing else is. Only what is on
+  screen counts, so the suggestion is in the visible paragraphs. The median of the sessions.
 * ``suggest_yardstick_cursor_ms``: the yardstick, from the same sessions just before ``z``:
   a cursor key (``k``) at the same place, to the end of the first frame that changed the
   screen (the median of every press): what any key costs there and then.

@@ -3,7 +3,9 @@
 :class:`~tui.core.annotations.Annotations` decides what an edit does; this class makes it
 durable through the store. A change that fails to save (disk full, read-only folder)
 stays pending and is shown as unsaved; the next change retries it first, so nothing is
-silently lost and nothing is reported saved before it is. A document whose store file is
+silently lost and nothing is reported saved before it is. Each change (an edit, undo or
+redo with the decision and status it carries) is one store write, so a kill leaves it whole
+on disk or absent, never half done. A document whose store file is
 corrupt is opened read-only: edits are refused and the file is never touched.
 
 The undo history (:mod:`tui.core.history`) lasts: it is saved beside the store file after
@@ -14,7 +16,7 @@ in the way of the spans), and a step the spans no longer match is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -28,21 +30,36 @@ class StoreLike(Protocol):
     """What a session needs of :class:`tui.core.store.DocumentStore` (which raises
     :class:`~tui.core.store.StoreError` when it cannot write)."""
 
-    def put_spans(self, spans: tuple[Span, ...]) -> None: ...
-
-    def delete_span(self, span_id: str) -> None: ...
+    def apply(
+        self,
+        put: Sequence[Span],
+        deleted: Iterable[str] = (),
+        *,
+        starts: bool = False,
+        decided: Iterable[tuple[int, int]] | None = None,
+        rejected: Iterable[SpanKey] | None = None,
+    ) -> None: ...
 
     def set_status(self, status: Status) -> None: ...
 
     def set_cursor(self, cursor: int) -> None: ...
 
-    def set_decided(self, extents: Iterable[tuple[int, int]]) -> None: ...
-
-    def set_rejected(self, keys: Iterable[SpanKey]) -> None: ...
-
     def save_history(self, data: bytes) -> None: ...
 
     def load(self) -> DocumentState: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One user-visible change as the store receives it: applied whole, in one store write,
+    so a kill leaves all of it on disk or none of it (spans, decision and status together)."""
+
+    put: tuple[Span, ...] = ()
+    deleted: tuple[str, ...] = ()
+    #: A first span moves a new document to "in progress".
+    starts: bool = False
+    #: The decided extents after the change; None when the change decides nothing.
+    decided: frozenset[tuple[int, int]] | None = None
 
 
 class Session:
@@ -77,7 +94,7 @@ class Session:
         #: Bumped on every change of the spans, for views to drop cached drawings.
         self.version = 0
         self._store = store
-        self._pending: list[Change] = []
+        self._pending: list[_Write] = []
 
     @property
     def saved(self) -> bool:
@@ -102,7 +119,7 @@ class Session:
         """Label ``[start, end)``; None when refused (duplicate, empty, read-only)."""
         if self._refused():
             return None
-        return self._started(self._commit(self.annotations.add(start, end, label, origin=origin)))
+        return self._commit(self.annotations.add(start, end, label, origin=origin), starts=True)
 
     def label(
         self, start: int, end: int, label: str, stacking: Collection[str] = ()
@@ -169,16 +186,16 @@ class Session:
         """Make the spans inside ``[start, end)`` exactly ``keys``: one edit, one undo."""
         if self._refused():
             return None
-        return self._started(
-            self._commit(self.annotations.replace_within(start, end, keys, description))
-        )
+        change = self.annotations.replace_within(start, end, keys, description)
+        return self._commit(change, starts=True)
 
     def decide(
         self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
     ) -> Change | None:
         """Settle the disagreement ``[start, end)`` as ``keys`` and mark it decided.
 
-        One undo step takes back both the spans and the mark (review's ``a`` and ``X``).
+        One undo step takes back both the spans and the mark (review's ``a`` and ``X``), and
+        one store write saves both.
         """
         if self._refused():
             return None
@@ -188,8 +205,8 @@ class Session:
             step = self.history.last_done()
             assert isinstance(step, SpanStep)
             self.history.amend_last(replace(step, decides=(start, end)))
-        self._started(self._commit(change))
-        self.mark_decided(start, end)
+        decided = None if already else self.decided | {(start, end)}
+        self._commit(change, starts=change is not None, decided=decided)
         return change
 
     def accept_suggestions(self, keys: Iterable[SpanKey], description: str) -> Change | None:
@@ -197,7 +214,7 @@ class Session:
         if self._refused():
             return None
         change = self.annotations.add_all(keys, description, origin=Origin.SUGGESTION)
-        return self._started(self._commit(change))
+        return self._commit(change, starts=True)
 
     def reject(self, keys: Iterable[SpanKey]) -> bool:
         """Never suggest ``keys`` again in this document (undoable); False if unsaved."""
@@ -211,16 +228,10 @@ class Session:
         return saved
 
     def _write_rejected(self, rejected: set[SpanKey]) -> bool:
-        saved = self._write(lambda store: store.set_rejected(rejected))
+        saved = self._write(lambda store: store.apply((), rejected=rejected))
         if saved:
             self.rejected = rejected
         return saved
-
-    def _started(self, change: Change | None) -> Change | None:
-        """A first span moves a new document to "in progress"."""
-        if change is not None and self.status is Status.NEW:
-            self.set_status(Status.IN_PROGRESS)
-        return change
 
     def undo(self) -> Change | None:
         """Undo the last edit (saved like any edit); a decision undone is undecided, a
@@ -272,11 +283,13 @@ class Session:
         return Change((), (), f"{'undo' if back else 'redo'} {step.description}")
 
     def _travel_spans(self, step: SpanStep, *, back: bool) -> Change | None:
-        change = self._commit(self.annotations.undo() if back else self.annotations.redo())
+        """The step's spans and, for a decision, its mark: one store write."""
+        change = self.annotations.undo() if back else self.annotations.redo()
+        decided = None
         if change is not None and step.decides is not None:
             extent = {step.decides}
-            self._write_decided(self.decided - extent if back else self.decided | extent)
-        return change
+            decided = self.decided - extent if back else self.decided | extent
+        return self._commit(change, decided=decided)
 
     def forget_history(self) -> bool:
         """Drop every undo step (the spans stay as they are); False when there was none."""
@@ -308,14 +321,31 @@ class Session:
 
     # -- saving ----------------------------------------------------------------------------
 
-    def _commit(self, change: Change | None) -> Change | None:
-        """Save ``change`` (already made in the annotations and their history)."""
-        if change is None:
+    def _commit(
+        self,
+        change: Change | None,
+        *,
+        starts: bool = False,
+        decided: set[tuple[int, int]] | None = None,
+    ) -> Change | None:
+        """Save ``change`` (already made in the annotations and their history) with the
+        decided extents it leaves (None: unchanged) in one store write; ``starts`` moves a
+        new document to "in progress" in the same write. Until it is written it is pending
+        (:attr:`saved` is False), already counted in the spans and :attr:`decided`."""
+        if change is None and decided is None:
             return None
-        self.version += 1
-        self._pending.append(change)
+        put, deleted = (change.put, change.deleted) if change is not None else ((), ())
+        starts = starts and change is not None
+        self._pending.append(_Write(put, deleted, starts, _frozen(decided)))
+        if starts and self.status is Status.NEW:
+            self.status = Status.IN_PROGRESS
+        if decided is not None:
+            self.decided = decided
+        if change is not None:
+            self.version += 1
         self.retry()
-        self._save_history()
+        if change is not None:
+            self._save_history()
         return change
 
     def _save_history(self) -> None:
@@ -339,18 +369,15 @@ class Session:
         meanwhile are saved after it, in order.
         """
         self.version += 1
-        self._pending.append(change)
+        self._pending.append(_Write(change.put, change.deleted))
 
     def retry(self) -> bool:
         """Write every pending change, oldest first; stop at the first failure."""
         store = self._store
         while self._pending and store is not None:
-            change = self._pending[0]
+            write = self._pending[0]
             try:
-                if change.put:
-                    store.put_spans(change.put)
-                for span_id in change.deleted:
-                    store.delete_span(span_id)
+                store.apply(write.put, write.deleted, starts=write.starts, decided=write.decided)
             except StoreError as failure:
                 self.error = str(failure)
                 return False
@@ -382,13 +409,10 @@ class Session:
         """Note that the reviewer decided the disagreement ``[start, end)``; False if unsaved."""
         if (start, end) in self.decided:
             return True
-        return self._write_decided(self.decided | {(start, end)})
-
-    def _write_decided(self, decided: set[tuple[int, int]]) -> bool:
-        saved = self._write(lambda store: store.set_decided(decided))
-        if saved:
-            self.decided = decided
-        return saved
+        if self._refused():
+            return False
+        self._commit(None, decided=self.decided | {(start, end)})
+        return self.saved
 
     def _write(self, write: Callable[[StoreLike], None]) -> bool:
         """One store write outside the span history; False (and the reason) on failure."""
@@ -400,6 +424,10 @@ class Session:
             self.error = str(failure)
             return False
         return True
+
+
+def _frozen(extents: set[tuple[int, int]] | None) -> frozenset[tuple[int, int]] | None:
+    return None if extents is None else frozenset(extents)
 
 
 @dataclass(frozen=True, slots=True)

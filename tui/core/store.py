@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tinydb import TinyDB, where
+from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
@@ -486,18 +486,50 @@ class DocumentStore:
 
     def put_span(self, span: Span) -> None:
         """Insert ``span``, or replace the saved span with its id."""
-        self._change_tables(lambda spans, _: spans.upsert(span.to_record(), where("id") == span.id))
+        self.apply((span,))
 
     def put_spans(self, spans: Sequence[Span]) -> None:
         """Insert or replace many spans in one atomic write (import, re-anchoring)."""
-        records = {span.id: span.to_record() for span in spans}
-        ids = frozenset(records)
+        self.apply(spans)
 
-        def change(table: Table, _: Table) -> None:
-            table.remove(where("id").test(ids.__contains__))
-            table.insert_multiple(records.values())
+    def apply(
+        self,
+        put: Sequence[Span],
+        deleted: Iterable[str] = (),
+        *,
+        starts: bool = False,
+        decided: Iterable[tuple[int, int]] | None = None,
+        rejected: Iterable[tuple[int, int, str]] | None = None,
+    ) -> None:
+        """One whole edit in one atomic write: a kill leaves all of it or none of it.
 
-        self._change_tables(change)
+        Spans in ``put`` are inserted or replace the saved span with their id; ids in
+        ``deleted`` go (a missing one is no error). ``starts`` moves a new document to "in
+        progress"; ``decided`` and ``rejected``, when given, replace the decided extents and
+        the rejected suggestions (see :meth:`set_decided`, :meth:`set_rejected`).
+        """
+        records = {span.id: span.to_record() for span in put}  # the last of an id wins
+        gone = set(records).union(deleted)
+        state_fields: dict[str, object] = {}
+        if decided is not None:
+            state_fields["decided"] = [list(extent) for extent in sorted(set(decided))]
+        if rejected is not None:
+            state_fields["rejected"] = [list(key) for key in sorted(set(rejected))]
+
+        # Straight on the file's tables, not through TinyDB (as merge_spans), numbering new
+        # records as TinyDB would: after the highest key left.
+        def change(tables: Tables) -> None:
+            table = tables.setdefault(_SPANS, {})
+            for key in [key for key, record in table.items() if record.get("id") in gone]:
+                del table[key]
+            next_id = max(map(int, table), default=0) + 1
+            table.update((str(next_id + n), record) for n, record in enumerate(records.values()))
+            state = _state_record(tables)
+            state.update(state_fields)
+            if starts and state.get("status", Status.NEW.value) == Status.NEW.value:
+                state["status"] = Status.IN_PROGRESS.value
+
+        self._change(change)
 
     def merge_spans(
         self, spans: Sequence[Span], doc_sha256: str, source: Mapping[str, Any] | None = None
@@ -535,7 +567,7 @@ class DocumentStore:
 
     def delete_span(self, span_id: str) -> None:
         """Remove the span with id ``span_id`` (nothing happens if there is none)."""
-        self._change_tables(lambda spans, _: spans.remove(where("id") == span_id))
+        self.apply((), (span_id,))
 
     def set_status(self, status: Status) -> None:
         """Record how far the annotator has got."""
@@ -549,11 +581,11 @@ class DocumentStore:
 
     def set_decided(self, extents: Iterable[tuple[int, int]]) -> None:
         """Record which disagreements the reviewer has decided, by extent (gold layer)."""
-        self._set({"decided": [list(extent) for extent in sorted(set(extents))]})
+        self.apply((), decided=extents)
 
     def set_rejected(self, keys: Iterable[tuple[int, int, str]]) -> None:
         """Record which suggestions the annotator rejected, as (start, end, label)."""
-        self._set({"rejected": [list(key) for key in sorted(set(keys))]})
+        self.apply((), rejected=keys)
 
     def set_doc_sha256(self, sha256: str) -> None:
         """Record the sha256 of the canonical text the spans refer to."""
