@@ -252,7 +252,7 @@ async def test_spans_panel_lists_spans_and_enter_jumps(
         assert model is not None
         await pilot.press("1", "right_curly_bracket", "3", "g", "p")
         panel = app.screen.query_one(SpansPanel)
-        assert panel.has_focus and panel.option_count == 2
+        assert panel.has_focus and len(panel.spans) == 2
         assert "PER  察布查尔" in screen_text(app)
         await pilot.press("down", "enter")
         assert reader.has_focus
@@ -447,3 +447,37 @@ async def test_a_relabel_message_shows_markup_and_controls_as_plain_text(
         await pilot.pause()
         assert "relabelled [b]x␛[2J[/b] PER → LOC" in screen_text(app)
         assert app.is_running
+
+
+async def test_the_spans_panel_lists_thousands_of_spans_and_reaches_the_last(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tui.core.spans import new_span_id
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("1")
+        [first] = stored(tmp_path)
+        text = model.text
+        places = [i for i in range(len(text) - 2) if not text[i : i + 2].isspace()][:1500]
+        many = [
+            replace(first, id=new_span_id(), start=i, end=i + 2, text=text[i : i + 2], label=label)
+            for i in places
+            for label in ("LOC", "ORG")
+        ]
+        Store(tmp_path / "store").document(FIRST_SEED_ID, "tester").put_spans(many)
+        await pilot.press("R", "p")
+        panel = app.screen.query_one(SpansPanel)
+        assert panel.has_focus and len(panel.spans) == 3001
+        await pilot.press("end")
+        await pilot.pause()
+        last = panel.spans[-1]
+        assert f"{last.label}  {last.text}" in screen_text(app)  # drawn, scrolled to
+        await pilot.press("enter")
+        assert reader.has_focus and reader.model is not None
+        assert reader.model.cursor == last.start  # the model reloaded with R
