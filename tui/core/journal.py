@@ -129,4 +129,3 @@ def forget(path: Path) -> None:
     _known.pop(path, None)
     with suppress(FileNotFoundError):
         os.unlink(path)
-
