@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tui.core.history import History, HistoryError, SpanStates, SpanStep
 from tui.core.spans import Origin, Span, new_span_id, now_iso
@@ -33,6 +33,9 @@ class Change:
     put: tuple[Span, ...]
     deleted: tuple[str, ...]
     description: str
+    #: The spans put or deleted as they were before (none for new ones), so a view can
+    #: follow the edit instead of starting again from every span.
+    replaced: tuple[Span, ...] = field(default=(), compare=False)
 
 
 def _sort_key(span: Span) -> tuple[int, int, str, str]:
@@ -398,8 +401,11 @@ class Annotations:
         """Set each span id to its given state and report it as a change."""
         put: list[Span] = []
         deleted: list[str] = []
+        replaced: list[Span] = []
         for span_id, span in states:
-            self._unorder(self._by_id.get(span_id))
+            if (old := self._by_id.get(span_id)) is not None:
+                replaced.append(old)
+            self._unorder(old)
             if span is None:
                 self._by_id.pop(span_id, None)
                 deleted.append(span_id)
@@ -410,7 +416,7 @@ class Annotations:
                     bisect.insort(self._order, span, key=_sort_key)
         self._sorted = self._placed = None
         self._depths = None
-        return Change(tuple(put), tuple(deleted), description)
+        return Change(tuple(put), tuple(deleted), description, tuple(replaced))
 
 
 def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Span], list[Span]]:

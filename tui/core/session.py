@@ -16,6 +16,7 @@ in the way of the spans), and a step the spans no longer match is refused.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -24,6 +25,9 @@ from tui.core.annotations import Annotations, Change, excerpt, reanchor, text_sh
 from tui.core.history import History, HistoryError, RejectStep, SpanKey, SpanStep
 from tui.core.spans import Origin, Span, Status
 from tui.core.store import DocumentState, DocumentStore, Store, StoreError
+
+#: Changes kept for :meth:`Session.changes_since`.
+_CHANGES_KEPT = 64
 
 
 class StoreLike(Protocol):
@@ -95,6 +99,8 @@ class Session:
         self.version = 0
         self._store = store
         self._pending: list[_Write] = []
+        #: The latest changes of the spans, with the version each made (changes_since).
+        self._changes: deque[tuple[int, Change]] = deque(maxlen=_CHANGES_KEPT)
 
     @property
     def saved(self) -> bool:
@@ -342,7 +348,7 @@ class Session:
         if decided is not None:
             self.decided = decided
         if change is not None:
-            self.version += 1
+            self._count(change)
         self.retry()
         if change is not None:
             self._save_history()
@@ -368,8 +374,19 @@ class Session:
         The next write (:meth:`retry`, or any edit) saves it first, so edits made
         meanwhile are saved after it, in order.
         """
-        self.version += 1
+        self._count(change)
         self._pending.append(_Write(change.put, change.deleted))
+
+    def _count(self, change: Change) -> None:
+        """A new version of the spans: ``change`` made it."""
+        self.version += 1
+        self._changes.append((self.version, change))
+
+    def changes_since(self, version: int) -> list[Change] | None:
+        """The changes of the spans after ``version``, oldest first; None when they are no
+        longer all kept (a view then starts again from :attr:`Annotations.spans`)."""
+        changes = [change for made, change in self._changes if made > version]
+        return changes if version + len(changes) == self.version else None
 
     def retry(self) -> bool:
         """Write every pending change, oldest first; stop at the first failure."""

@@ -175,7 +175,8 @@ def _read_tables(path: Path | str) -> Tables | None:
             if _file_version(path) != read_version:
                 continue  # rewritten since we read it: its journal is a newer one
             edits = []  # a journal already folded into the file
-        _bases[path] = (read_version, _base_of(tables))
+        if info.st_size >= _JOURNAL_FROM_BYTES:  # only those take a journal
+            _bases[path] = (read_version, _base_of(tables))
         if edits:
             tables = tables or {}
             for edit in edits:

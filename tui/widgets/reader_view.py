@@ -737,8 +737,13 @@ class ReaderView(ScrollView, can_focus=True):
             return []
         version = (session.version, self._overlay_version)
         if self._marks is None or self._marks_version != version:
-            spans = session.annotations.spans  # flagged ones are left out there
-            self._marks = MarkIndex(collect_marks(spans, self.suggestions, self.review))
+            since = self._marks_version
+            edits = session.changes_since(since[0]) if since and since[1] == version[1] else None
+            if self._marks is not None and edits is not None and self.review is None:
+                self._marks.follow(edits)  # only spans changed: follow them
+            else:
+                spans = session.annotations.spans  # flagged ones are left out there
+                self._marks = MarkIndex(collect_marks(spans, self.suggestions, self.review))
             self._marks_version = version
         return self._marks.in_block(model.blocks, block)
 
