@@ -87,6 +87,10 @@ class Annotations:
         #: again after each edit took ~120 ms); None until first needed.
         self._order: list[Span] | None = None
         self._sorted: tuple[Span, ...] | None = None
+        #: How many spans are flagged (none, mostly: then every span is placed).
+        self._flagged = sum(1 for span in self._by_id.values() if span.flagged)
+        #: No placed span is longer (only ever grown: it bounds :meth:`at`'s search).
+        self._longest = max((s.end - s.start for s in self._by_id.values()), default=0)
         self._placed: tuple[Span, ...] | None = None
         self._depths: dict[str, int] | None = None
 
@@ -118,7 +122,8 @@ class Annotations:
         named at the cursor, jumped to, or deleted there.
         """
         if self._placed is None:
-            self._placed = tuple(span for span in self.spans if not span.flagged)
+            spans = self.spans
+            self._placed = tuple(s for s in spans if not s.flagged) if self._flagged else spans
         return self._placed
 
     def get(self, span_id: str) -> Span | None:
@@ -127,7 +132,10 @@ class Annotations:
 
     def at(self, offset: int) -> list[Span]:
         """The placed spans covering ``offset``, innermost (shortest) first."""
-        covering = [s for s in self.placed if s.start <= offset < s.end]
+        spans = self.placed
+        low = bisect.bisect_left(spans, offset - self._longest + 1, key=lambda s: s.start)
+        high = bisect.bisect_right(spans, offset, key=lambda s: s.start)
+        covering = [s for s in spans[low:high] if offset < s.end]
         return sorted(covering, key=lambda s: (s.end - s.start, -s.start, s.label, s.id))
 
     def innermost_at(self, offset: int) -> Span | None:
@@ -405,6 +413,7 @@ class Annotations:
         for span_id, span in states:
             if (old := self._by_id.get(span_id)) is not None:
                 replaced.append(old)
+                self._flagged -= old.flagged
             self._unorder(old)
             if span is None:
                 self._by_id.pop(span_id, None)
@@ -412,6 +421,8 @@ class Annotations:
             else:
                 self._by_id[span_id] = span
                 put.append(span)
+                self._flagged += span.flagged
+                self._longest = max(self._longest, span.end - span.start)
                 if self._order is not None:
                     bisect.insort(self._order, span, key=_sort_key)
         self._sorted = self._placed = None
