@@ -6,7 +6,8 @@ Figures from :func:`big_spans_figures` (issue 12, item 8), on the 1 MiB document
   document holding 100 000 (1 000) stored spans, from the call a label key makes
   (:meth:`tui.core.session.Session.label` on the word at a new place) to the change being
   durable (:attr:`Session.saved` on return): the core of "key to durable", without the
-  terminal, after the spans were sorted once (as opening the document in the reader does). :data:`SAVES` labels each, the two sizes in turn.
+  terminal, after the spans were sorted once (as opening the document in the reader
+  does). :data:`SAVES` labels each, the two sizes in turn.
 * ``open_100k_spans_ms``, ``rss_100k_spans_mb``: the reader driven in a pty opens the
   document holding 100 000 spans: from Enter to the end of the frame showing its text, and
   the peak RSS (VmHWM) at the end of the session.
