@@ -606,3 +606,27 @@ def test_a_history_that_cannot_be_saved_is_said_once_and_the_spans_are_saved(
     opened = open_session(store, "a.txt", "tester", TEXT)
     assert opened.problem is not None and "undo history ignored" in opened.problem
     assert len(opened.session.annotations.spans) == 3
+
+
+def test_spans_opened_in_the_store_order_stay_in_document_order_through_edits(
+    tmp_path: Path,
+) -> None:
+    from tui.core.annotations import text_sha256
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = Session(Annotations(TEXT, "doc.txt", text_sha256(TEXT), "tester"), None)
+    spans = [first.annotations.add(s, e, label) for s, e, label in ((6, 8, "PER"), (0, 5, "LOC"))]
+    store.document("doc.txt", "tester").put_spans([c.put[0] for c in spans if c is not None])
+    session = open_session(store, "doc.txt", "tester", TEXT).session
+    session.add(0, 2, "ORG")
+    session.add(0, 5, "ORG")
+    expected = sorted(session.annotations.spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+    assert list(session.annotations.spans) == expected
+    assert [(s.start, s.label) for s in expected] == [
+        (0, "LOC"),
+        (0, "ORG"),
+        (0, "ORG"),
+        (6, "PER"),
+    ]

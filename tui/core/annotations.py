@@ -68,9 +68,11 @@ class Annotations:
         clock: Callable[[], str] = now_iso,
         ids: Callable[[], str] = new_span_id,
         history: History | None = None,
+        ordered: bool = False,
     ) -> None:
         """Start from ``spans`` (already re-anchored to ``text``) and ``history`` (empty if
-        not given; the caller may add other kinds of steps to it)."""
+        not given; the caller may add other kinds of steps to it). ``ordered``: ``spans``
+        are already in document order (as the store gives them), so need no sort."""
         self.text = text
         self.doc_id = doc_id
         self._doc_sha256 = doc_sha256
@@ -85,7 +87,7 @@ class Annotations:
         self.history = history if history is not None else History()
         #: Every span in document order, kept sorted through edits (sorting 100 000 spans
         #: again after each edit took ~120 ms); None until first needed.
-        self._order: list[Span] | None = None
+        self._order: list[Span] | None = list(self._by_id.values()) if ordered else None
         self._sorted: tuple[Span, ...] | None = None
         #: How many spans are flagged (none, mostly: then every span is placed).
         self._flagged = sum(1 for span in self._by_id.values() if span.flagged)
@@ -439,6 +441,8 @@ def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Sp
     already anchored to ``doc_sha256`` are returned unchanged. The second list holds every
     flagged span, including any flagged by an earlier re-anchoring.
     """
+    if all(span.doc_sha256 == doc_sha256 for span in spans):  # nothing moved: no sort
+        return list(spans), [s for s in spans if s.flagged]
     placed: dict[int, Span] = {}
     taken: set[tuple[int, int, str]] = set()
     # Insertions and deletions shift everything after them, so the shift found for one span

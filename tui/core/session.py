@@ -501,7 +501,8 @@ def open_session(
         if flagged and not problems:
             problems.append(f"{len(flagged)} spans could not be placed in the changed text")
     history = _read_history(document, doc_id, problems)
-    annotations = Annotations(text, doc_id, sha, annotator, spans, history=history)
+    ordered = not moved  # the store's order, unless spans had to move
+    annotations = Annotations(text, doc_id, sha, annotator, spans, history=history, ordered=ordered)
     session = Session(
         annotations,
         document,
