@@ -179,16 +179,22 @@ def check_record(record: Mapping[str, object]) -> None:
         Span.from_record(record)
 
 
-_TEXT_FIELDS = ("id", "doc_id", "doc_sha256", "text", "label", "annotator", "created", "modified")
-
-
 def _well_formed(record: Mapping[str, object]) -> bool:
     """A quick yes for the common case; on no, :meth:`Span.from_record` says what is wrong."""
     if not isinstance(record, Mapping):
         return False
-    start, end = record.get("start"), record.get("end")
+    get = record.get
+    start, end = get("start"), get("end")
+    # Unrolled: a generator over the fields was half the time of opening 100 000 spans.
     return (
-        all(type(record.get(name)) is str for name in _TEXT_FIELDS)
+        type(get("id")) is str
+        and type(get("doc_id")) is str
+        and type(get("doc_sha256")) is str
+        and type(get("text")) is str
+        and type(get("label")) is str
+        and type(get("annotator")) is str
+        and type(get("created")) is str
+        and type(get("modified")) is str
         and type(start) is int
         and type(end) is int
         and 0 <= start <= end
