@@ -30,7 +30,8 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   layers (see :mod:`bench.review`).
 * ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
 * ``save_100k_spans_ms``, ``save_1k_spans_ms``, ``open_100k_spans_ms``,
-  ``spans_panel_100k_ms``, ``key_label_100k_spans_p99_ms``, ``rss_100k_spans_mb``: one
+  ``spans_panel_100k_ms`` (and ``_settled_ms``), ``key_label_100k_spans_p99_ms``,
+  ``rss_100k_spans_mb``: one
   document holding 100 000 spans (see :mod:`bench.big_spans`).
 * ``corpus_index_build_10k_s``, ``corpus_search_10k_docs_ms``, ``suggest_seed_doc_s``:
   building and searching a corpus index of 10 000 documents, and entity suggestions for

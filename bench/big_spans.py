@@ -11,8 +11,10 @@ Figures from :func:`big_spans_figures` (issue 12, item 8), on the 1 MiB document
 * ``open_100k_spans_ms``, ``rss_100k_spans_mb``: the reader driven in a pty opens the
   document holding 100 000 spans: from Enter to the end of the frame showing its text, and
   the peak RSS (VmHWM) at the end of the session.
-* ``spans_panel_100k_ms``: in the same session, from writing ``p`` to the end of the last
-  frame that changed the screen (the panel listing the spans).
+* ``spans_panel_100k_ms``: in the same session, from writing ``p`` to the end of the first
+  frame that changed the screen (it shows the panel listing the spans);
+  ``spans_panel_100k_settled_ms``: to the end of the last one (the reading pane, narrower
+  now, laid out again meanwhile).
 * ``key_label_100k_spans_p99_ms``: in the same session, label key ``1`` on successive
   words (``w`` between them): from the key to the end of the first frame that changed the
   screen (nearest-rank p99); with saving on the UI thread this includes the save.
@@ -83,13 +85,14 @@ def big_spans_figures(document: Path) -> list[tuple[str, float, str]]:
         text = document.read_text(encoding="utf-8")
         run = reader_session(document, first_line_marker(text), store=big, plan=PLAN)
         save_big, save_small = _save_p99s(document, big, small)
-    panel = [key.settled_ms for key in run.keys if key.kind == "panel"]
+    panel = [key for key in run.keys if key.kind == "panel"]
     labels = [key.result_ms for key in run.keys if key.kind == "label"]
     return [
         ("save_100k_spans_ms", save_big, "ms"),
         ("save_1k_spans_ms", save_small, "ms"),
         ("open_100k_spans_ms", run.open_ms, "ms"),
-        ("spans_panel_100k_ms", panel[0] if panel else math.nan, "ms"),
+        ("spans_panel_100k_ms", panel[0].result_ms if panel else math.nan, "ms"),
+        ("spans_panel_100k_settled_ms", panel[0].settled_ms if panel else math.nan, "ms"),
         ("key_label_100k_spans_p99_ms", percentile(labels, 99) if labels else math.nan, "ms"),
         ("rss_100k_spans_mb", run.peak_rss_mib, "MB"),
     ]
