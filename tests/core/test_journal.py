@@ -137,3 +137,21 @@ def test_another_process_appending_is_read_before_this_one_appends(
     last = make_span(7000)
     document.put_span(last)
     assert {ours, theirs, last} <= set(document.load().spans)
+
+
+def test_a_bad_edit_in_the_journal_is_reported_and_never_folded_in(
+    document: DocumentStore,
+) -> None:
+    from tui.core.store import CorruptStoreError
+
+    document.put_span(make_span(5000))
+    line = journal_of(document).read_bytes().splitlines()[0]
+    base = line[line.index(b'"base":') :].rstrip(b"}")
+    with journal_of(document).open("ab") as file:
+        file.write(b'{"state":{"cursor":-4},' + base + b"}\n")  # hand-edited
+    before = document.path.read_bytes()
+    with pytest.raises(CorruptStoreError, match="bad cursor -4"):
+        document.load()
+    with pytest.raises(CorruptStoreError):
+        fold(document)
+    assert document.path.read_bytes() == before

@@ -198,12 +198,14 @@ _bases: dict[Path, tuple[tuple[int, int, int], str | None]] = {}
 def _apply_edit(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
     """Apply one edit (see :meth:`DocumentStore.apply`) to ``tables``, as TinyDB would:
     a span is replaced by id, new records numbered after the highest key left."""
+    put, deleted, fields = edit.get("put", []), edit.get("deleted", []), edit.get("state", {})
     try:
-        put = edit.get("put", [])
+        if not (isinstance(put, list) and isinstance(deleted, list) and isinstance(fields, dict)):
+            raise ValueError("not lists of spans and ids, and state fields")
         for record in put:
             check_record(record)
-        gone = {record["id"] for record in put}.union(edit.get("deleted", []))
-    except (ValueError, TypeError, AttributeError) as exc:
+        gone = {record["id"] for record in put}.union(deleted)
+    except (ValueError, TypeError) as exc:
         raise CorruptStoreError(path, f"bad journal edit ({exc})") from None
     table = tables.setdefault(_SPANS, {})
     for key in [key for key, record in table.items() if record.get("id") in gone]:
@@ -211,9 +213,10 @@ def _apply_edit(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
     next_id = max(map(int, table), default=0) + 1
     table.update((str(next_id + n), dict(record)) for n, record in enumerate(put))
     state = _state_record(tables)
-    state.update(edit.get("state", {}))
+    state.update(fields)
     if edit.get("starts") and state.get("status", Status.NEW.value) == Status.NEW.value:
         state["status"] = Status.IN_PROGRESS.value
+    _document_fields(path, state)  # a bad field is never written into the file
 
 
 def _parse_tables(path: Path | str, raw: bytes) -> Tables | None:
