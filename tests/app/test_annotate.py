@@ -481,3 +481,21 @@ async def test_the_spans_panel_lists_thousands_of_spans_and_reaches_the_last(
         await pilot.press("enter")
         assert reader.has_focus and reader.model is not None
         assert reader.model.cursor == last.start  # the model reloaded with R
+
+
+async def test_edits_are_on_disk_when_the_program_quits_right_after_them(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """An edit is saved just after its frame; quitting before that frame saves it first."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.press("1")
+        assert "✓" in screen_text(app) and len(stored(tmp_path)) == 1  # saved after its frame
+        session = reader.session
+        assert session is not None
+        session.add(6, 8, "LOC")  # as a key does; its frame (and save) not come yet
+        assert not session.saved and len(stored(tmp_path)) == 1
+        main_screen(app).action_quit()
+        assert session.saved
+    assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "PER"]

@@ -630,3 +630,16 @@ def test_spans_opened_in_the_store_order_stay_in_document_order_through_edits(
         (0, "ORG"),
         (6, "PER"),
     ]
+
+
+def test_a_view_that_saves_later_gets_edits_pending_then_written_whole_in_order() -> None:
+    session, store = new_session()
+    asked: list[int] = []
+    session.save_later = lambda: asked.append(session.version)
+    session.decide(0, 5, [(0, 5, "LOC")], "accept a")
+    session.add(6, 8, "PER")
+    assert not session.saved and store.spans == {} and asked == [1, 2]
+    assert session.decided == {(0, 5)}  # shown already, saved below
+    assert session.retry() and session.saved
+    assert store.writes == 2 and store.decided == {(0, 5)}
+    assert sorted(s.label for s in store.spans.values()) == ["LOC", "PER"]

@@ -99,6 +99,9 @@ class Session:
         self.version = 0
         self._store = store
         self._pending: list[_Write] = []
+        #: Set by a view that saves edits itself, after showing them (it then calls
+        #: :meth:`retry`); None: each edit is written before the call that made it returns.
+        self.save_later: Callable[[], None] | None = None
         #: The latest changes of the spans, with the version each made (changes_since).
         self._changes: deque[tuple[int, Change]] = deque(maxlen=_CHANGES_KEPT)
 
@@ -349,7 +352,10 @@ class Session:
             self.decided = decided
         if change is not None:
             self._count(change)
-        self.retry()
+        if self.save_later is not None:
+            self.save_later()
+        else:
+            self.retry()
         if change is not None:
             self._save_history()
         return change

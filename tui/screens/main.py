@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.session import Opened, Session
     from tui.core.store import Store
     from tui.screens.corpus_search import CorpusHit
+    from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
     from tui.widgets.word_panel import WordPanel
@@ -321,6 +323,17 @@ class MainScreen(Screen[None]):
         """The document list."""
         return self.query_one(DocumentList)
 
+    @cached_property
+    def saver(self) -> SaveAfterFrame:
+        """Saves the open document's edits just after the frame that shows them."""
+        from tui.screens.saving import SaveAfterFrame
+
+        return SaveAfterFrame(self, self._update_status)
+
+    def on_unmount(self) -> None:
+        """Save what is pending before the program ends, however it ends."""
+        self.saver.flush()
+
     def on_mount(self) -> None:
         """Start reading titles in the background and load jieba after the first paint."""
         if self.refs:
@@ -423,6 +436,7 @@ class MainScreen(Screen[None]):
         )
         session = self._open_session(ref, model)
         self.aids.document_changed()
+        self.saver.attach(session)
         reader.show_document(model, session)
         self.call_after_refresh(freeze_heap)
 
@@ -456,6 +470,7 @@ class MainScreen(Screen[None]):
     def _leave_document(self) -> None:
         """Remember where the annotator was in the document being left."""
         reader = self.reader
+        self.saver.flush()
         if reader.session is not None and reader.model is not None:
             reader.session.save_cursor(reader.model.cursor)
 
@@ -524,6 +539,7 @@ class MainScreen(Screen[None]):
         if self.current is None or model is None:
             return
         cursor = model.cursor
+        self.saver.flush()
         changed = session.changed_on_disk() if session is not None else None
         self._index = None  # texts may have changed too: the next corpus search rereads
         self.open_document(self.current)
@@ -832,7 +848,9 @@ class MainScreen(Screen[None]):
             if session.read_only is not None:
                 parts.insert(0, "read-only")
             else:
-                parts.insert(0, "✓" if session.saved and session.error is None else "✗")
+                # … while an edit is being saved (just after its frame), ✓ once it is durable.
+                saving = "…" if session.error is None and not session.saved else "✗"
+                parts.insert(0, "✓" if session.saved and session.error is None else saving)
                 self._report_error(session.error)
             if (notice := session.take_notice()) is not None:  # relabelled, nothing to undo…
                 self.notify(display_safe(notice), markup=False, timeout=4)
