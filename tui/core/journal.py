@@ -3,8 +3,8 @@
 Rewriting a store file of 100 000 spans (30 MB) took ~1.5 s per edit. Beside such a file
 an edit is instead appended to ``<annotator>.journal`` as one line and fsynced, a cost
 that grows with the edit, not the file; the store folds the journal into the file (one
-atomic rewrite) once the journal has grown to a fraction of it, or on any other kind of
-change.
+atomic rewrite) once the journal has grown to a fraction of it, or when the file is
+changed another way (an import).
 
 Each line names the *base*: a random token the store file carries in its state record
 and renews on every rewrite. A journal whose base is not the file's was already folded

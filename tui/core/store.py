@@ -12,6 +12,10 @@ on a freshly opened TinyDB (TinyDB objects cache queries and the next id, which 
 when another process writes). When a mutating call
 returns the change is on disk; when it raises :class:`StoreError` nothing changed and the
 next call simply retries. A file that does not parse is never written over.
+
+A file of 1 MiB or more takes its edits in a journal beside it instead (one fsynced line
+each, :mod:`tui.core.journal`), folded in by the same atomic rewrite once it has grown;
+every read here reads the file with its journal.
 """
 
 from __future__ import annotations
