@@ -29,6 +29,10 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   layers of 2 000 spans in review; ``biaozhu agree`` over 10 000 documents with three
   layers (see :mod:`bench.review`).
 * ``save_*``, ``tinydb_default_insert_*``: the annotation store (see :mod:`bench.store`).
+* ``save_100k_spans_ms``, ``save_1k_spans_ms``, ``open_100k_spans_ms``,
+  ``spans_panel_100k_ms`` (and ``_settled_ms``), ``key_label_100k_spans_p99_ms``,
+  ``rss_100k_spans_mb``: one
+  document holding 100 000 spans (see :mod:`bench.big_spans`).
 * ``corpus_index_build_10k_s``, ``corpus_search_10k_docs_ms``, ``suggest_seed_doc_s``:
   building and searching a corpus index of 10 000 documents, and entity suggestions for
   the longest seed document (see :mod:`bench.search`).
@@ -53,6 +57,7 @@ from pathlib import Path
 from types import FrameType
 
 from bench.annotated import annotate, marked_copy, store_undo_history
+from bench.big_spans import big_spans_figures
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
 from bench.measure import (
@@ -190,6 +195,10 @@ def main() -> int:
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in store_figures():
+        figure(name, value, unit)
+
+    log(f"a document with 100 000 spans ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in big_spans_figures(doc_1mb):
         figure(name, value, unit)
 
     log(f"corpus search and suggestions ({time.perf_counter() - began:.0f} s)")

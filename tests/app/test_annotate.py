@@ -276,7 +276,7 @@ async def test_spans_panel_lists_spans_and_enter_jumps(
         assert model is not None
         await pilot.press("1", "right_curly_bracket", "3", "g", "p")
         panel = app.screen.query_one(SpansPanel)
-        assert panel.has_focus and panel.option_count == 2
+        assert panel.has_focus and len(panel.spans) == 2
         assert "PER  察布查尔" in screen_text(app)
         await pilot.press("down", "enter")
         assert reader.has_focus
@@ -493,3 +493,55 @@ async def test_keys_with_nothing_to_act_on_say_so(make_app: AppFactory, tmp_path
             await pilot.pause()
             assert any(message.startswith(said) for message in told()), (key, told())
     assert stored(tmp_path) == []  # nothing was written
+
+
+async def test_the_spans_panel_lists_thousands_of_spans_and_reaches_the_last(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tui.core.spans import new_span_id
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("1")
+        [first] = stored(tmp_path)
+        text = model.text
+        places = [i for i in range(len(text) - 2) if not text[i : i + 2].isspace()][:1500]
+        many = [
+            replace(first, id=new_span_id(), start=i, end=i + 2, text=text[i : i + 2], label=label)
+            for i in places
+            for label in ("LOC", "ORG")
+        ]
+        Store(tmp_path / "store").document(FIRST_SEED_ID, "tester").put_spans(many)
+        await pilot.press("R", "p")
+        panel = app.screen.query_one(SpansPanel)
+        assert panel.has_focus and len(panel.spans) == 3001
+        await pilot.press("end")
+        await pilot.pause()
+        last = panel.spans[-1]
+        assert f"{last.label}  {last.text}" in screen_text(app)  # drawn, scrolled to
+        await pilot.press("enter")
+        assert reader.has_focus and reader.model is not None
+        assert reader.model.cursor == last.start  # the model reloaded with R
+
+
+async def test_edits_are_on_disk_when_the_program_quits_right_after_them(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """An edit is saved just after its frame; quitting before that frame saves it first."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_seed(pilot, app)
+        await pilot.press("1")
+        assert "✓" in screen_text(app) and len(stored(tmp_path)) == 1  # saved after its frame
+        session = reader.session
+        assert session is not None
+        session.add(6, 8, "LOC")  # as a key does; its frame (and save) not come yet
+        assert not session.saved and len(stored(tmp_path)) == 1
+        main_screen(app).action_quit()
+        assert session.saved
+    assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "PER"]

@@ -523,3 +523,23 @@ def test_move_refuses_bad_ranges_no_ops_and_duplicates() -> None:
     assert ann.move(span.id, 0, 6) is not None  # a placed span can be widened too
     with pytest.raises(KeyError):
         ann.move("nope", 0, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 25), st.integers(1, 12), st.booleans()), max_size=30))
+def test_spans_at_an_offset_and_their_order_stay_right_through_edits(
+    edits: list[tuple[int, int, bool]],
+) -> None:
+    """The kept order and the bounded search of :meth:`Annotations.at` agree with a full
+    sort and a full scan after any adds and deletes (long spans and short)."""
+    ann = make()
+    for start, length, delete in edits:
+        here = ann.innermost_at(start)
+        if delete and here is not None:
+            ann.delete(here.id)
+        else:
+            ann.add(start, min(start + length, len(TEXT)), "PER" if length % 2 else "LOC")
+        assert ann.spans == tuple(sorted(ann.spans, key=lambda s: (s.start, -s.end, s.label, s.id)))
+        for offset in range(len(TEXT)):
+            scanned = [s for s in ann.spans if s.start <= offset < s.end]
+            assert sorted(ann.at(offset), key=lambda s: s.id) == sorted(scanned, key=lambda s: s.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.annotations import Annotations
@@ -30,13 +31,25 @@ class FakeStore:
             raise StoreError(Path("annotations/doc.txt/tester.json"), self.failing)
         self.writes += 1
 
-    def put_spans(self, spans: tuple[Span, ...]) -> None:
+    def apply(
+        self,
+        put: tuple[Span, ...],
+        deleted: tuple[str, ...] = (),
+        *,
+        starts: bool = False,
+        decided: object = None,
+        rejected: object = None,
+    ) -> None:
         self._check()
-        self.spans.update({span.id: span for span in spans})
-
-    def delete_span(self, span_id: str) -> None:
-        self._check()
-        self.spans.pop(span_id, None)
+        self.spans.update({span.id: span for span in put})
+        for span_id in deleted:
+            self.spans.pop(span_id, None)
+        if starts and self.status is Status.NEW:
+            self.status = Status.IN_PROGRESS
+        if decided is not None:
+            self.decided = set(decided)  # type: ignore[call-overload]
+        if rejected is not None:
+            self.rejected = set(rejected)  # type: ignore[call-overload]
 
     def set_status(self, status: Status) -> None:
         self._check()
@@ -45,14 +58,6 @@ class FakeStore:
     def set_cursor(self, cursor: int) -> None:
         self._check()
         self.cursor = cursor
-
-    def set_rejected(self, keys: object) -> None:
-        self._check()
-        self.rejected = set(keys)  # type: ignore[call-overload]
-
-    def set_decided(self, extents: object) -> None:
-        self._check()
-        self.decided = set(extents)  # type: ignore[call-overload]
 
     def save_history(self, data: bytes) -> None:
         self.history = data
@@ -97,6 +102,26 @@ def test_undoing_a_decision_undecides_it_and_redoing_decides_it_again() -> None:
     session.add(6, 8, "PER")  # a new edit: the undone decision cannot come back
     session.redo()
     assert session.decided == store.decided == set()
+
+
+def test_every_edit_undo_and_redo_is_one_store_write() -> None:
+    """A kill between two writes of one edit would leave half of it: each is one write."""
+    session, store = new_session()
+    steps: list[Callable[[], object]] = [
+        lambda: session.decide(0, 5, [(0, 2, "LOC"), (2, 5, "ORG")], "accept a"),
+        lambda: session.decide(0, 5, [(0, 5, "PER")], "accept b"),  # two deletes and a put
+        session.undo,
+        session.undo,  # the spans and the decision
+        session.redo,
+        lambda: session.replace_within(6, 12, [(6, 8, "PER"), (8, 12, "ORG")], "set"),
+        session.undo,
+    ]
+    for step in steps:
+        before = store.writes
+        assert step() is not None
+        assert store.writes == before + 1
+    assert session.saved and store.status is Status.IN_PROGRESS
+    assert store.decided == {(0, 5)} and [s.label for s in store.spans.values()] == ["LOC", "ORG"]
 
 
 def test_a_decision_without_a_change_is_marked_and_stays_after_undo() -> None:
@@ -581,3 +606,40 @@ def test_a_history_that_cannot_be_saved_is_said_once_and_the_spans_are_saved(
     opened = open_session(store, "a.txt", "tester", TEXT)
     assert opened.problem is not None and "undo history ignored" in opened.problem
     assert len(opened.session.annotations.spans) == 3
+
+
+def test_spans_opened_in_the_store_order_stay_in_document_order_through_edits(
+    tmp_path: Path,
+) -> None:
+    from tui.core.annotations import text_sha256
+    from tui.core.session import open_session
+    from tui.core.store import Store
+
+    store = Store(tmp_path)
+    first = Session(Annotations(TEXT, "doc.txt", text_sha256(TEXT), "tester"), None)
+    spans = [first.annotations.add(s, e, label) for s, e, label in ((6, 8, "PER"), (0, 5, "LOC"))]
+    store.document("doc.txt", "tester").put_spans([c.put[0] for c in spans if c is not None])
+    session = open_session(store, "doc.txt", "tester", TEXT).session
+    session.add(0, 2, "ORG")
+    session.add(0, 5, "ORG")
+    expected = sorted(session.annotations.spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+    assert list(session.annotations.spans) == expected
+    assert [(s.start, s.label) for s in expected] == [
+        (0, "LOC"),
+        (0, "ORG"),
+        (0, "ORG"),
+        (6, "PER"),
+    ]
+
+
+def test_a_view_that_saves_later_gets_edits_pending_then_written_whole_in_order() -> None:
+    session, store = new_session()
+    asked: list[int] = []
+    session.save_later = lambda: asked.append(session.version)
+    session.decide(0, 5, [(0, 5, "LOC")], "accept a")
+    session.add(6, 8, "PER")
+    assert not session.saved and store.spans == {} and asked == [1, 2]
+    assert session.decided == {(0, 5)}  # shown already, saved below
+    assert session.retry() and session.saved
+    assert store.writes == 2 and store.decided == {(0, 5)}
+    assert sorted(s.label for s in store.spans.values()) == ["LOC", "PER"]

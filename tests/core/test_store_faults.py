@@ -27,6 +27,20 @@ from tui.core.store import CorruptStoreError, DocumentStore, Store, StoreError
 
 PROJECT = Path(__file__).resolve().parents[2]
 
+#: How a child script saves: rewriting whole files, or (as a file of 1 MiB and more does)
+#: appending to a journal beside them, folded in once as large as the file (often here).
+SAVING = {
+    "rewrite": "",
+    "journal": "import tui.core.store as s; s._JOURNAL_FROM_BYTES = 0; s._JOURNAL_SHARE = 1",
+}
+
+
+def child_script(folder: Path, source: str, saving: str) -> Path:
+    """``source`` written to a file in ``folder``, saving as ``SAVING[saving]`` says."""
+    script = folder / f"child_{saving}.py"
+    script.write_text(source.replace("# JOURNAL", SAVING[saving]), encoding="utf-8")
+    return script
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
@@ -228,6 +242,7 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store
+# JOURNAL
 
 documents = [Store(Path(sys.argv[2])).document(name, "killed") for name in ("one", "two")]
 print("ready", flush=True)
@@ -278,9 +293,11 @@ def kill_lane(script: Path, root: Path, kills: int, seed: int) -> set[str]:
     return saved[0] | saved[1]
 
 
-def test_sigkill_while_saving_never_corrupts_or_loses_a_saved_span(tmp_path: Path) -> None:
-    script = tmp_path / "killed_child.py"
-    script.write_text(KILLED_CHILD, encoding="utf-8")
+@pytest.mark.parametrize("saving", SAVING)
+def test_sigkill_while_saving_never_corrupts_or_loses_a_saved_span(
+    tmp_path: Path, saving: str
+) -> None:
+    script = child_script(tmp_path, KILLED_CHILD, saving)
     root = tmp_path / "store"
     shares = [KILLS // LANES + (lane < KILLS % LANES) for lane in range(LANES)]
     with ThreadPoolExecutor(LANES) as pool:
@@ -300,6 +317,7 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from tui.core.spans import Span, now_iso
 from tui.core.store import Store
+# JOURNAL
 
 document = Store(Path(sys.argv[2])).document("shared", "alice")
 print("ready", flush=True)
@@ -311,9 +329,9 @@ for number in range(200):
 """
 
 
-def test_two_processes_saving_to_one_file_lose_nothing(tmp_path: Path) -> None:
-    script = tmp_path / "paired_child.py"
-    script.write_text(PAIRED_CHILD, encoding="utf-8")
+@pytest.mark.parametrize("saving", SAVING)
+def test_two_processes_saving_to_one_file_lose_nothing(tmp_path: Path, saving: str) -> None:
+    script = child_script(tmp_path, PAIRED_CHILD, saving)
     root = tmp_path / "store"
     children = [
         subprocess.Popen(
@@ -350,3 +368,66 @@ def test_a_file_changed_by_someone_else_after_our_save_is_checked_again(store: S
     with pytest.raises(CorruptStoreError):
         document.put_span(make_span(10))
     assert document.path.read_text(encoding="utf-8") == broken
+
+
+EDITING_CHILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from tui.core.review import GOLD
+from tui.core.session import open_session
+from tui.core.store import Store
+# JOURNAL
+
+text = "察布查尔县干部为各族群众解难题" * 3
+session = open_session(Store(Path(sys.argv[2])), "doc", "reviewer", text, layer=GOLD).session
+print("ready", flush=True)
+count = 0
+while True:
+    label = f"L{count % 7}"
+    keys = [(0, 2, label), (2, 4, label), (4, 6, label)]
+    session.decide(0, 10, keys, "decide")  # spans and the decision: one edit
+    session.undo()
+    session.redo()
+    session.undo()
+    session.replace_within(20, 30, [(20, 22, label), (22, 24, label), (24, 26, label)], "set")
+    count += 1
+"""
+
+
+def whole_edits_only(document: DocumentStore) -> None:
+    """Assert ``document`` holds every edit of EDITING_CHILD whole or not at all: three spans
+    of one label where an edit put them (decided exactly when [0, 10) has them), or none."""
+    state = document.load()
+    for start, decides in ((0, True), (20, False)):
+        inside = [span for span in state.spans if start <= span.start < start + 10]
+        assert len(inside) in (0, 3) and len({span.label for span in inside}) <= 1, inside
+        if decides:
+            assert ((0, 10) in state.decided) == bool(inside), (state.decided, inside)
+
+
+@pytest.mark.parametrize("saving", SAVING)
+def test_sigkill_during_multi_span_edits_leaves_each_edit_whole_or_absent(
+    tmp_path: Path, saving: str
+) -> None:
+    script = child_script(tmp_path, EDITING_CHILD, saving)
+    root = tmp_path / "store"
+    document = Store(root).document("doc", "gold")
+    rng = random.Random(12)
+    seen_edits = 0
+    for _ in range(KILLS // 2):
+        child = subprocess.Popen(
+            [sys.executable, "-I", str(script), str(PROJECT), str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0, 0.05))
+        child.kill()
+        _, errors = child.communicate()
+        assert child.returncode == -signal.SIGKILL, errors
+        if document.path.exists():
+            whole_edits_only(document)
+            seen_edits += bool(document.load().spans)
+    assert seen_edits >= KILLS // 8  # the kills did land among edits, not all before them

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tui.core.history import History, HistoryError, SpanStates, SpanStep
 from tui.core.spans import Origin, Span, new_span_id, now_iso
@@ -33,6 +33,9 @@ class Change:
     put: tuple[Span, ...]
     deleted: tuple[str, ...]
     description: str
+    #: The spans put or deleted as they were before (none for new ones), so a view can
+    #: follow the edit instead of starting again from every span.
+    replaced: tuple[Span, ...] = field(default=(), compare=False)
 
 
 def _sort_key(span: Span) -> tuple[int, int, str, str]:
@@ -65,9 +68,11 @@ class Annotations:
         clock: Callable[[], str] = now_iso,
         ids: Callable[[], str] = new_span_id,
         history: History | None = None,
+        ordered: bool = False,
     ) -> None:
         """Start from ``spans`` (already re-anchored to ``text``) and ``history`` (empty if
-        not given; the caller may add other kinds of steps to it)."""
+        not given; the caller may add other kinds of steps to it). ``ordered``: ``spans``
+        are already in document order (as the store gives them), so need no sort."""
         self.text = text
         self.doc_id = doc_id
         self._doc_sha256 = doc_sha256
@@ -80,7 +85,14 @@ class Annotations:
                 raise ValueError(f"duplicate span id {span.id!r}")
             self._by_id[span.id] = span
         self.history = history if history is not None else History()
+        #: Every span in document order, kept sorted through edits (sorting 100 000 spans
+        #: again after each edit took ~120 ms); None until first needed.
+        self._order: list[Span] | None = list(self._by_id.values()) if ordered else None
         self._sorted: tuple[Span, ...] | None = None
+        #: How many spans are flagged (none, mostly: then every span is placed).
+        self._flagged = sum(1 for span in self._by_id.values() if span.flagged)
+        #: No placed span is longer (only ever grown: it bounds :meth:`at`'s search).
+        self._longest = max((s.end - s.start for s in self._by_id.values()), default=0)
         self._placed: tuple[Span, ...] | None = None
         self._depths: dict[str, int] | None = None
 
@@ -98,7 +110,9 @@ class Annotations:
     def spans(self) -> tuple[Span, ...]:
         """Every span, sorted by (start, -end, label, id); flagged ones included."""
         if self._sorted is None:
-            self._sorted = tuple(sorted(self._by_id.values(), key=_sort_key))
+            if self._order is None:
+                self._order = sorted(self._by_id.values(), key=_sort_key)
+            self._sorted = tuple(self._order)
         return self._sorted
 
     @property
@@ -110,7 +124,8 @@ class Annotations:
         named at the cursor, jumped to, or deleted there.
         """
         if self._placed is None:
-            self._placed = tuple(span for span in self.spans if not span.flagged)
+            spans = self.spans
+            self._placed = tuple(s for s in spans if not s.flagged) if self._flagged else spans
         return self._placed
 
     def get(self, span_id: str) -> Span | None:
@@ -119,7 +134,10 @@ class Annotations:
 
     def at(self, offset: int) -> list[Span]:
         """The placed spans covering ``offset``, innermost (shortest) first."""
-        covering = [s for s in self.placed if s.start <= offset < s.end]
+        spans = self.placed
+        low = bisect.bisect_left(spans, offset - self._longest + 1, key=lambda s: s.start)
+        high = bisect.bisect_right(spans, offset, key=lambda s: s.start)
+        covering = [s for s in spans[low:high] if offset < s.end]
         return sorted(covering, key=lambda s: (s.end - s.start, -s.start, s.label, s.id))
 
     def innermost_at(self, offset: int) -> Span | None:
@@ -371,10 +389,17 @@ class Annotations:
     def _find(self, start: int, end: int, label: str) -> Span | None:
         """The placed span with exactly this extent and label, if any (a flagged span's
         offsets say nothing about the text there)."""
-        for span in self._by_id.values():
-            if span.start == start and span.end == end and span.label == label and not span.flagged:
-                return span
-        return None
+        found = (s for s in self.with_extent(start, end) if s.label == label and not s.flagged)
+        return next(found, None)
+
+    def _unorder(self, span: Span | None) -> None:
+        """Take ``span`` out of the kept order (sort keys are unique: they end in the id)."""
+        order = self._order
+        if span is None or order is None:
+            return
+        index = bisect.bisect_left(order, _sort_key(span), key=_sort_key)
+        if index < len(order) and order[index].id == span.id:
+            del order[index]
 
     def _edit(self, span_id: str, before: Span | None, after: Span | None, text: str) -> Change:
         """Record a new edit (which makes the undone ones unreachable) and apply it."""
@@ -386,16 +411,25 @@ class Annotations:
         """Set each span id to its given state and report it as a change."""
         put: list[Span] = []
         deleted: list[str] = []
+        replaced: list[Span] = []
         for span_id, span in states:
+            if (old := self._by_id.get(span_id)) is not None:
+                replaced.append(old)
+                self._flagged -= old.flagged
+            self._unorder(old)
             if span is None:
                 self._by_id.pop(span_id, None)
                 deleted.append(span_id)
             else:
                 self._by_id[span_id] = span
                 put.append(span)
+                self._flagged += span.flagged
+                self._longest = max(self._longest, span.end - span.start)
+                if self._order is not None:
+                    bisect.insort(self._order, span, key=_sort_key)
         self._sorted = self._placed = None
         self._depths = None
-        return Change(tuple(put), tuple(deleted), description)
+        return Change(tuple(put), tuple(deleted), description, tuple(replaced))
 
 
 def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Span], list[Span]]:
@@ -408,6 +442,8 @@ def reanchor(spans: Sequence[Span], text: str, doc_sha256: str) -> tuple[list[Sp
     flagged the same way if not (past its end, or over other characters). The second list
     holds every flagged span, including any flagged by an earlier re-anchoring.
     """
+    if all(span.doc_sha256 == doc_sha256 and (span.flagged or fits(span, text)) for span in spans):
+        return list(spans), [s for s in spans if s.flagged]  # nothing moved: no sort
     placed: dict[int, Span] = {}
     taken: set[tuple[int, int, str]] = set()
     # Insertions and deletions shift everything after them, so the shift found for one span

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tui.core.annotations import Change
     from tui.core.blocks import Blocks
     from tui.core.review import ReviewDocument
     from tui.core.spans import Span
@@ -56,6 +57,32 @@ class MarkIndex:
         self._starts = [mark[0] for mark in self._marks]
         self._longest = max((mark[1] - mark[0] for mark in self._marks), default=0)
         self._by_block: dict[int, list[Mark]] = {}
+
+    def follow(self, changes: Iterable[Change]) -> None:
+        """Move the span marks as ``changes`` moved the spans: a few marks taken out and put
+        in (sorting 100 000 marks again after each edit took most of a label key's time).
+        Not for review, where gold spans also decide which candidates are drawn."""
+        for change in changes:
+            for span in change.replaced:
+                if not span.flagged:
+                    self._take_out((span.start, span.end, span.label, span.id))
+            for span in change.put:
+                if not span.flagged:
+                    self._put_in((span.start, span.end, span.label, span.id))
+        self._by_block.clear()
+
+    def _take_out(self, mark: Mark) -> None:
+        index = bisect.bisect_left(self._marks, mark)
+        if index < len(self._marks) and self._marks[index] == mark:
+            del self._marks[index]
+            del self._starts[index]
+
+    def _put_in(self, mark: Mark) -> None:
+        index = bisect.bisect_left(self._marks, mark)
+        self._marks.insert(index, mark)
+        self._starts.insert(index, mark[0])
+        # Only ever grown: it bounds how far back a block looks for marks reaching into it.
+        self._longest = max(self._longest, mark[1] - mark[0])
 
     def in_block(self, blocks: Blocks, block: int) -> list[Mark]:
         """The marks reaching into ``block``: as ``blocks.block_at`` would place them, from

@@ -3,7 +3,9 @@
 :class:`~tui.core.annotations.Annotations` decides what an edit does; this class makes it
 durable through the store. A change that fails to save (disk full, read-only folder)
 stays pending and is shown as unsaved; the next change retries it first, so nothing is
-silently lost and nothing is reported saved before it is. A document whose store file is
+silently lost and nothing is reported saved before it is. Each change (an edit, undo or
+redo with the decision and status it carries) is one store write, so a kill leaves it whole
+on disk or absent, never half done. A document whose store file is
 corrupt is opened read-only: edits are refused and the file is never touched.
 
 The undo history (:mod:`tui.core.history`) lasts: it is saved beside the store file after
@@ -14,7 +16,8 @@ in the way of the spans), and a step the spans no longer match is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -29,26 +32,44 @@ from tui.core.wording import counted
 #: position and the word under the cursor still fit beside it.
 _REASON_CELLS = 24
 
+#: Changes kept for :meth:`Session.changes_since`.
+_CHANGES_KEPT = 64
+
 
 class StoreLike(Protocol):
     """What a session needs of :class:`tui.core.store.DocumentStore` (which raises
     :class:`~tui.core.store.StoreError` when it cannot write)."""
 
-    def put_spans(self, spans: tuple[Span, ...]) -> None: ...
-
-    def delete_span(self, span_id: str) -> None: ...
+    def apply(
+        self,
+        put: Sequence[Span],
+        deleted: Iterable[str] = (),
+        *,
+        starts: bool = False,
+        decided: Iterable[tuple[int, int]] | None = None,
+        rejected: Iterable[SpanKey] | None = None,
+    ) -> None: ...
 
     def set_status(self, status: Status) -> None: ...
 
     def set_cursor(self, cursor: int) -> None: ...
 
-    def set_decided(self, extents: Iterable[tuple[int, int]]) -> None: ...
-
-    def set_rejected(self, keys: Iterable[SpanKey]) -> None: ...
-
     def save_history(self, data: bytes) -> None: ...
 
     def load(self) -> DocumentState: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One user-visible change as the store receives it: applied whole, in one store write,
+    so a kill leaves all of it on disk or none of it (spans, decision and status together)."""
+
+    put: tuple[Span, ...] = ()
+    deleted: tuple[str, ...] = ()
+    #: A first span moves a new document to "in progress".
+    starts: bool = False
+    #: The decided extents after the change; None when the change decides nothing.
+    decided: frozenset[tuple[int, int]] | None = None
 
 
 class Session:
@@ -84,7 +105,12 @@ class Session:
         #: Bumped on every change of the spans, for views to drop cached drawings.
         self.version = 0
         self._store = store
-        self._pending: list[Change] = []
+        self._pending: list[_Write] = []
+        #: Set by a view that saves edits itself, after showing them (it then calls
+        #: :meth:`retry`); None: each edit is written before the call that made it returns.
+        self.save_later: Callable[[], None] | None = None
+        #: The latest changes of the spans, with the version each made (changes_since).
+        self._changes: deque[tuple[int, Change]] = deque(maxlen=_CHANGES_KEPT)
 
     @property
     def saved(self) -> bool:
@@ -109,7 +135,7 @@ class Session:
         """Label ``[start, end)``; None when refused (duplicate, empty, read-only)."""
         if self._refused():
             return None
-        return self._started(self._commit(self.annotations.add(start, end, label, origin=origin)))
+        return self._commit(self.annotations.add(start, end, label, origin=origin), starts=True)
 
     def label(
         self, start: int, end: int, label: str, stacking: Collection[str] = ()
@@ -176,16 +202,16 @@ class Session:
         """Make the spans inside ``[start, end)`` exactly ``keys``: one edit, one undo."""
         if self._refused():
             return None
-        return self._started(
-            self._commit(self.annotations.replace_within(start, end, keys, description))
-        )
+        change = self.annotations.replace_within(start, end, keys, description)
+        return self._commit(change, starts=True)
 
     def decide(
         self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
     ) -> Change | None:
         """Settle the disagreement ``[start, end)`` as ``keys`` and mark it decided.
 
-        One undo step takes back both the spans and the mark (review's ``a`` and ``X``).
+        One undo step takes back both the spans and the mark (review's ``a`` and ``X``), and
+        one store write saves both.
         """
         if self._refused():
             return None
@@ -195,8 +221,8 @@ class Session:
             step = self.history.last_done()
             assert isinstance(step, SpanStep)
             self.history.amend_last(replace(step, decides=(start, end)))
-        self._started(self._commit(change))
-        self.mark_decided(start, end)
+        decided = None if already else self.decided | {(start, end)}
+        self._commit(change, starts=change is not None, decided=decided)
         return change
 
     def accept_suggestions(self, keys: Iterable[SpanKey], description: str) -> Change | None:
@@ -204,7 +230,7 @@ class Session:
         if self._refused():
             return None
         change = self.annotations.add_all(keys, description, origin=Origin.SUGGESTION)
-        return self._started(self._commit(change))
+        return self._commit(change, starts=True)
 
     def reject(self, keys: Iterable[SpanKey]) -> bool:
         """Never suggest ``keys`` again in this document (undoable); False if unsaved."""
@@ -218,16 +244,10 @@ class Session:
         return saved
 
     def _write_rejected(self, rejected: set[SpanKey]) -> bool:
-        saved = self._write(lambda store: store.set_rejected(rejected))
+        saved = self._write(lambda store: store.apply((), rejected=rejected))
         if saved:
             self.rejected = rejected
         return saved
-
-    def _started(self, change: Change | None) -> Change | None:
-        """A first span moves a new document to "in progress"."""
-        if change is not None and self.status is Status.NEW:
-            self.set_status(Status.IN_PROGRESS)
-        return change
 
     def undo(self) -> Change | None:
         """Undo the last edit (saved like any edit); a decision undone is undecided, a
@@ -279,11 +299,13 @@ class Session:
         return Change((), (), f"{'undo' if back else 'redo'} {step.description}")
 
     def _travel_spans(self, step: SpanStep, *, back: bool) -> Change | None:
-        change = self._commit(self.annotations.undo() if back else self.annotations.redo())
+        """The step's spans and, for a decision, its mark: one store write."""
+        change = self.annotations.undo() if back else self.annotations.redo()
+        decided = None
         if change is not None and step.decides is not None:
             extent = {step.decides}
-            self._write_decided(self.decided - extent if back else self.decided | extent)
-        return change
+            decided = self.decided - extent if back else self.decided | extent
+        return self._commit(change, decided=decided)
 
     def forget_history(self) -> bool:
         """Drop every undo step (the spans stay as they are); False when there was none."""
@@ -308,11 +330,14 @@ class Session:
         return None
 
     def save_mark(self) -> str:
-        """``✓`` when everything is saved; else ``✗`` and why the last save failed, in a
-        few words (``✗ disk full``), kept until a save succeeds."""
+        """``✓`` when everything is saved, ``…`` while an edit is being saved; else ``✗``
+        and why the last save failed, in a few words (``✗ disk full``), kept until a save
+        succeeds."""
         if self.saved and self.error is None:
             return "✓"
-        if self.error is None or not self._reason:
+        if self.error is None:
+            return "…"  # an edit being saved, just after the frame that shows it
+        if not self._reason:
             return "✗"
         return f"✗ {fit_cells(self._reason, _REASON_CELLS)}"
 
@@ -330,14 +355,34 @@ class Session:
 
     # -- saving ----------------------------------------------------------------------------
 
-    def _commit(self, change: Change | None) -> Change | None:
-        """Save ``change`` (already made in the annotations and their history)."""
-        if change is None:
+    def _commit(
+        self,
+        change: Change | None,
+        *,
+        starts: bool = False,
+        decided: set[tuple[int, int]] | None = None,
+    ) -> Change | None:
+        """Save ``change`` (already made in the annotations and their history) with the
+        decided extents it leaves (None: unchanged) in one store write; ``starts`` moves a
+        new document to "in progress" in the same write. Until it is written it is pending
+        (:attr:`saved` is False), already counted in the spans and :attr:`decided`."""
+        if change is None and decided is None:
             return None
-        self.version += 1
-        self._pending.append(change)
-        self.retry()
-        self._save_history()
+        put, deleted = (change.put, change.deleted) if change is not None else ((), ())
+        starts = starts and change is not None
+        self._pending.append(_Write(put, deleted, starts, _frozen(decided)))
+        if starts and self.status is Status.NEW:
+            self.status = Status.IN_PROGRESS
+        if decided is not None:
+            self.decided = decided
+        if change is not None:
+            self._count(change)
+        if self.save_later is not None:
+            self.save_later()
+        else:
+            self.retry()
+        if change is not None:
+            self._save_history()
         return change
 
     def _save_history(self) -> None:
@@ -360,19 +405,27 @@ class Session:
         The next write (:meth:`retry`, or any edit) saves it first, so edits made
         meanwhile are saved after it, in order.
         """
+        self._count(change)
+        self._pending.append(_Write(change.put, change.deleted))
+
+    def _count(self, change: Change) -> None:
+        """A new version of the spans: ``change`` made it."""
         self.version += 1
-        self._pending.append(change)
+        self._changes.append((self.version, change))
+
+    def changes_since(self, version: int) -> list[Change] | None:
+        """The changes of the spans after ``version``, oldest first; None when they are no
+        longer all kept (a view then starts again from :attr:`Annotations.spans`)."""
+        changes = [change for made, change in self._changes if made > version]
+        return changes if version + len(changes) == self.version else None
 
     def retry(self) -> bool:
         """Write every pending change, oldest first; stop at the first failure."""
         store = self._store
         while self._pending and store is not None:
-            change = self._pending[0]
+            write = self._pending[0]
             try:
-                if change.put:
-                    store.put_spans(change.put)
-                for span_id in change.deleted:
-                    store.delete_span(span_id)
+                store.apply(write.put, write.deleted, starts=write.starts, decided=write.decided)
             except StoreError as failure:
                 self._failed(failure)
                 return False
@@ -404,13 +457,10 @@ class Session:
         """Note that the reviewer decided the disagreement ``[start, end)``; False if unsaved."""
         if (start, end) in self.decided:
             return True
-        return self._write_decided(self.decided | {(start, end)})
-
-    def _write_decided(self, decided: set[tuple[int, int]]) -> bool:
-        saved = self._write(lambda store: store.set_decided(decided))
-        if saved:
-            self.decided = decided
-        return saved
+        if self._refused():
+            return False
+        self._commit(None, decided=self.decided | {(start, end)})
+        return self.saved
 
     def _write(self, write: Callable[[StoreLike], None]) -> bool:
         """One store write outside the span history; False (and the reason) on failure."""
@@ -422,6 +472,10 @@ class Session:
             self._failed(failure)
             return False
         return True
+
+
+def _frozen(extents: set[tuple[int, int]] | None) -> frozenset[tuple[int, int]] | None:
+    return None if extents is None else frozenset(extents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +540,8 @@ def open_session(
             "(past its end, or over other characters)"
         )
     history = _read_history(document, doc_id, problems)
-    annotations = Annotations(text, doc_id, sha, annotator, spans, history=history)
+    ordered = not moved  # the store's order, unless spans had to move
+    annotations = Annotations(text, doc_id, sha, annotator, spans, history=history, ordered=ordered)
     session = Session(
         annotations,
         document,

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from sys import intern
+from typing import Any, cast
 
 from tui.core.untrusted import MAX_OFFSET
 
@@ -130,6 +132,27 @@ class Span:
         Raises :class:`ValueError` naming the span and the field when a field is missing or
         has the wrong type. Unknown fields are ignored, so newer files still load.
         """
+        if _well_formed(record):
+            # The common case, without a checked call per field (100 000 spans took 2 s).
+            # Strings every span of a file repeats are kept once (a sha256 each was ~11 MB).
+            known = cast(Mapping[str, Any], record)  # _well_formed checked every field
+            get = known.get
+            return cls(
+                known["id"],
+                intern(known["doc_id"]),
+                intern(known["doc_sha256"]),
+                known["start"],
+                known["end"],
+                known["text"],
+                intern(known["label"]),
+                intern(known["annotator"]),
+                known["created"],
+                known["modified"],
+                get("note", ""),
+                _ORIGIN_OF[get("origin", "manual")],
+                get("flagged", False),
+                get("group", ""),
+            )
         fields = _Fields(record)
         return cls(
             id=fields.text("id"),
@@ -158,9 +181,6 @@ def check_record(record: Mapping[str, object]) -> None:
         Span.from_record(record)
 
 
-_TEXT_FIELDS = ("id", "doc_id", "doc_sha256", "text", "label", "annotator", "created", "modified")
-
-
 def _well_formed(record: Mapping[str, object]) -> bool:
     """A quick yes for the common case; on no, :meth:`Span.from_record` says what is wrong.
 
@@ -171,19 +191,24 @@ def _well_formed(record: Mapping[str, object]) -> bool:
         return False
     get = record.get
     start, end = get("start"), get("end")
+    # Unrolled: a generator over the fields was half the time of opening 100 000 spans.
     return (
-        type(start) is int
+        type(get("id")) is str
+        and type(get("doc_id")) is str
+        and type(get("doc_sha256")) is str
+        and type(get("text")) is str
+        and type(get("label")) is str
+        and type(get("annotator")) is str
+        and type(get("created")) is str
+        and type(get("modified")) is str
+        and type(start) is int
         and type(end) is int
         and 0 <= start <= end <= MAX_OFFSET
-        and set(map(type, map(get, _TEXT_FIELDS))) == _STRINGS_ONLY
         and type(get("note", "")) is str
         and type(get("group", "")) is str
         and get("origin", Origin.MANUAL.value) in _ORIGINS
         and type(get("flagged", False)) is bool
     )
-
-
-_STRINGS_ONLY = {str}
 
 
 class _Fields:
@@ -237,3 +262,4 @@ class _Fields:
 
 _MISSING = object()
 _ORIGINS = tuple(origin.value for origin in Origin)
+_ORIGIN_OF = {origin.value: origin for origin in Origin}

@@ -12,6 +12,10 @@ on a freshly opened TinyDB (TinyDB objects cache queries and the next id, which 
 when another process writes). When a mutating call
 returns the change is on disk; when it raises :class:`StoreError` nothing changed and the
 next call simply retries. A file that does not parse is never written over.
+
+A file of 1 MiB or more takes its edits in a journal beside it instead (one fsynced line
+each, :mod:`tui.core.journal`), folded in by the same atomic rewrite once it has grown;
+every read here reads the file with its journal.
 """
 
 from __future__ import annotations
@@ -31,13 +35,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tinydb import TinyDB, where
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
 
+from tui.core import journal
+from tui.core.journal import journal_path
 from tui.core.portable import is_device_name
 from tui.core.sharing import share_file, share_folder
-from tui.core.spans import Span, Status, now_iso
+from tui.core.spans import Span, Status, check_record, now_iso
 from tui.core.store_check import (
     DOCUMENT,
     SPANS,
@@ -47,6 +51,7 @@ from tui.core.store_check import (
     Tables,
     check_tables,
     decided_extents,
+    document_fields,
     parse_tables,
     status_of,
 )
@@ -70,6 +75,14 @@ __all__ = [
 
 _LOCK_TIMEOUT = 10.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: Store files from this size on take edits in a journal beside them (tui.core.journal);
+#: smaller ones are rewritten whole, which costs a few milliseconds and leaves no sidecar.
+_JOURNAL_FROM_BYTES = 1 << 20
+#: A journal is folded into its store file once it is this share of the file's size.
+_JOURNAL_SHARE = 8
+#: The state record's field naming the journal base (see tui.core.journal).
+_BASE = "journal"
+_READ_TRIES = 20
 
 
 # ---------------------------------------------------------------------------- file names
@@ -142,18 +155,74 @@ def _cut(pieces: Sequence[str], limit: int) -> str:
 
 
 def _read_tables(path: Path | str) -> Tables | None:
-    """The tables in ``path``; None when it is missing or empty.
+    """The tables in ``path`` with its journal's edits; None when it is missing or empty.
 
-    Raises :class:`CorruptStoreError` when the file is not a store file and
-    :class:`StoreError` when it cannot be read.
+    Only a regular file is read (a FIFO never blocks the reader). Raises
+    :class:`CorruptStoreError` when the file is not a store file and :class:`StoreError`
+    when it cannot be read.
     """
+    path = Path(path)
+    for _ in range(_READ_TRIES):
+        try:
+            with open_regular(path) as file:
+                info = os.fstat(file.fileno())
+                raw = file.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
+        tables = parse_tables(path, raw)
+        read_version = (info.st_ino, info.st_size, info.st_mtime_ns)
+        try:
+            edits = journal.read_edits(journal_path(path), _base_of(tables))
+        except OSError as exc:
+            raise StoreError(journal_path(path), f"cannot read: {_describe(exc)}") from exc
+        if edits is None:
+            if _file_version(path) != read_version:
+                continue  # rewritten since we read it: its journal is a newer one
+            edits = []  # a journal already folded into the file
+        if info.st_size >= _JOURNAL_FROM_BYTES:  # only those take a journal
+            _bases[path] = (read_version, _base_of(tables))
+        if edits:
+            tables = tables or {}
+            for edit in edits:
+                _apply_edit(journal_path(path), tables, edit)
+        return tables
+    raise StoreError(path, "cannot read: rewritten by another program again and again")
+
+
+def _base_of(tables: Tables | None) -> str | None:
+    """The journal base the store file carries (None: it takes no journal yet)."""
+    base = (tables or {}).get(DOCUMENT, {}).get(str(STATE_ID), {}).get(_BASE)
+    return base if isinstance(base, str) else None
+
+
+#: The journal base of each store file this process read or wrote, by the file's version.
+_bases: dict[Path, tuple[tuple[int, int, int], str | None]] = {}
+
+
+def _apply_edit(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
+    """Apply one edit (see :meth:`DocumentStore.apply`) to ``tables``, as TinyDB would:
+    a span is replaced by id, new records numbered after the highest key left."""
+    put, deleted, fields = edit.get("put", []), edit.get("deleted", []), edit.get("state", {})
     try:
-        raw = read_regular(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-    return parse_tables(path, raw)
+        if not (isinstance(put, list) and isinstance(deleted, list) and isinstance(fields, dict)):
+            raise ValueError("not lists of spans and ids, and state fields")
+        for record in put:
+            check_record(record)
+        gone = {record["id"] for record in put}.union(deleted)
+    except (ValueError, TypeError) as exc:
+        raise CorruptStoreError(path, f"bad journal edit ({exc})") from None
+    table = tables.setdefault(SPANS, {})
+    for key in [key for key, record in table.items() if record.get("id") in gone]:
+        del table[key]
+    next_id = max(map(int, table), default=0) + 1
+    table.update((str(next_id + n), dict(record)) for n, record in enumerate(put))
+    state = _state_record(tables)
+    state.update(fields)
+    if edit.get("starts") and state.get("status", Status.NEW.value) == Status.NEW.value:
+        state["status"] = Status.IN_PROGRESS.value
+    document_fields(path, state)  # a bad field is never written into the file
 
 
 def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
@@ -473,18 +542,71 @@ class DocumentStore:
 
     def put_span(self, span: Span) -> None:
         """Insert ``span``, or replace the saved span with its id."""
-        self._change_tables(lambda spans, _: spans.upsert(span.to_record(), where("id") == span.id))
+        self.apply((span,))
 
     def put_spans(self, spans: Sequence[Span]) -> None:
         """Insert or replace many spans in one atomic write (import, re-anchoring)."""
-        records = {span.id: span.to_record() for span in spans}
-        ids = frozenset(records)
+        self.apply(spans)
 
-        def change(table: Table, _: Table) -> None:
-            table.remove(where("id").test(ids.__contains__))
-            table.insert_multiple(records.values())
+    def apply(
+        self,
+        put: Sequence[Span],
+        deleted: Iterable[str] = (),
+        *,
+        starts: bool = False,
+        decided: Iterable[tuple[int, int]] | None = None,
+        rejected: Iterable[tuple[int, int, str]] | None = None,
+    ) -> None:
+        """One whole edit in one atomic write: a kill leaves all of it or none of it.
 
-        self._change_tables(change)
+        Spans in ``put`` are inserted or replace the saved span with their id; ids in
+        ``deleted`` go (a missing one is no error). ``starts`` moves a new document to "in
+        progress"; ``decided`` and ``rejected``, when given, replace the decided extents and
+        the rejected suggestions (see :meth:`set_decided`, :meth:`set_rejected`).
+        """
+        records = {span.id: span.to_record() for span in put}  # the last of an id wins
+        fields: dict[str, object] = {}
+        if decided is not None:
+            fields["decided"] = [list(extent) for extent in sorted(set(decided))]
+        if rejected is not None:
+            fields["rejected"] = [list(key) for key in sorted(set(rejected))]
+        edit = {"put": list(records.values()), "deleted": list(deleted), "starts": starts}
+        self._edit({**edit, "state": fields})
+
+    def _edit(self, edit: dict[str, Any]) -> None:
+        """Save one edit: appended to the journal beside a large file, else by a rewrite."""
+        edit["state"] = {**edit.get("state", {}), "updated": now_iso()}
+        try:
+            self._make_folder()
+            with _locked(self.path):
+                if not self._journal_edit(edit):
+                    self._rewrite(lambda tables: _apply_edit(self.path, tables, edit))
+        except OSError as exc:
+            raise StoreError(self.path, f"cannot save: {_describe(exc)}") from exc
+
+    def _journal_edit(self, edit: dict[str, Any]) -> bool:
+        """Append ``edit`` to the journal (under the lock); False when the file is small,
+        missing or has no journal base yet: then it is rewritten whole."""
+        version = _file_version(self.path)
+        if version is None or version[1] < _JOURNAL_FROM_BYTES:
+            return False
+        known = _bases.get(self.path)
+        if known is None or known[0] != version:
+            tables = _read_tables(self.path)
+            if tables is not None and not _unchanged_since_verified(self.path):
+                check_tables(self.path, tables)  # never journal onto a bad file
+            known = _bases.get(self.path)
+        base = known[1] if known is not None and known[0] == version else None
+        if base is None:
+            return False
+        path = journal_path(self.path)
+        created = not path.exists()
+        size = journal.append(path, base, edit)
+        if created:
+            _fsync_folder(self.path.parent)
+        if size * _JOURNAL_SHARE > version[1]:
+            self._rewrite(lambda tables: None)  # fold the journal in
+        return True
 
     def merge_spans(
         self, spans: Sequence[Span], doc_sha256: str, source: Mapping[str, Any] | None = None
@@ -522,7 +644,7 @@ class DocumentStore:
 
     def delete_span(self, span_id: str) -> None:
         """Remove the span with id ``span_id`` (nothing happens if there is none)."""
-        self._change_tables(lambda spans, _: spans.remove(where("id") == span_id))
+        self.apply((), (span_id,))
 
     def set_status(self, status: Status) -> None:
         """Record how far the annotator has got."""
@@ -536,48 +658,46 @@ class DocumentStore:
 
     def set_decided(self, extents: Iterable[tuple[int, int]]) -> None:
         """Record which disagreements the reviewer has decided, by extent (gold layer)."""
-        self._set({"decided": [list(extent) for extent in sorted(set(extents))]})
+        self.apply((), decided=extents)
 
     def set_rejected(self, keys: Iterable[tuple[int, int, str]]) -> None:
         """Record which suggestions the annotator rejected, as (start, end, label)."""
-        self._set({"rejected": [list(key) for key in sorted(set(keys))]})
+        self.apply((), rejected=keys)
 
     def set_doc_sha256(self, sha256: str) -> None:
         """Record the sha256 of the canonical text the spans refer to."""
         self._set({"doc_sha256": sha256})
 
     def _set(self, fields: dict[str, object]) -> None:
-        self._change_tables(lambda _, document: document.upsert(Document(fields, doc_id=STATE_ID)))
+        self._edit({"state": fields})
 
     def _change(self, change: Callable[[Tables], object]) -> None:
         """Apply ``change`` to the tables as one locked read-modify-write and atomic replace."""
         try:
             self._make_folder()
             with _locked(self.path):
-                tables = _read_tables(self.path)
-                if tables is not None and not _unchanged_since_verified(self.path):
-                    check_tables(self.path, tables)  # never write over a bad file
-                sync = not (self._defer_new_files and tables is None)
-                _remove_stale_temps(self.path)
-                tables = tables or {}
-                change(tables)
-                _state_record(tables)["updated"] = now_iso()
-                _write_tables(self.path, tables, sync)
+                self._rewrite(change)
         except OSError as exc:
             raise StoreError(self.path, f"cannot save: {_describe(exc)}") from exc
 
-    def _change_tables(self, change: Callable[[Table, Table], object]) -> None:
-        """:meth:`_change` through TinyDB's tables and queries."""
-
-        def through_tinydb(tables: Tables) -> None:
-            storage = _MemoryStorage(tables)
-            with TinyDB(storage=lambda: storage) as database:
-                change(database.table(SPANS), database.table(DOCUMENT))
-            if storage.tables is not tables:
-                tables.clear()
-                tables.update(storage.tables)
-
-        self._change(through_tinydb)
+    def _rewrite(self, change: Callable[[Tables], object]) -> None:
+        """:meth:`_change` under the lock: the file with its journal folded in, changed,
+        replaced whole under a new journal base; then the old journal goes."""
+        tables = _read_tables(self.path)
+        if tables is not None and not _unchanged_since_verified(self.path):
+            check_tables(self.path, tables)  # never write over a bad file
+        sync = not (self._defer_new_files and tables is None)
+        _remove_stale_temps(self.path)
+        tables = tables or {}
+        change(tables)
+        state = _state_record(tables)
+        state["updated"] = now_iso()
+        state[_BASE] = secrets.token_hex(8)
+        _write_tables(self.path, tables, sync)
+        version = _file_version(self.path)
+        if version is not None:
+            _bases[self.path] = (version, state[_BASE])
+        journal.forget(journal_path(self.path))
 
     def _make_folder(self) -> None:
         folder = self.path.parent
@@ -588,32 +708,29 @@ class DocumentStore:
                 _fsync_folder(folder.parent)  # else a power cut could drop the new folder
 
 
+#: A store file's version and its journal's (None: missing).
+_Versions = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
 #: Outlines of large store files, by path, with the file version each was read from. The
 #: review list reads a document's layers in the background, and opening it reads them
 #: again: 2 000 spans are ~25 ms of JSON per file. Any writer's replace brings a new inode.
-_outlines: dict[str, tuple[tuple[int, int, int], Outline]] = {}
+_outlines: dict[str, tuple[_Versions, Outline]] = {}
 _CACHED_OUTLINE_BYTES = 32 * 1024
 _CACHED_OUTLINES = 64
 _NO_OUTLINE = Outline(frozenset(), Status.NEW, ())
 
 
 def _outline(path: Path | str) -> Outline:
-    """:meth:`DocumentStore.outline` of the file at ``path``."""
+    """:meth:`DocumentStore.outline` of the file at ``path`` (its journal's edits included)."""
     key = str(path)
-    try:
-        with open_regular(path) as file:
-            info = os.fstat(file.fileno())
-            version = (info.st_ino, info.st_size, info.st_mtime_ns)
-            cached = _outlines.get(key)
-            if cached is not None and cached[0] == version:
-                return cached[1]
-            raw = file.read()
-    except FileNotFoundError:
+    version = (_file_version(Path(path)), journal.version(journal_path(Path(path))))
+    cached = _outlines.get(key)
+    if cached is not None and cached[0] == version and version[0] is not None:
+        return cached[1]
+    tables = _read_tables(path)
+    if tables is None:
         return _NO_OUTLINE
-    except OSError as exc:
-        raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-    outline = _outline_of(path, parse_tables(path, raw) or {})
-    if info.st_size >= _CACHED_OUTLINE_BYTES:
+    outline = _outline_of(path, tables)
+    if version[0] is not None and version[0][1] >= _CACHED_OUTLINE_BYTES:
         with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there
             while len(_outlines) >= _CACHED_OUTLINES:
                 del _outlines[next(iter(_outlines))]

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.session import Opened, Session
     from tui.core.store import Store
     from tui.screens.corpus_search import CorpusHit
+    from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
     from tui.widgets.word_panel import WordPanel
@@ -323,6 +325,17 @@ class MainScreen(Screen[None]):
         """The document list."""
         return self.query_one(DocumentList)
 
+    @cached_property
+    def saver(self) -> SaveAfterFrame:
+        """Saves the open document's edits just after the frame that shows them."""
+        from tui.screens.saving import SaveAfterFrame
+
+        return SaveAfterFrame(self, self._update_status)
+
+    def on_unmount(self) -> None:
+        """Save what is pending before the program ends, however it ends."""
+        self.saver.flush()
+
     def on_mount(self) -> None:
         """Start reading titles in the background and load jieba after the first paint."""
         if self.refs:
@@ -425,6 +438,7 @@ class MainScreen(Screen[None]):
         )
         session = self._open_session(ref, model)
         self.aids.document_changed()
+        self.saver.attach(session)
         reader.show_document(model, session)
         self.call_after_refresh(freeze_heap)
 
@@ -458,6 +472,7 @@ class MainScreen(Screen[None]):
     def _leave_document(self) -> None:
         """Remember where the annotator was in the document being left."""
         reader = self.reader
+        self.saver.flush()
         if reader.session is not None and reader.model is not None:
             reader.session.save_cursor(reader.model.cursor)
 
@@ -534,6 +549,7 @@ class MainScreen(Screen[None]):
         if self.current is None or model is None:
             return
         cursor = model.cursor
+        self.saver.flush()
         changed = session.changed_on_disk() if session is not None else None
         self._index = None  # texts may have changed too: the next corpus search rereads
         self.open_document(self.current)

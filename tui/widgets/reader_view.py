@@ -43,7 +43,8 @@ _WHEEL_LINES = 3
 # arriving meanwhile waits for one slice at most.
 _COUNT_SLICE = 0.004
 _COUNT_PAUSE = 0.002
-_StripKey = tuple[int, ...]
+#: What a drawn line depends on (see _row_strip): numbers, and the marks of its block.
+_StripKey = tuple[object, ...]
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -602,13 +603,15 @@ class ReaderView(ScrollView, can_focus=True):
         thumb = self._is_thumb(y)
         track = self._thumb != (0, 0)
         selection = self._block_selection(row.block) or (-1, -1)
-        version = self.session.version if self.session is not None else -1
+        # The block's marks, not the spans' version: after an edit only the lines whose
+        # marks changed are drawn again (every visible line was, at 100 000 spans ~30 ms).
+        marks = tuple(self._marks_in(row.block))
         key = (
             row.block,
             row.line,
             width,
             model.generation,
-            version,
+            marks,
             self._overlay_version,
             *selection,
             *cursor,
@@ -755,8 +758,13 @@ class ReaderView(ScrollView, can_focus=True):
             return []
         version = (session.version, self._overlay_version)
         if self._marks is None or self._marks_version != version:
-            spans = session.annotations.spans  # flagged ones are left out there
-            self._marks = MarkIndex(collect_marks(spans, self.suggestions, self.review))
+            since = self._marks_version
+            edits = session.changes_since(since[0]) if since and since[1] == version[1] else None
+            if self._marks is not None and edits is not None and self.review is None:
+                self._marks.follow(edits)  # only spans changed: follow them
+            else:
+                spans = session.annotations.spans  # flagged ones are left out there
+                self._marks = MarkIndex(collect_marks(spans, self.suggestions, self.review))
             self._marks_version = version
         return self._marks.in_block(model.blocks, block)
 
