@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from tests.conftest import AppFactory, screen_text, wait_until
+from tests.conftest import SEEDS, AppFactory, screen_text, wait_until
 from tui.core.reader import DisplayMode
+from tui.core.segment import Segmenter
 from tui.screens.help import HelpScreen
 from tui.screens.main import DocumentPanel, MainScreen
 from tui.widgets.document_list import DocumentList
@@ -407,3 +408,37 @@ async def test_help_at_80_columns_cuts_nothing(make_app: AppFactory) -> None:
         seen = first_page.count("…") + screen_text(app).count("…")
         assert seen <= 2 * own  # only the descriptions' own ellipses (a row may show twice)
         assert "Re-place on a" in first_page and "selection" in first_page  # wrapped, whole
+
+
+NINE_LABELS = "".join(
+    f'[[label]]\nname = "{name}"\nkey = "{n}"\ndescription = "{word} description"\n'
+    for n, (name, word) in enumerate(
+        [("PERSON", "人名"), ("LOCATION", "地名"), ("ORGANIZATION", "机构"), ("TIME", "时间"),
+         ("NUMBER", "数量"), ("PRODUCT", "产品"), ("EVENT", "事件"), ("WORK", "作品"),
+         ("LAW", "法律")],
+        start=1,
+    )
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("size", [(80, 24), (240, 48)])
+async def test_the_label_bar_shows_every_label(
+    segmenter: Segmenter, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from tui.app import ReaderApp
+    from tui.core.labels import parse_labels
+
+    labels = parse_labels(NINE_LABELS)
+    app = ReaderApp(
+        [SEEDS], store=tmp_path / "store", annotator="tester", labels=labels,
+        segmenter=segmenter,
+    )  # fmt: skip
+    async with app.run_test(size=size) as pilot:
+        await open_seed(pilot, app)
+        await pilot.pause()
+        text = screen_text(app)
+        for label in labels:
+            assert f"{label.key} {label.name}" in text, label.name
+        if size[0] >= 240:
+            assert "法律" in text  # room for the descriptions' first words
+        assert "000_8ad7f56698cb7e79" in text  # the status line is still there

@@ -119,7 +119,11 @@ class KeyHints(Widget):
 
 
 class LabelBar(Widget):
-    """The labels, each on its own colour with its key: what 1–9 will do."""
+    """The labels, each on its own colour with its key: what 1–9 will do.
+
+    Every label is always shown: with its first description word when all fit on one
+    line, else key and name only, and on a second line when even those do not fit.
+    """
 
     DEFAULT_CSS = """
     LabelBar {
@@ -130,17 +134,62 @@ class LabelBar(Widget):
     def __init__(self, labels: Sequence[Label], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.labels = tuple(labels)
+        self._lines: list[list[tuple[str, str, Label]]] = []
+        self._laid_out_for = -1
+
+    def on_resize(self) -> None:
+        """Lay the labels out again for the new width (one line, or two)."""
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        width = self.size.width
+        if width == self._laid_out_for:
+            return
+        self._laid_out_for = width
+        self._lines = label_lines(self.labels, width)
+        self.styles.height = max(1, len(self._lines))
 
     def render_line(self, y: int) -> Strip:
         """`` 1 PER 人名 `` per label, in the label's colours."""
+        self._lay_out()
         style = self.rich_style
         segments = [Segment(" ", style)]
-        for label in self.labels:
+        for key, shown, label in self._lines[y] if y < len(self._lines) else []:
             colour = Style(bgcolor=label.colour, color=readable_on(label.colour))
-            description = label.description.split()[0] if label.description else ""
-            segments.append(Segment(f"{label.key}", style + Style(bold=True)))
-            segments.append(
-                Segment(f" {label.name} {description} ".replace("  ", " "), style + colour)
-            )
+            segments.append(Segment(key, style + Style(bold=True)))
+            segments.append(Segment(shown, style + colour))
             segments.append(Segment(" ", style))
         return Strip(segments).crop_extend(0, self.size.width, style)
+
+
+def label_lines(labels: Sequence[Label], width: int) -> list[list[tuple[str, str, Label]]]:
+    """The label bar's lines for ``width`` cells: each item is (key, `` NAME word ``,
+    label). One line with descriptions if it fits, else names only, wrapped as needed."""
+    for described in (True, False):
+        items = [_label_item(label, described) for label in labels]
+        lines = _wrap_items(items, width)
+        if len(lines) == 1 or not described:
+            return lines
+    return []  # not reached: the names-only layout always returns
+
+
+def _label_item(label: Label, described: bool) -> tuple[str, str, Label]:
+    description = label.description.split()[0] if described and label.description else ""
+    shown = f" {display_safe(label.name)} {display_safe(description)} ".replace("  ", " ")
+    return label.key, shown, label
+
+
+def _wrap_items(
+    items: list[tuple[str, str, Label]], width: int
+) -> list[list[tuple[str, str, Label]]]:
+    """``items`` in lines of at most ``width`` cells (a leading space, one after each)."""
+    lines: list[list[tuple[str, str, Label]]] = [[]]
+    used = 1
+    for item in items:
+        cells = text_cells(item[0]) + text_cells(item[1]) + 1
+        if lines[-1] and used + cells > width:
+            lines.append([])
+            used = 1
+        lines[-1].append(item)
+        used += cells
+    return lines
