@@ -442,3 +442,18 @@ async def test_the_label_bar_shows_every_label(
         if size[0] >= 240:
             assert "法律" in text  # room for the descriptions' first words
         assert "000_8ad7f56698cb7e79" in text  # the status line is still there
+
+
+async def test_long_documents_show_a_short_length_in_the_list(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "long.txt").write_text("长篇\n" + "字" * 1_234_564, encoding="utf-8")
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main_screen(app)
+        await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+        await pilot.pause()
+        row = next(line for line in screen_text(app).splitlines() if "长篇" in line)
+        assert "1.2M" in row and "1,234" not in row

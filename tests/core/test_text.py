@@ -298,3 +298,14 @@ def test_first_unsafe_finds_what_display_safe_replaces() -> None:
     assert first_unsafe("甲\u202e乙\x1b") == "\u202e"
     for text in ("\x1b]52;c;x\x07", "\x7f", "\x9b", "\u2066", "\ud800"):
         assert first_unsafe(text) is not None and display_safe(text) != text
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0"), (2_998, "2,998"), (99_999, "99,999"), (999_999, "1.0M"), (1_000_000, "1.0M"),
+     (7_700_000, "7.7M"), (20_971_520, "21M"), (999_999_999, "1.0G"), (1_500_000_000, "1.5G")],
+)  # fmt: skip
+def test_counts_are_shortened_never_cut(count: int, shown: str) -> None:
+    from tui.core.wording import short_count
+
+    assert short_count(count, 6) == shown

@@ -25,6 +25,7 @@ from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
 from tui.core.linebreak import fit_cells, text_cells
 from tui.core.spans import Status
 from tui.core.text import display_safe
+from tui.core.wording import short_count
 
 _LENGTH_CELLS = 7
 _SCRIPT_CELLS = 2
@@ -315,7 +316,8 @@ class DocumentList(ScrollView, can_focus=True):
             title, script, length, title_style = entry.ref.name, "⚠", "error", error
         else:
             title = info.title or entry.ref.name
-            script, length, title_style = info.script.value, f"{info.length:,}", style
+            length = short_count(info.length, _LENGTH_CELLS - 1)
+            script, title_style = info.script.value, style
         if self.reviewing:
             length = _marks_cell(entry.marks)
         title = fit_cells(display_safe(title), title_cells)
