@@ -545,3 +545,26 @@ async def test_edits_are_on_disk_when_the_program_quits_right_after_them(
         main_screen(app).action_quit()
         assert session.saved
     assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "PER"]
+
+
+async def test_the_spans_panel_moves_with_j_k_g_and_enter_goes_to_the_highlighted_span(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_seed(pilot, app)
+        model = reader.model
+        assert model is not None
+        await pilot.press("1", "w", "w", "2", "w", "w", "3")  # three spans, in order
+        await pilot.press("p")
+        panel = app.screen.query_one(SpansPanel)
+        assert panel.has_focus and len(panel.spans) == 3
+        await pilot.press("j", "j")
+        assert panel.highlighted == 2
+        await pilot.press("k")
+        assert panel.highlighted == 1
+        await pilot.press("G")
+        assert panel.highlighted == 2
+        await pilot.press("g", "j", "enter")
+        await pilot.pause()
+        assert reader.has_focus and model.cursor == panel.spans[1].start

@@ -322,3 +322,31 @@ async def test_orphaned_annotations_are_reported_and_kept(
         await wait_until(pilot, lambda: any("not found" in m for m in told()))
         assert any("(corpus/b.txt)" in message for message in told())
     assert Store(tmp_path / "store").path_for("corpus/b.txt", "alice").exists()
+
+
+async def test_skim_moves_with_j_k_g_and_g(make_review: ReviewFactory) -> None:
+    from textual.widgets import OptionList
+
+    from tui.screens.skim import SkimScreen
+
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+        await pilot.press("S")
+        skim = app.screen
+        assert isinstance(skim, SkimScreen)
+        await wait_until(pilot, lambda: skim.ready)
+        await pilot.press("L")
+        await wait_until(pilot, lambda: skim.ready)
+        options = skim.query_one(OptionList)
+        assert options.highlighted == 1  # the first sentence (0 is the document's title)
+        await pilot.press("j")
+        assert options.highlighted == 3  # the title of the next document is passed over
+        await pilot.press("k")
+        assert options.highlighted == 1
+        await pilot.press("G")
+        assert options.highlighted == 3
+        await pilot.press("g")
+        assert options.highlighted == 1

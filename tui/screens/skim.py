@@ -77,6 +77,10 @@ class SkimScreen(Screen[SkimTarget | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss_skim", "Back"),
         Binding("L", "next_view", "Gold / every layer"),
+        Binding("j", "move(1)", "Next sentence", show=False),
+        Binding("k", "move(-1)", "Previous sentence", show=False),
+        Binding("g", "move_to(0)", "First sentence", show=False),
+        Binding("G", "move_to(-1)", "Last sentence", show=False),
     ]
 
     def __init__(
@@ -175,6 +179,22 @@ class SkimScreen(Screen[SkimTarget | None]):
         target = self.targets[event.option_index]
         if target is not None:
             self.dismiss(target)
+
+    def action_move(self, step: int) -> None:
+        """``j`` / ``k``: the next or previous sentence, as the arrow keys."""
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_move_to(self, end: int) -> None:
+        """``g`` / ``G``: the first or the last sentence."""
+        options = self.query_one(OptionList)
+        if end == 0:
+            options.action_first()
+        else:
+            options.action_last()
 
     def action_dismiss_skim(self) -> None:
         """Back to where skimming began."""

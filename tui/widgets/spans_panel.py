@@ -63,12 +63,12 @@ class SpansPanel(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"spans-panel--cursor"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor(1)", "Next span", show=False),
-        Binding("up", "cursor(-1)", "Previous span", show=False),
+        Binding("down,j", "cursor(1)", "Next span", show=False),
+        Binding("up,k", "cursor(-1)", "Previous span", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home", "jump(0)", "First span", show=False),
-        Binding("end", "jump(-1)", "Last span", show=False),
+        Binding("home,g", "jump(0)", "First span", show=False),
+        Binding("end,G", "jump(-1)", "Last span", show=False),
         Binding("enter", "select", "Jump to the span"),
         Binding("escape", "leave", "Back to the text"),
         Binding("m", "place", "Re-place on a selection"),
