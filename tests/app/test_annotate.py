@@ -568,3 +568,19 @@ async def test_the_spans_panel_moves_with_j_k_g_and_enter_goes_to_the_highlighte
         await pilot.press("g", "j", "enter")
         await pilot.pause()
         assert reader.has_focus and model.cursor == panel.spans[1].start
+
+
+async def test_d_says_which_document_it_marks(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+
+        def told() -> list[str]:
+            return [note.message for note in app._notifications]
+
+        screen = main_screen(app)
+        await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+        await pilot.press("D")
+        assert any("open a document first" in message for message in told())
+        await open_seed(pilot, app)
+        await pilot.press("escape", "down", "D")  # the list's highlight on another document
+        assert any(message == f"{FIRST_SEED}: done" for message in told())

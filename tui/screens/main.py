@@ -576,14 +576,18 @@ class MainScreen(Screen[None]):
             self.notify(f"this is the {which} document of the list", timeout=3, markup=False)
 
     def action_toggle_done(self) -> None:
-        """Mark the open document done, or back to in progress."""
+        """Mark the open document done, or back to in progress, and say which it was
+        (the list's highlight may be on another one)."""
         session = self.reader.session
-        if session is None:
+        if session is None or self.current is None:
+            self.notify("open a document first: D marks the open one", timeout=3)
             return
         done = session.status is Status.DONE
         session.set_status(Status.IN_PROGRESS if done else Status.DONE)
         self._update_status()
         self.query_one(DocumentPanel).update_header()
+        status = "in progress" if done else "done"
+        self.notify(f"{self.refs[self.current].name}: {status}", timeout=3, markup=False)
 
     async def action_toggle_spans(self) -> None:
         """Show the document's spans beside the text (and go there), or hide them."""
