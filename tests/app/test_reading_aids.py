@@ -113,7 +113,7 @@ async def test_corpus_search_lists_hits_in_both_scripts_and_enter_opens_one(
         await wait_until(pilot, lambda: search.result is not None and search.result.total == 3)
         assert search.result is not None and search.result.documents == 2
         assert "3 hits in 2" in screen_text(app)
-        await pilot.press("enter", "down", "down", "enter")  # to the hits; the third
+        await pilot.press("down", "down", "down", "enter")  # to the hits; the third
         await pilot.pause()
         assert app.screen is screen
         assert screen.refs[screen.current or 0].name == "b.txt"
@@ -344,3 +344,20 @@ async def test_a_user_dictionary_makes_a_term_one_word(corpus: Path, tmp_path: P
         session = screen.reader.session
         assert session is not None
         assert [(s.start, s.end) for s in session.annotations.spans] == [(2, 8)]
+
+
+async def test_enter_in_the_corpus_search_box_opens_the_first_hit(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        screen.documents.focus()
+        await pilot.press("ctrl+f")
+        search = app.screen
+        assert isinstance(search, CorpusSearchScreen)
+        await pilot.press("县", "长")
+        await wait_until(pilot, lambda: search.result is not None and search.result.total == 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.refs[screen.current or 0].name == "b.txt"

@@ -107,8 +107,11 @@ class CorpusSearchScreen(Screen[CorpusHit | None]):
         self._search(event.value)
 
     def on_input_submitted(self) -> None:
-        """Enter in the box: to the first hit."""
-        self.action_to_hits()
+        """Enter in the box: open the first hit (``↓`` goes to the list to choose another)."""
+        if self.hits:
+            self.dismiss(self.hits[0])
+        elif self.index is not None:
+            self.notify("no hit to open", timeout=3)
 
     def _search(self, query: str) -> None:
         self.searched = query
