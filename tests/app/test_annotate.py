@@ -584,3 +584,17 @@ async def test_d_says_which_document_it_marks(make_app: AppFactory) -> None:
         await open_seed(pilot, app)
         await pilot.press("escape", "down", "D")  # the list's highlight on another document
         assert any(message == f"{FIRST_SEED}: done" for message in told())
+
+
+async def test_the_status_line_keeps_name_and_position_and_drops_whole_parts(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        await pilot.press("v", "right_parenthesis", "1", "w", "w", "2")  # nested spans here
+        await pilot.pause()
+        row = screen_text(app).splitlines()[-2]  # the status line, above the keys
+        assert FIRST_SEED in row and "/2,998" in row
+        if row.rstrip().endswith("…"):
+            assert " …" in row  # parts left out whole, never a span cut in the middle

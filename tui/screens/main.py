@@ -826,10 +826,10 @@ class MainScreen(Screen[None]):
         model = self.reader.model
         if model is None or self.current is None:
             status.show_document("", "")
-            status.show_position("")
+            status.show_position(())
             return
         status.show_document(self.refs[self.current].name, self._script_label(model))
-        status.show_position(self._position_label(model))
+        status.show_position(*self._position_parts(model))
         self._update_word_panel()
 
     def _script_label(self, model: ReaderModel) -> str:
@@ -839,10 +839,15 @@ class MainScreen(Screen[None]):
             return f"{model.shown_script.value} 原文"
         return f"{model.shown_script.value} ← {model.config}"
 
-    def _position_label(self, model: ReaderModel) -> str:
+    def _position_parts(self, model: ReaderModel) -> tuple[list[str], int]:
+        """The status line's right side, most important first, and how many of its
+        leading parts must stay (save mark, mode, position)."""
+        from tui.core.annotations import excerpt  # loaded once a document is open
+
         length = model.length
         percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
         parts = [f"{model.cursor:,}/{length:,} {percent}%"]
+        essential = 1
         if (hits := self.aids.hit_label()) is not None:
             parts.append(hits)
         self.aids.refresh_suggestions()
@@ -850,18 +855,20 @@ class MainScreen(Screen[None]):
             parts.append(suggested)
         if mode := self.reader.mode_label():  # relabel, re-place, select: never cut off
             parts.insert(0, mode)
-        if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
-            parts.append(word.shown)
+            essential += 1
         parts += [
-            f"{span.label}:{span.text[:12]}" + (f" ({span.note[:20]})" if span.note else "")
+            f"{span.label}:{excerpt(span.text)}" + (f" ({excerpt(span.note)})" if span.note else "")
             for span in self.reader.spans_at_cursor()
         ]
+        if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
+            parts.append(word.shown)  # last: the first to go when the line is full
         session = self.reader.session
         if session is not None and self.current is not None:
             work = (len(session.annotations.spans), session.status)
             self.documents.update_progress(self.current, work)
         self._refresh_spans()
         if session is not None:
+            essential += 1
             if session.read_only is not None:
                 parts.insert(0, "read-only")
             else:
@@ -869,7 +876,7 @@ class MainScreen(Screen[None]):
                 self._report_error(session.error)
             if (notice := session.take_notice()) is not None:  # relabelled, nothing to undo…
                 self.notify(display_safe(notice), markup=False, timeout=4)
-        return " · ".join(parts)
+        return parts, essential
 
     def _report_error(self, error: str | None) -> None:
         """Say once, loudly, why a change was not saved (the status keeps ✗ and why)."""

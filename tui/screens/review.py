@@ -314,25 +314,27 @@ class ReviewScreen(MainScreen):
         """Review's own keys first."""
         return [("J K", "disagreement"), ("c", "version"), ("a", "accept"), ("X", "reject")]
 
-    def _position_label(self, model: ReaderModel) -> str:
-        """The usual position and spans, then who marked what, and the version shown."""
-        label = super()._position_label(model)
+    def _position_parts(self, model: ReaderModel) -> tuple[list[str], int]:
+        """The usual parts, with the version of the disagreement shown kept among the
+        essential ones; who marked what under the cursor goes last."""
+        parts, essential = super()._position_parts(model)
         review = self.reader.review
         if review is None:
-            return label
+            return parts, essential
         self._refresh_undecided()
-        parts = [label]
         current = self._current_versions()
         if current is not None:
             index, versions, shown = current
             version = versions[shown]
             spans = " ".join(f"{lab}:{model.text[s:e][:8]}" for s, e, lab in sorted(version.spans))
             decided = "✓" if review.is_decided(index, self._decided()) else "≠"
-            parts.append(
+            parts.insert(
+                essential,
                 f"{decided}{index + 1}/{len(review.sets)} v{shown + 1}/{len(versions)} "
-                f"{','.join(version.annotators)}: {spans or '(nothing)'}"
+                f"{','.join(version.annotators)}: {spans or '(nothing)'}",
             )
+            essential += 1
         else:
             marks = review.marked_at(model.cursor)[:_SHOWN_MARKS]
             parts += [f"{','.join(names)} {lab}" for (_, _, lab), names in marks]
-        return " · ".join(parts)
+        return parts, essential

@@ -13,12 +13,12 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.core.labels import Label, readable_on
-from tui.core.linebreak import fit_cells, text_cells
+from tui.core.linebreak import text_cells
+from tui.core.statusline import SEPARATOR, fit_status
 from tui.core.text import display_safe
 
 
@@ -41,7 +41,10 @@ class StatusBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document = ""
+        #: The right side whole (see :meth:`show_position`).
         self.position = ""
+        self._parts: tuple[str, ...] = ()
+        self._essential = 0
 
     def show_document(self, name: str, script: str) -> None:
         """Name the document (untrusted text: shown verbatim, controls made visible)."""
@@ -50,18 +53,16 @@ class StatusBar(Widget):
             self.document = document
             self.refresh()
 
-    def show_position(self, position: str) -> None:
-        """Show the cursor position and the word under it."""
-        position = display_safe(position)
-        if position == self.position:
+    def show_position(self, parts: Sequence[str], essential: int = 1) -> None:
+        """Show the right side's ``parts``, most important first: the first ``essential``
+        (save mark, mode, cursor position) stay; the rest go from the end when they do not
+        fit (see :func:`tui.core.statusline.fit_status`)."""
+        safe = tuple(display_safe(part) for part in parts)
+        if safe == self._parts and essential == self._essential:
             return
-        old_cells, new_cells = text_cells(self.position), text_cells(position)
-        self.position = position
-        if old_cells == new_cells:
-            width = self.size.width
-            self.refresh(Region(max(0, width - new_cells - 1), 0, new_cells + 1, 1))
-        else:
-            self.refresh()
+        self._parts, self._essential = safe, essential
+        self.position = SEPARATOR.join(safe)
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """The one line: document on the left, position on the right."""
@@ -69,9 +70,8 @@ class StatusBar(Widget):
         style = self.rich_style
         if y != 0:
             return Strip.blank(width, style)
-        right = fit_cells(self.position, max(0, width - 2))
+        left, right = fit_status(self.document, self._parts, self._essential, max(0, width - 2))
         right_cells = text_cells(right)
-        left = fit_cells(self.document, max(0, width - right_cells - 3))
         gap = max(0, width - 1 - text_cells(left) - right_cells - 1)
         position_style = style + self.get_component_rich_style("status-bar--position")
         segments = [
