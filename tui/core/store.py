@@ -4,12 +4,13 @@ Layout: ``<root>/<safe document id>/<safe annotator>.json``; a save holds a lock
 document's folder. A save rewrites one small file, so it costs the same in a corpus of any
 size (DESIGN §6).
 
-TinyDB's default ``JSONStorage`` rewrites its file in place and corrupts it when killed or
-run from two processes, so TinyDB works here on tables read whole into memory, and every
-change is written back whole: serialise, write a temp file in the same folder, fsync,
-``os.replace``, fsync the folder. Every change is one read-modify-write under an OS lock
-on a freshly opened TinyDB (TinyDB objects cache queries and the next id, which go stale
-when another process writes). When a mutating call
+The files are TinyDB's format (tables of records under decimal keys; plain TinyDB reads
+them, a test checks it), but TinyDB's default ``JSONStorage`` rewrites its file in place and
+corrupts it when killed or run from two processes, and its objects cache queries and the
+next id, which go stale when another process writes. So the tables are read whole and
+changed here as plain dicts, and every change is written back whole: serialise, write a
+temp file in the same folder, fsync, ``os.replace``, fsync the folder, as one
+read-modify-write under an OS lock. When a mutating call
 returns the change is on disk; when it raises :class:`StoreError` nothing changed and the
 next call simply retries. A file that does not parse is never written over.
 
@@ -34,8 +35,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
-
-from tinydb.storages import Storage
 
 from tui.core import journal
 from tui.core.journal import journal_path
@@ -347,22 +346,6 @@ def _describe(exc: OSError) -> str:
     if code in (errno.ENOTDIR, errno.EEXIST):
         return "a file is in the way of the store folder"
     return (exc.strerror or str(exc)).lower()
-
-
-class _MemoryStorage(Storage):
-    """TinyDB storage over tables already read: TinyDB queries and changes them in memory,
-    and :meth:`DocumentStore._change` writes them back whole (never in place)."""
-
-    def __init__(self, tables: Tables) -> None:
-        self.tables = tables
-
-    def read(self) -> Tables | None:
-        """The tables as they stand."""
-        return self.tables
-
-    def write(self, data: Tables) -> None:
-        """Keep ``data`` for the caller to write."""
-        self.tables = data
 
 
 # ---------------------------------------------------------------------------- locking
