@@ -875,7 +875,7 @@ class MainScreen(Screen[None]):
                 parts.insert(0, session.save_mark())
                 self._report_error(session.error)
             if (notice := session.take_notice()) is not None:  # relabelled, nothing to undo…
-                self.notify(display_safe(notice), markup=False, timeout=4)
+                self.notify(notice, markup=False, timeout=4)  # made safe by ReaderApp.notify
         return parts, essential
 
     def _report_error(self, error: str | None) -> None:
