@@ -30,7 +30,14 @@ from tui.core.annotations import text_sha256
 from tui.core.corpus import DocumentError, DocumentRef, discover, id_root, load_document
 from tui.core.history import HistoryError, retagged
 from tui.core.sharing import share_file
-from tui.core.store import DocumentStore, Store, StoreError, safe_name
+from tui.core.store import (
+    DocumentStore,
+    Store,
+    StoreError,
+    fsync_folder,
+    safe_name,
+    write_all,
+)
 from tui.core.text import display_safe
 from tui.core.wording import counted
 
@@ -290,24 +297,14 @@ def _record_moves(store: Store, found: Sequence[Adopted]) -> None:
     moved = [item for item in found if item.moved]
     if not moved:
         return
-    _fsync_folder(store.root)
+    fsync_folder(store.root)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     lines = "".join(f"{stamp}\tmoved\t{item.old}\t{item.new}\n" for item in moved)
     # 0o666 and the umask, as for any file the user makes; group-writable in a team's store.
     fd = os.open(store.root / MIGRATION_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     try:
         share_file(fd, store.root)
-        data = lines.encode("utf-8", "surrogatepass")
-        while data:
-            data = data[os.write(fd, data) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
+        write_all(fd, lines.encode("utf-8", "surrogatepass"))
         os.fsync(fd)
     finally:
         os.close(fd)

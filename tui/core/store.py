@@ -67,9 +67,11 @@ __all__ = [
     "Outline",
     "Store",
     "StoreError",
+    "fsync_folder",
     "original_name",
     "replace_file",
     "safe_name",
+    "write_all",
 ]
 
 _LOCK_TIMEOUT = 10.0
@@ -249,7 +251,7 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | _NOFOLLOW, 0o666)
         try:
             share_file(fd, path.parent)  # a team's store stays writable by the team
-            _write_all(fd, data)
+            write_all(fd, data)
             if sync:
                 os.fsync(fd)
         finally:
@@ -260,7 +262,7 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
             os.unlink(temp)
         raise
     if sync:
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
 
 
 # Checking every record before each save cost ~3 ms of a ~12 ms save. A file this process
@@ -288,13 +290,14 @@ def _unchanged_since_verified(path: Path) -> bool:
     return version is not None and _verified.get(path) == version
 
 
-def _write_all(fd: int, payload: bytes) -> None:
+def write_all(fd: int, payload: bytes) -> None:
+    """Write all of ``payload`` to ``fd`` (``os.write`` may take only part of it)."""
     view = memoryview(payload)
     while view:
         view = view[os.write(fd, view) :]
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable. Best effort: the new file is already in place, and
     some file systems cannot fsync a folder, so a failure here has nothing to undo."""
     with suppress(OSError):
@@ -586,7 +589,7 @@ class DocumentStore:
         created = not path.exists()
         size = journal.append(path, base, edit)
         if created:
-            _fsync_folder(self.path.parent)
+            fsync_folder(self.path.parent)
         if size * _JOURNAL_SHARE > version[1]:
             self._rewrite(lambda tables: None)  # fold the journal in
         return True
@@ -688,7 +691,7 @@ class DocumentStore:
             folder.mkdir(parents=True, exist_ok=True)
             share_folder(folder)
             if not self._defer_new_files:
-                _fsync_folder(folder.parent)  # else a power cut could drop the new folder
+                fsync_folder(folder.parent)  # else a power cut could drop the new folder
 
 
 #: A store file's version and its journal's (None: missing).
