@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_store import make_span
-from tui.core import journal
-from tui.core import store as store_module
+from tui.core import journal, store_read
 from tui.core.spans import Status
 from tui.core.store import DocumentStore, Store, StoreError
 
@@ -22,7 +21,7 @@ from tui.core.store import DocumentStore, Store, StoreError
 @pytest.fixture
 def document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DocumentStore:
     """A store file of 100 spans that takes its edits in a journal."""
-    monkeypatch.setattr(store_module, "_JOURNAL_FROM_BYTES", 0)
+    monkeypatch.setattr(store_read, "JOURNAL_FROM_BYTES", 0)
     document = Store(tmp_path / "store").document("doc", "alice")
     document.put_spans([make_span(10 * n) for n in range(100)])  # a new file: written whole
     return document
@@ -133,7 +132,7 @@ def test_another_process_appending_is_read_before_this_one_appends(
     other = DocumentStore(document.path)
     other.put_span(theirs)
     journal._known.clear()  # as in another process: nothing known of this journal
-    store_module._bases.clear()
+    store_read._bases.clear()
     last = make_span(7000)
     document.put_span(last)
     assert {ours, theirs, last} <= set(document.load().spans)

@@ -21,7 +21,6 @@ every read here reads the file with its journal.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import json
@@ -30,35 +29,40 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tui.core import journal
+from tui.core import journal, store_read
 from tui.core.journal import journal_path
 from tui.core.portable import is_device_name
 from tui.core.sharing import share_file, share_folder
-from tui.core.spans import Span, Status, check_record, now_iso
+from tui.core.spans import Span, Status, now_iso
 from tui.core.store_check import (
-    DOCUMENT,
     SPANS,
-    STATE_ID,
     CorruptStoreError,
     StoreError,
     Tables,
     check_tables,
-    decided_extents,
-    document_fields,
-    parse_tables,
-    status_of,
 )
-from tui.core.untrusted import (
-    NotRegularFileError,
-    open_regular,
-    read_regular,
+from tui.core.store_read import (
+    BASE,
+    DocumentState,
+    Outline,
+    apply_edit,
+    describe,
+    file_version,
+    known_base,
+    read_outline,
+    read_state,
+    read_summary,
+    read_tables,
+    read_text_sha256,
+    remember_base,
+    state_record,
 )
+from tui.core.untrusted import read_regular
 
 __all__ = [
     "CorruptStoreError",
@@ -76,14 +80,8 @@ __all__ = [
 
 _LOCK_TIMEOUT = 10.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-#: Store files from this size on take edits in a journal beside them (tui.core.journal);
-#: smaller ones are rewritten whole, which costs a few milliseconds and leaves no sidecar.
-_JOURNAL_FROM_BYTES = 1 << 20
 #: A journal is folded into its store file once it is this share of the file's size.
 _JOURNAL_SHARE = 8
-#: The state record's field naming the journal base (see tui.core.journal).
-_BASE = "journal"
-_READ_TRIES = 20
 
 
 # ---------------------------------------------------------------------------- file names
@@ -155,77 +153,6 @@ def _cut(pieces: Sequence[str], limit: int) -> str:
 # ---------------------------------------------------------------------------- file access
 
 
-def _read_tables(path: Path | str) -> Tables | None:
-    """The tables in ``path`` with its journal's edits; None when it is missing or empty.
-
-    Only a regular file is read (a FIFO never blocks the reader). Raises
-    :class:`CorruptStoreError` when the file is not a store file and :class:`StoreError`
-    when it cannot be read.
-    """
-    path = Path(path)
-    for _ in range(_READ_TRIES):
-        try:
-            with open_regular(path) as file:
-                info = os.fstat(file.fileno())
-                raw = file.read()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise StoreError(path, f"cannot read: {_describe(exc)}") from exc
-        tables = parse_tables(path, raw)
-        read_version = (info.st_ino, info.st_size, info.st_mtime_ns)
-        try:
-            edits = journal.read_edits(journal_path(path), _base_of(tables))
-        except OSError as exc:
-            raise StoreError(journal_path(path), f"cannot read: {_describe(exc)}") from exc
-        if edits is None:
-            if _file_version(path) != read_version:
-                continue  # rewritten since we read it: its journal is a newer one
-            edits = []  # a journal already folded into the file
-        if info.st_size >= _JOURNAL_FROM_BYTES:  # only those take a journal
-            _bases[path] = (read_version, _base_of(tables))
-        if edits:
-            tables = tables or {}
-            for edit in edits:
-                _apply_edit(journal_path(path), tables, edit)
-        return tables
-    raise StoreError(path, "cannot read: rewritten by another program again and again")
-
-
-def _base_of(tables: Tables | None) -> str | None:
-    """The journal base the store file carries (None: it takes no journal yet)."""
-    base = (tables or {}).get(DOCUMENT, {}).get(str(STATE_ID), {}).get(_BASE)
-    return base if isinstance(base, str) else None
-
-
-#: The journal base of each store file this process read or wrote, by the file's version.
-_bases: dict[Path, tuple[tuple[int, int, int], str | None]] = {}
-
-
-def _apply_edit(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
-    """Apply one edit (see :meth:`DocumentStore.apply`) to ``tables``, as TinyDB would:
-    a span is replaced by id, new records numbered after the highest key left."""
-    put, deleted, fields = edit.get("put", []), edit.get("deleted", []), edit.get("state", {})
-    try:
-        if not (isinstance(put, list) and isinstance(deleted, list) and isinstance(fields, dict)):
-            raise ValueError("not lists of spans and ids, and state fields")
-        for record in put:
-            check_record(record)
-        gone = {record["id"] for record in put}.union(deleted)
-    except (ValueError, TypeError) as exc:
-        raise CorruptStoreError(path, f"bad journal edit ({exc})") from None
-    table = tables.setdefault(SPANS, {})
-    for key in [key for key, record in table.items() if record.get("id") in gone]:
-        del table[key]
-    next_id = max(map(int, table), default=0) + 1
-    table.update((str(next_id + n), dict(record)) for n, record in enumerate(put))
-    state = _state_record(tables)
-    state.update(fields)
-    if edit.get("starts") and state.get("status", Status.NEW.value) == Status.NEW.value:
-        state["status"] = Status.IN_PROGRESS.value
-    document_fields(path, state)  # a bad field is never written into the file
-
-
 def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
     """Replace ``path`` with ``tables`` atomically and (unless ``sync`` is off) durably.
 
@@ -234,7 +161,7 @@ def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
     try:
         replace_file(path, _serialise(tables), sync=sync)
     except OSError as exc:
-        raise StoreError(path, f"cannot save: {_describe(exc)}") from exc
+        raise StoreError(path, f"cannot save: {describe(exc)}") from exc
     _remember_verified(path)
 
 
@@ -271,22 +198,14 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
 _verified: dict[Path, tuple[int, int, int]] = {}
 
 
-def _file_version(path: Path) -> tuple[int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_ino, info.st_size, info.st_mtime_ns
-
-
 def _remember_verified(path: Path) -> None:
-    version = _file_version(path)
+    version = file_version(path)
     if version is not None:
         _verified[path] = version
 
 
 def _unchanged_since_verified(path: Path) -> bool:
-    version = _file_version(path)
+    version = file_version(path)
     return version is not None and _verified.get(path) == version
 
 
@@ -333,22 +252,6 @@ def _layout(tables: Tables, encode: Callable[[object], str]) -> str:
             body = "{\n" + body[1:-1].replace('},"', '},\n"') + "\n}"
         parts.append(f"{encode(name)}:{body}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
-
-
-def _describe(exc: OSError) -> str:
-    """A short reason for an OS error, in the words a user would look for."""
-    if isinstance(exc, NotRegularFileError):
-        return str(exc.strerror)  # "not a regular file (a FIFO)", the acronym kept
-    code = exc.errno
-    if code == errno.EROFS:
-        return "read-only store folder"
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return "disk full"
-    if code in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if code in (errno.ENOTDIR, errno.EEXIST):
-        return "a file is in the way of the store folder"
-    return (exc.strerror or str(exc)).lower()
 
 
 # ---------------------------------------------------------------------------- locking
@@ -402,31 +305,6 @@ def _remove_stale_temps(path: Path) -> None:
 # ---------------------------------------------------------------------------- documents
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentState:
-    """Everything one annotator saved for one document."""
-
-    spans: tuple[Span, ...]  # sorted by (start, -end, label, id)
-    status: Status
-    cursor: int
-    doc_sha256: str | None
-    #: What an import brought besides spans, written back on export (tui.core.interchange).
-    source: Mapping[str, Any] | None = None
-    #: The gold layer's decided disagreements, as (start, end) extents (review).
-    decided: tuple[tuple[int, int], ...] = ()
-    #: Suggestions the annotator rejected, as (start, end, label): not suggested again.
-    rejected: tuple[tuple[int, int, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Outline:
-    """What agreement and review lists need of a store file (see :meth:`DocumentStore.outline`)."""
-
-    keys: frozenset[tuple[int, int, str]]
-    status: Status
-    decided: tuple[tuple[int, int], ...]
-
-
 class DocumentStore:
     """One (document, annotator) file: read whole, changed one locked atomic write at a time.
 
@@ -444,7 +322,7 @@ class DocumentStore:
         Raises :class:`CorruptStoreError` for a file that is not a store file.
         """
         # No lock: files are replaced whole, so a reader sees one complete version.
-        return _decode(self.path, _read_tables(self.path) or {})
+        return read_state(self.path)
 
     def remove_stale_temps(self) -> None:
         """Delete the temp files a killed save of this file or its history left behind.
@@ -474,23 +352,15 @@ class DocumentStore:
         review list read thousands of files). Raises :class:`CorruptStoreError` for a file
         that is not a store file or has a bad record.
         """
-        return _outline(self.path)
+        return read_outline(self.path)
 
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
-        tables = _read_tables(self.path) or {}
-        check_tables(self.path, tables)  # what load() would call corrupt, the list marks too
-        state = tables.get(DOCUMENT, {}).get(str(STATE_ID)) or {}
-        return len(tables.get(SPANS, {})), status_of(self.path, state)
+        return read_summary(self.path)  # what load() would call corrupt, the list marks too
 
     def text_sha256(self) -> str | None:
         """The sha256 of the text the annotations were made on, without building spans."""
-        tables = _read_tables(self.path) or {}
-        state = tables.get(DOCUMENT, {}).get(str(STATE_ID)) or {}
-        found = state.get("doc_sha256") or next(
-            (record.get("doc_sha256") for record in tables.get(SPANS, {}).values()), None
-        )
-        return found if isinstance(found, str) else None
+        return read_text_sha256(self.path)
 
     @property
     def history_path(self) -> Path:
@@ -507,7 +377,7 @@ class DocumentStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreError(self.history_path, f"cannot read: {_describe(exc)}") from exc
+            raise StoreError(self.history_path, f"cannot read: {describe(exc)}") from exc
 
     def save_history(self, data: bytes) -> None:
         """Replace the undo history file with ``data``, under the document's lock.
@@ -524,7 +394,7 @@ class DocumentStore:
                 _remove_stale_temps(path)
                 replace_file(path, data, sync=False)
         except OSError as exc:
-            raise StoreError(path, f"cannot save: {_describe(exc)}") from exc
+            raise StoreError(path, f"cannot save: {describe(exc)}") from exc
 
     def put_span(self, span: Span) -> None:
         """Insert ``span``, or replace the saved span with its id."""
@@ -566,23 +436,22 @@ class DocumentStore:
             self._make_folder()
             with _locked(self.path):
                 if not self._journal_edit(edit):
-                    self._rewrite(lambda tables: _apply_edit(self.path, tables, edit))
+                    self._rewrite(lambda tables: apply_edit(self.path, tables, edit))
         except OSError as exc:
-            raise StoreError(self.path, f"cannot save: {_describe(exc)}") from exc
+            raise StoreError(self.path, f"cannot save: {describe(exc)}") from exc
 
     def _journal_edit(self, edit: dict[str, Any]) -> bool:
         """Append ``edit`` to the journal (under the lock); False when the file is small,
         missing or has no journal base yet: then it is rewritten whole."""
-        version = _file_version(self.path)
-        if version is None or version[1] < _JOURNAL_FROM_BYTES:
+        version = file_version(self.path)
+        if version is None or version[1] < store_read.JOURNAL_FROM_BYTES:
             return False
-        known = _bases.get(self.path)
-        if known is None or known[0] != version:
-            tables = _read_tables(self.path)
+        known, base = known_base(self.path, version)
+        if not known:
+            tables = read_tables(self.path)
             if tables is not None and not _unchanged_since_verified(self.path):
                 check_tables(self.path, tables)  # never journal onto a bad file
-            known = _bases.get(self.path)
-        base = known[1] if known is not None and known[0] == version else None
+            known, base = known_base(self.path, version)
         if base is None:
             return False
         path = journal_path(self.path)
@@ -618,7 +487,7 @@ class DocumentStore:
                     known.add(key)
                     table[str(next_id + added)] = span.to_record()
                     added += 1
-            state = _state_record(tables)
+            state = state_record(tables)
             state["doc_sha256"] = doc_sha256
             if spans and state.get("status", Status.NEW.value) == Status.NEW.value:
                 state["status"] = Status.IN_PROGRESS.value
@@ -664,25 +533,25 @@ class DocumentStore:
             with _locked(self.path):
                 self._rewrite(change)
         except OSError as exc:
-            raise StoreError(self.path, f"cannot save: {_describe(exc)}") from exc
+            raise StoreError(self.path, f"cannot save: {describe(exc)}") from exc
 
     def _rewrite(self, change: Callable[[Tables], object]) -> None:
         """:meth:`_change` under the lock: the file with its journal folded in, changed,
         replaced whole under a new journal base; then the old journal goes."""
-        tables = _read_tables(self.path)
+        tables = read_tables(self.path)
         if tables is not None and not _unchanged_since_verified(self.path):
             check_tables(self.path, tables)  # never write over a bad file
         sync = not (self._defer_new_files and tables is None)
         _remove_stale_temps(self.path)
         tables = tables or {}
         change(tables)
-        state = _state_record(tables)
+        state = state_record(tables)
         state["updated"] = now_iso()
-        state[_BASE] = secrets.token_hex(8)
+        state[BASE] = secrets.token_hex(8)
         _write_tables(self.path, tables, sync)
-        version = _file_version(self.path)
+        version = file_version(self.path)
         if version is not None:
-            _bases[self.path] = (version, state[_BASE])
+            remember_base(self.path, version, state[BASE])
         journal.forget(journal_path(self.path))
 
     def _make_folder(self) -> None:
@@ -692,60 +561,6 @@ class DocumentStore:
             share_folder(folder)
             if not self._defer_new_files:
                 fsync_folder(folder.parent)  # else a power cut could drop the new folder
-
-
-#: A store file's version and its journal's (None: missing).
-_Versions = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
-#: Outlines of large store files, by path, with the file version each was read from. The
-#: review list reads a document's layers in the background, and opening it reads them
-#: again: 2 000 spans are ~25 ms of JSON per file. Any writer's replace brings a new inode.
-_outlines: dict[str, tuple[_Versions, Outline]] = {}
-_CACHED_OUTLINE_BYTES = 32 * 1024
-_CACHED_OUTLINES = 64
-_NO_OUTLINE = Outline(frozenset(), Status.NEW, ())
-
-
-def _outline(path: Path | str) -> Outline:
-    """:meth:`DocumentStore.outline` of the file at ``path`` (its journal's edits included)."""
-    key = str(path)
-    version = (_file_version(Path(path)), journal.version(journal_path(Path(path))))
-    cached = _outlines.get(key)
-    if cached is not None and cached[0] == version and version[0] is not None:
-        return cached[1]
-    tables = _read_tables(path)
-    if tables is None:
-        return _NO_OUTLINE
-    outline = _outline_of(path, tables)
-    if version[0] is not None and version[0][1] >= _CACHED_OUTLINE_BYTES:
-        with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there
-            while len(_outlines) >= _CACHED_OUTLINES:
-                del _outlines[next(iter(_outlines))]
-        _outlines[key] = (version, outline)
-    return outline
-
-
-def _outline_of(path: Path | str, tables: Tables) -> Outline:
-    """The outline of checked ``tables``: agreement and review read a file that every
-    other reader would call corrupt as corrupt too (one validator, :func:`check_tables`)."""
-    check_tables(Path(path), tables)
-    records = tables.get(SPANS, {}).values()
-    keys = frozenset((r["start"], r["end"], r["label"]) for r in records if not r.get("flagged"))
-    state: Mapping[str, object] = tables.get(DOCUMENT, {}).get(str(STATE_ID), {})
-    return Outline(keys, status_of(path, state), decided_extents(path, state))
-
-
-def _decode(path: Path, tables: Tables) -> DocumentState:
-    """The state in the tables; CorruptStoreError naming the first bad field."""
-    fields = check_tables(path, tables)
-    spans = map(Span.from_record, tables.get(SPANS, {}).values())
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
-    return DocumentState(tuple(ordered), *fields)
-
-
-def _state_record(tables: Tables) -> dict[str, Any]:
-    """The one record of the document table, created empty if missing."""
-    record: dict[str, Any] = tables.setdefault(DOCUMENT, {}).setdefault(str(STATE_ID), {})
-    return record
 
 
 # ---------------------------------------------------------------------------- the store
@@ -819,7 +634,7 @@ class Store:
                 if entry.is_symlink():
                     found[name] = self.document(doc_id, name).outline()
                 else:
-                    found[name] = _outline(entry.path)
+                    found[name] = read_outline(entry.path)
             except StoreError as error:
                 problems.append(str(error))
         return found
