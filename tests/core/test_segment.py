@@ -78,3 +78,22 @@ def test_a_tagger_kept_to_some_tags_tells_those_tags_as_the_full_one_does(
     full = segmenter.pos_tokens(text)
     assert told(kept.pos_tokens(text)) == told(full) and told(full)
     assert [token[:2] for token in kept.pos_tokens(text)] == [token[:2] for token in full]
+
+
+def test_the_tagger_model_is_imported_without_jiebas_own_word_tag_table() -> None:
+    """jieba.posseg's import builds a 38 MB table for a tagger biaozhu never uses."""
+    probe = (
+        "from tui.core.segment import Segmenter\n"
+        "import jieba\n"
+        "segmenter = Segmenter(tags=frozenset({'nr', 'ns', 'nt'}))\n"
+        "segmenter.warm_up_tagger()\n"
+        "import jieba.posseg\n"
+        "assert jieba.posseg.dt.word_tag_tab == {}, len(jieba.posseg.dt.word_tag_tab)\n"
+        "assert 'get_dict_file' not in vars(jieba.dt)  # jieba's own tokenizer as it was\n"
+        "print(segmenter.pos_tokens('张三在北京工作。')[:1])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[(0, 2, 'nr')]"
