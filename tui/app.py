@@ -12,10 +12,12 @@ os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
+from tui.collector import IdleCollector
 from tui.core.corpus import discover, id_root
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 from tui.core.script import variant_pair
@@ -79,11 +81,27 @@ class ReaderApp(App[None]):
         if not review:
             check_annotator(annotator)
         self.refs = discover(self.paths, id_root(store))
+        self.collector = IdleCollector()
         if review:
             from tui.core.review import check_reviewer
             from tui.core.store import Store
 
             check_reviewer(annotator, Store(store), self.refs)
+
+    def on_mount(self) -> None:
+        """Full garbage collections wait for a pause in the input (:mod:`tui.collector`)."""
+        self.collector.start()
+        self.set_interval(0.5, self.collector.tick, name="idle collector")
+
+    def on_unmount(self) -> None:
+        """Python collects garbage by its own rule again."""
+        self.collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note every key and mouse event (the user is busy), then handle it as usual."""
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def notify(
         self,
