@@ -598,3 +598,32 @@ async def test_the_status_line_keeps_name_and_position_and_drops_whole_parts(
         assert FIRST_SEED in row and "/2,998" in row
         if row.rstrip().endswith("…"):
             assert " …" in row  # parts left out whole, never a span cut in the middle
+
+
+async def test_a_label_key_redraws_only_the_lines_it_changed(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole screen redrawn per key cost a dense screen ~6 ms and the terminal a screenful."""
+    from textual.geometry import Region
+
+    from tui.widgets.reader_view import ReaderView
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(pilot, app)
+        reader = app.screen.query_one(ReaderView)
+        refreshed: list[tuple[Region, ...]] = []
+        original = ReaderView.refresh
+
+        def spy(self: ReaderView, *regions: Region, **options: object) -> ReaderView:
+            if self is reader:
+                refreshed.append(regions)
+            return original(self, *regions, **options)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(ReaderView, "refresh", spy)
+        await pilot.press("1")
+        await pilot.pause()
+        assert refreshed and all(regions for regions in refreshed), "the whole view redrawn"
+        rows = {region.y for regions in refreshed for region in regions}
+        assert rows == {0}  # the title line the word 察布查尔 is on, nothing else
+        assert "PER:察布查尔" in screen_text(app)

@@ -474,8 +474,21 @@ class ReaderView(ScrollView, can_focus=True):
         self._redraw()
 
     def _repaint(self) -> None:
-        """The spans or the selection changed: repaint the view (not a re-layout)."""
-        self.refresh()
+        """The spans or the selection changed: repaint the lines that look different now.
+
+        A line whose drawing is cached under its current key (its block's marks, the
+        selection, the cursor…) looks as it did; redrawing only the others keeps a label
+        key's frame small (a screen full of spans cost the compositor ~6 ms a key, and
+        the terminal a whole screen of bytes).
+        """
+        model = self.model
+        if model is None:
+            self.refresh()
+        else:
+            width = model.width
+            for y, row in enumerate(self._visible_rows()):
+                if self._strip_key(row, y, width)[0] not in self._strips:
+                    self.refresh(Region(0, y, self.size.width, 1))
         self._notify_change()
 
     def spans_at_cursor(self) -> list[Span]:
@@ -594,6 +607,19 @@ class ReaderView(ScrollView, can_focus=True):
         return Strip([Segment(self._message, style)]).crop_extend(0, width, self.rich_style)
 
     def _row_strip(self, row: Row, y: int, width: int) -> Strip:
+        key, cursor, thumb = self._strip_key(row, y, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build_strip(row, cursor, width, thumb)
+            self._strips[key] = strip
+            if len(self._strips) > 512:
+                self._strips.popitem(last=False)
+        return strip
+
+    def _strip_key(self, row: Row, y: int, width: int) -> tuple[_StripKey, tuple[int, int], bool]:
+        """What line ``y`` showing ``row`` looks like (its drawing is cached under that
+        key), with the cursor's display range on it ((-1, -1): elsewhere) and whether the
+        scroll indicator's thumb is on it."""
         model = self.model
         assert model is not None
         cursor = (-1, -1)
@@ -618,13 +644,7 @@ class ReaderView(ScrollView, can_focus=True):
             thumb,
             track,
         )
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._build_strip(row, cursor, width, thumb)
-            self._strips[key] = strip
-            if len(self._strips) > 512:
-                self._strips.popitem(last=False)
-        return strip
+        return key, cursor, thumb
 
     def _cursor_place(self, model: ReaderModel) -> tuple[int, int, int, int]:
         """``(block, line, display start, display end)`` of the cursor, once per move."""
