@@ -51,9 +51,9 @@ async def test_jump_show_versions_accept_and_go_on_to_the_next_document(
         screen = await open_first(pilot, app)
         await pilot.press("J")
         assert screen.reader.model is not None and screen.reader.model.cursor == 3
-        assert "alice,carol: ORG:北京大学" in screen_text(app)
+        assert "▶v1 alice,carol ORG 北京大学" in screen_text(app)
         await pilot.press("c")
-        assert "bob: LOC:北京" in screen_text(app)
+        assert "▶v2 bob LOC 北京" in screen_text(app)
         await pilot.press("a")
         assert gold(tmp_path, "corpus/a.txt") == {(0, 2, "PER"), (3, 5, "LOC")}
         await pilot.press("J")  # none left here: on to b.txt's disagreement

@@ -184,7 +184,7 @@ def test_the_review_screen_writes_no_escape_from_data(in_root: Path) -> None:
     with spawn(in_root, "review", "corpus", "--store", "store", "--reviewer", "rita") as terminal:
         open_first_document(terminal)
         for _ in range(4):  # to alice's and tester's version (hostile label) at the cursor
-            if shows(terminal, "alice,tester: PER␛"):
+            if shows(terminal, "▶v1 alice,tester PER␛") or shows(terminal, "▶v2 alice,tester PER␛"):
                 break
             press(terminal, b"c")
         press(terminal, b"a", b"p")  # accept it, list the gold layer

@@ -2,9 +2,12 @@
 
 The reading pane draws each span in its label's colour. Spans may nest and overlap, so a
 line is cut into runs, each with the innermost covering span's label and the number of
-spans covering it (a second style shows nesting). Offsets here are display offsets within
-one block's display text; mapping canonical spans there is the caller's job (through the
-block's :class:`~tui.core.script.OffsetMap`).
+spans covering it (a second style shows nesting). Suggestions and, in review, candidates
+(labels with a :data:`tui.core.marks.OVERLAY_PREFIXES` prefix) are drawn over spans, not
+instead of them: a run keeps the innermost span's label and takes the innermost of those
+as ``over``, so a gold span keeps its colour where a candidate overlaps it. Offsets here
+are display offsets within one block's display text; mapping canonical spans there is the
+caller's job (through the block's :class:`~tui.core.script.OffsetMap`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+
+from tui.core.marks import DIMMED, OVERLAY_PREFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +34,8 @@ class Run:
     """A stretch of a visual line drawn one way.
 
     ``label`` is the innermost covering span's label (None: no span), ``depth`` how many
-    spans cover it, ``selected`` whether it lies in the selection being made.
+    spans cover it, ``selected`` whether it lies in the selection being made, ``over``
+    the innermost suggestion or candidate drawn over the span ``label`` names.
     """
 
     start: int
@@ -37,6 +43,7 @@ class Run:
     label: str | None
     depth: int
     selected: bool
+    over: str | None = None
 
 
 def line_runs(
@@ -58,7 +65,7 @@ def line_runs(
     for left, right in pairwise(sorted(cuts)):
         run = _run(left, right, touching, selection)
         if runs and _same_look(runs[-1], run):
-            runs[-1] = Run(runs[-1].start, right, run.label, run.depth, run.selected)
+            runs[-1] = Run(runs[-1].start, right, run.label, run.depth, run.selected, run.over)
         else:
             runs.append(run)
     return runs
@@ -66,12 +73,19 @@ def line_runs(
 
 def _run(left: int, right: int, pieces: Sequence[Piece], selection: tuple[int, int] | None) -> Run:
     covering = [piece for piece in pieces if piece.start <= left and piece.end >= right]
-    innermost = min(
-        covering, key=lambda piece: (piece.end - piece.start, piece.start), default=None
-    )
+    spans = [piece for piece in covering if not piece.label.startswith(OVERLAY_PREFIXES)]
     selected = selection is not None and selection[0] <= left and right <= selection[1]
-    label = innermost.label if innermost is not None else None
-    return Run(left, right, label, len(covering), selected)
+    others = [piece for piece in covering if piece.label.startswith(OVERLAY_PREFIXES)]
+    if not spans:  # only suggestions or candidates: the innermost is drawn
+        return Run(left, right, _innermost_label(others), len(covering), selected)
+    return Run(left, right, _innermost_label(spans), len(spans), selected, _innermost_label(others))
+
+
+def _innermost_label(pieces: Sequence[Piece]) -> str | None:
+    """The innermost piece's label, a faint one only where nothing else covers."""
+    lively = [piece for piece in pieces if not piece.label.startswith(DIMMED)]
+    innermost = min(lively or pieces, key=_length, default=None)
+    return innermost.label if innermost is not None else None
 
 
 def _length(piece: Piece) -> tuple[int, int]:
@@ -79,7 +93,7 @@ def _length(piece: Piece) -> tuple[int, int]:
 
 
 def _same_look(a: Run, b: Run) -> bool:
-    return (a.label, a.depth, a.selected) == (b.label, b.depth, b.selected)
+    return (a.label, a.depth, a.selected, a.over) == (b.label, b.depth, b.selected, b.over)
 
 
 #: Overlay flags: a search hit, and a word shaded in word view (every other word).
@@ -110,5 +124,5 @@ def overlay_runs(
             for start, end, flag in touching:
                 if start <= left and right <= end:
                     flags |= flag
-            pieces.append((Run(left, right, run.label, run.depth, run.selected), flags))
+            pieces.append((Run(left, right, run.label, run.depth, run.selected, run.over), flags))
     return pieces

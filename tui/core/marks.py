@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,24 +25,55 @@ if TYPE_CHECKING:
 CANDIDATE = " "
 #: Label prefix of a suggestion (not a span until accepted).
 SUGGESTION = "\t"
+#: Label prefix of a candidate drawn faintly (review): another version of the disagreement
+#: under the cursor than the one shown, or a candidate of a decided disagreement.
+DIMMED = "\n"
+#: The prefixes of marks drawn over spans rather than as spans.
+OVERLAY_PREFIXES = (CANDIDATE, SUGGESTION, DIMMED)
 
 Mark = tuple[int, int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFocus:
+    """How review draws the candidates: the disagreement under the cursor (its extent) with
+    the spans of the version shown, and the extents of the decided disagreements.
+
+    Inside the focused disagreement only the version shown is drawn in full, the other
+    versions faintly; a decided disagreement's candidates are faint too.
+    """
+
+    extent: tuple[int, int] | None = None
+    shown: frozenset[tuple[int, int, str]] = frozenset()
+    decided: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+    def prefix(self, start: int, end: int, label: str) -> str:
+        """The mark prefix of the candidate ``(start, end, label)``."""
+        if self.extent is not None and self.extent[0] <= start and end <= self.extent[1]:
+            return CANDIDATE if (start, end, label) in self.shown else DIMMED
+        if any(low <= start and end <= high for low, high in self.decided):
+            return DIMMED
+        return CANDIDATE
 
 
 def collect_marks(
     spans: Iterable[Span],
     suggestions: Iterable[tuple[int, int, str]],
     review: ReviewDocument | None = None,
+    focus: ReviewFocus | None = None,
 ) -> list[Mark]:
-    """The marks of placed ``spans``, ``suggestions`` and (in ``review``) the candidates."""
+    """The marks of placed ``spans``, ``suggestions`` and (in ``review``) the candidates,
+    drawn as ``focus`` says."""
     marks: list[Mark] = [
         (span.start, span.end, span.label, span.id) for span in spans if not span.flagged
     ]
     marks += [(start, end, SUGGESTION + label, SUGGESTION) for start, end, label in suggestions]
     if review is not None:
         gold = ((mark[0], mark[1], mark[2]) for mark in marks)
-        candidates = review.candidates(gold)
-        marks += [(start, end, CANDIDATE + label, CANDIDATE) for start, end, label in candidates]
+        focus = focus or ReviewFocus()
+        for start, end, label in review.candidates(gold):
+            prefix = focus.prefix(start, end, label)
+            marks.append((start, end, prefix + label, prefix))
     return marks
 
 

@@ -6,7 +6,7 @@ import gc
 import importlib
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -302,9 +303,14 @@ class MainScreen(Screen[None]):
             with Vertical(id="reading"):
                 with Horizontal(id="text-and-spans"):
                     yield ReaderView(id="reader")
+                yield from self.bars_above_labels()
                 yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints()
+
+    def bars_above_labels(self) -> Iterator[Widget]:
+        """Lines between the reading pane and the label bar (review's version bar)."""
+        return iter(())
 
     @property
     def store(self) -> Store:

@@ -13,7 +13,7 @@ every annotator agrees on accepted.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 
 from tui.core.corpus import DocumentInfo, DocumentRef
 from tui.core.labels import DEFAULT_LABELS, Label
+from tui.core.marks import ReviewFocus
 from tui.core.review import (
     GOLD,
     LayerProblems,
@@ -32,17 +33,23 @@ from tui.core.review import (
     review_document,
 )
 from tui.core.segment import Segmenter
+from tui.core.version_bar import Decision, marker_entries, version_entries
 from tui.screens.main import MainScreen, SkimSpans
 from tui.widgets.document_list import UNREADABLE, Progress, ReviewMarks
+from tui.widgets.version_bar import VersionBar
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from tui.core.reader import ReaderModel
     from tui.core.session import Opened, Session
 
 __all__ = ["ReviewScreen"]
 
-#: How many of the spans under the cursor the status line names.
+#: How many of the spans under the cursor the version bar names.
 _SHOWN_MARKS = 3
+#: The version bar where the cursor is on no disagreement and no candidate.
+_BAR_HINT = "J K: disagreements · c: next version · a: accept · X: reject"
 
 
 class ReviewScreen(MainScreen):
@@ -86,6 +93,10 @@ class ReviewScreen(MainScreen):
         self._shown: tuple[int, int] | None = None
         #: What the open document's list marks were last worked out for.
         self._marks_key: tuple[object, ...] | None = None
+
+    def bars_above_labels(self) -> Iterator[Widget]:
+        """The version bar: who marked what at the cursor."""
+        yield VersionBar()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -314,9 +325,44 @@ class ReviewScreen(MainScreen):
         """Review's own keys first."""
         return [("J K", "disagreement"), ("c", "version"), ("a", "accept"), ("X", "reject")]
 
+    def _update_status(self) -> None:
+        """The version bar and what the reader draws in full follow the cursor too."""
+        self._show_versions()
+        super()._update_status()
+
+    def _show_versions(self) -> None:
+        """Draw the version shown in full (the others faintly) and list them in the bar."""
+        review, model, reader = self.reader.review, self.reader.model, self.reader
+        bars = self.query(VersionBar)
+        if review is None or model is None or not bars:
+            return
+        current = self._current_versions()
+        decided = frozenset(self._decided())
+        team = tuple(review.layers)
+        if current is None:
+            reader.set_overlays(review_focus=ReviewFocus(decided=decided))
+            marked = review.marked_at(model.cursor)[:_SHOWN_MARKS]
+            if marked:
+                bars.first().show("", marker_entries(marked, model.text), team)
+            else:
+                bars.first().show_hint(_BAR_HINT)
+            return
+        index, versions, shown = current
+        found = review.sets[index]
+        spans = versions[shown].spans
+        reader.set_overlays(review_focus=ReviewFocus((found.start, found.end), spans, decided))
+        state = self._decision(index).value
+        entries = version_entries(versions, shown, model.text)
+        bars.first().show(f"{state} {index + 1}/{len(review.sets)}", entries, team)
+
+    def _decision(self, index: int) -> Decision:
+        review = self.reader.review
+        assert review is not None
+        return Decision.DECIDED if review.is_decided(index, self._decided()) else Decision.UNDECIDED
+
     def _position_parts(self, model: ReaderModel) -> tuple[list[str], int]:
-        """The usual parts, with the version of the disagreement shown kept among the
-        essential ones; who marked what under the cursor goes last."""
+        """The usual parts, with the disagreement and version shown kept among the
+        essential ones (the version bar says who marked what)."""
         parts, essential = super()._position_parts(model)
         review = self.reader.review
         if review is None:
@@ -325,16 +371,10 @@ class ReviewScreen(MainScreen):
         current = self._current_versions()
         if current is not None:
             index, versions, shown = current
-            version = versions[shown]
-            spans = " ".join(f"{lab}:{model.text[s:e][:8]}" for s, e, lab in sorted(version.spans))
-            decided = "✓" if review.is_decided(index, self._decided()) else "≠"
+            state = self._decision(index).value
             parts.insert(
                 essential,
-                f"{decided}{index + 1}/{len(review.sets)} v{shown + 1}/{len(versions)} "
-                f"{','.join(version.annotators)}: {spans or '(nothing)'}",
+                f"{state}{index + 1}/{len(review.sets)} v{shown + 1}/{len(versions)}",
             )
             essential += 1
-        else:
-            marks = review.marked_at(model.cursor)[:_SHOWN_MARKS]
-            parts += [f"{','.join(names)} {lab}" for (_, _, lab), names in marks]
         return parts, essential

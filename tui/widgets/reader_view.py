@@ -25,7 +25,15 @@ from textual.strip import Strip
 from tui.core.highlight import HIT, SHADED_WORD, Piece, line_runs, overlay_runs
 from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
 from tui.core.linebreak import text_cells
-from tui.core.marks import CANDIDATE, SUGGESTION, MarkIndex, collect_marks
+from tui.core.marks import (
+    CANDIDATE,
+    DIMMED,
+    OVERLAY_PREFIXES,
+    SUGGESTION,
+    MarkIndex,
+    ReviewFocus,
+    collect_marks,
+)
 from tui.core.selection import Selection
 from tui.core.spans import Span
 from tui.core.text import display_safe
@@ -194,6 +202,8 @@ class ReaderView(ScrollView, can_focus=True):
         #: In review: the annotators' layers; their spans the gold layer lacks are drawn
         #: as candidates (underlined in the label's colour).
         self.review: ReviewDocument | None = None
+        #: In review: which version of which disagreement is drawn in full (see ReviewFocus).
+        self.review_focus: ReviewFocus | None = None
         #: Search hits to highlight, as sorted canonical (start, end).
         self.hits: list[tuple[int, int]] = []
         #: Suggested spans (start, end, label), drawn in italics until accepted.
@@ -448,8 +458,13 @@ class ReaderView(ScrollView, can_focus=True):
         hits: list[tuple[int, int]] | None = None,
         suggestions: list[tuple[int, int, str]] | None = None,
         word_view: bool | None = None,
+        review_focus: ReviewFocus | None = None,
     ) -> None:
         """Change what is drawn over the text (each argument left None stays as it is)."""
+        if review_focus is not None:
+            if review_focus == self.review_focus:
+                return  # the cursor moved within the same focus: nothing to redraw
+            self.review_focus = review_focus
         if hits is not None:
             self.hits = hits
         if suggestions is not None:
@@ -701,7 +716,7 @@ class ReaderView(ScrollView, can_focus=True):
         segments: list[Segment] = []
         cells = 0
         for run, flags in overlay_runs(runs, self._overlays(row.block)):
-            style = self._run_style(run.label, run.depth, run.selected)
+            style = self._run_style(run.label, run.depth, run.selected, run.over)
             if flags & SHADED_WORD and run.label is None:
                 style = style + self.get_component_rich_style("reader--word")
             if flags & HIT:
@@ -721,22 +736,28 @@ class ReaderView(ScrollView, can_focus=True):
         segments.append(indicator)
         return Strip(segments, width + 2)
 
-    def _run_style(self, label: str | None, depth: int, selected: bool) -> Style:
+    def _run_style(self, label: str | None, depth: int, selected: bool, over: str | None) -> Style:
         style = self._styles()[0] if label is None else self._mark_style(label, depth > 1)
+        if over is not None and not over.startswith(DIMMED):
+            # A candidate or suggestion over a span: the span keeps its colour, underlined.
+            style = style + _OVER_SPAN
         if selected:
             style = style + self.get_component_rich_style("reader--selection")
         return style
 
     def _mark_style(self, label: str, nested: bool) -> Style:
         """A span: its label's colour as background (nested ones also underlined and bold).
-        A candidate (review): underlined and bold in the colour. A suggestion: italic and
-        underlined in it, never bold."""
+        A candidate (review): underlined and bold in the colour; a faint one (another
+        version than the one shown, or a decided disagreement's) dim in it. A suggestion:
+        italic and underlined in it, never bold."""
         key = (label, nested)
         style = self._label_styles.get(key)
         if style is None:
-            name = label.lstrip(CANDIDATE + SUGGESTION)
+            name = label.lstrip("".join(OVERLAY_PREFIXES))
             colour = next((each.colour for each in self.labels if each.name == name), "#888888")
-            if label.startswith(CANDIDATE):
+            if label.startswith(DIMMED):
+                look = Style(color=colour, dim=True)
+            elif label.startswith(CANDIDATE):
                 look = Style(color=colour, underline=True, bold=True)
             elif label.startswith(SUGGESTION):
                 look = Style(color=colour, italic=True, underline=True)
@@ -784,7 +805,8 @@ class ReaderView(ScrollView, can_focus=True):
                 self._marks.follow(edits)  # only spans changed: follow them
             else:
                 spans = session.annotations.spans  # flagged ones are left out there
-                self._marks = MarkIndex(collect_marks(spans, self.suggestions, self.review))
+                marks = collect_marks(spans, self.suggestions, self.review, self.review_focus)
+                self._marks = MarkIndex(marks)
             self._marks_version = version
         return self._marks.in_block(model.blocks, block)
 
@@ -822,6 +844,10 @@ class ReaderView(ScrollView, can_focus=True):
         self._style_cache = None
         self._label_styles.clear()
         super().notify_style_update()
+
+
+#: What a candidate or suggestion over a span adds to the span's look.
+_OVER_SPAN = Style(underline=True, bold=True)
 
 
 def _split(start: int, end: int, cursor: tuple[int, int]) -> list[tuple[int, int, bool]]:
