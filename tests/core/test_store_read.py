@@ -33,6 +33,12 @@ def whole_file_state(path: Path) -> store_read.DocumentState:
     return store_read.DocumentState(tuple(spans), *document_fields(path, state))
 
 
+@pytest.fixture(autouse=True)
+def stream_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These files are small; read them line by line as large ones are."""
+    monkeypatch.setattr(store_read, "_STREAM_FROM_BYTES", 0)
+
+
 @pytest.fixture
 def document(tmp_path: Path) -> DocumentStore:
     """A store file of 40 spans, a status and a cursor, as the store writes it."""
@@ -195,3 +201,11 @@ def test_a_list_row_and_an_outline_of_a_file_the_store_wrote_read_it_line_by_lin
     monkeypatch.setattr(store_read, "parse_tables", refuse)
     assert (document.summary(), document.outline()) == expected
     assert document.text_sha256() == make_span().doc_sha256
+
+
+def test_a_small_file_is_parsed_whole(
+    document: DocumentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_read, "_STREAM_FROM_BYTES", 1 << 20)
+    monkeypatch.setattr(store_read, "_stream_lines", lambda *_: pytest.fail("streamed"))
+    assert document.load() == whole_file_state(document.path)
