@@ -5,6 +5,7 @@ In a.txt (张三在北京大学工作。) alice and carol marked ORG 北京大�
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.color import Color
@@ -13,7 +14,10 @@ from rich.style import Style
 from tests.app.conftest import ReviewFactory
 from tests.app.test_review import gold, open_first
 from tests.conftest import screen_text
+from tests.core.test_review import annotate
 from tui.core.labels import DEFAULT_LABELS
+from tui.core.review import GOLD
+from tui.core.store import Store
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.version_bar import VersionBar
 
@@ -113,3 +117,62 @@ async def test_off_a_disagreement_the_bar_says_who_marked_the_candidate_under_th
         await pilot.press("J", "a", "left")  # decided; the cursor still on 北京
         await pilot.press("right")
         assert "bob LOC 北京" in screen.query_one(VersionBar).text
+
+
+async def test_an_accepted_version_says_whose_it_was_in_gold(
+    make_review: ReviewFactory, tmp_path: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("J", "a")
+    spans = Store(tmp_path / "store").document("corpus/a.txt", GOLD).load().spans
+    assert {(s.start, s.end, s.label): s.accepted_from for s in spans} == {
+        (0, 2, "PER"): (),  # agreed by all: nobody's version was chosen
+        (3, 7, "ORG"): ("alice", "carol"),
+    }
+
+
+async def test_a_decision_goes_stale_when_a_layer_changes_and_j_stops_there(
+    make_review: ReviewFactory, tmp_path: Path, corpus: Path
+) -> None:
+    app = make_review()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("J", "a")  # decided: ORG 北京大学
+        assert screen.query_one(VersionBar).text.startswith("✓ 1/1")
+        # bob adds ORG 北京大学 to his LOC 北京 meanwhile
+        annotate(Store(tmp_path / "store"), corpus, "a.txt", "bob", [(3, 7, "ORG")])
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("home", "J")  # J stops at the stale decision again
+        assert screen.reader.model is not None and screen.reader.model.cursor == 3
+        assert screen.query_one(VersionBar).text.startswith("⚠ 1/1 (since decided: bob changed)")
+        assert "⚠1/1" in screen_text(app)
+        await pilot.press("a")  # decided again, on what the layers hold now
+        assert screen.query_one(VersionBar).text.startswith("✓ 1/1")
+    decided = Store(tmp_path / "store").document("corpus/a.txt", GOLD).load()
+    assert decided.decided == ((3, 7),) and set(decided.decided_on[(3, 7)]) == {
+        "alice",
+        "bob",
+        "carol",
+    }
+
+
+async def test_the_agreement_panel_shows_whose_versions_were_accepted(
+    make_review: ReviewFactory,
+) -> None:
+    from tests.conftest import wait_until
+    from tui.screens.agreement import AgreementScreen
+
+    app = make_review()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("J", "a")  # alice and carol's ORG 北京大学
+        await pilot.press("A")
+        assert isinstance(app.screen, AgreementScreen)
+        await wait_until(pilot, lambda: "accepted in review" in screen_text(app))
+        text = screen_text(app)
+        assert "accepted in review (1 decision in 1 document)" in text
+        rows = dict(re.findall(r"(alice|bob|carol) +(\d+) spans", text))
+        assert rows.get("alice") == "1" and rows.get("carol") == "1" and "bob" not in rows

@@ -156,3 +156,37 @@ def test_a_review_document_is_shared_only_while_its_layers_are_the_same_objects(
     assert len(first.sets) == 1
     changed = review_document({"alice": alice, "bob": frozenset({(0, 2, "PER")})})
     assert changed is not first and changed.sets == []
+
+
+def test_a_decision_is_stale_once_any_layer_changes_inside_it() -> None:
+    from tui.core.review import Decision, Decisions, ReviewDocument
+
+    layers = {"alice": frozenset({(3, 7, "ORG")}), "bob": frozenset({(3, 5, "LOC")})}
+    review = ReviewDocument(layers)
+    basis = {(3, 7): review.fingerprint(0)}
+    assert review.decision(0, Decisions({(3, 7)}, basis)) == (Decision.DECIDED, "")
+    assert review.decision(0, {(3, 7)}) == (Decision.DECIDED, "")  # decided before bases
+    assert review.decision(0, set()) == (Decision.UNDECIDED, "")
+    later = ReviewDocument({**layers, "carol": frozenset({(3, 5, "PER")})})
+    assert later.decision(0, Decisions({(3, 7)}, basis)) == (Decision.STALE, "carol new")
+    assert later.next_set(-1, Decisions({(3, 7)}, basis)) == 0  # J stops there
+    changed = ReviewDocument({**layers, "bob": frozenset({(3, 6, "LOC")})})
+    assert changed.decision(0, Decisions({(3, 7)}, basis)) == (Decision.STALE, "bob changed")
+    grown = ReviewDocument({**layers, "bob": frozenset({(2, 5, "LOC")})})
+    assert grown.decision(0, Decisions({(3, 7)}, basis)) == (
+        Decision.STALE,
+        "its extent changed",
+    )
+
+
+def test_what_a_decision_was_made_on_is_saved_and_checked(tmp_path: Path) -> None:
+    from tui.core.store import CorruptStoreError
+
+    document = Store(tmp_path / "store").document("doc", GOLD)
+    document.apply((), decided=[(3, 7)], decided_on={(3, 7): {"alice": "ab12", "bob": "cd34"}})
+    assert document.load().decided_on == {(3, 7): {"alice": "ab12", "bob": "cd34"}}
+    assert document.outline().decided_on == {(3, 7): {"alice": "ab12", "bob": "cd34"}}
+    raw = document.path.read_text(encoding="utf-8")
+    document.path.write_text(raw.replace('"3:7"', '"3:x"'), encoding="utf-8")
+    with pytest.raises(CorruptStoreError, match="bad decided_on"):
+        document.load()

@@ -39,6 +39,7 @@ class FakeStore:
         starts: bool = False,
         decided: object = None,
         rejected: object = None,
+        decided_on: object = None,
     ) -> None:
         self._check()
         self.spans.update({span.id: span for span in put})

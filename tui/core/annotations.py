@@ -223,6 +223,7 @@ class Annotations:
         *,
         note: str = "",
         origin: Origin = Origin.MANUAL,
+        accepted_from: tuple[str, ...] = (),
     ) -> Span:
         span_id = self._ids()
         if span_id in self._by_id:
@@ -240,6 +241,7 @@ class Annotations:
             modified=stamp,
             note=note,
             origin=origin,
+            accepted_from=accepted_from,
         )
 
     def delete(self, span_id: str) -> Change:
@@ -309,13 +311,19 @@ class Annotations:
         return self._apply(step.after, description)
 
     def replace_within(
-        self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
+        self,
+        start: int,
+        end: int,
+        keys: Iterable[tuple[int, int, str]],
+        description: str,
+        accepted_from: tuple[str, ...] = (),
     ) -> Change | None:
         """Make the spans lying inside ``[start, end)`` exactly ``keys``, as one edit.
 
         Spans inside the range and not in ``keys`` go; keys not there yet become spans
-        (origin manual). Spans reaching outside the range stay, and so do flagged ones
-        (not in the text at all). None when nothing changes.
+        (origin manual, ``accepted_from`` the annotators whose version they come from).
+        Spans reaching outside the range stay, and so do flagged ones (not in the text at
+        all). None when nothing changes.
         """
         wanted = {key for key in keys if start <= key[0] < key[1] <= end}
         states: list[tuple[str, Span | None]] = []
@@ -330,7 +338,7 @@ class Annotations:
                     states.append((span.id, None))
         stamp = self._clock()
         for span_start, span_end, label in sorted(wanted):
-            span = self._new_span(span_start, span_end, label, stamp)
+            span = self._new_span(span_start, span_end, label, stamp, accepted_from=accepted_from)
             before.append((span.id, None))
             states.append((span.id, span))
         if not states:

@@ -9,12 +9,15 @@ out, and the others are still reviewed.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
+from enum import Enum
 from itertools import repeat
 from pathlib import Path
 
@@ -30,14 +33,18 @@ from tui.core.corpus import DocumentError, DocumentRef, load_document
 from tui.core.session import Opened, Session, open_session
 from tui.core.spans import GOLD, Span, is_gold, new_span_id, now_iso
 from tui.core.store import Outline, Store, StoreError
+from tui.core.store_check import DecisionBasis
 from tui.core.wording import counted
 
 __all__ = [
     "GOLD",
+    "Decision",
+    "Decisions",
     "LayerProblems",
     "ReviewDocument",
     "ReviewerError",
     "Version",
+    "acceptance_lines",
     "check_reviewer",
     "corpus_layers",
     "corpus_layers_in_processes",
@@ -78,12 +85,50 @@ def layer_outlines(store: Store, doc_id: str, problems: LayerProblems) -> dict[s
     return store.outlines(doc_id, problems.messages, skip=GOLD)
 
 
-def gold_decided(store: Store, doc_id: str) -> set[tuple[int, int]]:
+@dataclass(frozen=True)
+class Decisions:
+    """The reviewer's decisions in a document: the decided extents, and for each what the
+    annotators had marked there then (see :meth:`ReviewDocument.fingerprint`)."""
+
+    extents: Collection[tuple[int, int]] = frozenset()
+    basis: DecisionBasis = field(default_factory=dict)
+
+
+def gold_decided(store: Store, doc_id: str) -> Decisions:
     """The disagreements of ``doc_id`` the reviewer has decided (none if gold is unreadable)."""
     try:
-        return set(store.document(doc_id, GOLD).outline().decided)
+        outline = store.document(doc_id, GOLD).outline()
     except StoreError:
-        return set()
+        return Decisions()
+    return Decisions(frozenset(outline.decided), outline.decided_on)
+
+
+def acceptance_lines(
+    refs: Iterable[DocumentRef], store: Store, problems: LayerProblems
+) -> list[str]:
+    """How often the reviewer took each annotator's version, over the gold layers of
+    ``refs``: one line per annotator, most accepted first (none when nothing is decided)."""
+    accepted: Counter[str] = Counter()
+    decided = documents = 0
+    for ref in refs:
+        if not store.path_for(ref.doc_id, GOLD).exists():
+            continue
+        try:
+            state = store.document(ref.doc_id, GOLD).load()
+        except StoreError as error:
+            problems.messages.append(str(error))
+            continue
+        decided += len(state.decided)
+        documents += 1
+        accepted.update(name for span in state.spans for name in span.accepted_from)
+    if not decided:
+        return []
+    head = (
+        f"accepted in review ({counted(decided, 'decision')} in {counted(documents, 'document')})"
+    )
+    width = max(len(name) for name in accepted) if accepted else 0
+    rows = [f"  {name:<{width}}  {count:>6,} spans" for name, count in accepted.most_common()]
+    return [head, *(rows or ["  no annotator's version accepted yet"])]
 
 
 def corpus_layers(
@@ -172,6 +217,32 @@ def check_reviewer(reviewer: str, store: Store, refs: Iterable[DocumentRef]) -> 
 # ---------------------------------------------------------------------------- one document
 
 
+class Decision(Enum):
+    """Where a disagreement stands with the reviewer (its mark in the version bar)."""
+
+    UNDECIDED = "≠"
+    DECIDED = "✓"
+    STALE = "⚠"
+
+
+def _decisions(decided: Collection[tuple[int, int]] | Decisions) -> Decisions:
+    return decided if isinstance(decided, Decisions) else Decisions(decided)
+
+
+def _digest(spans: Iterable[SpanKey]) -> str:
+    """A short hash of an annotator's spans inside a disagreement."""
+    text = ";".join(f"{start},{end},{label}" for start, end, label in sorted(spans))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _what_changed(then: Mapping[str, str], now: Mapping[str, str]) -> str:
+    """``"carol new, bob changed"``: how the layers differ from when it was decided."""
+    said = [f"{name} new" for name in sorted(now) if name not in then]
+    said += [f"{name} changed" for name in sorted(now) if name in then and now[name] != then[name]]
+    said += [f"{name} gone" for name in sorted(then) if name not in now]
+    return ", ".join(said)
+
+
 @dataclass(frozen=True, slots=True)
 class Version:
     """One way the annotators marked a disagreement: the spans, and who marked it so."""
@@ -224,27 +295,59 @@ class ReviewDocument:
             index -= 1
         return None
 
-    def next_set(self, offset: int, decided: Collection[tuple[int, int]] = ()) -> int | None:
-        """The first disagreement starting after ``offset`` whose extent is not ``decided``."""
+    def next_set(
+        self, offset: int, decided: Collection[tuple[int, int]] | Decisions = ()
+    ) -> int | None:
+        """The first disagreement starting after ``offset`` still to decide (undecided
+        or stale)."""
         for index in range(bisect.bisect_right(self._starts, offset), len(self.sets)):
             if not self.is_decided(index, decided):
                 return index
         return None
 
-    def previous_set(self, offset: int, decided: Collection[tuple[int, int]] = ()) -> int | None:
-        """The last disagreement starting before ``offset`` whose extent is not ``decided``."""
+    def previous_set(
+        self, offset: int, decided: Collection[tuple[int, int]] | Decisions = ()
+    ) -> int | None:
+        """The last disagreement starting before ``offset`` still to decide."""
         for index in range(bisect.bisect_left(self._starts, offset) - 1, -1, -1):
             if not self.is_decided(index, decided):
                 return index
         return None
 
-    def is_decided(self, index: int, decided: Collection[tuple[int, int]]) -> bool:
-        """Whether disagreement ``index`` is among the ``decided`` extents."""
-        found = self.sets[index]
-        return (found.start, found.end) in decided
+    def is_decided(self, index: int, decided: Collection[tuple[int, int]] | Decisions) -> bool:
+        """Whether disagreement ``index`` is decided and still as it was then."""
+        return self.decision(index, decided)[0] is Decision.DECIDED
 
-    def undecided(self, decided: Collection[tuple[int, int]]) -> int:
-        """How many disagreements are left to decide."""
+    def decision(
+        self, index: int, decided: Collection[tuple[int, int]] | Decisions
+    ) -> tuple[Decision, str]:
+        """Where disagreement ``index`` stands, and for a stale one what changed since.
+
+        Decided: its extent was decided and each annotator's spans there are what they
+        were then (or nothing was recorded of then: decisions from before biaozhu kept
+        it). Stale: decided, but an annotator changed their spans there, a new one came,
+        or the disagreement grew or shrank past a decided extent. Else undecided.
+        """
+        decisions = _decisions(decided)
+        found = self.sets[index]
+        extent = (found.start, found.end)
+        if extent in decisions.extents:
+            then = decisions.basis.get(extent)
+            if then is None or then == self.fingerprint(index):
+                return Decision.DECIDED, ""
+            return Decision.STALE, _what_changed(then, self.fingerprint(index))
+        for start, end in decisions.extents:
+            if start < found.end and found.start < end:
+                return Decision.STALE, "its extent changed"
+        return Decision.UNDECIDED, ""
+
+    def fingerprint(self, index: int) -> dict[str, str]:
+        """What each annotator has marked inside disagreement ``index``, hashed: kept with
+        a decision, so a later change of any layer there shows (see :meth:`decision`)."""
+        return {name: _digest(spans) for name, spans in self.sets[index].versions.items()}
+
+    def undecided(self, decided: Collection[tuple[int, int]] | Decisions) -> int:
+        """How many disagreements are left to decide (stale ones included)."""
         return sum(1 for index in range(len(self.sets)) if not self.is_decided(index, decided))
 
     def versions(self, index: int) -> list[Version]:

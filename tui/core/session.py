@@ -17,7 +17,7 @@ in the way of the spans), and a step the spans no longer match is refused.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -26,6 +26,7 @@ from tui.core.history import History, HistoryError, RejectStep, SpanKey, SpanSte
 from tui.core.linebreak import fit_cells
 from tui.core.spans import Origin, Span, Status
 from tui.core.store import DocumentState, DocumentStore, Store, StoreError
+from tui.core.store_check import DecisionBasis
 from tui.core.wording import counted
 
 #: The most cells a failed save's reason takes in the status line: at 80 columns the
@@ -48,6 +49,7 @@ class StoreLike(Protocol):
         starts: bool = False,
         decided: Iterable[tuple[int, int]] | None = None,
         rejected: Iterable[SpanKey] | None = None,
+        decided_on: DecisionBasis | None = None,
     ) -> None: ...
 
     def set_status(self, status: Status) -> None: ...
@@ -70,6 +72,8 @@ class _Write:
     starts: bool = False
     #: The decided extents after the change; None when the change decides nothing.
     decided: frozenset[tuple[int, int]] | None = None
+    #: What each decided extent was decided on, when ``decided`` is given.
+    decided_on: DecisionBasis | None = None
 
 
 class Session:
@@ -85,6 +89,7 @@ class Session:
         cursor: int = 0,
         decided: Iterable[tuple[int, int]] = (),
         rejected: Iterable[SpanKey] = (),
+        decided_on: DecisionBasis | None = None,
     ) -> None:
         """``read_only`` is the reason edits are refused (None: editable); ``cursor`` is
         the reading position already in the store."""
@@ -92,6 +97,9 @@ class Session:
         self.status = status
         #: In review: the disagreements decided, by extent (kept in the gold file).
         self.decided: set[tuple[int, int]] = set(decided)
+        #: What each decided disagreement was decided on (decisions made before biaozhu
+        #: kept this have none: they are never called stale).
+        self.decided_on: dict[tuple[int, int], Mapping[str, str]] = dict(decided_on or {})
         #: Suggestions rejected in this document: never suggested again.
         self.rejected: set[SpanKey] = set(rejected)
         self._saved_cursor = cursor
@@ -206,22 +214,37 @@ class Session:
         return self._commit(change, starts=True)
 
     def decide(
-        self, start: int, end: int, keys: Iterable[tuple[int, int, str]], description: str
+        self,
+        start: int,
+        end: int,
+        keys: Iterable[tuple[int, int, str]],
+        description: str,
+        *,
+        accepted_from: tuple[str, ...] = (),
+        basis: Mapping[str, str] | None = None,
     ) -> Change | None:
         """Settle the disagreement ``[start, end)`` as ``keys`` and mark it decided.
 
-        One undo step takes back both the spans and the mark (review's ``a`` and ``X``), and
-        one store write saves both.
+        New gold spans record ``accepted_from`` (whose version they are); ``basis`` is
+        what each annotator had marked there (see :meth:`ReviewDocument.fingerprint`), so
+        a later change of the layers shows the decision as stale. Deciding a stale
+        disagreement again records the new basis. One undo step takes back both the spans
+        and the mark (review's ``a`` and ``X``), and one store write saves both.
         """
         if self._refused():
             return None
-        already = (start, end) in self.decided
-        change = self.annotations.replace_within(start, end, keys, description)
+        extent = (start, end)
+        already = extent in self.decided and self.decided_on.get(extent) == basis
+        change = self.annotations.replace_within(start, end, keys, description, accepted_from)
         if change is not None and not already:  # the step just recorded: always readable
             step = self.history.last_done()
             assert isinstance(step, SpanStep)
             self.history.amend_last(replace(step, decides=(start, end)))
-        decided = None if already else self.decided | {(start, end)}
+        decided = None
+        if not already:
+            decided = self.decided | {extent}
+            if basis is not None:
+                self.decided_on[extent] = basis
         self._commit(change, starts=change is not None, decided=decided)
         return change
 
@@ -370,7 +393,11 @@ class Session:
             return None
         put, deleted = (change.put, change.deleted) if change is not None else ((), ())
         starts = starts and change is not None
-        self._pending.append(_Write(put, deleted, starts, _frozen(decided)))
+        basis = None
+        if decided is not None:
+            self.decided_on = {k: v for k, v in self.decided_on.items() if k in decided}
+            basis = dict(self.decided_on)
+        self._pending.append(_Write(put, deleted, starts, _frozen(decided), basis))
         if starts and self.status is Status.NEW:
             self.status = Status.IN_PROGRESS
         if decided is not None:
@@ -425,7 +452,13 @@ class Session:
         while self._pending and store is not None:
             write = self._pending[0]
             try:
-                store.apply(write.put, write.deleted, starts=write.starts, decided=write.decided)
+                store.apply(
+                    write.put,
+                    write.deleted,
+                    starts=write.starts,
+                    decided=write.decided,
+                    decided_on=write.decided_on,
+                )
             except StoreError as failure:
                 self._failed(failure)
                 return False
@@ -550,6 +583,7 @@ def open_session(
         read_only=read_only,
         decided=state.decided,
         rejected=state.rejected,
+        decided_on=state.decided_on,
     )
     # The history's spans lie where the old text had them: no step could be followed.
     if moved and session.forget_history():

@@ -101,14 +101,18 @@ class Span:
     flagged: bool = False
     #: Fragments of one discontinuous entity (a brat ``0 5;16 23`` span) share a group id.
     group: str = ""
+    #: In the gold layer: the annotators whose version the reviewer accepted (saved as
+    #: ``from``; empty for a span the reviewer made or that every annotator agreed on).
+    accepted_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"span {self.id!r}: bad offsets {self.start}..{self.end}")
 
     def to_record(self) -> dict[str, object]:
-        """A JSON-safe dict of every field (the origin as its string value)."""
-        return {
+        """A JSON-safe dict of every field (the origin as its string value; ``from`` only
+        when some version was accepted, so other layers' files stay as they were)."""
+        record: dict[str, object] = {
             "id": self.id,
             "doc_id": self.doc_id,
             "doc_sha256": self.doc_sha256,
@@ -124,6 +128,9 @@ class Span:
             "flagged": self.flagged,
             "group": self.group,
         }
+        if self.accepted_from:
+            record["from"] = list(self.accepted_from)
+        return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, object]) -> Span:
@@ -150,6 +157,7 @@ class Span:
             origin=fields.origin(),
             flagged=fields.flag("flagged"),
             group=fields.text("group", ""),
+            accepted_from=fields.names("from"),
         )
 
 
@@ -159,7 +167,7 @@ def _slot_setters() -> tuple[Callable[[Span, Any], None], ...]:
 
 
 (_ID, _DOC, _SHA, _START, _END, _TEXT, _LABEL, _WHO) = _slot_setters()[:8]
-(_MADE, _CHANGED, _NOTE, _ORIGIN, _FLAG, _GROUP) = _slot_setters()[8:]
+(_MADE, _CHANGED, _NOTE, _ORIGIN, _FLAG, _GROUP, _FROM) = _slot_setters()[8:]
 
 
 def _built(record: Mapping[str, Any]) -> Span:
@@ -186,6 +194,7 @@ def _built(record: Mapping[str, Any]) -> Span:
     _ORIGIN(span, _ORIGIN_OF[get("origin", "manual")])
     _FLAG(span, get("flagged", False))
     _GROUP(span, get("group", ""))
+    _FROM(span, tuple(get("from", ())))
     return span
 
 
@@ -228,7 +237,13 @@ def _well_formed(record: Mapping[str, object]) -> bool:
         and type(get("group", "")) is str
         and get("origin", Origin.MANUAL.value) in _ORIGINS
         and type(get("flagged", False)) is bool
+        and (get("from") is None or _names_list(get("from")))
     )
+
+
+def _names_list(value: object) -> bool:
+    """Whether ``value`` is a JSON list of strings (a span's ``from``)."""
+    return type(value) is list and all(type(name) is str for name in value)
 
 
 class _Fields:
@@ -271,6 +286,13 @@ class _Fields:
         if not isinstance(value, bool):
             raise self._wrong(name, value, "true or false")
         return value
+
+    def names(self, name: str) -> tuple[str, ...]:
+        """The list-of-strings field ``name`` (empty when absent)."""
+        value = self._get(name, [])
+        if not _names_list(value):
+            raise self._wrong(name, value, "a list of names")
+        return tuple(cast(list[str], value))
 
     def origin(self) -> Origin:
         """The ``origin`` field (manual when absent)."""

@@ -42,8 +42,10 @@ from tui.core.spans import Span, Status, now_iso
 from tui.core.store_check import (
     SPANS,
     CorruptStoreError,
+    DecisionBasis,
     StoreError,
     Tables,
+    basis_record,
     check_tables,
 )
 from tui.core.store_read import (
@@ -412,13 +414,15 @@ class DocumentStore:
         starts: bool = False,
         decided: Iterable[tuple[int, int]] | None = None,
         rejected: Iterable[tuple[int, int, str]] | None = None,
+        decided_on: DecisionBasis | None = None,
     ) -> None:
         """One whole edit in one atomic write: a kill leaves all of it or none of it.
 
         Spans in ``put`` are inserted or replace the saved span with their id; ids in
         ``deleted`` go (a missing one is no error). ``starts`` moves a new document to "in
         progress"; ``decided`` and ``rejected``, when given, replace the decided extents and
-        the rejected suggestions (see :meth:`set_decided`, :meth:`set_rejected`).
+        the rejected suggestions (see :meth:`set_decided`, :meth:`set_rejected`);
+        ``decided_on`` what the decided disagreements were decided on.
         """
         records = {span.id: span.to_record() for span in put}  # the last of an id wins
         fields: dict[str, object] = {}
@@ -426,6 +430,8 @@ class DocumentStore:
             fields["decided"] = [list(extent) for extent in sorted(set(decided))]
         if rejected is not None:
             fields["rejected"] = [list(key) for key in sorted(set(rejected))]
+        if decided_on is not None:
+            fields["decided_on"] = basis_record(decided_on)
         edit = {"put": list(records.values()), "deleted": list(deleted), "starts": starts}
         self._edit({**edit, "state": fields})
 

@@ -36,7 +36,12 @@ DOCUMENT = "document"
 STATE_ID = 1  # the one record of the "document" table
 _STATUSES = tuple(status.value for status in Status)
 
-#: Status, cursor, doc_sha256, source record, decided extents, rejected suggestions.
+#: What each annotator had marked inside a disagreement when the reviewer decided it, by
+#: the disagreement's extent: annotator -> a short hash of their spans there (review).
+DecisionBasis = Mapping[tuple[int, int], Mapping[str, str]]
+
+#: Status, cursor, doc_sha256, source record, decided extents, rejected suggestions, and
+#: what each decision was made on.
 DocumentFields = tuple[
     Status,
     int,
@@ -44,6 +49,7 @@ DocumentFields = tuple[
     Mapping[str, Any] | None,
     tuple[tuple[int, int], ...],
     tuple[tuple[int, int, str], ...],
+    DecisionBasis,
 ]
 
 
@@ -139,7 +145,8 @@ def document_fields(path: Path, record: Mapping[str, object]) -> DocumentFields:
     if not (source is None or isinstance(source, dict)):
         raise CorruptStoreError(path, f"bad source record {source!r:.40}")
     decided, rejected = decided_extents(path, record), _rejected(path, record)
-    return status_of(path, record), cursor, sha256, source, decided, rejected
+    basis = decision_basis(path, record)
+    return status_of(path, record), cursor, sha256, source, decided, rejected, basis
 
 
 def _rejected(path: Path | str, record: Mapping[str, object]) -> tuple[tuple[int, int, str], ...]:
@@ -165,6 +172,39 @@ def decided_extents(path: Path | str, record: Mapping[str, object]) -> tuple[tup
     ):
         raise CorruptStoreError(path, f"bad decided extents {value!r:.40}")
     return tuple((start, end) for start, end in pairs)
+
+
+def decision_basis(path: Path | str, record: Mapping[str, object]) -> DecisionBasis:
+    """The state record's ``decided_on``: ``{"start:end": {annotator: hash}}``, checked."""
+    value = record.get("decided_on", {})
+    basis: dict[tuple[int, int], Mapping[str, str]] = {}
+    if isinstance(value, dict):
+        for key, names in value.items():
+            extent = _extent_key(key)
+            if extent is None or not _names_to_hashes(names):
+                break
+            basis[extent] = names
+        else:
+            return basis
+    raise CorruptStoreError(path, f"bad decided_on {value!r:.40}")
+
+
+def basis_record(basis: DecisionBasis) -> dict[str, dict[str, str]]:
+    """``basis`` as the state record keeps it (JSON keys are strings)."""
+    return {f"{start}:{end}": dict(names) for (start, end), names in sorted(basis.items())}
+
+
+def _extent_key(key: str) -> tuple[int, int] | None:
+    start, colon, end = key.partition(":")
+    if not (colon and start.isdecimal() and end.isdecimal() and len(key) < 40):
+        return None
+    return int(start), int(end)
+
+
+def _names_to_hashes(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        type(name) is str and type(digest) is str for name, digest in value.items()
+    )
 
 
 def _is_offset(value: object) -> TypeGuard[int]:

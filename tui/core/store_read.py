@@ -19,7 +19,7 @@ import errno
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
@@ -31,6 +31,7 @@ from tui.core.store_check import (
     SPANS,
     STATE_ID,
     CorruptStoreError,
+    DecisionBasis,
     StoreError,
     Tables,
     check_tables,
@@ -82,6 +83,8 @@ class DocumentState:
     decided: tuple[tuple[int, int], ...] = ()
     #: Suggestions the annotator rejected, as (start, end, label): not suggested again.
     rejected: tuple[tuple[int, int, str], ...] = ()
+    #: What each decided disagreement was decided on (see DecisionBasis).
+    decided_on: DecisionBasis = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class Outline:
     keys: frozenset[tuple[int, int, str]]
     status: Status
     decided: tuple[tuple[int, int], ...]
+    decided_on: DecisionBasis = field(default_factory=dict)
 
 
 def describe(exc: OSError) -> str:
@@ -466,7 +470,7 @@ def _read_outline(path: Path) -> Outline:
     records = _read_records(path, _outline_key)
     keys = frozenset(key for key in records.spans.values() if key is not None)
     fields = document_fields(path, _state_in(records.tables))
-    return Outline(keys, fields[0], fields[4])
+    return Outline(keys, fields[0], fields[4], fields[6])
 
 
 def _outline_key(record: dict[str, Any]) -> tuple[int, int, str] | None:

@@ -12,17 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tui.core.linebreak import text_cells
 from tui.core.text import display_safe
 
-if TYPE_CHECKING:
-    from tui.core.review import Version
-
 __all__ = [
     "BarPiece",
-    "Decision",
     "Piece",
     "VersionEntry",
     "cut_to",
@@ -35,12 +31,14 @@ __all__ = [
 SpanKey = tuple[int, int, str]
 
 
-class Decision(Enum):
-    """Where a disagreement stands with the reviewer."""
+class Version(Protocol):
+    """A version of a disagreement (:class:`tui.core.review.Version`)."""
 
-    UNDECIDED = "≠"
-    DECIDED = "✓"
-    STALE = "⚠"
+    @property
+    def annotators(self) -> tuple[str, ...]: ...
+
+    @property
+    def spans(self) -> frozenset[SpanKey]: ...
 
 
 class Piece(Enum):

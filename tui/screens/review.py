@@ -24,6 +24,8 @@ from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.marks import ReviewFocus
 from tui.core.review import (
     GOLD,
+    Decision,
+    Decisions,
     LayerProblems,
     Version,
     document_layers,
@@ -33,7 +35,7 @@ from tui.core.review import (
     review_document,
 )
 from tui.core.segment import Segmenter
-from tui.core.version_bar import Decision, marker_entries, version_entries
+from tui.core.version_bar import marker_entries, version_entries
 from tui.screens.main import MainScreen, SkimSpans
 from tui.widgets.document_list import UNREADABLE, Progress, ReviewMarks
 from tui.widgets.version_bar import VersionBar
@@ -93,6 +95,9 @@ class ReviewScreen(MainScreen):
         self._shown: tuple[int, int] | None = None
         #: What the open document's list marks were last worked out for.
         self._marks_key: tuple[object, ...] | None = None
+        #: The decided, not stale, extents, and what they were worked out for.
+        self._settled: frozenset[tuple[int, int]] = frozenset()
+        self._settled_key: tuple[object, ...] | None = None
 
     def bars_above_labels(self) -> Iterator[Widget]:
         """The version bar: who marked what at the cursor."""
@@ -140,12 +145,13 @@ class ReviewScreen(MainScreen):
         session, index, review = self.reader.session, self.current, self.reader.review
         if session is None or index is None or review is None:
             return
-        key = (id(session), frozenset(session.decided))
+        key = (id(session), frozenset(session.decided), tuple(session.decided_on.items()))
         marks = self.documents.entries[index].marks
         if key == self._marks_key or marks is None:
             return
         self._marks_key = key
-        self.documents.update_marks(index, marks._replace(disagreements=review.undecided(key[1])))
+        to_decide = review.undecided(self._decided())
+        self.documents.update_marks(index, marks._replace(disagreements=to_decide))
 
     def action_refresh_document(self) -> None:
         """Reload as the reader does; then the list's marks, as others may have worked on."""
@@ -207,9 +213,11 @@ class ReviewScreen(MainScreen):
             return
         self._go_to_set(found)
 
-    def _decided(self) -> set[tuple[int, int]]:
+    def _decided(self) -> Decisions:
         session = self.reader.session
-        return session.decided if session is not None else set()
+        if session is None:
+            return Decisions()
+        return Decisions(frozenset(session.decided), session.decided_on)
 
     def _go_to_set(self, index: int) -> None:
         reader, review = self.reader, self.reader.review
@@ -280,7 +288,14 @@ class ReviewScreen(MainScreen):
             index, versions, shown = current
             found, version = review.sets[index], versions[shown]
             names = ", ".join(version.annotators)
-            session.decide(found.start, found.end, version.spans, f"accept {names}")
+            session.decide(
+                found.start,
+                found.end,
+                version.spans,
+                f"accept {names}",
+                accepted_from=version.annotators,
+                basis=review.fingerprint(index),
+            )
         else:
             for (start, end, label), _ in review.marked_at(model.cursor):
                 if session.add(start, end, label) is not None:
@@ -293,15 +308,17 @@ class ReviewScreen(MainScreen):
         session, current = self.reader.session, self._current_versions()
         if session is None or current is None or self.reader.review is None:
             return
-        found = self.reader.review.sets[current[0]]
-        session.decide(found.start, found.end, (), "reject the disagreement")
+        review = self.reader.review
+        found = review.sets[current[0]]
+        basis = review.fingerprint(current[0])
+        session.decide(found.start, found.end, (), "reject the disagreement", basis=basis)
         self.reader.refresh_view()
         self._update_status()
 
     def action_agreement(self) -> None:
         """Agreement among the annotators of the listed documents."""
         from tui.core.agreement_report import panel_lines
-        from tui.core.review import corpus_layers
+        from tui.core.review import acceptance_lines, corpus_layers
         from tui.core.text import display_safe
         from tui.screens.agreement import AgreementScreen
 
@@ -311,6 +328,8 @@ class ReviewScreen(MainScreen):
         def figures() -> list[str]:
             problems = LayerProblems()
             lines = panel_lines(list(corpus_layers(refs, store, problems)))
+            if accepted := acceptance_lines(refs, store, problems):
+                lines += ["", *(display_safe(line) for line in accepted)]
             return lines + [f"left out: {display_safe(m)}" for m in problems.messages]
 
         self.app.push_screen(AgreementScreen(figures))
@@ -337,7 +356,7 @@ class ReviewScreen(MainScreen):
         if review is None or model is None or not bars:
             return
         current = self._current_versions()
-        decided = frozenset(self._decided())
+        decided = self._settled_extents()
         team = tuple(review.layers)
         if current is None:
             reader.set_overlays(review_focus=ReviewFocus(decided=decided))
@@ -351,14 +370,33 @@ class ReviewScreen(MainScreen):
         found = review.sets[index]
         spans = versions[shown].spans
         reader.set_overlays(review_focus=ReviewFocus((found.start, found.end), spans, decided))
-        state = self._decision(index).value
+        decision, changed = review.decision(index, self._decided())
+        state = f"{decision.value} {index + 1}/{len(review.sets)}"
+        if decision is Decision.STALE:
+            state += f" (since decided: {changed})"
         entries = version_entries(versions, shown, model.text)
-        bars.first().show(f"{state} {index + 1}/{len(review.sets)}", entries, team)
+        bars.first().show(state, entries, team)
+
+    def _settled_extents(self) -> frozenset[tuple[int, int]]:
+        """The extents of the disagreements decided and still as they were (stale ones are
+        drawn like undecided ones); worked out again only when a decision or layer changes."""
+        review, decided = self.reader.review, self._decided()
+        if review is None:
+            return frozenset()
+        key = (id(review), decided.extents, tuple(decided.basis.items()))
+        if self._settled_key != key:
+            self._settled = frozenset(
+                (found.start, found.end)
+                for index, found in enumerate(review.sets)
+                if review.is_decided(index, decided)
+            )
+            self._settled_key = key
+        return self._settled
 
     def _decision(self, index: int) -> Decision:
         review = self.reader.review
         assert review is not None
-        return Decision.DECIDED if review.is_decided(index, self._decided()) else Decision.UNDECIDED
+        return review.decision(index, self._decided())[0]
 
     def _position_parts(self, model: ReaderModel) -> tuple[list[str], int]:
         """The usual parts, with the disagreement and version shown kept among the
