@@ -39,7 +39,14 @@ from tui.core.text import display_safe
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
-from tui.widgets.document_list import UNREADABLE, DocumentList, DocumentNews, Progress, ReviewMarks
+from tui.widgets.document_list import (
+    UNREADABLE,
+    DocumentList,
+    DocumentNews,
+    ListHeader,
+    Progress,
+    ReviewMarks,
+)
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
@@ -117,7 +124,8 @@ class DocumentPanel(Vertical):
 
     DEFAULT_CSS = """
     DocumentPanel {
-        width: 36;
+        width: 40%;  /* the titles grow with the terminal: 36 cells at 80 columns, 48 at 120 */
+        min-width: 36;
         max-width: 50%;
         border-right: vkey $panel-lighten-2;
     }
@@ -155,6 +163,7 @@ class DocumentPanel(Vertical):
     def compose(self) -> ComposeResult:
         """Header and list; the filter box is mounted on first use (it costs start-up)."""
         yield Static(id="list-header", markup=False)
+        yield ListHeader(reviewing=self.reviewing, id="list-columns")
         yield DocumentList(self.refs, reviewing=self.reviewing, id="document-list")
 
     def on_mount(self) -> None:
@@ -187,7 +196,7 @@ class DocumentPanel(Vertical):
             box = boxes.first()
         else:
             box = Input(placeholder="filter titles (简/繁)", id="filter")
-            await self.mount(box, before=self.documents)
+            await self.mount(box, before=self.query_one(ListHeader))
         box.add_class("-active")
         box.focus()
 
