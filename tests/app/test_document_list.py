@@ -124,3 +124,26 @@ async def test_the_title_column_grows_with_the_terminal(make_app: AppFactory) ->
         large = row_of(app, "察布查尔").split()[0]
         assert len(large) >= len(small) + 4
         assert row_of(app, "2,998").split()[-2:] == ["2,998", "▕"]
+
+
+async def test_help_explains_the_review_list_columns(make_review: ReviewFactory) -> None:
+    app = make_review()
+    async with app.run_test(size=SMALL) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        seen: list[str] = []
+        for _ in range(6):  # the legend may be below the first screen
+            seen += screen_lines(app)
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert any("F1" in line and "agreement" in line for line in seen)
+        assert any("name · title" in line and "file name" in line for line in seen)
+
+
+def test_a_wide_heading_in_the_help_keeps_its_description_beside_it() -> None:
+    """体 takes two cells: its description starts in the same column as the others'."""
+    from tui.screens.help import section_lines
+
+    lines = [line.plain for line in section_lines([("列", [("体", "script"), ("F1", "x")])], 60)]
+    assert text_cells(lines[1][: lines[1].index("script")]) == text_cells(lines[2][:-1])

@@ -85,14 +85,14 @@ def column_legend(reviewing: bool) -> list[tuple[str, str]]:
     figures = (
         [
             ("done", "annotators who marked it done / annotators with spans"),
-            ("F1", "their agreement: mean pairwise exact F1 (— nothing to compare)"),
+            ("F1", "agreement: mean pairwise exact F1 (— nothing to compare)"),
         ]
         if reviewing
         else [("length", "characters (7.7M once the number does not fit)")]
     )
     return [
         ("title", "the first non-empty line (the file name while it is read)"),
-        (f"name{SEPARATOR}title", "another document has the same title: the file name first"),
+        (f"name{SEPARATOR}title", "the file name first: another has the same title"),
         ("体", "script: 简 simplified, 繁 traditional, 混 mixed, ⚠ unreadable"),
         work,
         *figures,

@@ -32,6 +32,7 @@ from tui.core.corpus import (
     read_info,
 )
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
+from tui.core.list_columns import column_legend
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import Status
@@ -803,6 +804,7 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
+        sections.insert(3, ("List columns 列表栏", column_legend(self.reviewing)))
         return sections
 
     # -- status ----------------------------------------------------------------------------
