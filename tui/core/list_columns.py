@@ -17,6 +17,7 @@ from tui.core.linebreak import fit_cells, fit_cells_from_end, text_cells
 __all__ = [
     "NARROW_LIST",
     "SEPARATOR",
+    "WORK_CELLS",
     "Column",
     "TitleClashes",
     "align",
@@ -30,6 +31,8 @@ __all__ = [
 NARROW_LIST = 28
 #: Between the file name and the title of a row whose title another document shares.
 SEPARATOR = " · "
+#: Cells of a span count (``1.2K`` at most) and its status mark (◐ ✓).
+WORK_CELLS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,8 @@ class Column:
 
 _SCRIPT = Column("script", "体", 2)
 _LENGTH = Column("length", "length", 6, right=True)
-_SPANS = Column("work", "spans", 5, right=True)
-_GOLD = Column("work", "gold", 5, right=True)
+_SPANS = Column("work", "spans", WORK_CELLS, right=True)
+_GOLD = Column("work", "gold", WORK_CELLS, right=True)
 #: Annotators done of annotators (``2/3``, ``10/12``) and their agreement (``0.67``).
 _DONE = Column("done", "done", 5, right=True)
 _SCORE = Column("score", "F1", 4, right=True)

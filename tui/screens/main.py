@@ -804,8 +804,7 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
-        sections.insert(3, ("List columns 列表栏", column_legend(self.reviewing)))
-        return sections
+        return [*sections, ("List columns 列表栏", column_legend(self.reviewing))]
 
     # -- status ----------------------------------------------------------------------------
 

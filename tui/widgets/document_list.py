@@ -13,8 +13,8 @@ from functools import cached_property
 from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
-from rich.text import Text
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -26,6 +26,7 @@ from textual.widget import Widget
 from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
 from tui.core.linebreak import fit_cells, text_cells
 from tui.core.list_columns import (
+    WORK_CELLS,
     Column,
     TitleClashes,
     align,
@@ -39,8 +40,6 @@ from tui.core.wording import short_count
 
 #: Cells of the list's scroll bar, always kept: its rows are this much narrower than it.
 LIST_SCROLLBAR_CELLS = 1
-#: Cells of a span count with its status mark (the list's "spans" / "gold" column).
-_WORK_CELLS = 5
 
 #: An annotator's span count and status for one document.
 Progress = tuple[int, Status]
@@ -394,11 +393,11 @@ _STATUS_MARKS = {Status.NEW: " ", Status.IN_PROGRESS: "◐", Status.DONE: "✓"}
 
 
 def _work_cell(work: Progress | None) -> str:
-    """`` 12◐``: span count and status mark, _WORK_CELLS wide."""
+    """`` 12◐``: span count and status mark, WORK_CELLS wide."""
     if work is None:
-        return " " * _WORK_CELLS
+        return " " * WORK_CELLS
     if work == UNREADABLE:
-        return "⚑".rjust(_WORK_CELLS)
+        return "⚑".rjust(WORK_CELLS)
     count, status = work
-    shown = short_count(count, _WORK_CELLS - 1) if count else ""
-    return f"{shown:>{_WORK_CELLS - 1}}{_STATUS_MARKS[status]}"
+    shown = short_count(count, WORK_CELLS - 1) if count else ""
+    return f"{shown:>{WORK_CELLS - 1}}{_STATUS_MARKS[status]}"
