@@ -123,7 +123,9 @@ async def test_the_title_column_grows_with_the_terminal(make_app: AppFactory) ->
         await pilot.pause()
         large = row_of(app, "察布查尔").split()[0]
         assert len(large) >= len(small) + 4
-        assert row_of(app, "2,998").split()[-2:] == ["2,998", "▕"]
+        row = row_of(app, "2,998")
+        assert row.split()[-2:] == ["2,998", "▕"]
+        assert cell_end(row_of(app, "length"), "length") == cell_end(row, "2,998")
 
 
 async def test_help_explains_the_review_list_columns(make_review: ReviewFactory) -> None:
