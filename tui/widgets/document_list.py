@@ -1,8 +1,10 @@
 """The document list: one line per document, drawn with the Line API.
 
 Rows appear as soon as the files are discovered; titles, script tags and lengths fill in
-as a background worker reads each file (:meth:`DocumentList.update_infos`). Titles and
-file names are untrusted: they are drawn as plain segments after
+as a background worker reads each file (:meth:`DocumentList.update_infos`). The columns
+(and the :class:`ListHeader` naming them) come from :mod:`tui.core.list_columns`; a title
+another document shares is drawn after the file name, re-decided as each title arrives.
+Titles and file names are untrusted: they are drawn as plain segments after
 :func:`~tui.core.text.display_safe`, never parsed as markup.
 """
 
