@@ -303,7 +303,8 @@ async def test_the_agreement_panel_shows_pairs_fleiss_labels_and_worst_documents
         # alice 4 spans, bob 4, 3 shared: exact F1 = 6/8
         assert "alice / bob" in text and "0.750" in text
         assert "per label" in text and "LOC:" in text
-        rows = [line for line in text.splitlines() if "a.txt" in line or "b.txt" in line]
+        panel = str(app.screen.query_one("#agreement-text").render())  # not the list behind
+        rows = [line for line in panel.splitlines() if "a.txt" in line or "b.txt" in line]
         assert "a.txt" in rows[0] and "b.txt" in rows[1]  # worst first
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)

@@ -60,6 +60,26 @@ def test_document_list(
     assert snap_compare(make_app(), terminal_size=size, run_before=keys_then_settle())
 
 
+def test_document_list_long_numbers_and_shared_titles(
+    snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path
+) -> None:
+    """At 80×24: the column header; two notices with one title told apart by file name;
+    a 1.2-million-character text with 1 200 spans shown as 1.2M and 1.2K, never cut."""
+    from tests.app.test_document_list import clashing_corpus
+    from tests.core.test_review import annotate
+    from tui.core.store import Store
+
+    corpus = clashing_corpus(tmp_path / "corpus")
+    spans = [(i, i + 1, "PER") for i in range(5, 1205)]
+    annotate(Store(tmp_path / "store"), corpus, "report.txt", "tester", spans)
+    assert snap_compare(make_app(corpus), terminal_size=SMALL, run_before=keys_then_settle())
+
+
+def test_review_list_header(snap_compare: SnapCompare, make_review: Callable[..., Any]) -> None:
+    """The review list at 80×24 under its header: title 体 gold done F1."""
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=keys_then_settle())
+
+
 @SIZES
 def test_reader_simplified(
     snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]

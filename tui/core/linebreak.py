@@ -28,6 +28,8 @@ __all__ = [
     "OPENING",
     "cell_of",
     "char_width",
+    "fit_cells",
+    "fit_cells_from_end",
     "offset_at_cell",
     "text_cells",
     "wrap",
@@ -237,4 +239,19 @@ def fit_cells(text: str, cells: int) -> str:
         used += char_width(char)
         if used > cells - 1:  # keep one cell for the ellipsis
             return text[:index] + "…"
+    return text
+
+
+def fit_cells_from_end(text: str, cells: int) -> str:
+    """Cut ``text`` to at most ``cells`` terminal cells from the start, keeping its end
+    behind a …: file names differ at their end (``…news-0001.txt``)."""
+    if text_cells(text) <= cells:
+        return text
+    if cells <= 0:
+        return ""
+    used = 0
+    for index in range(len(text) - 1, -1, -1):
+        used += char_width(text[index])
+        if used > cells - 1:  # keep one cell for the ellipsis
+            return "…" + text[index + 1 :]
     return text

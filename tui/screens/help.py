@@ -169,7 +169,8 @@ def section_lines(sections: list[HelpSection], width: int) -> list[Text]:
         lines.append(Text(title, style="bold"))
         for key, description in keys:
             pieces = _wrapped(description, room)
-            first = Text(f"  {key:<12} ", style="bold")
+            padding = " " * max(0, _KEY_CELLS - 3 - cell_len(key))  # by cells: 体 takes two
+            first = Text(f"  {key}{padding} ", style="bold")
             if cell_len(first.plain) > _KEY_CELLS:  # a long key gets a line of its own
                 lines.append(first)
                 first = Text(" " * _KEY_CELLS)

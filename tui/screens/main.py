@@ -33,6 +33,7 @@ from tui.core.corpus import (
     read_info,
 )
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
+from tui.core.list_columns import column_legend
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import Status
@@ -40,7 +41,14 @@ from tui.core.text import display_safe
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
-from tui.widgets.document_list import UNREADABLE, DocumentList, DocumentNews, Progress, ReviewMarks
+from tui.widgets.document_list import (
+    UNREADABLE,
+    DocumentList,
+    DocumentNews,
+    ListHeader,
+    Progress,
+    ReviewMarks,
+)
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
@@ -118,7 +126,8 @@ class DocumentPanel(Vertical):
 
     DEFAULT_CSS = """
     DocumentPanel {
-        width: 36;
+        width: 40%;  /* the titles grow with the terminal: 36 cells at 80 columns, 48 at 120 */
+        min-width: 36;
         max-width: 50%;
         border-right: vkey $panel-lighten-2;
     }
@@ -156,6 +165,7 @@ class DocumentPanel(Vertical):
     def compose(self) -> ComposeResult:
         """Header and list; the filter box is mounted on first use (it costs start-up)."""
         yield Static(id="list-header", markup=False)
+        yield ListHeader(reviewing=self.reviewing, id="list-columns")
         yield DocumentList(self.refs, reviewing=self.reviewing, id="document-list")
 
     def on_mount(self) -> None:
@@ -188,7 +198,7 @@ class DocumentPanel(Vertical):
             box = boxes.first()
         else:
             box = Input(placeholder="filter titles (简/繁)", id="filter")
-            await self.mount(box, before=self.documents)
+            await self.mount(box, before=self.query_one(ListHeader))
         box.add_class("-active")
         box.focus()
 
@@ -800,7 +810,7 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
-        return sections
+        return [*sections, ("List columns 列表栏", column_legend(self.reviewing))]
 
     # -- status ----------------------------------------------------------------------------
 

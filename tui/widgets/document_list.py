@@ -1,8 +1,10 @@
 """The document list: one line per document, drawn with the Line API.
 
 Rows appear as soon as the files are discovered; titles, script tags and lengths fill in
-as a background worker reads each file (:meth:`DocumentList.update_infos`). Titles and
-file names are untrusted: they are drawn as plain segments after
+as a background worker reads each file (:meth:`DocumentList.update_infos`). The columns
+(and the :class:`ListHeader` naming them) come from :mod:`tui.core.list_columns`; a title
+another document shares is drawn after the file name, re-decided as each title arrives.
+Titles and file names are untrusted: they are drawn as plain segments after
 :func:`~tui.core.text.display_safe`, never parsed as markup.
 """
 
@@ -14,27 +16,35 @@ from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
 from tui.core.linebreak import fit_cells, text_cells
+from tui.core.list_columns import (
+    WORK_CELLS,
+    Column,
+    TitleClashes,
+    align,
+    header_line,
+    list_columns,
+    told_apart,
+)
 from tui.core.spans import Status
 from tui.core.text import display_safe
 from tui.core.wording import short_count
 
-_LENGTH_CELLS = 7
-_SCRIPT_CELLS = 2
-_WORK_CELLS = 5
+#: Cells of the list's scroll bar, always kept: its rows are this much narrower than it.
+LIST_SCROLLBAR_CELLS = 1
 
 #: An annotator's span count and status for one document.
 Progress = tuple[int, Status]
-_NARROW_LIST = 28
-_MARKS_CELLS = 9  # "2/3 0.67 ": annotators done, agreement
 
 
 class ReviewMarks(NamedTuple):
@@ -104,12 +114,33 @@ class ListEntry:
         return filter_key(self.ref.name)
 
 
+class ListHeader(Widget):
+    """The names of the list's columns, each over its cells (legend: the help screen)."""
+
+    DEFAULT_CSS = """
+    ListHeader {
+        height: 1;
+        color: $text-muted;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, *, reviewing: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.reviewing = reviewing
+
+    def render(self) -> Text:
+        """Laid out by the list's own columns, in the width its rows have."""
+        width = self.content_region.width - LIST_SCROLLBAR_CELLS
+        return Text(header_line(list_columns(width, self.reviewing)), no_wrap=True)
+
+
 class DocumentList(ScrollView, can_focus=True):
     """The list of documents with a cursor, filterable as you type."""
 
     DEFAULT_CSS = """
     DocumentList {
-        scrollbar-size-vertical: 1;
+        scrollbar-size-vertical: 1;  /* LIST_SCROLLBAR_CELLS */
         scrollbar-gutter: stable;
         overflow-x: hidden;
     }
@@ -161,6 +192,8 @@ class DocumentList(ScrollView, can_focus=True):
         #: A review list shows each document's annotators done and agreement.
         self.reviewing = reviewing
         self.status_filter = "all"
+        #: Titles more than one document has: those rows show their file name first.
+        self._clashes = TitleClashes()
 
     # -- data ------------------------------------------------------------------------------
 
@@ -168,7 +201,10 @@ class DocumentList(ScrollView, can_focus=True):
         """Fill in what the background reader found about some documents."""
         for index, info, work, marks in infos:
             entry = self.entries[index]
+            if entry.info is not None:
+                self._clashes.discard(entry.info.title)
             entry.info, entry.work, entry.marks = info, work, marks
+            self._clashes.add(info.title)
         if self.filter_text or self.status_filter != "all":
             self._apply_filter(keep=self.current_index)
         self.refresh()
@@ -288,7 +324,7 @@ class DocumentList(ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        """Draw one row: title, script tag, length."""
+        """Draw one row: title, script tag, then the figures of the list's columns."""
         width = self.scrollable_content_region.width
         row = y + round(self.scroll_y)
         if row >= len(self.shown):
@@ -297,59 +333,73 @@ class DocumentList(ScrollView, can_focus=True):
         style = self.rich_style
         if row == self.cursor:
             style = style + self.get_component_rich_style("document-list--cursor")
-        return Strip(self._row_segments(entry, width, style)).crop_extend(0, width, style)
+        segments = self._row_segments(entry, list_columns(width, self.reviewing), style)
+        return Strip(segments).crop_extend(0, width, style)
 
-    def _row_segments(self, entry: ListEntry, width: int, style: Style) -> list[Segment]:
-        info = entry.info
-        # On a very narrow list the title matters more than the length.
-        length_cells = _LENGTH_CELLS if width >= _NARROW_LIST else 0
-        if self.reviewing:  # the annotators' progress and agreement instead of the length
-            length_cells = _MARKS_CELLS if width >= _NARROW_LIST else 0
-        fixed = length_cells + _SCRIPT_CELLS + _WORK_CELLS + 3
-        title_cells = max(1, width - fixed)
+    def _row_segments(
+        self, entry: ListEntry, columns: tuple[Column, ...], style: Style
+    ) -> list[Segment]:
         muted = self.get_component_rich_style("document-list--dim")
         dim = style + Style(color=muted.color)  # only the colour: keep the row background
+        title_column = columns[0]
+        title_segments = self._title_segments(entry, title_column.cells, style, dim)
+        used = sum(text_cells(segment.text) for segment in title_segments)
+        segments = [Segment(" ", style), *title_segments]
+        segments.append(Segment(" " * (title_column.cells - used), style))
+        for column in columns[1:]:
+            cell = _cell(entry, column)
+            segments += [Segment(" ", style), Segment(cell, style if column.key == "work" else dim)]
+        return segments
+
+    def _title_segments(
+        self, entry: ListEntry, cells: int, style: Style, dim: Style
+    ) -> list[Segment]:
+        """The title fitted to its column's ``cells``.
+
+        A title another listed document shares comes after the file name, which tells the
+        two apart; a document not read yet, or unreadable, shows its file name alone.
+        """
+        info, name = entry.info, display_safe(entry.ref.name)
         if info is None:
-            title, script, length, title_style = entry.ref.name, "…", "", dim
-        elif info.error is not None:
+            return [Segment(fit_cells(name, cells), dim)]
+        if info.error is not None:
             error = style + Style(color=self.get_component_rich_style("document-list--error").color)
-            title, script, length, title_style = entry.ref.name, "⚠", "error", error
-        else:
-            title = info.title or entry.ref.name
-            length = short_count(info.length, _LENGTH_CELLS - 1)
-            script, title_style = info.script.value, style
-        if self.reviewing:
-            length = _marks_cell(entry.marks)
-        title = fit_cells(display_safe(title), title_cells)
-        padding = title_cells - text_cells(title)
-        return [
-            Segment(" ", style),
-            Segment(title + " " * padding, title_style),
-            Segment(" ", style),
-            Segment(script + " " * (_SCRIPT_CELLS - text_cells(script)), dim),
-            Segment(_work_cell(entry.work), style),
-            Segment(length.rjust(length_cells) if length_cells else "", dim),
-            Segment(" ", style),
-        ]
+            return [Segment(fit_cells(name, cells), error)]
+        title = display_safe(info.title)
+        if not title:
+            return [Segment(fit_cells(name, cells), style)]
+        if self._clashes.shared(info.title):
+            shown_name, rest = told_apart(name, title, cells)
+            return [Segment(shown_name, dim), Segment(rest, style)]
+        return [Segment(fit_cells(title, cells), style)]
+
+
+def _cell(entry: ListEntry, column: Column) -> str:
+    """What ``entry`` shows in ``column`` (not the title), aligned in its cells."""
+    info, marks = entry.info, entry.marks
+    text = ""
+    if column.key == "script":
+        text = "…" if info is None else "⚠" if info.error is not None else info.script.value
+    elif column.key == "work":
+        text = _work_cell(entry.work)
+    elif column.key == "length" and info is not None:
+        text = "error" if info.error is not None else short_count(info.length, column.cells)
+    elif column.key == "done" and marks is not None and marks.annotators:
+        text = f"{marks.done}/{marks.annotators}"
+    elif column.key == "score" and marks is not None and marks.annotators:
+        text = "—" if marks.score is None else f"{marks.score:.2f}"
+    return align(text, column)
 
 
 _STATUS_MARKS = {Status.NEW: " ", Status.IN_PROGRESS: "◐", Status.DONE: "✓"}
 
 
-def _marks_cell(marks: ReviewMarks | None) -> str:
-    """``2/3 0.67``: annotators done of annotators, and agreement (mean exact F1)."""
-    if marks is None or not marks.annotators:
-        return ""
-    score = "  — " if marks.score is None else f"{marks.score:.2f}"
-    return f"{marks.done}/{marks.annotators} {score}"
-
-
 def _work_cell(work: Progress | None) -> str:
-    """`` 12◐``: span count and status mark, _WORK_CELLS wide."""
+    """`` 12◐``: span count and status mark, WORK_CELLS wide."""
     if work is None:
-        return " " * _WORK_CELLS
+        return " " * WORK_CELLS
     if work == UNREADABLE:
-        return "⚑".rjust(_WORK_CELLS)
+        return "⚑".rjust(WORK_CELLS)
     count, status = work
-    shown = f"{count}" if count < 1000 else "999+"
-    return f"{shown if count else '':>4}{_STATUS_MARKS[status]}"
+    shown = short_count(count, WORK_CELLS - 1) if count else ""
+    return f"{shown:>{WORK_CELLS - 1}}{_STATUS_MARKS[status]}"
