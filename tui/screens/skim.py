@@ -22,7 +22,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.core.labels import Label, readable_on
+from tui.core.labels import Label
+from tui.core.palette import readable_on
 from tui.core.skim import SkimLine
 from tui.core.text import display_safe
 

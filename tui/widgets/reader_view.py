@@ -23,9 +23,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.highlight import HIT, SHADED_WORD, Piece, line_runs, overlay_runs
-from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
+from tui.core.labels import DEFAULT_LABELS, Label, label_for_key
 from tui.core.linebreak import text_cells
 from tui.core.marks import CANDIDATE, SUGGESTION, MarkIndex, collect_marks
+from tui.core.palette import readable_on
 from tui.core.selection import Selection
 from tui.core.spans import Span
 from tui.core.text import display_safe
