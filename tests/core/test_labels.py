@@ -12,6 +12,7 @@ from tui.core.labels import (
     DEFAULT_LABELS,
     Label,
     LabelError,
+    colour_warnings,
     label_for_key,
     load_labels,
     load_suggestion_labels,
@@ -282,3 +283,18 @@ def test_a_fifo_for_a_labels_file_is_refused_without_blocking(tmp_path: Path) ->
     os.mkfifo(path)
     with pytest.raises(LabelError, match="not a regular file"):
         load_labels(path)
+
+
+def test_a_colour_like_a_highlight_is_named_in_one_warning_line_per_label(tmp_path: Path) -> None:
+    path = write(tmp_path, table("ORG", "1", colour="#0178d4") + table("LOC", "2", colour="green"))
+    labels = load_labels(path)  # a warning, not a refusal: the colour is kept
+    assert labels[0].colour == "#0178d4"
+    [warning] = colour_warnings(labels, str(path))
+    assert warning.startswith(f"{path}: label ORG") and "\n" not in warning
+    assert "#0178d4" in warning and "the highlighted row" in warning
+
+
+def test_the_default_labels_and_fallback_colours_draw_no_warning() -> None:
+    assert colour_warnings(DEFAULT_LABELS, "labels.toml") == []
+    nine = parse_labels("".join(table(f"L{key}", str(key)) for key in range(1, 10)))
+    assert colour_warnings(nine, "labels.toml") == []

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tui.core.palette import highlight_collisions
 from tui.core.untrusted import read_regular
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_SUGGESTIONS",
     "Label",
     "LabelError",
+    "colour_warnings",
     "label_for_key",
     "load_labels",
     "load_suggestion_labels",
@@ -135,6 +137,25 @@ _BIDI = frozenset(chr(cp) for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x20
 def label_for_key(labels: Iterable[Label], key: str) -> Label | None:
     """The label applied by ``key``, or None when no label has that key."""
     return next((label for label in labels if label.key == key), None)
+
+
+def colour_warnings(labels: Iterable[Label], filename: str) -> list[str]:
+    """One line for each label whose colour looks like a highlight of the screen.
+
+    A label coloured like the cursor or the highlighted row disappears under it (true colour
+    or 256 colours; see :mod:`tui.core.palette`). The colour is the user's choice, so it is
+    kept and named in a warning rather than refused or changed.
+    """
+    warnings = []
+    for label in labels:
+        collisions = highlight_collisions(label.colour)
+        if collisions:
+            alike = " and ".join(collisions)
+            warnings.append(
+                f"{filename}: label {label.name}: colour {label.colour} looks like {alike};"
+                " its spans may not show there (choose another colour)"
+            )
+    return warnings
 
 
 def load_labels(path: Path) -> tuple[Label, ...]:

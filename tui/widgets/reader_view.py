@@ -78,6 +78,10 @@ class ReaderView(ScrollView, can_focus=True):
         color: $text;
         text-style: bold;
     }
+    /* A hit in a span keeps the label's colour: the span is drawn reversed, not covered. */
+    ReaderView > .reader--span-hit {
+        text-style: bold reverse;
+    }
     ReaderView > .reader--word {
         background: $panel-lighten-1;
     }
@@ -86,6 +90,7 @@ class ReaderView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reader--cursor",
         "reader--hit",
+        "reader--span-hit",
         "reader--word",
         "reader--message",
         "reader--selection",
@@ -705,8 +710,12 @@ class ReaderView(ScrollView, can_focus=True):
             style = self._run_style(run.label, run.depth, run.selected)
             if flags & SHADED_WORD and run.label is None:
                 style = style + self.get_component_rich_style("reader--word")
-            if flags & HIT:
-                style = style + self.get_component_rich_style("reader--hit")
+            if flags & HIT:  # in a span: its text style only, so the label's colour shows
+                style = style + (
+                    self.get_component_rich_style("reader--hit")
+                    if run.label is None
+                    else self.get_component_rich_style("reader--span-hit", partial=True)
+                )
             for start, end, on_cursor in _split(run.start, run.end, cursor):
                 shown = text[start:end]
                 segments.append(Segment(shown, cursor_style if on_cursor else style))
@@ -724,8 +733,8 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _run_style(self, label: str | None, depth: int, selected: bool) -> Style:
         style = self._styles()[0] if label is None else self._mark_style(label, depth > 1)
-        if selected:
-            style = style + self.get_component_rich_style("reader--selection")
+        if selected:  # its text style only: a span in it still shows its label's colour
+            style = style + self.get_component_rich_style("reader--selection", partial=True)
         return style
 
     def _mark_style(self, label: str, nested: bool) -> Style:
