@@ -172,3 +172,23 @@ async def test_start_up_notices_show_as_a_toast(
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_until(pilot, lambda: "label ORG: colour" in screen_text(app))
         assert [note.message for note in app._notifications] == [warning]
+
+
+async def test_the_label_in_a_highlighted_spans_panel_row_stands_out_from_the_row(
+    make_app: AppFactory, corpus: Path
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await opened(pilot, screen)
+        await pilot.press("p", "j")  # the panel, on its second span: ORG 北京大学
+        panel = screen.query_one(SpansPanel)
+        await wait_until(pilot, lambda: panel.has_focus and panel.highlighted == 1)
+        row = list(panel.render_line(1))
+        row_colour = hex_of(styles_of(row, "北京大学")[0].bgcolor)
+        assert row_colour == HIGHLIGHTS["the highlighted row"]
+        for style in styles_of(row, " ORG "):
+            assert hex_of(style.bgcolor) == ORG
+        for mode in ColourMode:
+            assert reduced(ORG, mode) != reduced(row_colour, mode), mode

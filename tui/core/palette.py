@@ -10,19 +10,26 @@ is made on the colours as reduced to each mode.
 
 The checks, for a label colour in each mode:
 
-- it is not the same reduced colour as a highlight, and (true colour and 256 colours) at
-  least :data:`MIN_DISTANCE` from it in CIELAB (ΔE*76);
-- (true colour and 256 colours) its WCAG contrast ratio with each background is at least
-  :data:`MIN_BACKGROUND_CONTRAST`, since candidates and suggestions draw text in it, and the
-  text drawn on it (black or white, :func:`readable_on`) has at least
-  :data:`MIN_TEXT_CONTRAST`; in 16 colours the terminal's own palette decides what the
-  colours look like, so there it only differs from each background;
-- labels differ from each other in the same way (:func:`palette_problems`).
+- it is not the same reduced colour as a highlight (:data:`HIGHLIGHTS`), and (true colour
+  and 256 colours) at least :data:`MIN_DISTANCE` from it in CIELAB (ΔE*76);
+- (true colour and 256 colours) its WCAG contrast ratio with each background
+  (:data:`BACKGROUNDS`) is at least what that background asks: text is drawn in the colour
+  on the reading pane (candidates, suggestions), only fills on the skim list; and the
+  black or white text drawn on it (:func:`readable_on`) has at least
+  :data:`MIN_TEXT_CONTRAST`. In 16 colours the terminal's own palette decides what the
+  colours look like, so there a label colour only has to be another colour number than
+  each highlight and background;
+- labels differ from each other in the same way, by :data:`MIN_LABEL_DISTANCE`
+  (:func:`palette_problems`).
+
+The highlights and backgrounds are those of Textual's dark theme, the only one biaozhu
+uses; tests/app/test_colours.py checks them against the running app.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -35,12 +42,14 @@ __all__ = [
     "HIGHLIGHTS",
     "MIN_BACKGROUND_CONTRAST",
     "MIN_DISTANCE",
+    "MIN_FILL_CONTRAST",
     "MIN_LABEL_DISTANCE",
     "MIN_TEXT_CONTRAST",
     "ColourMode",
     "colour_problems",
     "contrast_ratio",
     "distance",
+    "highlight_collisions",
     "palette_problems",
     "readable_on",
     "reduced",
@@ -155,7 +164,7 @@ def distance(first: tuple[int, int, int] | str, second: tuple[int, int, int] | s
     """How different two colours look: CIELAB ΔE*76 (about 2 is just noticeable)."""
     one = _lab(_rgb(first) if isinstance(first, str) else first)
     two = _lab(_rgb(second) if isinstance(second, str) else second)
-    return sum((a - b) ** 2 for a, b in zip(one, two, strict=True)) ** 0.5
+    return math.dist(one, two)
 
 
 def readable_on(colour: str) -> str:
