@@ -64,9 +64,11 @@ class ReaderApp(App[None]):
         review: bool = False,
         read_only: bool = False,
         suggesting: Mapping[str, str] | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         """``suggesting`` maps jieba part-of-speech tags to the labels suggested for them
-        (default: :data:`tui.core.labels.DEFAULT_SUGGESTIONS`)."""
+        (default: :data:`tui.core.labels.DEFAULT_SUGGESTIONS`); ``notices`` are one-line
+        warnings shown as toasts once the app is up (a labels file's colours)."""
         super().__init__()
         variant_pair(variant)
         self.review = review
@@ -78,6 +80,7 @@ class ReaderApp(App[None]):
         self.labels = labels
         self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.segmenter = segmenter or Segmenter()
+        self.notices = list(notices)
         if not review:
             check_annotator(annotator)
         self.refs = discover(self.paths, id_root(store))
@@ -92,6 +95,8 @@ class ReaderApp(App[None]):
         """Full garbage collections wait for a pause in the input (:mod:`tui.collector`)."""
         self.collector.start()
         self.set_interval(0.5, self.collector.tick, name="idle collector")
+        for notice in self.notices:
+            self.notify(notice, severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
         """Python collects garbage by its own rule again."""

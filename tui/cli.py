@@ -129,7 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
-    from tui.core.labels import DEFAULT_LABELS, LabelError, load_labels, load_suggestion_labels
+    from tui.core.labels import (
+        DEFAULT_LABELS,
+        LabelError,
+        colour_warnings,
+        load_labels,
+        load_suggestion_labels,
+    )
     from tui.core.segment import Segmenter, SegmenterError
     from tui.core.spans import AnnotatorError
 
@@ -140,6 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         refused += (ReviewerError,)
     try:
         labels = load_labels(args.labels) if args.labels is not None else DEFAULT_LABELS
+        # A colour like a highlight is the user's choice: said on stderr and in the app (the
+        # built-in colours draw no warning).
+        notices = colour_warnings(labels, str(args.labels))
+        for notice in notices:
+            warn(f"biaozhu: {notice}")
         suggesting = load_suggestion_labels(args.labels, labels)
         if args.userdict is not None:
             Segmenter.check_userdict(args.userdict)
@@ -153,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_only=args.read_only,
             segmenter=Segmenter(userdict=args.userdict, tags=suggesting),
             suggesting=suggesting,
+            notices=notices,
         )
     except refused as error:
         return _fail(str(error))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -120,3 +121,25 @@ def test_starting_the_reader_leaves_the_store_and_review_for_later(tmp_path: Pat
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_label_coloured_like_the_highlighted_row_is_warned_of_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.app import ReaderApp
+
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "ORG"\nkey = "1"\ncolour = "#0178d4"\n')
+    (tmp_path / "a.txt").write_text("文本", encoding="utf-8")
+    started: list[ReaderApp] = []
+    monkeypatch.setattr(ReaderApp, "run", lambda app, *_, **__: started.append(app))
+    try:
+        status = main(["--labels", str(labels), "--store", str(tmp_path / "s"), str(tmp_path)])
+    finally:
+        gc.enable()  # the app's first paint would have turned it back on
+    assert status == 0
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"biaozhu: {labels}: label ORG: colour #0178d4 looks like")
+    assert "the highlighted row" in line
+    [app] = started  # started all the same, and says it there too
+    assert [f"biaozhu: {notice}" for notice in app.notices] == [line]

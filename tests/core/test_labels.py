@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from tui.core.labels import (
+    COLOUR_NAMES,
     DEFAULT_LABELS,
     Label,
     LabelError,
+    colour_warnings,
     label_for_key,
     load_labels,
     load_suggestion_labels,
@@ -77,26 +79,11 @@ def test_defaults_are_six_labels_on_keys_one_to_six_with_distinct_colours() -> N
     ]
 
 
-def _luminance(colour: str) -> float:
-    """Relative luminance (WCAG) of #rrggbb."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def test_default_colours_read_on_dark_and_light_backgrounds() -> None:
-    for label in DEFAULT_LABELS:
-        lum = _luminance(label.colour)
-        on_black = (lum + 0.05) / 0.05
-        on_white = 1.05 / (lum + 0.05)
-        assert on_black >= 3 and on_white >= 2.5, label
-
-
 def test_good_file(tmp_path: Path) -> None:
     labels = load_labels(write(tmp_path, GOOD))
     assert labels == (
         Label("PER", "1", "#e06c75", "人名 person"),
-        Label("LOC", "2", "#2f9e44", "地名"),
+        Label("LOC", "2", COLOUR_NAMES["green"], "地名"),
         Label("书名", "9", "#00aaff", ""),
     )
     assert label_for_key(labels, "9") == labels[2]
@@ -107,7 +94,7 @@ def test_missing_colour_gets_an_unused_palette_colour_and_color_spelling_works()
     labels = parse_labels(
         table("A", "1", colour="red") + table("B", "2") + table("C", "3", color="blue")
     )
-    assert labels[2].colour == "#1c7ed6"
+    assert labels[2].colour == COLOUR_NAMES["blue"]
     assert len({label.colour for label in labels}) == 3
 
 
@@ -296,3 +283,18 @@ def test_a_fifo_for_a_labels_file_is_refused_without_blocking(tmp_path: Path) ->
     os.mkfifo(path)
     with pytest.raises(LabelError, match="not a regular file"):
         load_labels(path)
+
+
+def test_a_colour_like_a_highlight_is_named_in_one_warning_line_per_label(tmp_path: Path) -> None:
+    path = write(tmp_path, table("ORG", "1", colour="#0178d4") + table("LOC", "2", colour="green"))
+    labels = load_labels(path)  # a warning, not a refusal: the colour is kept
+    assert labels[0].colour == "#0178d4"
+    [warning] = colour_warnings(labels, str(path))
+    assert warning.startswith(f"{path}: label ORG") and "\n" not in warning
+    assert "#0178d4" in warning and "the highlighted row" in warning
+
+
+def test_the_default_labels_and_fallback_colours_draw_no_warning() -> None:
+    assert colour_warnings(DEFAULT_LABELS, "labels.toml") == []
+    nine = parse_labels("".join(table(f"L{key}", str(key)) for key in range(1, 10)))
+    assert colour_warnings(nine, "labels.toml") == []

@@ -6,7 +6,7 @@ A labels file is TOML with one ``[[label]]`` table per label, at most nine::
     name = "PER"            # required: short, no spaces, no "[" or "]"
     key = "1"               # required: the key that applies it, "1" to "9"
     colour = "#e06c75"      # optional: #rgb, #rrggbb or a name (red, green, yellow, blue,
-                            #   magenta, cyan, orange, purple, pink, teal, brown, grey)
+                            #   magenta, cyan, orange, purple, pink, teal, brown, lime, grey)
     description = "人名 person"   # optional: shown in help and the label list
 
     [[label]]
@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tui.core.palette import highlight_collisions
 from tui.core.untrusted import read_regular
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_SUGGESTIONS",
     "Label",
     "LabelError",
+    "colour_warnings",
     "label_for_key",
     "load_labels",
     "load_suggestion_labels",
@@ -74,44 +76,50 @@ class LabelError(Exception):
     """A labels file cannot be used; ``str(error)`` is one line naming the file and line."""
 
 
-# Mid-lightness colours so each reads on both dark and light terminal backgrounds. Names are
-# turned into hex here because Rich and Textual do not agree on names (Rich has no "orange").
+# Light enough that black text reads on them and they read as text on the dark background,
+# and clear of the cursor, the highlighted row, search hits and the selection in true colour,
+# 256 and 16 colours (tui.core.palette checks; tests/core/test_palette.py runs the checks).
+# Names are turned into hex here because Rich and Textual do not agree on names (Rich has no
+# "orange"). No grey passes: grey reads like the selection or the word shading, so "grey" is
+# kept only for files that name it.
 COLOUR_NAMES: Mapping[str, str] = {
-    "red": "#d9485f",
-    "green": "#2f9e44",
-    "blue": "#1c7ed6",
-    "orange": "#e8590c",
-    "purple": "#9c36b5",
-    "cyan": "#1098ad",
-    "yellow": "#e0a800",
-    "magenta": "#d6336c",
-    "pink": "#f06595",
-    "teal": "#0ca678",
-    "brown": "#a0522d",
+    "red": "#f91020",
+    "green": "#37b24d",
+    "blue": "#7871f4",
+    "orange": "#ebad70",
+    "purple": "#c055e7",
+    "cyan": "#66d9e8",
+    "yellow": "#e7cc55",
+    "magenta": "#e232a7",
+    "pink": "#f783ac",
+    "teal": "#63e6be",
+    "brown": "#c9a27e",
+    "lime": "#8ce64c",
     "grey": "#868e96",
     "gray": "#868e96",
 }
 
-# Fallback colours for labels that name none, in order; nine, one per possible label.
+# Fallback colours for labels that name none, in order; nine, one per possible label, each a
+# different one of the 16 colours too.
 _PALETTE = (
-    "#d9485f",
-    "#2f9e44",
-    "#1c7ed6",
-    "#e8590c",
-    "#9c36b5",
-    "#1098ad",
-    "#e0a800",
-    "#f06595",
-    "#a0522d",
+    "#f91020",
+    "#37b24d",
+    "#66d9e8",
+    "#e7cc55",
+    "#c055e7",
+    "#7871f4",
+    "#e232a7",
+    "#ebad70",
+    "#8ce64c",
 )
 
 DEFAULT_LABELS: tuple[Label, ...] = (
     Label("PER", "1", COLOUR_NAMES["red"], "人名 person"),
     Label("LOC", "2", COLOUR_NAMES["green"], "地名 place"),
-    Label("ORG", "3", COLOUR_NAMES["blue"], "机构 organisation"),
-    Label("TIME", "4", COLOUR_NAMES["orange"], "时间 time"),
+    Label("ORG", "3", COLOUR_NAMES["cyan"], "机构 organisation"),
+    Label("TIME", "4", COLOUR_NAMES["yellow"], "时间 time"),
     Label("NUM", "5", COLOUR_NAMES["purple"], "数量 number"),
-    Label("MISC", "6", COLOUR_NAMES["cyan"], "其他 other"),
+    Label("MISC", "6", COLOUR_NAMES["blue"], "其他 other"),
 )
 
 #: Which jieba part-of-speech tags are suggested as which label (``[suggest]`` changes it).
@@ -129,6 +137,25 @@ _BIDI = frozenset(chr(cp) for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x20
 def label_for_key(labels: Iterable[Label], key: str) -> Label | None:
     """The label applied by ``key``, or None when no label has that key."""
     return next((label for label in labels if label.key == key), None)
+
+
+def colour_warnings(labels: Iterable[Label], filename: str) -> list[str]:
+    """One line for each label whose colour looks like a highlight of the screen.
+
+    A label coloured like the cursor or the highlighted row disappears under it (true colour
+    or 256 colours; see :mod:`tui.core.palette`). The colour is the user's choice, so it is
+    kept and named in a warning rather than refused or changed.
+    """
+    warnings = []
+    for label in labels:
+        collisions = highlight_collisions(label.colour)
+        if collisions:
+            alike = " and ".join(collisions)
+            warnings.append(
+                f"{filename}: label {label.name}: colour {label.colour} looks like {alike};"
+                " its spans may not show there (choose another colour)"
+            )
+    return warnings
 
 
 def load_labels(path: Path) -> tuple[Label, ...]:
@@ -351,9 +378,3 @@ def _with_colours(labels: Sequence[Label]) -> tuple[Label, ...]:
     spare = iter(colour for colour in _PALETTE if colour not in used)
     # At most nine labels and nine palette colours, so a spare colour always exists.
     return tuple(label if label.colour else replace(label, colour=next(spare)) for label in labels)
-
-
-def readable_on(colour: str) -> str:
-    """Black or white text, whichever reads better on the ``#rrggbb`` background."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"

@@ -22,7 +22,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.core.labels import Label, readable_on
+from tui.core.labels import Label
+from tui.core.palette import readable_on
 from tui.core.skim import SkimLine
 from tui.core.text import display_safe
 
@@ -165,7 +166,9 @@ class SkimScreen(Screen[SkimTarget | None]):
         """``  1,234  sentence`` with each span on its label's colour."""
         end = min(line.end, line.start + _SHOWN)
         shown = display_safe(text[line.start : end]).replace("\n", " ").replace("\t", " ")
-        sentence = Text(f"{line.start:>9,}  ", style="dim", no_wrap=True, overflow="ellipsis")
+        # Only the offset is dim (a Text's own style would dim the sentence and its spans).
+        sentence = Text(no_wrap=True, overflow="ellipsis")
+        sentence.append(f"{line.start:>9,}  ", style="dim")
         body = Text(shown + ("…" if end < line.end else ""))
         for start, stop, label in line.spans:
             colour = self.labels.get(label, "#888888")

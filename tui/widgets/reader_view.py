@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.highlight import HIT, SHADED_WORD, Piece, line_runs, overlay_runs
-from tui.core.labels import DEFAULT_LABELS, Label, label_for_key, readable_on
+from tui.core.labels import DEFAULT_LABELS, Label, label_for_key
 from tui.core.linebreak import text_cells
 from tui.core.marks import (
     CANDIDATE,
@@ -34,6 +34,7 @@ from tui.core.marks import (
     ReviewFocus,
     collect_marks,
 )
+from tui.core.palette import readable_on
 from tui.core.selection import Selection
 from tui.core.spans import Span
 from tui.core.text import display_safe
@@ -85,6 +86,10 @@ class ReaderView(ScrollView, can_focus=True):
         color: $text;
         text-style: bold;
     }
+    /* A hit in a span keeps the label's colour: the span is drawn reversed, not covered. */
+    ReaderView > .reader--span-hit {
+        text-style: bold reverse;
+    }
     ReaderView > .reader--word {
         background: $panel-lighten-1;
     }
@@ -93,6 +98,7 @@ class ReaderView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reader--cursor",
         "reader--hit",
+        "reader--span-hit",
         "reader--word",
         "reader--message",
         "reader--selection",
@@ -719,8 +725,12 @@ class ReaderView(ScrollView, can_focus=True):
             style = self._run_style(run.label, run.depth, run.selected, run.over)
             if flags & SHADED_WORD and run.label is None:
                 style = style + self.get_component_rich_style("reader--word")
-            if flags & HIT:
-                style = style + self.get_component_rich_style("reader--hit")
+            if flags & HIT:  # in a span: its text style only, so the label's colour shows
+                style = style + (
+                    self.get_component_rich_style("reader--hit")
+                    if run.label is None
+                    else self.get_component_rich_style("reader--span-hit", partial=True)
+                )
             for start, end, on_cursor in _split(run.start, run.end, cursor):
                 shown = text[start:end]
                 segments.append(Segment(shown, cursor_style if on_cursor else style))
@@ -741,8 +751,8 @@ class ReaderView(ScrollView, can_focus=True):
         if over is not None and not over.startswith(DIMMED):
             # A candidate or suggestion over a span: the span keeps its colour, underlined.
             style = style + _OVER_SPAN
-        if selected:
-            style = style + self.get_component_rich_style("reader--selection")
+        if selected:  # its text style only: a span in it still shows its label's colour
+            style = style + self.get_component_rich_style("reader--selection", partial=True)
         return style
 
     def _mark_style(self, label: str, nested: bool) -> Style:

@@ -26,8 +26,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.labels import Label, readable_on
+from tui.core.labels import Label
 from tui.core.linebreak import fit_cells, text_cells
+from tui.core.palette import readable_on
 from tui.core.spans import Span
 from tui.core.text import display_safe
 from tui.widgets.reader_view import ReaderView

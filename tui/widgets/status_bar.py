@@ -16,8 +16,9 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.labels import Label, readable_on
+from tui.core.labels import Label
 from tui.core.linebreak import text_cells
+from tui.core.palette import readable_on
 from tui.core.statusline import SEPARATOR, fit_status
 from tui.core.text import display_safe
 
