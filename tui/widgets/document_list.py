@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
+from tui.core.corpus import DocumentInfo, DocumentRef, filter_key, peek_title
 from tui.core.linebreak import fit_cells, text_cells
 from tui.core.spans import Status
 from tui.core.text import display_safe
@@ -74,6 +74,8 @@ class ListEntry:
     work: Progress | None = None
     #: In review: the annotators' progress and agreement (None: not known yet).
     marks: ReviewMarks | None = None
+    #: The title read from the file's first few KB, shown until ``info`` comes.
+    early_title: str | None = None
 
     def passes(self, status_filter: str, reviewing: bool) -> bool:
         """Whether the entry belongs in the list under ``status_filter``."""
@@ -282,8 +284,13 @@ class DocumentList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def on_mount(self) -> None:
-        """Size the scrollable area once the widget knows its size."""
+        """Size the scrollable area once the widget knows its size; the rows that can be
+        on screen get their titles now, so the first frame shows them (see
+        :func:`~tui.core.corpus.peek_title`: a few KB of each file, not the whole)."""
         self.virtual_size = Size(self.size.width, len(self.shown))
+        for entry in self.entries[: self.app.size.height]:
+            if entry.info is None:
+                entry.early_title = peek_title(entry.ref)
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -310,7 +317,8 @@ class DocumentList(ScrollView, can_focus=True):
         muted = self.get_component_rich_style("document-list--dim")
         dim = style + Style(color=muted.color)  # only the colour: keep the row background
         if info is None:
-            title, script, length, title_style = entry.ref.name, "…", "", dim
+            title, script, length = entry.early_title or entry.ref.name, "…", ""
+            title_style = dim if entry.early_title is None else style
         elif info.error is not None:
             error = style + Style(color=self.get_component_rich_style("document-list--error").color)
             title, script, length, title_style = entry.ref.name, "⚠", "error", error
