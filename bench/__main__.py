@@ -4,7 +4,9 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 
 * ``startup_first_paint_ms``, ``bare_textual_first_paint_ms``, ``startup_ratio``: from
   just before spawning ``python -m tui seeds`` (and a two-Static Textual app) to the end
-  of its first frame; median of interleaved runs.
+  of its first frame; median of interleaved runs. ``startup_titles_ms`` and
+  ``startup_titles_ratio``: to the first frame showing every seed title, and its ratio to
+  the bare app's first paint (see :mod:`bench.startup`).
 * ``open_20mb_first_paint_ms``, ``open_1mb_first_paint_ms``: from writing Enter on the
   idle list to the end of the frame after which the document's text is on screen.
 * ``key_*``: from writing a key to the end of the first frame that changed the screen (a
@@ -60,23 +62,15 @@ from bench.annotated import annotate, marked_copy, store_undo_history
 from bench.big_spans import big_spans_figures
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
-from bench.measure import (
-    BARE_APP,
-    PYTHON,
-    KeyResult,
-    median,
-    percentile,
-    reader_session,
-    startup,
-)
+from bench.measure import KeyResult, median, percentile, reader_session
 from bench.reading import dictionary_figures, word_panel_figures
 from bench.review import review_figures
 from bench.search import corpus_figures, suggest_figures
+from bench.startup import STARTUP_RUNS, startup_figures
 from bench.store import store_figures
 from bench.suggest import first_visible_figures
 from bench.terminal import log
 
-STARTUP_RUNS = 7
 #: Reopening the annotated document, with and without an undo history: runs of each.
 REOPEN_RUNS = 5
 KINDS = ("cursor", "word", "page", "toggle")
@@ -157,12 +151,8 @@ def main() -> int:
     doc_20mb = build_document(20 * MIB, "doc_20mb.txt")
 
     log(f"start-up: {STARTUP_RUNS} runs each, interleaved")
-    with tempfile.TemporaryDirectory(prefix="bench-store-") as store:
-        ours_argv = [PYTHON, "-m", "tui", "seeds", "--store", store]
-        ours, bare = startup(ours_argv, [PYTHON, str(BARE_APP)], STARTUP_RUNS)
-    figure("startup_first_paint_ms", ours, "ms")
-    figure("bare_textual_first_paint_ms", bare, "ms")
-    figure("startup_ratio", ours / bare if bare else math.nan, "ratio")
+    for name, value, unit in startup_figures(STARTUP_RUNS):
+        figure(name, value, unit)
 
     log(f"20 MB document ({time.perf_counter() - began:.0f} s)")
     big = reader_session(doc_20mb, marker_text(doc_20mb))

@@ -90,23 +90,6 @@ def first_paint_ms(argv: Sequence[str], timeout: float = 15.0, attempts: int = 2
     return math.nan
 
 
-def startup(ours: Sequence[str], bare: Sequence[str], runs: int) -> tuple[float, float]:
-    """Median first-paint times (ms) of ``ours`` and ``bare``, runs interleaved.
-
-    One untimed run of each comes first, to warm the file cache and write bytecode.
-    """
-    first_paint_ms(ours)
-    first_paint_ms(bare)
-    our_times: list[float] = []
-    bare_times: list[float] = []
-    for run in range(runs):
-        our_times.append(first_paint_ms(ours))
-        bare_times.append(first_paint_ms(bare))
-        ours_ms, bare_ms = our_times[-1], bare_times[-1]
-        log(f"  start-up {run + 1}/{runs}: ours {ours_ms:.1f} ms, bare {bare_ms:.1f} ms")
-    return median(our_times), median(bare_times)
-
-
 def median(values: Sequence[float]) -> float:
     """The median of the values that are not NaN (NaN when none is)."""
     finite = [value for value in values if not math.isnan(value)]

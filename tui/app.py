@@ -26,6 +26,9 @@ from tui.core.spans import check_annotator
 from tui.core.text import display_safe
 from tui.screens.main import MainScreen
 
+#: What help says of ``q``: where it quits, and where it is typed instead.
+QUIT_HELP = "Quit from anywhere; in a text box (filter, search, note) q is typed: Esc first"
+
 
 class ReaderApp(App[None]):
     """Read and annotate the documents found under ``paths``.
@@ -50,7 +53,12 @@ class ReaderApp(App[None]):
         margin-bottom: 3;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+c", "quit", "Quit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "quit", show=False),
+        # A priority binding reaches past modal screens (help, agreement); Textual drops
+        # it where the focused widget types the key (a text box), so q is typed there.
+        Binding("q", "quit", QUIT_HELP, priority=True),
+    ]
 
     def __init__(
         self,
@@ -129,6 +137,14 @@ class ReaderApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    async def action_quit(self) -> None:
+        """Quit from any screen; every change is already saved, the reading position is
+        noted here."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.leave_document()
+        self.exit()
 
     def get_default_screen(self) -> MainScreen:
         """The list and the reading pane (over the gold layer when reviewing)."""

@@ -542,7 +542,7 @@ async def test_edits_are_on_disk_when_the_program_quits_right_after_them(
         assert session is not None
         session.add(6, 8, "LOC")  # as a key does; its frame (and save) not come yet
         assert not session.saved and len(stored(tmp_path)) == 1
-        main_screen(app).action_quit()
+        await app.action_quit()
         assert session.saved
     assert sorted(s.label for s in stored(tmp_path)) == ["LOC", "PER"]
 

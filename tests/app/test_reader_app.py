@@ -51,6 +51,23 @@ async def test_list_shows_titles_script_tags_and_lengths(make_app: AppFactory) -
         assert "2,998" in text  # length of the first seed, in characters
 
 
+async def test_titles_on_screen_come_before_the_files_are_read_whole(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first frame shows the titles of the rows on screen (read from each file's first
+    few KB); script tags and lengths follow from the background reading, held off here."""
+    monkeypatch.setattr(MainScreen, "_start_background_work", lambda self: None)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        documents = main_screen(app).documents
+        assert all(entry.info is None for entry in documents.entries)
+        text = screen_text(app)
+        assert "察布查尔县干部" in text
+        assert "03.25 基層幹部" in text
+        assert "000_8ad7f56698cb7e79" not in text
+
+
 async def test_enter_opens_the_document_and_the_status_line_follows(
     make_app: AppFactory,
 ) -> None:

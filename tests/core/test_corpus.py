@@ -21,6 +21,7 @@ from tui.core.corpus import (
     filter_key,
     id_root,
     load_document,
+    peek_title,
     read_info,
 )
 
@@ -222,6 +223,36 @@ def test_title_skips_blank_lines_and_is_capped(tmp_path: Path) -> None:
 def test_title_is_display_safe(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt", "\x1b]0;pwned\x07标题\n")
     assert read_info(DocumentRef("a.txt", path)).title == "␛]0;pwned␇标题"
+
+
+def test_a_peeked_title_is_the_title_read_whole(tmp_path: Path) -> None:
+    """The title shown before a file is read whole is the one it keeps afterwards."""
+    cases = {
+        "blank.txt": "\n  \n\u3000\u3000第一章　开始  \r\n正文",
+        "bom.txt": "\ufeff标题\n正文",
+        "long.txt": "字" * 5000,
+        "short.txt": "只有一行",
+        "unsafe.txt": "\x1b]0;pwned\x07标题\n",
+        "late.txt": "\n" * 3000 + "标题\n正文\n" * 1000,
+        "cut.txt": "字" * 1365 + "标题很长" * 100 + "\n",
+    }
+    refs = [DocumentRef(name, write(tmp_path / name, text)) for name, text in cases.items()]
+    refs += [DocumentRef(path.name, path) for path in sorted(SEEDS.glob("*.txt"))]
+    for ref in refs:
+        assert peek_title(ref) == read_info(ref).title, ref.name
+
+
+def test_no_title_is_peeked_where_the_first_bytes_cannot_tell_it(tmp_path: Path) -> None:
+    """Not clean UTF-8, or no end of the title line in the first 4 KiB: left to the whole
+    file's reading (never a wrong title, never charset guessing before the first paint)."""
+    gb = write(tmp_path / "gb.txt", "中华人民共和国\n".encode("gb18030"))
+    blank = write(tmp_path / "blank.txt", " " * 5000 + "标题")
+    binary = write(tmp_path / "binary.txt", b"\x00\x01\x02" * 100)
+    unfinished = write(tmp_path / "line.txt", "\n" * 4000 + "标题" * 200)
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    for path in (gb, blank, binary, unfinished, folder, tmp_path / "gone.txt"):
+        assert peek_title(DocumentRef(path.name, path)) is None, path.name
 
 
 def test_read_info_counts_code_points_of_canonical_text(tmp_path: Path) -> None:

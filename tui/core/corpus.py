@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.convert import Script, convert
-from tui.core.text import DecodedText, DecodeError, decode_document, display_safe
-from tui.core.untrusted import NotRegularFileError, read_regular
+from tui.core.text import (
+    DecodedText,
+    DecodeError,
+    decode_document,
+    decode_utf8_head,
+    display_safe,
+)
+from tui.core.untrusted import NotRegularFileError, open_regular, read_regular
 
 __all__ = [
     "TEXT_SUFFIXES",
@@ -30,6 +36,7 @@ __all__ = [
     "filter_key",
     "id_root",
     "load_document",
+    "peek_title",
     "read_info",
 ]
 
@@ -295,6 +302,38 @@ def read_info(ref: DocumentRef) -> DocumentInfo:
     title = _title(text)
     script = detect_script(text[:_SCRIPT_SAMPLE])
     return DocumentInfo(ref, title, script, len(text), decoded.encoding, None, filter_key(title))
+
+
+#: Bytes of a file :func:`peek_title` reads: a title line, not the text.
+_PEEK_BYTES = 4096
+
+
+def peek_title(ref: DocumentRef) -> str | None:
+    """The title :func:`read_info` will find, read from the file's first 4 KiB only.
+
+    Cheap enough to do before the first paint for the documents on screen. None when
+    those bytes cannot tell it cheaply: not clean UTF-8, or no end to the title line in
+    them; the whole file's reading says then (and has the last word anyway).
+    """
+    try:
+        with open_regular(ref.path) as file:
+            head = file.read(_PEEK_BYTES + 1)
+    except OSError:
+        return None
+    whole = len(head) <= _PEEK_BYTES
+    text = decode_utf8_head(head[:_PEEK_BYTES])
+    if text is None:
+        return None
+    found = _NON_SPACE.search(text)
+    if not whole and (found is None or not _line_ends(text, found.start())):
+        return None
+    return _title(text)
+
+
+def _line_ends(text: str, start: int) -> bool:
+    """Whether the title starting at ``start`` ends within ``text`` (a line end, or as
+    many characters as a title keeps)."""
+    return len(text) >= start + _TITLE_MAX or "\n" in text[start:]
 
 
 _NON_SPACE = re.compile(r"\S")

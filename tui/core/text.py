@@ -80,6 +80,23 @@ def decode_document(data: bytes) -> DecodedText:
     return DecodedText(normalise_newlines(decoded.text), decoded.encoding)
 
 
+def decode_utf8_head(head: bytes) -> str | None:
+    """The first bytes of a file as :func:`decode_document` would read them, when that is
+    cheap to tell: clean UTF-8 (a BOM dropped; a character cut by the end of ``head`` left
+    out) that does not look binary. None otherwise: only the whole file can say then."""
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    decoded = _utf8_cut_or_whole(head)
+    if decoded is None:
+        return None
+    text = decoded[0][:-1] if decoded[1] else decoded[0]
+    if _checked(text, "utf-8", guessed=False) is None:
+        return None
+    return normalise_newlines(text)
+
+
 def _decode_bom(data: bytes) -> DecodedText | None:
     if data.startswith(codecs.BOM_UTF8):
         # Not final: EF BB BF is also a valid GB18030 start, so a failure falls through.

@@ -43,7 +43,7 @@ class AgreementScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,A", "dismiss", "Close"),
+        Binding("escape,A", "dismiss", "Close"),
     ]
 
     def __init__(self, figures: Callable[[], list[str]]) -> None:

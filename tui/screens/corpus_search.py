@@ -19,8 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core import keyhints
 from tui.core.linebreak import fit_cells
 from tui.core.text import display_safe
+from tui.widgets.status_bar import KeyHints
 
 if TYPE_CHECKING:
     from tui.core.search import CorpusIndex, Hit, SearchResult
@@ -88,6 +90,12 @@ class CorpusSearchScreen(Screen[CorpusHit | None]):
         yield Static(Text("全文搜索 search all documents · reading them…"), id="corpus-header")
         yield Input(value=self.searched, placeholder="search 搜索 (简/繁 alike)", id="corpus-query")
         yield OptionList(id="corpus-hits")
+        yield KeyHints(keyhints.CORPUS_QUERY)
+
+    def on_descendant_focus(self) -> None:
+        """The key hints follow the focus: the search box, or the hits."""
+        typing = isinstance(self.focused, Input)
+        self.query_one(KeyHints).show(keyhints.CORPUS_QUERY if typing else keyhints.CORPUS_HITS)
 
     def on_mount(self) -> None:
         """Build (or fetch) the index without holding up the keys."""

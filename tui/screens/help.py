@@ -87,7 +87,7 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,question_mark", "dismiss", "Close help"),
     ]
 
     #: Cells the border, padding and scroll bar take from the terminal's width.
@@ -101,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """One block of text, laid out again whenever the terminal's width changes."""
         with VerticalScroll() as scroll:
-            scroll.border_title = "Keys 按键 · Esc closes"
+            scroll.border_title = "Keys 按键 · Esc closes · q quits"
             yield Static(markup=False)
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from tui.core import keyhints
 from tui.core.convert import converter
 from tui.core.corpus import (
     DocumentError,
@@ -258,7 +259,6 @@ class MainScreen(Screen[None]):
         Binding("escape", "back_to_list", "Back to list", show=False),
         Binding("tab", "switch_focus", "Switch pane", show=False),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
     ]
 
     #: A review screen's list shows the annotators' progress and agreement.
@@ -316,7 +316,7 @@ class MainScreen(Screen[None]):
                 yield from self.bars_above_labels()
                 yield LabelBar(self.labels)
                 yield StatusBar()
-        yield KeyHints()
+        yield KeyHints(keyhints.LIST)
 
     def bars_above_labels(self) -> Iterator[Widget]:
         """Lines between the reading pane and the label bar (review's version bar)."""
@@ -431,7 +431,7 @@ class MainScreen(Screen[None]):
     def open_document(self, index: int) -> None:
         """Load document ``index`` into the reader; a bad file shows why, in the pane."""
         ref = self.refs[index]
-        self._leave_document()
+        self.leave_document()
         self.current = index
         self.documents.select_index(index)
         reader = self.reader
@@ -485,17 +485,12 @@ class MainScreen(Screen[None]):
         """Why edits are refused in every document, or None."""
         return "opened with --read-only" if self.read_only else None
 
-    def _leave_document(self) -> None:
+    def leave_document(self) -> None:
         """Remember where the annotator was in the document being left."""
         reader = self.reader
         self.saver.flush()
         if reader.session is not None and reader.model is not None:
             reader.session.save_cursor(reader.model.cursor)
-
-    def action_quit(self) -> None:
-        """Quit; every change is already saved, only the reading position is noted."""
-        self._leave_document()
-        self.app.exit()
 
     def action_skim(self) -> None:
         """Every sentence holding spans in the listed documents, in one scroll."""
@@ -711,6 +706,7 @@ class MainScreen(Screen[None]):
             self.run_worker(self._read_dictionary, thread=True, group="dictionary")
         self._panel_word = None
         self._update_word_panel()
+        self.show_key_hints()
 
     def _read_dictionary(self) -> None:
         """Load CC-CEDICT and pypinyin (about a second, and 120 MB: only when asked)."""
@@ -795,11 +791,11 @@ class MainScreen(Screen[None]):
         reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
         annotating = [b for b in ReaderView.BINDINGS if _annotates(b)]
         groups: list[tuple[str, list[BindingType]]] = [
-            ("Reader 阅读", reading),
+            (keyhints.READER.title, reading),
             ("Annotate 标注", annotating),
-            ("Document list 文档列表", [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
-            ("Spans panel 标注列表 (p)", SpansPanel.BINDINGS),
-            ("Everywhere 全局", MainScreen.BINDINGS),
+            (keyhints.LIST.title, [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
+            (keyhints.SPANS.title, SpansPanel.BINDINGS),
+            ("Everywhere 全局", [*MainScreen.BINDINGS, *self.app.BINDINGS]),
             *self.extra_help(),
         ]
         sections: list[HelpSection] = []
@@ -816,26 +812,29 @@ class MainScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         """The key hints follow the focused pane."""
+        self.show_key_hints()
+
+    def show_key_hints(self) -> None:
+        """Show the keys of the focused pane on the bottom line."""
         focused = self.focused
         if isinstance(focused, SearchBox):
-            hints = [("⏎", "keep the hits (n N: next)"), ("Esc", "drop the search")]
+            panel = keyhints.SEARCH
         elif isinstance(focused, Input):
-            hints = [("⏎", "keep filter"), ("Esc", "clear filter")]
+            panel = keyhints.FILTER
         elif isinstance(focused, ReaderView):
-            hints = self.reader_hints()
+            panel = self.reader_panel()
+        elif focused is not None and focused.id == "spans":
+            panel = keyhints.SPANS
         else:
-            hints = [("⏎", "open"), ("/", "filter"), ("f", "hide list")]
-        self.query_one(KeyHints).show([*hints, ("?", "help"), ("q", "quit")])
+            panel = keyhints.LIST
+        self.query_one(KeyHints).show(panel)
 
-    def reader_hints(self) -> list[tuple[str, str]]:
+    def reader_panel(self) -> keyhints.Panel:
         """The keys the hint line offers while the reading pane has focus."""
-        return [
-            ("t", "简⇄繁"),
-            ("w b", "word"),
-            ("/", "search"),
-            ("[ ]", "document"),
-            ("Esc", "list"),
-        ]
+        word_panel = self._word_panel
+        if word_panel is not None and not word_panel.has_class("-hidden"):
+            return keyhints.WORD_PANEL
+        return keyhints.READER
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)

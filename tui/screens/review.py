@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from tui.core import keyhints
 from tui.core.corpus import DocumentInfo, DocumentRef
 from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.marks import ReviewFocus
@@ -338,11 +339,12 @@ class ReviewScreen(MainScreen):
 
     def extra_help(self) -> list[tuple[str, list[BindingType]]]:
         """The review keys, in a section of their own."""
-        return [("Review 审核", ReviewScreen.BINDINGS)]
+        return [(keyhints.REVIEW.title, ReviewScreen.BINDINGS)]
 
-    def reader_hints(self) -> list[tuple[str, str]]:
-        """Review's own keys first."""
-        return [("J K", "disagreement"), ("c", "version"), ("a", "accept"), ("X", "reject")]
+    def reader_panel(self) -> keyhints.Panel:
+        """Review's own keys (the word panel's, while it is open)."""
+        panel = super().reader_panel()
+        return keyhints.REVIEW if panel is keyhints.READER else panel
 
     def _update_status(self) -> None:
         """The version bar and what the reader draws in full follow the cursor too."""

@@ -22,10 +22,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.core import keyhints
 from tui.core.labels import Label
 from tui.core.palette import readable_on
 from tui.core.skim import SkimLine
 from tui.core.text import display_safe
+from tui.widgets.status_bar import KeyHints
 
 __all__ = ["SkimDocument", "SkimScreen", "SkimTarget", "SkimView"]
 
@@ -76,7 +78,7 @@ class SkimScreen(Screen[SkimTarget | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss_skim", "Back"),
+        Binding("escape", "dismiss_skim", "Back"),
         Binding("L", "next_view", "Gold / every layer"),
         Binding("j", "move(1)", "Next sentence", show=False),
         Binding("k", "move(-1)", "Previous sentence", show=False),
@@ -107,6 +109,7 @@ class SkimScreen(Screen[SkimTarget | None]):
         """A header line, then the sentences (once read)."""
         yield Static(self._header("reading the documents…"), id="skim-header")
         yield OptionList()
+        yield KeyHints(keyhints.SKIM_LAYERS if len(self.views) > 1 else keyhints.SKIM)
 
     def on_mount(self) -> None:
         """Read the sentences without holding up the keys."""

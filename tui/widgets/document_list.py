@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.corpus import DocumentInfo, DocumentRef, filter_key
+from tui.core.corpus import DocumentInfo, DocumentRef, filter_key, peek_title
 from tui.core.linebreak import fit_cells, text_cells
 from tui.core.list_columns import (
     WORK_CELLS,
@@ -84,6 +84,8 @@ class ListEntry:
     work: Progress | None = None
     #: In review: the annotators' progress and agreement (None: not known yet).
     marks: ReviewMarks | None = None
+    #: The title read from the file's first few KB, shown until ``info`` comes.
+    early_title: str | None = None
 
     def passes(self, status_filter: str, reviewing: bool) -> bool:
         """Whether the entry belongs in the list under ``status_filter``."""
@@ -318,8 +320,13 @@ class DocumentList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def on_mount(self) -> None:
-        """Size the scrollable area once the widget knows its size."""
+        """Size the scrollable area once the widget knows its size; the rows that can be
+        on screen get their titles now, so the first frame shows them (see
+        :func:`~tui.core.corpus.peek_title`: a few KB of each file, not the whole)."""
         self.virtual_size = Size(self.size.width, len(self.shown))
+        for entry in self.entries[: self.app.size.height]:
+            if entry.info is None:
+                entry.early_title = peek_title(entry.ref)
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -361,6 +368,8 @@ class DocumentList(ScrollView, can_focus=True):
         """
         info, name = entry.info, display_safe(entry.ref.name)
         if info is None:
+            if entry.early_title:  # peeked before the first paint; the full read follows
+                return [Segment(fit_cells(display_safe(entry.early_title), cells), style)]
             return [Segment(fit_cells(name, cells), dim)]
         if info.error is not None:
             error = style + Style(color=self.get_component_rich_style("document-list--error").color)

@@ -16,6 +16,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.core.keyhints import Hint, Panel, fit_hints
 from tui.core.labels import Label
 from tui.core.linebreak import text_cells
 from tui.core.palette import readable_on
@@ -84,7 +85,11 @@ class StatusBar(Widget):
 
 
 class KeyHints(Widget):
-    """A line of the most useful keys for the focused pane (``?`` lists them all)."""
+    """A line of the focused panel's most useful keys (``?`` lists them all).
+
+    The hints are :mod:`tui.core.keyhints` data; entries that do not fit the width are
+    left out whole, the least useful first.
+    """
 
     DEFAULT_CSS = """
     KeyHints {
@@ -99,22 +104,27 @@ class KeyHints(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-hints--key"}
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, panel: Panel | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.hints: list[tuple[str, str]] = []
+        self.panel = panel
 
-    def show(self, hints: list[tuple[str, str]]) -> None:
-        """Show ``(key, what it does)`` pairs."""
-        if hints != self.hints:
-            self.hints = hints
+    def show(self, panel: Panel) -> None:
+        """Show ``panel``'s keys."""
+        if panel != self.panel:
+            self.panel = panel
             self.refresh()
+
+    @property
+    def shown(self) -> list[Hint]:
+        """The entries that fit the line now."""
+        return fit_hints(self.panel, self.size.width) if self.panel is not None else []
 
     def render_line(self, y: int) -> Strip:
         """Keys in the accent colour, each followed by what it does."""
         style = self.rich_style
         key_style = style + self.get_component_rich_style("key-hints--key")
         segments = [Segment(" ", style)]
-        for key, description in self.hints:
+        for key, description in self.shown:
             segments += [Segment(key, key_style), Segment(f" {description}  ", style)]
         return Strip(segments).crop_extend(0, self.size.width, style)
 
