@@ -715,8 +715,6 @@ class MainScreen(Screen[None]):
         panel = self._word_panel
         if panel is None or panel.has_class("-hidden"):
             return  # the usual case, on every key: no DOM query for it
-        from tui.widgets.word_panel import PANEL_LINES
-
         model = self.reader.model
         word = model.word_at_cursor() if model is not None and self.segmenter.ready else None
         dictionary = self._dictionary
@@ -735,7 +733,7 @@ class MainScreen(Screen[None]):
             from tui.core.script import simplified_shadow
 
             info = describe_word(dictionary, word.shown, simplified_shadow(word.shown))
-            panel.show_lines(info_lines(info, panel.text_width, PANEL_LINES))
+            panel.show_lines(info_lines(info, panel.text_width))
 
     def on_spans_panel_jump(self, message: SpansPanel.Jump) -> None:
         """Go to the span chosen in the panel."""
