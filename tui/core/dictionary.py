@@ -35,6 +35,7 @@ from importlib.resources import files
 from itertools import accumulate, compress
 from pathlib import Path
 
+from tui.core.linebreak import char_width, fit_cells
 from tui.core.untrusted import read_regular
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "describe_word",
     "info_lines",
     "is_han",
+    "message_lines",
     "numbered_to_marks",
     "shared_dictionary",
     "sub_words",
@@ -474,34 +476,6 @@ def _sub_word_spans(dictionary: Dictionary, word: str, shadow: str) -> list[tupl
     return sorted(spans)
 
 
-def _cells(text: str) -> int:
-    """Terminal cells ``text`` takes: wide and full-width characters 2, combining marks 0."""
-    return sum(_char_cells(char) for char in text)
-
-
-def _char_cells(char: str) -> int:
-    """Terminal cells of one character."""
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def _cut(text: str, width: int, *, ellipsis: bool = False) -> str:
-    """``text`` cut to ``width`` cells, ending in ``…`` when cut (or when ``ellipsis``)."""
-    if not ellipsis and _cells(text) <= width:
-        return text
-    if width <= 0:
-        return ""
-    room, used, end = width - 1, 0, 0
-    for end, char in enumerate(text):  # noqa: B007 - ``end`` is used after the loop
-        used += _char_cells(char)
-        if used > room:
-            break
-    else:
-        end = len(text)
-    return text[:end].rstrip(" ") + "…"
-
-
 def _split_head(text: str, room: int) -> tuple[str, str]:
     """The longest start of ``text`` that fits ``room`` (≥ 2) cells, and the rest.
 
@@ -510,7 +484,7 @@ def _split_head(text: str, room: int) -> tuple[str, str]:
     """
     used, end = 0, 0
     for end, char in enumerate(text):  # noqa: B007 - ``end`` is used after the loop
-        used += _char_cells(char)
+        used += char_width(char)
         if used > room:
             break
     else:
@@ -524,7 +498,7 @@ def _split_head(text: str, room: int) -> tuple[str, str]:
 def _wrap(text: str, width: int) -> list[str]:
     """``text`` wrapped to ``width`` cells; continuation lines are indented two cells."""
     if width < 4:  # too narrow to wrap usefully (or safely): one cut line
-        return [_cut(text, width)]
+        return [fit_cells(text, width)]
     indent = "  " if width >= 8 else ""
     lines: list[str] = []
     prefix, rest = "", text
@@ -594,3 +568,8 @@ def info_lines(info: WordInfo, width: int) -> list[str]:
     for text in _entry_texts(info):
         lines.extend(_wrap(text, width))
     return lines
+
+
+def message_lines(message: str, width: int) -> list[str]:
+    """A message for the panel (``no word here``, why there is no dictionary), wrapped."""
+    return _wrap(message, width) if width > 0 else []

@@ -39,12 +39,12 @@ from tui.core.text import display_safe
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
+from tui.screens.word_aid import WordAid
 from tui.widgets.document_list import UNREADABLE, DocumentList, DocumentNews, Progress, ReviewMarks
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
 if TYPE_CHECKING:  # imported when first used: the first paint does not need them
-    from tui.core.dictionary import Dictionary
     from tui.core.reader import ReaderModel
     from tui.core.search import CorpusIndex
     from tui.core.session import Opened, Session
@@ -53,7 +53,6 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
-    from tui.widgets.word_panel import WordPanel
 
 #: Skimming reads at most this many documents of the list (each text is read whole).
 _SKIM_DOCUMENTS = 200
@@ -234,6 +233,7 @@ class MainScreen(Screen[None]):
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
+        Binding("I", "enter_word_panel", "Into the word panel (to scroll it)"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
         Binding("slash", "search", "Search the text (简/繁 alike)"),
         Binding("ctrl+f", "corpus_search", "Search all documents"),
@@ -279,10 +279,6 @@ class MainScreen(Screen[None]):
         self.labels = labels
         self.current: int | None = None
         self._shown_error: str | None = None
-        #: CC-CEDICT, read in a worker the first time the word panel opens.
-        self._dictionary: Dictionary | None = None
-        #: None: not asked for yet; "": loading or loaded; else why it cannot be read.
-        self._dictionary_problem: str | None = None
         #: Search, word view and suggestions of the reading pane.
         self.aids = ReadingAids(self)
         #: Annotations the store holds under other ids, found and told.
@@ -290,10 +286,8 @@ class MainScreen(Screen[None]):
         #: Every document's search key, for ``ctrl+f`` (built on first use).
         self._index: CorpusIndex | None = None
         self._index_lock = threading.Lock()
-        #: The word panel (``i``), mounted on first use.
-        self._word_panel: WordPanel | None = None
-        #: What the word panel shows now: (word start, end, shown text, dictionary read).
-        self._panel_word: tuple[int, int, str, bool] | None = None
+        #: The word panel (``i``, ``I``) and the dictionary behind it.
+        self.words = WordAid(self, after_load=freeze_heap)
 
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
@@ -683,57 +677,15 @@ class MainScreen(Screen[None]):
 
     async def action_toggle_word_panel(self) -> None:
         """Show (or hide) the reading and dictionary entries of the word under the cursor."""
-        from tui.widgets.word_panel import WordPanel
+        await self.words.toggle()
 
-        if self._word_panel is not None:
-            self._word_panel.toggle_class("-hidden")
-        else:  # built on first use, like the dictionary behind it
-            self._word_panel = WordPanel(id="word-panel")
-            await self.query_one("#reading").mount(self._word_panel, after="#text-and-spans")
-        if self._dictionary_problem is None:
-            self._dictionary_problem = ""
-            self.run_worker(self._read_dictionary, thread=True, group="dictionary")
-        self._panel_word = None
-        self._update_word_panel()
+    async def action_enter_word_panel(self) -> None:
+        """Move into the word panel to scroll it with keys (opening it if needed)."""
+        await self.words.enter()
 
-    def _read_dictionary(self) -> None:
-        """Load CC-CEDICT and pypinyin (about a second, and 120 MB: only when asked)."""
-        from tui.core.dictionary import DictionaryError, shared_dictionary, warm_up_pinyin
-
-        try:
-            dictionary = shared_dictionary()
-            warm_up_pinyin()
-        except DictionaryError as error:
-            self._dictionary_problem = f"no dictionary: {error}"
-        else:
-            self._dictionary = dictionary
-        self.app.call_from_thread(self._update_word_panel)
-        self.app.call_from_thread(freeze_heap)  # pypinyin's phrase tables are millions of lists
-
-    def _update_word_panel(self) -> None:
-        """Fill the word panel, if it is open, for the word now under the cursor."""
-        panel = self._word_panel
-        if panel is None or panel.has_class("-hidden"):
-            return  # the usual case, on every key: no DOM query for it
-        model = self.reader.model
-        word = model.word_at_cursor() if model is not None and self.segmenter.ready else None
-        dictionary = self._dictionary
-        loaded = dictionary is not None or bool(self._dictionary_problem)
-        key = (word.start, word.end, word.shown, loaded) if word else None
-        if key is not None and key == self._panel_word:
-            return  # the cursor moved within the word
-        self._panel_word = key
-        if dictionary is None:
-            panel.show_lines([self._dictionary_problem or "reading the dictionary (CC-CEDICT)…"])
-        elif word is None:
-            waiting = model is not None and not self.segmenter.ready
-            panel.show_lines(["finding word boundaries…" if waiting else "no word here"])
-        else:
-            from tui.core.dictionary import describe_word, info_lines
-            from tui.core.script import simplified_shadow
-
-            info = describe_word(dictionary, word.shown, simplified_shadow(word.shown))
-            panel.show_lines(info_lines(info, panel.text_width))
+    def on_word_panel_resized(self) -> None:
+        """The word panel changed width: its lines are wrapped anew."""
+        self.words.rewrap()
 
     def on_spans_panel_jump(self, message: SpansPanel.Jump) -> None:
         """Go to the span chosen in the panel."""
@@ -773,6 +725,7 @@ class MainScreen(Screen[None]):
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
         from tui.widgets.spans_panel import SpansPanel
+        from tui.widgets.word_panel import WordPanel
 
         reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
         annotating = [b for b in ReaderView.BINDINGS if _annotates(b)]
@@ -781,6 +734,7 @@ class MainScreen(Screen[None]):
             ("Annotate 标注", annotating),
             ("Document list 文档列表", [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
             ("Spans panel 标注列表 (p)", SpansPanel.BINDINGS),
+            ("Word panel 词典 (i; I to scroll)", WordPanel.BINDINGS),
             ("Everywhere 全局", MainScreen.BINDINGS),
             *self.extra_help(),
         ]
@@ -805,6 +759,8 @@ class MainScreen(Screen[None]):
             hints = [("⏎", "keep filter"), ("Esc", "clear filter")]
         elif isinstance(focused, ReaderView):
             hints = self.reader_hints()
+        elif focused is not None and focused is self.words.panel:
+            hints = [("j k PgDn PgUp g G", "scroll"), ("Esc", "back to the text")]
         else:
             hints = [("⏎", "open"), ("/", "filter"), ("f", "hide list")]
         self.query_one(KeyHints).show([*hints, ("?", "help"), ("q", "quit")])
@@ -828,7 +784,7 @@ class MainScreen(Screen[None]):
             return
         status.show_document(self.refs[self.current].name, self._script_label(model))
         status.show_position(*self._position_parts(model))
-        self._update_word_panel()
+        self.words.update()
 
     def _script_label(self, model: ReaderModel) -> str:
         from tui.core.reader import DisplayMode
