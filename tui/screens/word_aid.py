@@ -90,6 +90,8 @@ class WordAid:
 
         try:
             dictionary = shared_dictionary()
+            # Worked out here, not on the first word without an entry (~30 ms).
+            dictionary.longest_headword  # noqa: B018
             warm_up_pinyin()
         except DictionaryError as error:
             self._problem = f"no dictionary: {error}"
