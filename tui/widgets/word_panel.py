@@ -92,10 +92,22 @@ class WordPanel(ScrollView, can_focus=True):
         if shown == self.lines:
             return
         self.lines = shown
-        self.virtual_size = Size(self.text_width, len(shown))
+        self._set_virtual_size(Size(self.text_width, len(shown)))
         self.scroll_to(y=0, animate=False, immediate=True)
         self._show_title()
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Set the scrolled size without a new layout of the screen (a frame on every word).
+
+        Setting :attr:`virtual_size` lays the whole screen out again; the panel's height is
+        fixed and its scroll bar's gutter always kept, so nothing around it can move: only
+        its own scroll bar is brought up to date (what a layout would do for it).
+        """
+        if size == self.virtual_size:
+            return
+        self.set_reactive(WordPanel.virtual_size, size)
+        self._scroll_update(size)
 
     def _show_title(self, *, focused: bool | None = None) -> None:
         """Say in the rule above the text when there is more than shows, and how to see it."""
@@ -118,7 +130,7 @@ class WordPanel(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         """Keep the virtual size in step, and ask for the lines at the new width."""
-        self.virtual_size = Size(self.text_width, len(self.lines))
+        self._set_virtual_size(Size(self.text_width, len(self.lines)))
         self._show_title()
         self.post_message(self.Resized())
 
