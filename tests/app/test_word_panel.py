@@ -191,3 +191,17 @@ async def test_a_word_without_entries_shows_its_sub_words(make_app: AppFactory, 
         await wait_until(pilot, lambda: panel.lines[0].startswith("組織部"))
         assert panel.lines[1].startswith("組織: 组织 [zǔ zhī]")
         assert "部: [bù]" in "\n".join(panel.lines)
+
+
+async def test_a_narrower_terminal_wraps_the_entries_anew(make_app: AppFactory, many: Path) -> None:
+    app = make_app(many)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _, panel = await open_panel(pilot, app)
+        await pilot.press("w")  # 和
+        wide = panel.lines
+        assert max(len(line) for line in wide) > 70
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: panel.lines != wide)
+        assert all(len(line) <= panel.text_width for line in panel.lines)  # Latin: 1 cell
+        assert panel.text_width < 78
+        assert panel_rows(app, panel)[0] == "和  hé"
