@@ -25,6 +25,7 @@ from tui.screens.skim import SkimScreen
 from tui.widgets.document_list import DocumentList
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.spans_panel import SpansPanel
+from tui.widgets.word_panel import WordPanel
 
 SIZE = (80, 24)
 
@@ -179,6 +180,7 @@ def _key_tokens(key: str) -> list[str]:
         (keyhints.READER, [*ReaderView.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.WORD_PANEL, [*ReaderView.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.SPANS, [*SpansPanel.BINDINGS, *MainScreen.BINDINGS]),
+        (keyhints.WORD_SCROLL, [*WordPanel.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.REVIEW, [*ReviewScreen.BINDINGS, *ReaderView.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.FILTER, [*DocumentPanel.BINDINGS, Binding("enter", "submit")]),
         (keyhints.SEARCH, [*SearchBox.BINDINGS, Binding("enter", "submit")]),

@@ -177,6 +177,27 @@ def test_word_panel(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
 
 
+def test_word_panel_with_many_entries(
+    snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The word panel at 80×24 on 和 (eight entries), focused and scrolled to the last."""
+    from tui.widgets.word_panel import WordPanel
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "he.txt").write_text("我和你在组织部。\n", encoding="utf-8")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "i", "w")
+        panel = pilot.app.screen.query_one(WordPanel)
+        await wait_until(pilot, lambda: panel.lines[:1] == ("和  hé",), timeout=30)
+        await pilot.press("I", "G")
+        await settle(pilot)
+
+    assert snap_compare(make_app(folder), terminal_size=SMALL, run_before=run_before)
+
+
 def test_word_view(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     """Word view at 80×24: every other jieba word shaded."""
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=keys_then_settle("enter", "s"))

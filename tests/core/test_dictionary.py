@@ -20,6 +20,7 @@ from tui.core.dictionary import (
     describe_word,
     info_lines,
     numbered_to_marks,
+    sub_words,
     syllable_marks,
     warm_up_pinyin,
     word_pinyin,
@@ -95,7 +96,7 @@ def test_bank_in_either_script(cedict: Dictionary, word: str) -> None:
     assert [(e.traditional, e.simplified) for e in info.entries] == [("銀行", "银行")]
     bank = info.entries[0]
     assert (bank.pinyin, bank.marks, bank.glosses[0]) == ("yin2 hang2", "yín háng", "bank")
-    assert info.by_character == ()
+    assert info.parts == ()
 
 
 def test_hang_has_several_readings(cedict: Dictionary) -> None:
@@ -123,22 +124,22 @@ def test_letters_in_a_reading_pass_through(cedict: Dictionary) -> None:
     assert [e.marks for e in cedict.lookup("卡拉OK")] == ["kǎ lā O K"]
 
 
-def test_a_word_without_entry_falls_back_to_its_characters(cedict: Dictionary) -> None:
+def test_a_word_without_entry_falls_back_to_its_sub_words(cedict: Dictionary) -> None:
     info = describe_word(cedict, "我们的书", "我们的书")
     assert info.entries == ()
     assert info.pinyin == "wǒmendeshū"
-    assert [char for char, _ in info.by_character] == ["我", "们", "的", "书"]
-    by_char = dict(info.by_character)
-    assert "wo3" in readings(by_char["我"])
-    assert "shu1" in readings(by_char["书"])
+    assert [part for part, _ in info.parts] == ["我们", "的", "书"]
+    by_part = dict(info.parts)
+    assert "wo3 men5" in readings(by_part["我们"])
+    assert "shu1" in readings(by_part["书"])
 
 
 def test_the_fallback_finds_traditional_characters(cedict: Dictionary) -> None:
     info = describe_word(cedict, "們的", "们的")
     assert info.entries == ()
     assert info.pinyin == "mende"
-    assert [char for char, _ in info.by_character] == ["們", "的"]
-    assert readings(info.by_character[0][1]) == ["men5"]
+    assert [part for part, _ in info.parts] == ["們", "的"]
+    assert readings(info.parts[0][1]) == ["men5"]
 
 
 @pytest.mark.parametrize("word", ["abc", "2026", "", "，", "\ud800"])
@@ -147,9 +148,9 @@ def test_text_that_is_not_chinese(cedict: Dictionary, word: str) -> None:
     if word == "\ud800":
         return  # pypinyin cannot take a lone surrogate, and no document holds one
     info = describe_word(cedict, word, word)
-    assert (info.entries, info.by_character) == ((), ())
+    assert (info.entries, info.parts) == ((), ())
     assert info.pinyin == word
-    lines = info_lines(info, 30, 4)
+    lines = info_lines(info, 30)
     assert lines == [word, "(no dictionary entry)"]
 
 
@@ -234,63 +235,147 @@ def test_warm_up_is_idempotent() -> None:
     assert word_pinyin("银行") == "yínháng"
 
 
+# --- sub-words ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "shadow", "parts"),
+    [
+        ("基層幹部", "基层干部", ("基層", "幹部")),  # traditional: found by its shadow
+        ("基层干部", "基层干部", ("基层", "干部")),
+        ("组织部", "组织部", ("组织", "部")),
+        ("組織部", "组织部", ("組織", "部")),
+        ("我们的书", "我们的书", ("我们", "的", "书")),
+        ("们的", "们的", ("们", "的")),
+    ],
+)
+def test_sub_words_longest_first_then_characters(
+    cedict: Dictionary, word: str, shadow: str, parts: tuple[str, ...]
+) -> None:
+    assert sub_words(cedict, word, shadow) == parts
+
+
+def test_sub_words_are_characters_when_no_longer_one_is_known(tmp_path: Path) -> None:
+    only_characters = "組 组 [zu3] /to form/\n織 织 [zhi1] /to weave/\n部 部 [bu4] /part/\n"
+    small = Dictionary.load(write(tmp_path, "small.txt", only_characters.encode()))
+    assert sub_words(small, "组织部", "组织部") == ("组", "织", "部")
+    assert sub_words(small, "組織部", "组织部") == ("組", "織", "部")
+    info = describe_word(small, "組織部", "组织部")
+    assert [(part, readings(entries)) for part, entries in info.parts] == [
+        ("組", ["zu3"]),
+        ("織", ["zhi1"]),
+        ("部", ["bu4"]),
+    ]
+
+
+def test_sub_words_prefer_the_longest_wherever_it_is(tmp_path: Path) -> None:
+    # 甲乙 and 乙丙丁 overlap: the longer one is taken, and 甲 stands alone.
+    words = "甲乙 甲乙 [jia3 yi3] /ab/\n乙丙丁 乙丙丁 [yi3 bing3 ding1] /bcd/\n"
+    small = Dictionary.load(write(tmp_path, "small.txt", words.encode()))
+    assert sub_words(small, "甲乙丙丁", "甲乙丙丁") == ("甲", "乙丙丁")
+
+
+def test_sub_words_of_unknown_characters(cedict: Dictionary) -> None:
+    assert sub_words(cedict, "𠀀𠀁㐀", "𠀀𠀁㐀") == ("𠀀", "𠀁", "㐀")
+    info = describe_word(cedict, "𠀀𠀁㐀", "𠀀𠀁㐀")
+    assert info.parts == (("𠀀", ()), ("𠀁", ()), ("㐀", ()))
+    assert info_lines(info, 40)[1:] == ["𠀀: (no entry)", "𠀁: (no entry)", "㐀: (no entry)"]
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [("abc", ()), ("2026", ()), ("x" * 5000, ()), ("2026年", ("年",)), ("U盘们", ("U盘", "们"))],
+)
+def test_sub_words_of_letters_and_digits(
+    cedict: Dictionary, word: str, parts: tuple[str, ...]
+) -> None:
+    assert sub_words(cedict, word, word) == parts
+
+
+def test_sub_words_of_a_long_run(cedict: Dictionary) -> None:
+    run = ("基层干部在组织部工作学习" * 6)[:64]
+    parts = sub_words(cedict, run, run)
+    assert "".join(parts) == run  # every character, once, in order
+    assert parts[:4] == ("基层", "干部", "在", "组织")
+    assert all(cedict.lookup(part) for part in parts if len(part) > 1)
+    assert all(len(part) <= 4 for part in parts)
+    unknown = "".join(chr(0x20000 + n) for n in range(64))
+    assert sub_words(cedict, unknown, unknown) == tuple(unknown)
+
+
+def test_a_word_with_an_entry_has_no_sub_words_listed(cedict: Dictionary) -> None:
+    assert describe_word(cedict, "组织", "组织").parts == ()
+    assert describe_word(cedict, "组织部", "组织部").entries == ()
+
+
 # --- panel lines --------------------------------------------------------------------
 
 
 def test_info_lines_for_the_bank(cedict: Dictionary) -> None:
-    simplified = info_lines(describe_word(cedict, "银行", "银行"), 60, 5)
+    simplified = info_lines(describe_word(cedict, "银行", "银行"), 60)
     assert simplified == ["银行  yínháng", "銀行 [yín háng] bank; CL:家[jiā],個|个[gè]"]
-    traditional = info_lines(describe_word(cedict, "銀行", "银行"), 60, 5)
+    traditional = info_lines(describe_word(cedict, "銀行", "银行"), 60)
     assert traditional == ["銀行  yínháng", "银行 [yín háng] bank; CL:家[jiā],個|个[gè]"]
 
 
 def test_info_lines_wrap_with_an_indent(cedict: Dictionary) -> None:
     info = describe_word(cedict, "银行", "银行")
-    lines = info_lines(info, 22, 5)
+    lines = info_lines(info, 22)
     assert lines == ["银行  yínháng", "銀行 [yín háng] bank;", "  CL:家[jiā],個|个[gè]"]
     # Narrower, the space before "bank;" is the last break that fits; a word wider than
     # the line is broken anywhere.
-    lines = info_lines(info, 20, 5)
+    lines = info_lines(info, 20)
     assert lines == ["银行  yínháng", "銀行 [yín háng]", "  bank;", "  CL:家[jiā],個|个[g", "  è]"]
 
 
-def test_info_lines_count_the_entries_left_out(cedict: Dictionary) -> None:
-    info = describe_word(cedict, "行", "行")
-    lines = info_lines(info, 30, 3)
-    assert lines[0] == "行  xíng"
-    assert lines[1].startswith("[háng] row; line;")
-    assert lines[1].endswith("…")
-    assert lines[2] == "… 1 more"
-    everything = info_lines(info, 30, 100)
-    assert not any("more" in line for line in everything)
-    assert sum(line.startswith("[") for line in everything) == 2
+def test_info_lines_show_every_entry(cedict: Dictionary) -> None:
+    info = describe_word(cedict, "和", "和")
+    lines = info_lines(info, 30)
+    assert lines[0] == "和  hé"
+    starts = ("[", "咊 [", "龢 [")  # other forms of the headword come before the reading
+    assert sum(line.startswith(starts) for line in lines) == len(info.entries) == 8
+    assert not any("more" in line or line.endswith("…") for line in lines)
+    assert lines[-1] == "  harmonious"  # the last gloss of the last entry
+
+
+def test_info_lines_for_sub_words(cedict: Dictionary) -> None:
+    lines = info_lines(describe_word(cedict, "基層幹部", "基层干部"), 80)
+    assert lines[0] == "基層幹部  jīcénggànbù"
+    assert lines[1].startswith("基層: 基层 [jī céng] basic level")
+    assert lines[2].startswith("幹部: 干部 [gàn bù] cadre")
+    assert len(lines) == 3
+    lines = info_lines(describe_word(cedict, "组织部", "组织部"), 80)
+    heads = [line.split(" ")[0] for line in lines[1:] if not line.startswith(" ")]
+    assert heads == ["组织:", "部:"]
 
 
 def test_info_lines_for_characters(cedict: Dictionary) -> None:
-    lines = info_lines(describe_word(cedict, "們的", "们的"), 80, 3)
+    lines = info_lines(describe_word(cedict, "們的", "们的"), 80)
     assert lines[0] == "們的  mende"
     assert lines[1] == "們: 们 [men] plural marker for pronouns, and nouns referring to individuals"
-    assert lines[2].startswith("… ") and lines[2].endswith(" more")
+    assert lines[2].startswith("的: [de] of; ~'s")
+    assert not any(line.endswith("more") for line in lines)
 
 
-@pytest.mark.parametrize("word", ["行", "銀行", "我们的书", "了", "abc", "卡拉OK"])
-def test_info_lines_fit_the_panel(cedict: Dictionary, word: str) -> None:
+@pytest.mark.parametrize(
+    "word", ["行", "銀行", "我们的书", "了", "abc", "卡拉OK", "基層幹部", "和", "𠀀" * 30]
+)
+def test_info_lines_fit_the_width_and_lose_nothing(cedict: Dictionary, word: str) -> None:
     info = describe_word(cedict, word, word.replace("銀", "银"))
-    for width in range(0, 42, 3):
-        for max_lines in range(0, 9):
-            lines = info_lines(info, width, max_lines)
-            assert len(lines) <= max_lines
-            assert all(cells(line) <= width for line in lines), (width, lines)
-            if width and max_lines:
-                assert lines[0].startswith(word[0])
+    wide = "".join(info_lines(info, 1000)).replace(" ", "")
+    for width in range(4, 82, 3):
+        lines = info_lines(info, width)
+        assert all(cells(line) <= width for line in lines), (width, lines)
+        assert lines[0].startswith(word[0])
+        # Wrapping only moves text to the next line: every character is still there.
+        assert "".join(lines).replace(" ", "") == wide, width
 
 
-def test_info_lines_on_an_empty_panel() -> None:
+def test_info_lines_on_a_narrow_panel() -> None:
     info = WordInfo("银行", "yínháng", ())
-    assert info_lines(info, 0, 5) == []
-    assert info_lines(info, 20, 0) == []
-    assert info_lines(info, 20, 1) == ["银行  yínháng"]
-    assert info_lines(info, 5, 1) == ["银行…"]
+    assert info_lines(info, 0) == []
+    assert info_lines(info, 3) == ["银…", "(n…"]
+    assert info_lines(info, 30) == ["银行  yínháng", "(no dictionary entry)"]
 
 
 # --- small files, damaged files ---------------------------------------------------------

@@ -29,13 +29,13 @@ import re
 import threading
 import unicodedata
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from itertools import accumulate, compress
 from pathlib import Path
 
+from tui.core.linebreak import char_width, fit_cells
 from tui.core.untrusted import read_regular
 
 __all__ = [
@@ -48,8 +48,10 @@ __all__ = [
     "describe_word",
     "info_lines",
     "is_han",
+    "message_lines",
     "numbered_to_marks",
     "shared_dictionary",
+    "sub_words",
     "syllable_marks",
     "warm_up_pinyin",
     "word_pinyin",
@@ -100,7 +102,7 @@ def default_path() -> Path:
 class Dictionary:
     """CC-CEDICT indexed by simplified and traditional headword; see :meth:`load`."""
 
-    __slots__ = ("_data", "_many", "_one", "path", "size", "skipped")
+    __slots__ = ("_data", "_longest", "_many", "_one", "path", "size", "skipped")
 
     def __init__(
         self,
@@ -116,6 +118,7 @@ class Dictionary:
         self._data = data
         self._one = one  # headword → offset of its (last) line
         self._many = many  # headword with several lines → their offsets, in file order
+        self._longest: int | None = None  # characters of the longest headword, once asked
         #: The file this dictionary was read from.
         self.path = path
         #: How many entries (well-formed lines) the file holds.
@@ -223,6 +226,20 @@ class Dictionary:
                 return ()
             offsets = (offset,)
         return tuple(self._entry(offset) for offset in offsets)
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` is a headword in either script (cheaper than :meth:`lookup`)."""
+        try:
+            return word.encode("utf-8") in self._one
+        except UnicodeEncodeError:  # lone surrogates: no headword has them
+            return False
+
+    @property
+    def longest_headword(self) -> int:
+        """How many characters the longest headword has (worked out on first use)."""
+        if self._longest is None:
+            self._longest = max(len(key.decode("utf-8")) for key in self._one)
+        return self._longest
 
     def _entry(self, start: int) -> Entry:
         """Build the entry of the line at byte ``start`` (checked well-formed by ``_LINE``)."""
@@ -385,9 +402,9 @@ class WordInfo:
     #: Its reading, syllables joined (:func:`word_pinyin`).
     pinyin: str
     entries: tuple[Entry, ...]
-    #: Only when the word has no entry and more than one character: each Han character
-    #: with its own entries (possibly none).
-    by_character: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
+    #: Only when the word has no entry and more than one character: its :func:`sub_words`
+    #: in text order, each with its own entries (none for an unknown character).
+    parts: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
 
 
 def _lookup_either(dictionary: Dictionary, word: str, shadow: str) -> tuple[Entry, ...]:
@@ -402,49 +419,61 @@ def describe_word(dictionary: Dictionary, word: str, shadow_word: str) -> WordIn
     """Reading and entries of ``word``, whose simplified form is ``shadow_word``.
 
     Entries are looked up for ``word``, then for ``shadow_word``; a word of several
-    characters with no entry falls back to each Han character's entries. The reading is
-    always taken from ``shadow_word`` (pypinyin knows simplified words). If the two are
-    not the same length (they should be), ``word`` stands in for its own shadow character
-    by character.
+    characters with no entry falls back to its :func:`sub_words`, each with its entries.
+    The reading is always taken from ``shadow_word`` (pypinyin knows simplified words).
     """
     entries = _lookup_either(dictionary, word, shadow_word)
-    by_character: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
+    parts: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
     if not entries and len(word) > 1:
-        shadows = shadow_word if len(shadow_word) == len(word) else word
-        by_character = tuple(
-            (char, _lookup_either(dictionary, char, shadow))
-            for char, shadow in zip(word, shadows, strict=True)
-            if is_han(char)
+        shadows = _aligned_shadow(word, shadow_word)
+        parts = tuple(
+            (word[start:end], _lookup_either(dictionary, word[start:end], shadows[start:end]))
+            for start, end in _sub_word_spans(dictionary, word, shadows)
         )
-    return WordInfo(word, word_pinyin(shadow_word), entries, by_character)
+    return WordInfo(word, word_pinyin(shadow_word), entries, parts)
 
 
-def _cells(text: str) -> int:
-    """Terminal cells ``text`` takes: wide and full-width characters 2, combining marks 0."""
-    return sum(_char_cells(char) for char in text)
+def _aligned_shadow(word: str, shadow_word: str) -> str:
+    """``shadow_word``, or ``word`` itself when the two differ in length (they should not).
+
+    Sub-words are cut at the same offsets in both, so they must line up.
+    """
+    return shadow_word if len(shadow_word) == len(word) else word
 
 
-def _char_cells(char: str) -> int:
-    """Terminal cells of one character."""
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+def sub_words(dictionary: Dictionary, word: str, shadow_word: str) -> tuple[str, ...]:
+    """``word`` cut into the pieces the word panel lists when it has no entry of its own.
+
+    The longest sub-words that have entries (in either script: ``word``'s or its
+    simplified ``shadow_word``'s) are taken first, the leftmost of equal length first,
+    none overlapping another; every Han character left over is a piece of its own. The
+    pieces come in text order: 基層幹部 → 基層, 幹部; 组织部 → 组织, 部. Characters that
+    are neither in a sub-word nor Han (letters, digits) are left out.
+    """
+    return tuple(
+        word[start:end]
+        for start, end in _sub_word_spans(dictionary, word, _aligned_shadow(word, shadow_word))
+    )
 
 
-def _cut(text: str, width: int, *, ellipsis: bool = False) -> str:
-    """``text`` cut to ``width`` cells, ending in ``…`` when cut (or when ``ellipsis``)."""
-    if not ellipsis and _cells(text) <= width:
-        return text
-    if width <= 0:
-        return ""
-    room, used, end = width - 1, 0, 0
-    for end, char in enumerate(text):  # noqa: B007 - ``end`` is used after the loop
-        used += _char_cells(char)
-        if used > room:
-            break
-    else:
-        end = len(text)
-    return text[:end].rstrip(" ") + "…"
+def _sub_word_spans(dictionary: Dictionary, word: str, shadow: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of :func:`sub_words`; ``shadow`` is as long as ``word``."""
+    size = len(word)
+    # No headword is longer than the longest one: a long run of letters costs
+    # ``len(word) × longest`` look-ups, not ``len(word)²``.
+    longest = min(size, dictionary.longest_headword)
+    taken = [False] * size
+    spans: list[tuple[int, int]] = []
+    for length in range(longest, 1, -1):
+        for start in range(size - length + 1):
+            end = start + length
+            if any(taken[start:end]):
+                continue
+            if dictionary.knows(word[start:end]) or dictionary.knows(shadow[start:end]):
+                spans.append((start, end))
+                taken[start:end] = [True] * length
+    spans.extend((at, at + 1) for at in range(size) if not taken[at] and is_han(word[at]))
+    return sorted(spans)
 
 
 def _split_head(text: str, room: int) -> tuple[str, str]:
@@ -455,7 +484,7 @@ def _split_head(text: str, room: int) -> tuple[str, str]:
     """
     used, end = 0, 0
     for end, char in enumerate(text):  # noqa: B007 - ``end`` is used after the loop
-        used += _char_cells(char)
+        used += char_width(char)
         if used > room:
             break
     else:
@@ -469,7 +498,7 @@ def _split_head(text: str, room: int) -> tuple[str, str]:
 def _wrap(text: str, width: int) -> list[str]:
     """``text`` wrapped to ``width`` cells; continuation lines are indented two cells."""
     if width < 4:  # too narrow to wrap usefully (or safely): one cut line
-        return [_cut(text, width)]
+        return [fit_cells(text, width)]
     indent = "  " if width >= 8 else ""
     lines: list[str] = []
     prefix, rest = "", text
@@ -497,34 +526,15 @@ def _entry_text(entry: Entry, word: str) -> str:
 
 
 def _entry_texts(info: WordInfo) -> list[str]:
-    """The lines (unwrapped) listing ``info``'s entries, or its characters' entries."""
+    """The lines (unwrapped) listing ``info``'s entries, or its sub-words' entries."""
     if info.entries:
         return [_entry_text(entry, info.word) for entry in info.entries]
     texts: list[str] = []
-    for char, entries in info.by_character:
-        texts.extend(f"{char}: {_entry_text(entry, char)}" for entry in entries)
+    for part, entries in info.parts:
+        texts.extend(f"{part}: {_entry_text(entry, part)}" for entry in entries)
         if not entries:
-            texts.append(f"{char}: (no entry)")
+            texts.append(f"{part}: (no entry)")
     return texts or ["(no dictionary entry)"]
-
-
-def _fill(blocks: Iterable[list[str]], budget: int, width: int) -> tuple[list[str], int]:
-    """Wrapped blocks, in order, into ``budget`` lines; how many blocks were started.
-
-    A block that does not fit whole is cut, its last line ending in ``…``.
-    """
-    lines: list[str] = []
-    started = 0
-    for block in blocks:
-        if budget <= 0:
-            break
-        taken = block[:budget]
-        if len(taken) < len(block):
-            taken[-1] = _cut(taken[-1], width, ellipsis=True)
-        lines.extend(taken)
-        budget -= len(taken)
-        started += 1
-    return lines, started
 
 
 _shared: Dictionary | None = None
@@ -543,24 +553,23 @@ def shared_dictionary() -> Dictionary:
         return _shared
 
 
-def info_lines(info: WordInfo, width: int, max_lines: int) -> list[str]:
-    """``info`` as at most ``max_lines`` plain lines of at most ``width`` cells.
+def info_lines(info: WordInfo, width: int) -> list[str]:
+    """``info`` as plain lines of at most ``width`` cells, every entry in full.
 
-    First ``word  pinyin``, then one entry per line (wrapped, continuation lines indented):
-    ``銀行 [yín háng] bank``. When the entries do not all fit, the last line says
-    ``… N more``, N being the entries left out.
+    First ``word  pinyin``, then one entry per line, wrapped by display width (a Han
+    character takes two cells) with continuation lines indented: ``銀行 [yín háng] bank``.
+    Nothing is left out: the panel scrolls. Only a panel narrower than 4 cells, too
+    narrow to wrap in, gets one cut line per entry.
     """
-    if width <= 0 or max_lines <= 0:
+    if width <= 0:
         return []
     header = info.word if info.pinyin in ("", info.word) else f"{info.word}  {info.pinyin}"
-    lines = [_cut(header, width)]
-    blocks = [_wrap(text, width) for text in _entry_texts(info)]
-    room = max_lines - 1
-    if room <= 0:
-        return lines
-    body, started = _fill(blocks, room, width)
-    if started < len(blocks):  # not every entry shows: keep the last line for the count
-        body, started = _fill(blocks, room - 1, width)
-        more = f"… {len(blocks) - started} more"
-        body.append(_cut(more if _cells(more) <= width else f"+{len(blocks) - started}", width))
-    return lines + body
+    lines = _wrap(header, width)
+    for text in _entry_texts(info):
+        lines.extend(_wrap(text, width))
+    return lines
+
+
+def message_lines(message: str, width: int) -> list[str]:
+    """A message for the panel (``no word here``, why there is no dictionary), wrapped."""
+    return _wrap(message, width) if width > 0 else []

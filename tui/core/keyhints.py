@@ -28,6 +28,7 @@ __all__ = [
     "SKIM_LAYERS",
     "SPANS",
     "WORD_PANEL",
+    "WORD_SCROLL",
     "Hint",
     "Panel",
     "fit_hints",
@@ -93,6 +94,10 @@ WORD_PANEL = Panel(
         ("/", "search"),
         ("Esc", "list"),
     ),
+)
+WORD_SCROLL = Panel(
+    "Word panel 词典 (i; I to scroll it)",
+    (("j k", "scroll"), ("PgDn PgUp", "page"), ("g G", "top end"), ("Esc I", "back to the text")),
 )
 SPANS = Panel(
     "Spans panel 标注列表 (p)",

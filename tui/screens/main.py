@@ -42,6 +42,7 @@ from tui.core.text import display_safe
 from tui.screens.help import HelpScreen, HelpSection, key_label
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
+from tui.screens.word_aid import WordAid
 from tui.widgets.document_list import (
     UNREADABLE,
     DocumentList,
@@ -54,7 +55,6 @@ from tui.widgets.reader_view import ReaderView
 from tui.widgets.status_bar import KeyHints, LabelBar, StatusBar
 
 if TYPE_CHECKING:  # imported when first used: the first paint does not need them
-    from tui.core.dictionary import Dictionary
     from tui.core.reader import ReaderModel
     from tui.core.search import CorpusIndex
     from tui.core.session import Opened, Session
@@ -63,7 +63,6 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
-    from tui.widgets.word_panel import WordPanel
 
 #: Skimming reads at most this many documents of the list (each text is read whole).
 _SKIM_DOCUMENTS = 200
@@ -246,6 +245,7 @@ class MainScreen(Screen[None]):
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
+        Binding("I", "enter_word_panel", "Into the word panel (to scroll it)"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
         Binding("slash", "search", "Search the text (简/繁 alike)"),
         Binding("ctrl+f", "corpus_search", "Search all documents"),
@@ -290,10 +290,6 @@ class MainScreen(Screen[None]):
         self.labels = labels
         self.current: int | None = None
         self._shown_error: str | None = None
-        #: CC-CEDICT, read in a worker the first time the word panel opens.
-        self._dictionary: Dictionary | None = None
-        #: None: not asked for yet; "": loading or loaded; else why it cannot be read.
-        self._dictionary_problem: str | None = None
         #: Search, word view and suggestions of the reading pane.
         self.aids = ReadingAids(self)
         #: Annotations the store holds under other ids, found and told.
@@ -301,10 +297,8 @@ class MainScreen(Screen[None]):
         #: Every document's search key, for ``ctrl+f`` (built on first use).
         self._index: CorpusIndex | None = None
         self._index_lock = threading.Lock()
-        #: The word panel (``i``), mounted on first use.
-        self._word_panel: WordPanel | None = None
-        #: What the word panel shows now: (word start, end, shown text, dictionary read).
-        self._panel_word: tuple[int, int, str, bool] | None = None
+        #: The word panel (``i``, ``I``) and the dictionary behind it.
+        self.words = WordAid(self, after_load=freeze_heap)
 
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
@@ -694,60 +688,16 @@ class MainScreen(Screen[None]):
 
     async def action_toggle_word_panel(self) -> None:
         """Show (or hide) the reading and dictionary entries of the word under the cursor."""
-        from tui.widgets.word_panel import WordPanel
+        await self.words.toggle()
+        self.show_key_hints()  # the focus stays in the reader: its hints change with the panel
 
-        if self._word_panel is not None:
-            self._word_panel.toggle_class("-hidden")
-        else:  # built on first use, like the dictionary behind it
-            self._word_panel = WordPanel(id="word-panel")
-            await self.query_one("#reading").mount(self._word_panel, after="#text-and-spans")
-        if self._dictionary_problem is None:
-            self._dictionary_problem = ""
-            self.run_worker(self._read_dictionary, thread=True, group="dictionary")
-        self._panel_word = None
-        self._update_word_panel()
-        self.show_key_hints()
+    async def action_enter_word_panel(self) -> None:
+        """Move into the word panel to scroll it with keys (opening it if needed)."""
+        await self.words.enter()
 
-    def _read_dictionary(self) -> None:
-        """Load CC-CEDICT and pypinyin (about a second, and 120 MB: only when asked)."""
-        from tui.core.dictionary import DictionaryError, shared_dictionary, warm_up_pinyin
-
-        try:
-            dictionary = shared_dictionary()
-            warm_up_pinyin()
-        except DictionaryError as error:
-            self._dictionary_problem = f"no dictionary: {error}"
-        else:
-            self._dictionary = dictionary
-        self.app.call_from_thread(self._update_word_panel)
-        self.app.call_from_thread(freeze_heap)  # pypinyin's phrase tables are millions of lists
-
-    def _update_word_panel(self) -> None:
-        """Fill the word panel, if it is open, for the word now under the cursor."""
-        panel = self._word_panel
-        if panel is None or panel.has_class("-hidden"):
-            return  # the usual case, on every key: no DOM query for it
-        from tui.widgets.word_panel import PANEL_LINES
-
-        model = self.reader.model
-        word = model.word_at_cursor() if model is not None and self.segmenter.ready else None
-        dictionary = self._dictionary
-        loaded = dictionary is not None or bool(self._dictionary_problem)
-        key = (word.start, word.end, word.shown, loaded) if word else None
-        if key is not None and key == self._panel_word:
-            return  # the cursor moved within the word
-        self._panel_word = key
-        if dictionary is None:
-            panel.show_lines([self._dictionary_problem or "reading the dictionary (CC-CEDICT)…"])
-        elif word is None:
-            waiting = model is not None and not self.segmenter.ready
-            panel.show_lines(["finding word boundaries…" if waiting else "no word here"])
-        else:
-            from tui.core.dictionary import describe_word, info_lines
-            from tui.core.script import simplified_shadow
-
-            info = describe_word(dictionary, word.shown, simplified_shadow(word.shown))
-            panel.show_lines(info_lines(info, panel.text_width, PANEL_LINES))
+    def on_word_panel_resized(self) -> None:
+        """The word panel changed width: its lines are wrapped anew."""
+        self.words.rewrap()
 
     def on_spans_panel_jump(self, message: SpansPanel.Jump) -> None:
         """Go to the span chosen in the panel."""
@@ -787,6 +737,7 @@ class MainScreen(Screen[None]):
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
         from tui.widgets.spans_panel import SpansPanel
+        from tui.widgets.word_panel import WordPanel
 
         reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
         annotating = [b for b in ReaderView.BINDINGS if _annotates(b)]
@@ -795,6 +746,7 @@ class MainScreen(Screen[None]):
             ("Annotate 标注", annotating),
             (keyhints.LIST.title, [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
             (keyhints.SPANS.title, SpansPanel.BINDINGS),
+            (keyhints.WORD_SCROLL.title, WordPanel.BINDINGS),
             ("Everywhere 全局", [*MainScreen.BINDINGS, *self.app.BINDINGS]),
             *self.extra_help(),
         ]
@@ -825,14 +777,15 @@ class MainScreen(Screen[None]):
             panel = self.reader_panel()
         elif focused is not None and focused.id == "spans":
             panel = keyhints.SPANS
+        elif focused is not None and focused is self.words.panel:
+            panel = keyhints.WORD_SCROLL
         else:
             panel = keyhints.LIST
         self.query_one(KeyHints).show(panel)
 
     def reader_panel(self) -> keyhints.Panel:
         """The keys the hint line offers while the reading pane has focus."""
-        word_panel = self._word_panel
-        if word_panel is not None and not word_panel.has_class("-hidden"):
+        if self.words.is_open:
             return keyhints.WORD_PANEL
         return keyhints.READER
 
@@ -845,7 +798,7 @@ class MainScreen(Screen[None]):
             return
         status.show_document(self.refs[self.current].name, self._script_label(model))
         status.show_position(*self._position_parts(model))
-        self._update_word_panel()
+        self.words.update()
 
     def _script_label(self, model: ReaderModel) -> str:
         from tui.core.reader import DisplayMode
