@@ -199,7 +199,7 @@ async def test_a_narrower_terminal_wraps_the_entries_anew(make_app: AppFactory, 
         _, panel = await open_panel(pilot, app)
         await pilot.press("w")  # 和
         wide = panel.lines
-        assert max(len(line) for line in wide) > 70
+        assert max(len(line) for line in wide) > 60
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: panel.lines != wide)
         assert all(len(line) <= panel.text_width for line in panel.lines)  # Latin: 1 cell
