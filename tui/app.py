@@ -52,6 +52,9 @@ class ReaderApp(App[None]):
     ToastRack {
         margin-bottom: 3;
     }
+    ReviewScreen ToastRack {
+        margin-bottom: 4;  /* the version bar too */
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "quit", show=False),

@@ -176,3 +176,17 @@ async def test_the_agreement_panel_shows_whose_versions_were_accepted(
         assert "accepted in review (1 decision in 1 document)" in text
         rows = dict(re.findall(r"(alice|bob|carol) +(\d+) spans", text))
         assert rows.get("alice") == "1" and rows.get("carol") == "1" and "bob" not in rows
+
+
+async def test_a_message_stands_above_the_version_bar(make_review: ReviewFactory) -> None:
+    from textual.widgets._toast import Toast
+
+    from tests.conftest import wait_until
+
+    app = make_review()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("K")  # none before the first document: said in a toast
+        await wait_until(pilot, lambda: bool(app.screen.query(Toast)))
+        [toast] = app.screen.query(Toast)
+        assert toast.region.bottom <= screen.query_one(VersionBar).region.y

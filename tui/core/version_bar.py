@@ -73,7 +73,7 @@ class VersionEntry:
 
 
 #: Span text lengths tried, longest first, when the bar is too wide.
-_EXCERPTS = (12, 8, 4, 2, 1)
+_EXCERPTS = (12, 8, 6, 4, 3, 2, 1)
 _GAP = BarPiece("  ", Piece.GAP)
 
 

@@ -160,7 +160,6 @@ class CorpusSearchScreen(Screen[CorpusHit | None]):
             header += f" · {result.total:,} hits in {result.documents:,}"
             if result.truncated:
                 header += f" (first {len(result.hits):,} listed)"
-        header += " · ⏎ open · Esc back"
         self.query_one("#corpus-header", Static).update(Text(header, no_wrap=True))
 
     def action_to_hits(self) -> None:

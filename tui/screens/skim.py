@@ -149,7 +149,7 @@ class SkimScreen(Screen[SkimTarget | None]):
             parts.append(f"{self.views[self.view].name} (L: {self._next_name()})")
         if self.note:
             parts.append(self.note)
-        return Text(" · ".join(parts) + " · Enter opens · Esc back", no_wrap=True)
+        return Text(" · ".join(parts), no_wrap=True)  # the keys are on the hint line
 
     def _next_name(self) -> str:
         return self.views[(self.view + 1) % len(self.views)].name
