@@ -14,7 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.conftest import AppFactory, wait_until
+from tests.conftest import SEEDS, AppFactory, wait_until
+from tui.core.segment import Segmenter
 from tui.screens.main import MainScreen
 from tui.widgets.document_list import DocumentList
 
@@ -284,3 +285,50 @@ def test_agreement_panel(snap_compare: SnapCompare, make_review: Callable[..., A
         )
 
     assert snap_compare(make_review(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_review_version_bar_wide(
+    snap_compare: SnapCompare, make_review: Callable[..., Any]
+) -> None:
+    """Review at 160×48 with the list beside it: the version bar, bob's version shown."""
+    before = keys_then_settle("enter", "J", "c")
+    assert snap_compare(make_review(), terminal_size=LARGE, run_before=before)
+
+
+def test_review_decided_keeps_gold_colour(
+    snap_compare: SnapCompare, make_review: Callable[..., Any]
+) -> None:
+    """Review at 80×24 after accepting alice and carol's ORG: gold drawn over bob's LOC."""
+    before = keys_then_settle("enter", "J", "a")
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=before)
+
+
+def test_skim_in_review_shows_gold(
+    snap_compare: SnapCompare, make_review: Callable[..., Any]
+) -> None:
+    """Skimming in review at 80×24 in its first view: the gold layer only."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "ready", False))
+        await pilot.pause()
+
+    assert snap_compare(make_review(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_label_bar_with_nine_labels(
+    snap_compare: SnapCompare, segmenter: Segmenter, tmp_path: Path
+) -> None:
+    """Nine labels at 80×24: every one shown (on two lines), none cut."""
+    from tui.app import ReaderApp
+    from tui.core.labels import parse_labels
+
+    names = ["人物", "地点", "机构", "时间", "数量", "事件", "作品", "职位", "其他"]
+    labels = parse_labels(
+        "".join(f'[[label]]\nname = "{name}"\nkey = "{n}"\n' for n, name in enumerate(names, 1))
+    )
+    app = ReaderApp(
+        [SEEDS], store=tmp_path / "store", annotator="tester", labels=labels, segmenter=segmenter
+    )
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("enter"))
