@@ -37,6 +37,7 @@ from urllib.parse import unquote
 from tui.core import journal, store_read
 from tui.core.journal import journal_path
 from tui.core.portable import is_device_name
+from tui.core.relations.model import CATEGORIES, LinkEdit
 from tui.core.sharing import share_file, share_folder
 from tui.core.spans import Span, Status, now_iso
 from tui.core.store_check import (
@@ -415,6 +416,7 @@ class DocumentStore:
         decided: Iterable[tuple[int, int]] | None = None,
         rejected: Iterable[tuple[int, int, str]] | None = None,
         decided_on: DecisionBasis | None = None,
+        links: LinkEdit | None = None,
     ) -> None:
         """One whole edit in one atomic write: a kill leaves all of it or none of it.
 
@@ -422,7 +424,8 @@ class DocumentStore:
         ``deleted`` go (a missing one is no error). ``starts`` moves a new document to "in
         progress"; ``decided`` and ``rejected``, when given, replace the decided extents and
         the rejected suggestions (see :meth:`set_decided`, :meth:`set_rejected`);
-        ``decided_on`` what the decided disagreements were decided on.
+        ``decided_on`` what the decided disagreements were decided on; ``links`` the
+        relations, chains, attributes and categories the edit changes.
         """
         records = {span.id: span.to_record() for span in put}  # the last of an id wins
         fields: dict[str, object] = {}
@@ -432,7 +435,16 @@ class DocumentStore:
             fields["rejected"] = [list(key) for key in sorted(set(rejected))]
         if decided_on is not None:
             fields["decided_on"] = basis_record(decided_on)
-        edit = {"put": list(records.values()), "deleted": list(deleted), "starts": starts}
+        edit: dict[str, Any] = {
+            "put": list(records.values()),
+            "deleted": list(deleted),
+            "starts": starts,
+        }
+        if links is not None and not links.empty:
+            record = links.to_record()
+            if "categories" in record:
+                fields[CATEGORIES] = record.pop("categories")
+            edit["links"] = record
         self._edit({**edit, "state": fields})
 
     def _edit(self, edit: dict[str, Any]) -> None:

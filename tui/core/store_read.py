@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import IO, Any, Generic, TypeVar
 
 from tui.core import journal
 from tui.core.journal import journal_path
+from tui.core.relations.model import LINK_TABLES, Links, read_links
 from tui.core.spans import Span, Status, check_record
 from tui.core.store_check import (
     DOCUMENT,
@@ -85,6 +86,8 @@ class DocumentState:
     rejected: tuple[tuple[int, int, str], ...] = ()
     #: What each decided disagreement was decided on (see DecisionBasis).
     decided_on: DecisionBasis = field(default_factory=dict)
+    #: Relations, chains, categories and attributes (tui.core.relations.model).
+    links: Links = field(default_factory=Links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +185,48 @@ def apply_edit(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
     """Apply one edit (see :meth:`tui.core.store.DocumentStore.apply`) to ``tables``, as
     TinyDB would: a span is replaced by id, new records numbered after the highest key left."""
     put, gone, _ = _edit_parts(path, edit)
-    table = tables.setdefault(SPANS, {})
+    _replace_records(tables.setdefault(SPANS, {}), put, gone)
+    _apply_links(path, tables, edit)
+    _apply_state(path, state_record(tables), edit)
+
+
+def _replace_records(
+    table: dict[str, dict[str, Any]], put: Sequence[Mapping[str, Any]], gone: Collection[str]
+) -> None:
+    """Drop the records whose id is in ``gone``; add ``put`` after the highest key left."""
     for key in [key for key, record in table.items() if record.get("id") in gone]:
         del table[key]
     next_id = max(map(int, table), default=0) + 1
     table.update((str(next_id + n), dict(record)) for n, record in enumerate(put))
-    _apply_state(path, state_record(tables), edit)
+
+
+def _apply_links(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
+    """The edit's relations, chains and attributes (``links``, see LinkEdit), checked."""
+    links = edit.get("links")
+    if links is None:
+        return
+    put, deleted = (
+        links.get(part, {}) if isinstance(links, dict) else None for part in ("put", "deleted")
+    )
+    if not (
+        isinstance(put, dict)
+        and isinstance(deleted, dict)
+        and set(put) | set(deleted) <= set(LINK_TABLES)
+        and all(
+            isinstance(records, list)
+            and all(isinstance(r, dict) and type(r.get("id")) is str for r in records)
+            for records in put.values()
+        )
+        and all(
+            isinstance(ids, list) and all(type(i) is str for i in ids) for ids in deleted.values()
+        )
+    ):
+        raise CorruptStoreError(path, "bad journal edit (not relations, chains and attributes)")
+    for name in LINK_TABLES:
+        records, ids = put.get(name, []), deleted.get(name, [])
+        if records or (ids and name in tables):
+            gone = {record["id"] for record in records}.union(ids)
+            _replace_records(tables.setdefault(name, {}), records, gone)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -271,6 +310,7 @@ def _read_records(path: Path, make: Callable[[dict[str, Any]], _Span]) -> _Recor
         for span_id in gone:
             records.spans.pop(span_id, None)
         records.spans.update((record["id"], make(record)) for record in put)
+        _apply_links(journal_path(path), records.tables, edit)
         _apply_state(journal_path(path), state_record(records.tables), edit)
     return records
 
@@ -282,9 +322,11 @@ def read_state(path: Path | str) -> DocumentState:
     """
     path = Path(path)
     records = _read_records(path, Span.from_record)
-    fields = document_fields(path, _state_in(records.tables))
+    state = _state_in(records.tables)
+    fields = document_fields(path, state)
     ordered = sorted(records.spans.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
-    return DocumentState(tuple(ordered), *fields)
+    links = read_links(records.tables, state, records.spans.keys())
+    return DocumentState(tuple(ordered), *fields, links=links)
 
 
 def read_summary(path: Path | str) -> tuple[int, Status]:

@@ -1,0 +1,1 @@
+"""Relations, coreference chains, document categories and span attributes (issue 14)."""
