@@ -40,6 +40,7 @@ class FakeStore:
         decided: object = None,
         rejected: object = None,
         decided_on: object = None,
+        links: object = None,
     ) -> None:
         self._check()
         self.spans.update({span.id: span for span in put})

@@ -20,7 +20,7 @@ the spans are still what the step expects (see :meth:`tui.core.annotations.Annot
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,8 @@ __all__ = [
     "HISTORY_LIMIT",
     "History",
     "HistoryError",
+    "LinkStates",
+    "LinkStep",
     "RejectStep",
     "SpanKey",
     "SpanStates",
@@ -54,15 +56,33 @@ class HistoryError(Exception):
     """A history (or one of its steps) cannot be used; the message says why, in one line."""
 
 
+#: Links (relations, chains, attributes) as ``(table, record id, record or None)``.
+LinkStates = tuple[tuple[str, str, Mapping[str, Any] | None], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class SpanStep:
     """A span edit: each touched span id with its state before and after, and, in review,
-    the disagreement it decided (undoing the step undecides it)."""
+    the disagreement it decided (undoing the step undecides it). Links that went with a
+    deleted span (its relations, attributes, chain places) are in the same step."""
 
     before: SpanStates
     after: SpanStates
     description: str
     decides: tuple[int, int] | None = None
+    links_before: LinkStates = ()
+    links_after: LinkStates = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStep:
+    """A change of relations, chains, attributes or the document's categories: each
+    touched record before and after, and the categories before and after (None: same)."""
+
+    before: LinkStates
+    after: LinkStates
+    description: str
+    categories: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +97,7 @@ class RejectStep:
         return f"rejecting {len(self.keys)} suggestions"
 
 
-Step = SpanStep | RejectStep
+Step = SpanStep | RejectStep | LinkStep
 
 
 class _Entry:
@@ -220,15 +240,61 @@ def _dumps(value: object) -> str:
 def _encode_step(step: Step) -> str:
     if isinstance(step, RejectStep):
         return _dumps({"kind": "reject", "keys": [list(key) for key in sorted(step.keys)]})
-    return _dumps(
-        {
-            "kind": "spans",
-            "description": step.description,
-            "before": _encode_states(step.before),
-            "after": _encode_states(step.after),
-            "decides": list(step.decides) if step.decides is not None else None,
-        }
-    )
+    if isinstance(step, LinkStep):
+        categories = step.categories
+        return _dumps(
+            {
+                "kind": "links",
+                "description": step.description,
+                "before": _encode_links(step.before),
+                "after": _encode_links(step.after),
+                "categories": None if categories is None else [sorted(c) for c in categories],
+            }
+        )
+    record: dict[str, Any] = {
+        "kind": "spans",
+        "description": step.description,
+        "before": _encode_states(step.before),
+        "after": _encode_states(step.after),
+        "decides": list(step.decides) if step.decides is not None else None,
+    }
+    if step.links_before or step.links_after:
+        record["links_before"] = _encode_links(step.links_before)
+        record["links_after"] = _encode_links(step.links_after)
+    return _dumps(record)
+
+
+def _encode_links(states: LinkStates) -> list[list[Any]]:
+    return [[table, record_id, None if r is None else dict(r)] for table, record_id, r in states]
+
+
+def _decode_links(value: object) -> LinkStates:
+    if not isinstance(value, list):
+        raise ValueError("link states must be a list")
+    states: list[tuple[str, str, Mapping[str, Any] | None]] = []
+    for item in value:
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and type(item[0]) is str
+            and type(item[1]) is str
+            and (item[2] is None or isinstance(item[2], dict))
+        ):
+            raise ValueError("a link state must be [table, id, record or null]")
+        states.append((item[0], item[1], item[2]))
+    return tuple(states)
+
+
+def _decode_categories(value: object) -> tuple[frozenset[str], frozenset[str]] | None:
+    if value is None:
+        return None
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(names, list) and all(type(n) is str for n in names) for names in value)
+    ):
+        raise ValueError("categories must be [before, after]")
+    return frozenset(value[0]), frozenset(value[1])
 
 
 def _encode_states(states: SpanStates) -> list[list[Any]]:
@@ -243,6 +309,13 @@ def _decode_step(line: bytes) -> Step:
             raise ValueError("not an object")
         if record.get("kind") == "reject":
             return RejectStep(frozenset(_key(key) for key in record["keys"]))
+        if record.get("kind") == "links" and isinstance(record["description"], str):
+            return LinkStep(
+                _decode_links(record["before"]),
+                _decode_links(record["after"]),
+                record["description"],
+                _decode_categories(record.get("categories")),
+            )
         if record.get("kind") != "spans" or not isinstance(record["description"], str):
             raise ValueError("unknown kind of step")
         decides = record.get("decides")
@@ -251,6 +324,8 @@ def _decode_step(line: bytes) -> Step:
             _decode_states(record["after"]),
             record["description"],
             None if decides is None else _extent(decides),
+            _decode_links(record.get("links_before", [])),
+            _decode_links(record.get("links_after", [])),
         )
     except (ValueError, KeyError, TypeError, RecursionError) as error:  # UnicodeDecodeError too
         raise HistoryError(f"an undo history step cannot be read ({error})") from None

@@ -22,8 +22,18 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from tui.core.annotations import Annotations, Change, excerpt, reanchor, text_sha256
-from tui.core.history import History, HistoryError, RejectStep, SpanKey, SpanStep
+from tui.core.history import (
+    History,
+    HistoryError,
+    LinkStates,
+    LinkStep,
+    RejectStep,
+    SpanKey,
+    SpanStep,
+)
 from tui.core.linebreak import fit_cells
+from tui.core.relations.links import LinkSet
+from tui.core.relations.model import LinkEdit, Links
 from tui.core.spans import Origin, Span, Status
 from tui.core.store import DocumentState, DocumentStore, Store, StoreError
 from tui.core.store_check import DecisionBasis
@@ -50,6 +60,7 @@ class StoreLike(Protocol):
         decided: Iterable[tuple[int, int]] | None = None,
         rejected: Iterable[SpanKey] | None = None,
         decided_on: DecisionBasis | None = None,
+        links: LinkEdit | None = None,
     ) -> None: ...
 
     def set_status(self, status: Status) -> None: ...
@@ -74,6 +85,8 @@ class _Write:
     decided: frozenset[tuple[int, int]] | None = None
     #: What each decided extent was decided on, when ``decided`` is given.
     decided_on: DecisionBasis | None = None
+    #: Relations, chains, attributes and categories the change makes.
+    links: LinkEdit | None = None
 
 
 class Session:
@@ -90,9 +103,11 @@ class Session:
         decided: Iterable[tuple[int, int]] = (),
         rejected: Iterable[SpanKey] = (),
         decided_on: DecisionBasis | None = None,
+        links: Links | None = None,
     ) -> None:
         """``read_only`` is the reason edits are refused (None: editable); ``cursor`` is
-        the reading position already in the store."""
+        the reading position already in the store; ``links`` the relations, chains,
+        categories and attributes saved with the spans."""
         self.annotations = annotations
         self.status = status
         #: In review: the disagreements decided, by extent (kept in the gold file).
@@ -102,6 +117,8 @@ class Session:
         self.decided_on: dict[tuple[int, int], Mapping[str, str]] = dict(decided_on or {})
         #: Suggestions rejected in this document: never suggested again.
         self.rejected: set[SpanKey] = set(rejected)
+        #: Relations, chains, categories and attributes (changed with :meth:`change_links`).
+        self.links = LinkSet(links)
         self._saved_cursor = cursor
         self.read_only = read_only if store is not None else read_only or "no store"
         #: The last save error, None when everything is saved.
@@ -176,11 +193,38 @@ class Session:
         return change
 
     def delete_at(self, offset: int) -> Change | None:
-        """Delete the innermost span covering ``offset``."""
+        """Delete the innermost span covering ``offset``, and in the same step (one undo,
+        one store write) its relations and attributes and its places in chains."""
         span = self.annotations.innermost_at(offset)
         if span is None or self._refused():
             return None
-        return self._commit(self.annotations.delete(span.id))
+        change = self.annotations.delete(span.id)
+        before, after = self.links.touching(span.id)
+        if not before:
+            return self._commit(change)
+        step = self.history.last_done()
+        assert isinstance(step, SpanStep)
+        self.history.amend_last(replace(step, links_before=before, links_after=after))
+        return self._commit(change, links=self.links.apply(after))
+
+    def change_links(
+        self,
+        before: LinkStates,
+        after: LinkStates,
+        description: str,
+        categories: tuple[frozenset[str], frozenset[str]] | None = None,
+    ) -> bool:
+        """Set relations, chains or attributes from their states ``before`` to ``after``
+        (and the categories from the first to the second of ``categories``): one undo
+        step, one store write. False when refused (read-only)."""
+        if self._refused():
+            return False
+        self.history.record(LinkStep(before, after, description, categories))
+        edit = self.links.apply(after, None if categories is None else categories[1])
+        self._commit(None, links=edit)
+        self._save_history()
+        self.notice = description
+        return True
 
     def relabel_at(self, offset: int, label: str) -> Change | None:
         """Give the innermost span covering ``offset`` another label."""
@@ -299,6 +343,8 @@ class Session:
                 return None
             if isinstance(step, RejectStep):
                 change = self._travel_rejection(step, back=back)
+            elif isinstance(step, LinkStep):
+                change = self._travel_links(step, back=back)
             else:
                 change = self._travel_spans(step, back=back)
         except HistoryError as error:
@@ -322,13 +368,30 @@ class Session:
         return Change((), (), f"{'undo' if back else 'redo'} {step.description}")
 
     def _travel_spans(self, step: SpanStep, *, back: bool) -> Change | None:
-        """The step's spans and, for a decision, its mark: one store write."""
+        """The step's spans, its links and, for a decision, its mark: one store write."""
         change = self.annotations.undo() if back else self.annotations.redo()
         decided = None
         if change is not None and step.decides is not None:
             extent = {step.decides}
             decided = self.decided - extent if back else self.decided | extent
-        return self._commit(change, decided=decided)
+        links = None
+        if change is not None and (step.links_before or step.links_after):
+            links = self.links.apply(step.links_before if back else step.links_after)
+        return self._commit(change, decided=decided, links=links)
+
+    def _travel_links(self, step: LinkStep, *, back: bool) -> Change:
+        """Undo or redo a change of links: one store write."""
+        states = step.before if back else step.after
+        categories = None
+        if step.categories is not None:
+            categories = step.categories[0] if back else step.categories[1]
+        self._commit(None, links=self.links.apply(states, categories))
+        if back:
+            self.history.mark_undone()
+        else:
+            self.history.mark_redone()
+        self._save_history()
+        return Change((), (), f"{'undo' if back else 'redo'} {step.description}")
 
     def forget_history(self) -> bool:
         """Drop every undo step (the spans stay as they are); False when there was none."""
@@ -384,12 +447,13 @@ class Session:
         *,
         starts: bool = False,
         decided: set[tuple[int, int]] | None = None,
+        links: LinkEdit | None = None,
     ) -> Change | None:
         """Save ``change`` (already made in the annotations and their history) with the
         decided extents it leaves (None: unchanged) in one store write; ``starts`` moves a
         new document to "in progress" in the same write. Until it is written it is pending
         (:attr:`saved` is False), already counted in the spans and :attr:`decided`."""
-        if change is None and decided is None:
+        if change is None and decided is None and links is None:
             return None
         put, deleted = (change.put, change.deleted) if change is not None else ((), ())
         starts = starts and change is not None
@@ -397,7 +461,7 @@ class Session:
         if decided is not None:
             self.decided_on = {k: v for k, v in self.decided_on.items() if k in decided}
             basis = dict(self.decided_on)
-        self._pending.append(_Write(put, deleted, starts, _frozen(decided), basis))
+        self._pending.append(_Write(put, deleted, starts, _frozen(decided), basis, links))
         if starts and self.status is Status.NEW:
             self.status = Status.IN_PROGRESS
         if decided is not None:
@@ -458,6 +522,7 @@ class Session:
                     starts=write.starts,
                     decided=write.decided,
                     decided_on=write.decided_on,
+                    links=write.links,
                 )
             except StoreError as failure:
                 self._failed(failure)
@@ -584,6 +649,7 @@ def open_session(
         decided=state.decided,
         rejected=state.rejected,
         decided_on=state.decided_on,
+        links=state.links,
     )
     # The history's spans lie where the old text had them: no step could be followed.
     if moved and session.forget_history():

@@ -31,6 +31,7 @@ __all__ = [
     "Relation",
     "attribute_id",
     "read_links",
+    "table_of",
 ]
 
 #: The store file's tables (and the state record's field) for each kind of link.
@@ -158,10 +159,10 @@ class LinkEdit:
         """The edit putting and deleting these links (and setting ``categories``)."""
         puts: dict[str, list[Mapping[str, object]]] = {}
         for link in put:
-            puts.setdefault(_table_of(link), []).append(link.to_record())
+            puts.setdefault(table_of(link), []).append(link.to_record())
         gone: dict[str, list[str]] = {}
         for link in deleted:
-            gone.setdefault(_table_of(link), []).append(link.id)
+            gone.setdefault(table_of(link), []).append(link.id)
         return cls(puts, gone, None if categories is None else frozenset(categories))
 
     @property
@@ -182,7 +183,8 @@ class LinkEdit:
         return record
 
 
-def _table_of(link: Relation | Chain | Attribute) -> str:
+def table_of(link: Relation | Chain | Attribute) -> str:
+    """The store table ``link`` lives in."""
     if isinstance(link, Relation):
         return RELATIONS
     return CHAINS if isinstance(link, Chain) else ATTRIBUTES
