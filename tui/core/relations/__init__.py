@@ -1,0 +1,1 @@
+"""Relations, chains, document categories and span attributes: their schema and model."""
