@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.labels import FALLBACK_COLOURS, COLOUR_NAMES, DEFAULT_LABELS, Label
+from tui.core.labels import COLOUR_NAMES, DEFAULT_LABELS, FALLBACK_COLOURS, Label
 from tui.core.palette import (
     HIGHLIGHTS,
     MIN_TEXT_CONTRAST,

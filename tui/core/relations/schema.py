@@ -283,7 +283,8 @@ def parse_schema(source: str, filename: str = "labels.toml") -> Schema:
     relations = [reader.relation(*found, links) for found in reader.tables("relation")]
     chains = [reader.chain(*found, links) for found in reader.tables("chain")]
     categories = reader.categories()
-    attributes = [reader.attribute(*found, _Names()) for found in reader.tables("attribute")]
+    attribute_names = _Names()
+    attributes = [reader.attribute(*found, attribute_names) for found in reader.tables("attribute")]
     coloured = _with_colours(relations, set())
     return Schema(
         labels,
