@@ -446,6 +446,11 @@ def test_a_relation_that_is_not_a_table_is_named() -> None:
     )
 
 
+def test_line_numbers_count_windows_line_ends_too() -> None:
+    source = (LABELS + "\n" + table("relation", "R", "a", to=["X"])).replace("\n", "\r\n")
+    assert error_for(source).startswith("schema.toml line 13: [[relation]] \"R\": to: 'X'")
+
+
 def test_tables_written_as_an_inline_array_name_the_file() -> None:
     message = error_for('relation = [{name = "R", key = "a"}, {name = "S", key = "a"}]\n' + LABELS)
     assert message == 'schema.toml: [[relation]] "S": duplicate key \'a\' (also [[relation]] "R")'

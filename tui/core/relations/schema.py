@@ -32,7 +32,7 @@ tables (read exactly as :func:`tui.core.labels.parse_labels` reads them)::
     [[attribute]]
     name = "确信度"
     key = "q"
-    values = ["高", "中", "低"]   # ... or the list of its values (same rules as names)
+    values = ["高", "中", "低"]   # ... or its values: 1 to 20, each once, same rules as names
 
 Keys are one lowercase ASCII letter or digit (``a`` to ``z``, ``0`` to ``9``; ``key = 1``
 written as a number is ``"1"``). Each kind has its own keys, chosen in its own place, so a
@@ -323,7 +323,8 @@ def _line_of(source: str, key: str, filename: str) -> str:
     )
     if found is None:
         return filename
-    return f"{filename} line {source.count(chr(10), 0, found.start()) + 1}"
+    line = source.count("\n", 0, found.start()) + 1
+    return f"{filename} line {line}"
 
 
 class _Names:
