@@ -278,6 +278,15 @@ def test_toml_python_cannot_parse_is_a_label_error(tmp_path: Path, body: str, pr
         load_suggestion_labels(path, DEFAULT_LABELS)
 
 
+def test_a_labels_file_over_a_mebibyte_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = write(tmp_path, table("A") + "#" * (1 << 20))
+    assert error_for(tmp_path, path.read_text(encoding="utf-8")).endswith(
+        "labels.toml: labels file is larger than 1024 KiB"
+    )
+    with pytest.raises(LabelError, match="larger than 1024 KiB"):
+        parse_labels(path.read_text(encoding="utf-8"))
+
+
 def test_a_fifo_for_a_labels_file_is_refused_without_blocking(tmp_path: Path) -> None:
     path = tmp_path / "labels.toml"
     os.mkfifo(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.labels import _PALETTE, COLOUR_NAMES, DEFAULT_LABELS, Label
+from tui.core.labels import COLOUR_NAMES, DEFAULT_LABELS, FALLBACK_COLOURS, Label
 from tui.core.palette import (
     HIGHLIGHTS,
     MIN_TEXT_CONTRAST,
@@ -69,8 +69,10 @@ def test_default_labels_differ_from_each_other_in_every_mode() -> None:
 
 
 def test_the_nine_fallback_colours_work_and_differ_in_every_mode() -> None:
-    assert len(set(_PALETTE)) == 9
-    assert palette_problems({f"colour {n}": colour for n, colour in enumerate(_PALETTE)}) == []
+    assert len(set(FALLBACK_COLOURS)) == 9
+    assert (
+        palette_problems({f"colour {n}": colour for n, colour in enumerate(FALLBACK_COLOURS)}) == []
+    )
 
 
 def test_every_colour_name_but_grey_works_as_a_label_colour() -> None:

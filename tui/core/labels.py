@@ -38,25 +38,37 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.palette import highlight_collisions
-from tui.core.untrusted import read_regular
+from tui.core.untrusted import open_regular, read_regular
 
 __all__ = [
     "COLOUR_NAMES",
     "DEFAULT_LABELS",
     "DEFAULT_SUGGESTIONS",
+    "FALLBACK_COLOURS",
+    "MAX_FILE_BYTES",
     "Label",
     "LabelError",
+    "checked_colour",
     "colour_warnings",
     "label_for_key",
+    "labels_from_document",
     "load_labels",
     "load_suggestion_labels",
     "name_problem",
     "parse_labels",
+    "parse_toml",
+    "read_labels_text",
+    "reject_unsafe",
+    "table_lines",
+    "where",
 ]
 
 MAX_LABELS = 9
 MAX_NAME_LENGTH = 20
 MAX_DESCRIPTION_LENGTH = 80
+#: A labels file is written by hand and holds a few dozen tables: anything larger is refused
+#: before it is parsed (a huge file would only cost memory and seconds of start-up).
+MAX_FILE_BYTES = 1 << 20
 KEYS = tuple("123456789")
 
 
@@ -99,9 +111,9 @@ COLOUR_NAMES: Mapping[str, str] = {
     "gray": "#868e96",
 }
 
-# Fallback colours for labels that name none, in order; nine, one per possible label, each a
-# different one of the 16 colours too.
-_PALETTE = (
+#: Fallback colours for labels that name none, in order; nine, one per possible label, each a
+#: different one of the 16 colours too.
+FALLBACK_COLOURS = (
     "#f91020",
     "#37b24d",
     "#66d9e8",
@@ -129,7 +141,6 @@ _FIELDS = ("name", "key", "colour", "color", "description", "stack")
 _FLAG_RE = re.compile(r"[a-z]{1,8}")
 _HEX_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_TABLE_RE = re.compile(r"""^[ \t]*\[\[[ \t]*(?:label|"label"|'label')[ \t]*\]\]""", re.MULTILINE)
 # Bidi embeddings, overrides and isolates reorder the text around them on screen.
 _BIDI = frozenset(chr(cp) for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
@@ -160,42 +171,65 @@ def colour_warnings(labels: Iterable[Label], filename: str) -> list[str]:
 
 def load_labels(path: Path) -> tuple[Label, ...]:
     """Read and check a labels file; raise :class:`LabelError` on any problem."""
+    return parse_labels(read_labels_text(path), str(path))
+
+
+def read_labels_text(path: Path) -> str:
+    """The text of the labels file ``path``; :class:`LabelError` when it cannot be read, is
+    larger than :data:`MAX_FILE_BYTES` or is not UTF-8 (a BOM is dropped)."""
     try:
-        data = read_regular(path)
+        with open_regular(path) as file:
+            data = file.read(MAX_FILE_BYTES + 1)  # no more: the file may be huge
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise LabelError(f"{path}: cannot read labels file: {reason}") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise LabelError(f"{path}: labels file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
-        source = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LabelError(f"{path} line {line}: not UTF-8 text") from error
-    return parse_labels(source, str(path))
 
 
 def parse_labels(source: str, filename: str = "labels.toml") -> tuple[Label, ...]:
     """Check the TOML text of a labels file; ``filename`` is only used in error messages."""
+    return labels_from_document(parse_toml(source, filename), source, filename)
+
+
+def parse_toml(source: str, filename: str) -> dict[str, Any]:
+    """The TOML text of a labels file parsed; every problem is a one-line :class:`LabelError`
+    naming ``filename`` and, where tomllib says, the line."""
     import tomllib  # only when a labels file is given: it costs start-up time
 
+    if len(source) > MAX_FILE_BYTES:
+        raise LabelError(f"{filename}: labels file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
-        document = _toml(source)
+        return _toml(source)
     except tomllib.TOMLDecodeError as error:
         raise LabelError(_toml_message(filename, str(error))) from error
     except ValueError as error:  # what _toml says Python's parser cannot take
         raise LabelError(f"{filename}: invalid TOML: {error}") from None
+
+
+def labels_from_document(
+    document: Mapping[str, Any], source: str, filename: str
+) -> tuple[Label, ...]:
+    """The checked ``[[label]]`` tables (and top-level ``stack``) of a parsed labels file;
+    ``source`` is its text, for the line numbers in errors."""
     tables = document.get("label")
     if not tables:
         raise LabelError(f"{filename}: no labels (expected [[label]] tables with name and key)")
     if not isinstance(tables, list):
         raise LabelError(f"{filename}: 'label' must be written as [[label]] tables")
-    starts = _table_lines(source)
+    starts = table_lines(source, "label")
     stack = _stack(document.get("stack", False), filename)
     labels: list[Label] = []
     for index, table in enumerate(tables):
-        where = _where(filename, starts, index)
+        location = where(filename, starts, index)
         if index == MAX_LABELS:
-            raise LabelError(f"{where}: more than {MAX_LABELS} labels (keys are 1 to 9)")
-        labels.append(_label(table, where, labels, stack))
+            raise LabelError(f"{location}: more than {MAX_LABELS} labels (keys are 1 to 9)")
+        labels.append(_label(table, location, labels, stack))
     return _with_colours(labels)
 
 
@@ -217,7 +251,7 @@ def load_suggestion_labels(path: Path | None, labels: Sequence[Label]) -> dict[s
         return {tag: name for tag, name in DEFAULT_SUGGESTIONS.items() if name in names}
 
     try:
-        document = _toml(read_regular(path).decode("utf-8-sig"))
+        document = _toml(read_regular(path).decode("utf-8-sig"))  # read_labels_text came first
     except (OSError, ValueError) as error:  # UnicodeDecodeError and TOMLDecodeError too
         raise LabelError(f"{path}: cannot read labels file: {error}") from error
     table = document.get("suggest")
@@ -257,13 +291,19 @@ def _toml_message(filename: str, message: str) -> str:
     return f"{filename} line {found[1]}: invalid TOML: {reason} (column {found[2]})"
 
 
-def _table_lines(source: str) -> list[int]:
-    """The 1-based line of each ``[[label]]`` header, in order."""
-    return [source.count("\n", 0, found.start()) + 1 for found in _TABLE_RE.finditer(source)]
+def table_lines(source: str, table: str) -> list[int]:
+    """The 1-based line of each ``[[table]]`` header (``[[label]]``, ``[[relation]]``…), in
+    order."""
+    quoted = re.escape(table)
+    header = re.compile(
+        rf"""^[ \t]*\[\[[ \t]*(?:{quoted}|"{quoted}"|'{quoted}')[ \t]*\]\]""", re.MULTILINE
+    )
+    return [source.count("\n", 0, found.start()) + 1 for found in header.finditer(source)]
 
 
-def _where(filename: str, starts: Sequence[int], index: int) -> str:
-    """``file line N`` for the index-th label, or just the file for inline-array labels."""
+def where(filename: str, starts: Sequence[int], index: int) -> str:
+    """``file line N`` for the index-th table (``starts`` from :func:`table_lines`), or just
+    the file for tables written as an inline array."""
     return f"{filename} line {starts[index]}" if index < len(starts) else filename
 
 
@@ -283,7 +323,7 @@ def _label(table: Any, where: str, earlier: Sequence[Label], stack: bool) -> Lab
     return Label(
         name,
         key,
-        "" if colour is None else _colour(colour, where),
+        "" if colour is None else checked_colour(colour, where),
         _description(table, where),
         _stack(table.get("stack", stack), where),
     )
@@ -302,19 +342,20 @@ def _name(value: Any, where: str, earlier: Sequence[Label]) -> str:
     return str(value)
 
 
-def name_problem(value: object) -> str | None:
-    """Why ``value`` cannot be a label name (one line), or None when it can.
+def name_problem(value: object, field: str = "name") -> str | None:
+    """Why ``value`` cannot be a label name (one line, speaking of ``field``), or None.
 
     A name is a non-empty string of at most :data:`MAX_NAME_LENGTH` characters, without
-    whitespace, markup brackets or control characters. Importers check labels with it too.
+    whitespace, markup brackets or control characters. Importers check labels with it too,
+    and the schema (:mod:`tui.core.relations.schema`) its names, groups and values.
     """
     if not isinstance(value, str) or not value:
-        return "name must be a non-empty string"
+        return f"{field} must be a non-empty string"
     if len(value) > MAX_NAME_LENGTH:
-        return f"name {value!r} is longer than {MAX_NAME_LENGTH} characters"
+        return f"{field} {value!r} is longer than {MAX_NAME_LENGTH} characters"
     if any(char.isspace() for char in value):
-        return f"name {value!r} contains whitespace"
-    return _unsafe_problem(value, "name")
+        return f"{field} {value!r} contains whitespace"
+    return _unsafe_problem(value, field)
 
 
 def _key(value: Any, where: str, earlier: Sequence[Label]) -> str:
@@ -331,8 +372,9 @@ def _key(value: Any, where: str, earlier: Sequence[Label]) -> str:
     return str(key)
 
 
-def _colour(value: Any, where: str) -> str:
-    """The colour as lowercase #rrggbb, from #rgb, #rrggbb or a name in COLOUR_NAMES."""
+def checked_colour(value: Any, where: str) -> str:
+    """The colour as lowercase #rrggbb, from #rgb, #rrggbb or a name in COLOUR_NAMES; else a
+    :class:`LabelError` that starts with ``where``."""
     if isinstance(value, str):
         if _HEX_RE.fullmatch(value):
             digits = value[1:].lower()
@@ -351,11 +393,11 @@ def _description(table: Mapping[str, Any], where: str) -> str:
         raise LabelError(f"{where}: description must be a string")
     if len(value) > MAX_DESCRIPTION_LENGTH:
         raise LabelError(f"{where}: description is longer than {MAX_DESCRIPTION_LENGTH} characters")
-    _reject_unsafe(value, "description", where)
+    reject_unsafe(value, "description", where)
     return value
 
 
-def _reject_unsafe(value: str, field: str, where: str) -> None:
+def reject_unsafe(value: str, field: str, where: str) -> None:
     """Refuse markup brackets and characters that would act on the terminal or the layout."""
     problem = _unsafe_problem(value, field)
     if problem is not None:
@@ -375,6 +417,6 @@ def _unsafe_problem(value: str, field: str) -> str | None:
 def _with_colours(labels: Sequence[Label]) -> tuple[Label, ...]:
     """Give each label without a colour the first palette colour no other label uses."""
     used = {label.colour for label in labels}
-    spare = iter(colour for colour in _PALETTE if colour not in used)
+    spare = iter(colour for colour in FALLBACK_COLOURS if colour not in used)
     # At most nine labels and nine palette colours, so a spare colour always exists.
     return tuple(label if label.colour else replace(label, colour=next(spare)) for label in labels)
