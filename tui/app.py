@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 # Textual ≥ 8.2.7 enables the kitty keyboard protocol, which garbles long IME commits
 # (DESIGN §8). This must happen before Textual reads its constants.
@@ -20,6 +20,9 @@ from textual.notifications import SeverityLevel
 from tui.collector import IdleCollector
 from tui.core.corpus import discover, id_root
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
+
+if TYPE_CHECKING:
+    from tui.core.relations.schema import Schema
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import check_annotator
@@ -76,10 +79,13 @@ class ReaderApp(App[None]):
         read_only: bool = False,
         suggesting: Mapping[str, str] | None = None,
         notices: Sequence[str] = (),
+        schema: Schema | None = None,
     ) -> None:
         """``suggesting`` maps jieba part-of-speech tags to the labels suggested for them
         (default: :data:`tui.core.labels.DEFAULT_SUGGESTIONS`); ``notices`` are one-line
-        warnings shown as toasts once the app is up (a labels file's colours)."""
+        warnings shown as toasts once the app is up (a labels file's colours); ``schema``
+        the relation, chain, category and attribute types (none by default: the labels
+        file's, see :mod:`tui.core.relations.schema`)."""
         super().__init__()
         variant_pair(variant)
         self.review = review
@@ -89,6 +95,8 @@ class ReaderApp(App[None]):
         self.annotator = annotator
         self.variant = variant
         self.labels = labels
+        #: Relation, chain, category and attribute types (empty: span labels only).
+        self.schema = schema if schema is not None else _labels_only(labels)
         self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.segmenter = segmenter or Segmenter()
         self.notices = list(notices)
@@ -174,3 +182,10 @@ class ReaderApp(App[None]):
             read_only=self.read_only,
             suggesting=self.suggesting,
         )
+
+
+def _labels_only(labels: tuple[Label, ...]) -> Schema:
+    """A schema of ``labels`` and nothing else (no relations, chains, categories)."""
+    from tui.core.relations.schema import Schema
+
+    return Schema(labels=labels)

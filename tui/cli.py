@@ -10,9 +10,13 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.output import SafeArgumentParser, warn
+
+if TYPE_CHECKING:
+    from tui.core.relations.schema import Schema
 
 #: ``biaozhu import|export|stats|agree ...`` run a batch command (tui.batch), not the reader; a
 #: document called "import" is opened as ./import.
@@ -129,13 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
-    from tui.core.labels import (
-        DEFAULT_LABELS,
-        LabelError,
-        colour_warnings,
-        load_labels,
-        load_suggestion_labels,
-    )
+    from tui.core.labels import LabelError, colour_warnings, load_suggestion_labels
     from tui.core.segment import Segmenter, SegmenterError
     from tui.core.spans import AnnotatorError
 
@@ -145,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         refused += (ReviewerError,)
     try:
-        labels = load_labels(args.labels) if args.labels is not None else DEFAULT_LABELS
+        schema = _schema(args.labels)
+        labels = schema.labels
         # A colour like a highlight is the user's choice: said on stderr and in the app (the
         # built-in colours draw no warning).
         notices = colour_warnings(labels, str(args.labels))
@@ -165,11 +164,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             segmenter=Segmenter(userdict=args.userdict, tags=suggesting),
             suggesting=suggesting,
             notices=notices,
+            schema=schema,
         )
     except refused as error:
         return _fail(str(error))
     app.run()
     return 0
+
+
+def _schema(path: Path | None) -> Schema:
+    """The labels file's schema (labels, relations, chains, categories, attributes); the
+    built-in labels alone without one. The schema module is read only when a file is given."""
+    if path is None:
+        from tui.core.relations.schema import DEFAULT_SCHEMA
+
+        return DEFAULT_SCHEMA
+    from tui.core.relations.schema import load_schema
+
+    return load_schema(path)
 
 
 if __name__ == "__main__":
