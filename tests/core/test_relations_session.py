@@ -99,3 +99,15 @@ def test_read_only_refuses_link_changes(tmp_path: Path) -> None:
     read_only = open_session(store, "doc", "alice", TEXT, read_only="reviewing").session
     assert not read_only.change_links((), ((RELATIONS, "r", {"id": "r"}),), "x")
     assert on_disk(store)[0] == set()
+
+
+def test_a_document_given_only_a_category_is_in_progress_and_exported(tmp_path: Path) -> None:
+    from tui.core.export_selection import Selector
+    from tui.core.spans import Status
+
+    store = Store(tmp_path / "store")
+    s = open_session(store, "doc", "alice", TEXT).session
+    s.change_links((), (), "category 体育", categories=(frozenset(), frozenset({"体育"})))
+    state = store.document("doc", "alice").load()
+    assert state.status is Status.IN_PROGRESS and state.links.categories == {"体育"}
+    assert Selector([], store, "alice", None).keep(state)

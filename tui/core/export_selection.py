@@ -63,7 +63,11 @@ class Selector:
     def keep(self, state: DocumentState) -> bool:
         """Whether the export holds the document whose saved state is ``state``."""
         self._seen += 1
-        annotated = bool(state.spans or state.decided) or state.status is not Status.NEW
+        links = state.links
+        annotated = (
+            bool(state.spans or state.decided or links.relations or links.categories)
+            or state.status is not Status.NEW
+        )
         self._annotated += annotated
         if self._only is not None:
             kept = state.status is Status.DONE

@@ -221,7 +221,7 @@ class Session:
             return False
         self.history.record(LinkStep(before, after, description, categories))
         edit = self.links.apply(after, None if categories is None else categories[1])
-        self._commit(None, links=edit)
+        self._commit(None, starts=True, links=edit)  # a document categorised is begun
         self._save_history()
         self.notice = description
         return True
@@ -456,7 +456,7 @@ class Session:
         if change is None and decided is None and links is None:
             return None
         put, deleted = (change.put, change.deleted) if change is not None else ((), ())
-        starts = starts and change is not None
+        starts = starts and (change is not None or links is not None)
         basis = None
         if decided is not None:
             self.decided_on = {k: v for k, v in self.decided_on.items() if k in decided}
