@@ -58,7 +58,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from bench.annotated import annotate, marked_copy, store_undo_history
+from bench.annotated import annotate, marked_copy, relate, store_undo_history
 from bench.big_spans import big_spans_figures
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
@@ -110,7 +110,10 @@ def _annotated_figures(document: Path) -> None:
         store = Path(folder)
         marker = annotate(document, store, 5_000, within=100_000)
         dense = reader_session(document, marker, store=store)
+        log(f"  {relate(document, store, 3_000)} relations added")
+        related = reader_session(document, marker, store=store)
     _key_figures(dense.keys, "_5k_spans")
+    _key_figures(related.keys, "_5k_spans_3k_relations")
 
 
 def _reopen_figures(document: Path) -> None:

@@ -12,17 +12,21 @@ Figures (printed by :mod:`bench.__main__`):
 * ``key_to_frame_5k_spans_*``: the keys of :data:`bench.measure.KEY_PLAN` on the 1 MiB
   document with 5 000 spans packed into its first 100 000 characters (about one every
   20 characters, so every screen the keys reach is full of them).
+* ``key_to_frame_5k_spans_3k_relations_*``: the same, once 3 000 relations link those
+  spans (:func:`relate`), measured in the same run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 from tui.core.annotations import excerpt, text_sha256
 from tui.core.corpus import discover, id_root
 from tui.core.history import HISTORY_LIMIT, History, SpanStep
+from tui.core.relations.model import LinkEdit, Relation
 from tui.core.spans import Span, new_span_id, now_iso
 from tui.core.store import Store
 
@@ -92,6 +96,21 @@ def annotate(
     cursor = text.find(MARKER)
     target.set_cursor(max(cursor, 0))
     return MARKER if cursor >= 0 else first_line_marker(text)
+
+
+def relate(document: Path, store: Path, relations: int, annotator: str = ANNOTATOR) -> int:
+    """Add ``relations`` relations between neighbouring stored spans of ``document`` (each
+    span to the next, in text order; ``关联``); returns how many there are."""
+    [ref] = discover([document], id_root(store))
+    target = Store(store).document(ref.doc_id, annotator)
+    spans = target.load().spans
+    stamp = now_iso()
+    made = [
+        Relation(new_span_id(), "关联", source.id, after.id, annotator, stamp, stamp)
+        for source, after in pairwise(spans[: relations + 1])
+    ]
+    target.apply((), links=LinkEdit.of(put=made))
+    return len(made)
 
 
 def marked_copy(document: Path, offset: int) -> Path:
