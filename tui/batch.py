@@ -135,7 +135,9 @@ def _run_import(args: argparse.Namespace) -> int:
     for line in listed(report.skipped, "skipped: "):
         warn(line)
     if report.skipped:
-        say(f"{summary(report.skipped, 'skipped')}; {counted(report.documents, 'document')} imported")
+        say(
+            f"{summary(report.skipped, 'skipped')}; {counted(report.documents, 'document')} imported"
+        )
     if not report.documents:
         say(f"{args.source} holds no documents: nothing imported")
         return 0
