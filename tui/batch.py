@@ -135,9 +135,8 @@ def _run_import(args: argparse.Namespace) -> int:
     for line in listed(report.skipped, "skipped: "):
         warn(line)
     if report.skipped:
-        say(
-            f"{summary(report.skipped, 'skipped')}; {counted(report.documents, 'document')} imported"
-        )
+        imported = counted(report.documents, "document")
+        say(f"{summary(report.skipped, 'skipped')}; {imported} imported")
     if not report.documents:
         say(f"{args.source} holds no documents: nothing imported")
         return 0

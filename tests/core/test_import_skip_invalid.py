@@ -147,7 +147,9 @@ def test_skip_invalid_imports_exactly_the_rest_and_names_each_item_left_out(
     # What goes back out is exactly the valid part of the source.
     exported = tmp_path / "out"
     argv = ["export", str(tmp_path / "corpus"), "--format", "brat", "--annotator", "brat"]
-    assert main([*argv, "--out", str(exported), "--store", str(tmp_path / "annotations")], "me") == 0
+    assert (
+        main([*argv, "--out", str(exported), "--store", str(tmp_path / "annotations")], "me") == 0
+    )
     a_lines = (exported / "a.ann").read_text(encoding="utf-8").splitlines()
     assert [line for line in a_lines if line[0] not in "T#"] == A_KEPT
     b_lines = (exported / "b.ann").read_text(encoding="utf-8").splitlines()
@@ -247,7 +249,13 @@ def test_doccano_skip_invalid_imports_the_rest(tmp_path: Path) -> None:
 
 def labels_result(result_id: str, start: int, end: int, text: str) -> dict[str, object]:
     value = {"start": start, "end": end, "text": text, "labels": ["PER"]}
-    return {"id": result_id, "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+    return {
+        "id": result_id,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": value,
+    }
 
 
 def relation(from_id: str, to_id: str) -> dict[str, object]:
@@ -285,5 +293,57 @@ def test_label_studio_skips_a_bad_result_and_the_relations_to_it(tmp_path: Path)
     places = ["--out", str(exported), "--store", str(tmp_path / "annotations")]
     assert main([*argv, "--annotator", "label-studio", *places], "me") == 0
     [task] = json.loads(exported.read_text(encoding="utf-8"))
-    kinds = [(item["type"], item.get("id") or item["to_id"]) for item in task["annotations"][0]["result"]]
+    kinds = [
+        (item["type"], item.get("id") or item["to_id"]) for item in task["annotations"][0]["result"]
+    ]
     assert kinds == [("labels", "r1"), ("labels", "r3"), ("relation", "r3")]
+
+
+# ---------------------------------------------------------------------------- CoNLL
+
+
+def only_document(tmp_path: Path, folder: str) -> tuple[str, str]:
+    """The id and text of the one document imported into ``corpus/<folder>``."""
+    [path] = (tmp_path / "corpus" / folder).glob("*.txt")
+    return f"corpus/{folder}/{path.name}", path.read_text(encoding="utf-8")
+
+
+BIO_BAD = (
+    "张\tB-PER\n三\tI-PER\n在\tO\n北\tI-LOC\n京\tI-LOC\n。\tO\n\n"
+    "李\tB-PER\n四\tI-LOC\n说\tO\n上\tB-LOC\n海\tI-LOC\n"
+)
+
+
+def test_conll_bio_names_each_bad_span_and_skips_only_them(tmp_path: Path) -> None:
+    source = tmp_path / "bio.conll"
+    source.write_text(BIO_BAD, encoding="utf-8")
+    status, _, err = run_import(tmp_path, source, "conll-bio")
+    assert status == 1
+    assert err[:2] == [
+        f"{source}:4: 'I-LOC' does not continue a span (a span starts with B-)",
+        f"{source}:9: 'I-LOC' follows 'B-PER'",
+    ]
+    status, out, err = run_import(tmp_path, source, "conll-bio", "--skip-invalid")
+    assert status == 0 and len(err) == 2 and all(line.startswith("skipped: ") for line in err)
+    assert "2 entities skipped; 1 document imported" in out
+    doc_id, text = only_document(tmp_path, "bio")
+    assert text == "张三在北京。\n李四说上海"
+    assert stored(tmp_path, doc_id, "conll-bio") == {
+        (0, 2, "PER", "张三", ""),
+        (10, 12, "LOC", "上海", ""),
+    }
+
+
+def test_conll_bmes_skips_an_unclosed_span_and_a_document_without_tags(tmp_path: Path) -> None:
+    source = tmp_path / "bmes.conll"
+    source.write_text("张\tB-PER\n三\tM-PER\n在\tO\n李\tS-PER\n\n\n王\n五\tO\n", encoding="utf-8")
+    status, out, err = run_import(tmp_path, source, "conll-bmes", "--skip-invalid")
+    assert status == 0
+    assert err == [
+        f"skipped: {source}:3: B-PER at line 1 is not closed by E-PER",
+        f"skipped: {source}:7: expected CHARACTER<TAB>TAG, not '王'",
+    ]
+    assert "1 entity skipped, 1 document skipped; 1 document imported" in out
+    doc_id, text = only_document(tmp_path, "bmes")
+    assert text == "张三在李"
+    assert stored(tmp_path, doc_id, "conll-bmes") == {(3, 4, "PER", "李", "")}
