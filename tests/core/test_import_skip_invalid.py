@@ -183,7 +183,9 @@ def test_hostile_file_names_are_shown_safely(tmp_path: Path) -> None:
         _, out, err = run_import(tmp_path, folder, "brat", *options)
         shown = "\n".join([*out, *err])
         assert "\x1b" not in shown and "\x07" not in shown
-        assert "x␛]0;pwned␇y.ann:1:" in shown or "x\\x1b" in shown
+        # The name shown one character for one, the span's text quoted by repr().
+        assert "x␛]0;pwned␇y.ann:1: span 'PER' offsets 0-2" in shown
+        assert "'李\\x1b[2J四'" in shown
 
 
 def test_a_relation_to_a_span_the_file_does_not_have_is_a_problem(tmp_path: Path) -> None:
