@@ -3,7 +3,8 @@
 Each prints what it did on stdout and every warning on stderr; a problem is one line on
 stderr naming the file and what is wrong, with exit status 1 (2 for a usage error), and
 never a traceback. An import with invalid items names each on a line of its own before
-the line counting them, or with ``--skip-invalid`` names each as ``skipped``. They import nothing from Textual, so they start fast in scripts and CI.
+the line counting them, or with ``--skip-invalid`` names each as ``skipped``.
+They import nothing from Textual, so they start fast in scripts and CI.
 """
 
 from __future__ import annotations

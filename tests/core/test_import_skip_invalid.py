@@ -202,6 +202,32 @@ def test_a_relation_to_a_span_the_file_does_not_have_is_a_problem(tmp_path: Path
     assert "1 entity" not in "\n".join(out)
 
 
+def test_a_brat_document_that_cannot_be_read_is_skipped_whole(tmp_path: Path) -> None:
+    # An .ann without its text, and a text that links out of the folder (never followed):
+    # each document is named and left out whole, never imported without its spans.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("秘密", encoding="utf-8")
+    folder = brat_corpus(
+        tmp_path / "mixed",
+        {"a.txt": "张三", "a.ann": "T1\tPER 0 2\t张三\n", "b.ann": "T1\tPER 0 1\t乙\n"},
+    )
+    (folder / "c.txt").symlink_to(secret)
+    (folder / "c.ann").write_text("T1\tX 0 2\t秘密\n", encoding="utf-8")
+    status, _, err = run_import(tmp_path, folder, "brat")
+    assert status == 1
+    assert err == [
+        f"{folder / 'b.ann'}: no text file 'b.txt' next to it",
+        f"{folder / 'c.txt'}: links to a file outside the folder: not read",
+        "biaozhu import: 2 invalid documents in 2 files: nothing imported"
+        " (--skip-invalid imports the rest)",
+    ]
+    status, out, err = run_import(tmp_path, folder, "brat", "--skip-invalid")
+    assert status == 0 and len(err) == 2
+    assert "2 documents skipped; 1 document imported" in out
+    assert sorted(path.name for path in (tmp_path / "corpus" / "mixed").iterdir()) == ["a.txt"]
+    assert stored(tmp_path, "corpus/mixed/a.txt", "brat") == {(0, 2, "PER", "张三", "")}
+
+
 # ---------------------------------------------------------------------------- doccano
 
 

@@ -2,7 +2,8 @@
 
 Read: the folder's top level (not sub-folders), or one ``.txt`` or ``.ann`` path. A ``.txt``
 without an ``.ann`` is a document without spans; an ``.ann`` without its ``.txt`` is an
-error. Files whose name starts with a dot are skipped, and a link to a file outside the
+error (a problem of that document, like a file that is not read).
+Files whose name starts with a dot are skipped, and a link to a file outside the
 folder is an error rather than something to follow. The ``.txt`` is UTF-8; offsets in the
 ``.ann`` are code points of it as stored (brat is Python), mapped onto the canonical text.
 
@@ -70,13 +71,13 @@ def read(source: Path, problems: Problems | None = None) -> Iterator[DocumentRec
     recorded there and left out, with the lines pointing at it.
     """
     problems = Problems(strict=True) if problems is None else problems
-    for text_path, ann_path in _pairs(source):
+    for text_path, ann_path in _pairs(source, problems):
         yield _document(text_path, ann_path, problems)
 
 
-def _pairs(source: Path) -> list[tuple[Path, Path | None]]:
+def _pairs(source: Path, problems: Problems) -> list[tuple[Path, Path | None]]:
     if source.is_dir():
-        return _folder_pairs(source)
+        return _folder_pairs(source, problems)
     if source.suffix == ".ann" and source.is_file():
         return [(_text_for(source), source)]
     if source.suffix == ".txt" and source.is_file():
@@ -94,22 +95,38 @@ def _text_for(ann: Path) -> Path:
     return text
 
 
-def _folder_pairs(folder: Path) -> list[tuple[Path, Path | None]]:
+def _folder_pairs(folder: Path, problems: Problems) -> list[tuple[Path, Path | None]]:
+    """The readable pairs of ``folder``; a document whose text or annotations cannot be
+    read, or an ``.ann`` without its text, is a problem, and left out whole."""
     texts: dict[str, Path] = {}
     anns: dict[str, Path] = {}
+    errors: list[FormatError] = []
     for entry in _entries(folder):
         if entry.name.startswith(".") or entry.suffix not in (".txt", ".ann"):
             continue
-        # realpath: Path.resolve raises RuntimeError on a link loop (Python 3.11).
-        if not Path(os.path.realpath(entry)).is_relative_to(os.path.realpath(folder)):
-            raise FormatError(entry, None, "links to a file outside the folder: not read")
-        if not entry.is_file():  # a FIFO would block, a folder or a loop cannot be read
-            raise FormatError(entry, None, "not a regular file: not read")
-        (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
-    for stem, ann in sorted(anns.items()):
-        if stem not in texts:
-            raise FormatError(ann, None, f"no text file {stem + '.txt'!r} next to it")
-    return [(texts[stem], anns.get(stem)) for stem in sorted(texts)]
+        problem = _unreadable(entry, folder)
+        if problem is not None:
+            errors.append(FormatError(entry, None, problem))
+        else:
+            (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
+    bad = {Path(error.path).stem for error in errors}
+    for stem, ann in anns.items():
+        if stem not in texts and stem not in bad:
+            errors.append(FormatError(ann, None, f"no text file {stem + '.txt'!r} next to it"))
+    for error in sorted(errors, key=lambda error: error.path):
+        problems.invalid(error, Kind.DOCUMENT)
+    bad |= {Path(error.path).stem for error in errors}
+    return [(texts[stem], anns.get(stem)) for stem in sorted(texts) if stem not in bad]
+
+
+def _unreadable(entry: Path, folder: Path) -> str | None:
+    """Why the file ``entry`` of ``folder`` is not read, or None."""
+    # realpath: Path.resolve raises RuntimeError on a link loop (Python 3.11).
+    if not Path(os.path.realpath(entry)).is_relative_to(os.path.realpath(folder)):
+        return "links to a file outside the folder: not read"
+    if not entry.is_file():  # a FIFO would block, a folder or a loop cannot be read
+        return "not a regular file: not read"
+    return None
 
 
 def _entries(folder: Path) -> list[Path]:
