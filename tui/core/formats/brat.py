@@ -308,7 +308,7 @@ class _References:
         invalid: set[int] = set()
         seen: set[str] = set()
         for index, (number, line) in enumerate(lines):
-            missing = [target for target in line.targets if target not in present]
+            missing = [] if present.issuperset(line.targets) else line.targets_missing(present)
             if line.own_id != "*" and line.own_id in seen:
                 self._invalid(number, f"id {quote(line.own_id)} is used twice")
             elif missing:
@@ -327,12 +327,12 @@ class _References:
         self, lines: Sequence[tuple[int, _ExtraLine]], settled: set[int], dropped: set[str]
     ) -> None:
         """Record each line pointing at a dropped id (growing ``dropped``) as left out."""
-        grew = True
+        grew = bool(dropped)
         while grew:
             grew = False
             for index, (number, line) in enumerate(lines):
-                target = line.targets_in(dropped)
-                if index in settled or target is None:
+                target = None if index in settled else line.targets_in(dropped)
+                if target is None:
                     continue
                 settled.add(index)
                 dropped.add(line.own_id)
@@ -350,16 +350,19 @@ def _resolved(
     """The indices of the lines whose targets are all ``known`` (which grows with their
     own ids: events and relations may point at ones further down)."""
     kept: set[int] = set()
-    grew = True
-    while grew:
-        grew = False
-        for index, (_, line) in enumerate(lines):
-            if index in kept or index in invalid:
-                continue
-            if all(target in known for target in line.targets):
+    waiting = [index for index in range(len(lines)) if index not in invalid]
+    while waiting:  # one pass when every line comes after what it points at
+        still = []
+        for index in waiting:
+            line = lines[index][1]
+            if known.issuperset(line.targets):
                 kept.add(index)
                 known.add(line.own_id)
-                grew = True
+            else:
+                still.append(index)
+        if len(still) == len(waiting):
+            break
+        waiting = still
     return kept
 
 
@@ -440,7 +443,7 @@ def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]
     return [*lines, *notes, *_kept_extra_lines(extra, set(ids), what, report)]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _ExtraLine:
     """A kept ``.ann`` line (relation, event, attribute...) and the ids it points at."""
 
@@ -460,10 +463,12 @@ class _ExtraLine:
             candidates = tokens
         else:  # R: TYPE Arg1:X Arg2:Y; *: Equiv X Y ...
             candidates = tokens[1:]
-        targets = (token.rpartition(":")[2] for token in candidates)
-        return cls(
-            line, own_id, tuple(target for target in targets if _REFERABLE.fullmatch(target))
-        )
+        targets = [token.rpartition(":")[2] for token in candidates]
+        return cls(line, own_id, tuple(filter(_REFERABLE.fullmatch, targets)))
+
+    def targets_missing(self, ids: set[str]) -> list[str]:
+        """The ids this line points at that are not in ``ids``."""
+        return [target for target in self.targets if target not in ids]
 
     def targets_in(self, ids: set[str]) -> str | None:
         """The first id this line points at that is in ``ids``, or None."""
