@@ -140,7 +140,8 @@ def _run_import(args: argparse.Namespace) -> int:
         imported = counted(report.documents, "document")
         say(f"{summary(report.skipped, 'skipped')}; {imported} imported")
     if not report.documents:
-        say(f"{args.source} holds no documents: nothing imported")
+        if not report.skipped:  # else the count just printed says so
+            say(f"{args.source} holds no documents: nothing imported")
         return 0
     say(
         f"imported {counted(report.documents, 'document')} ({report.new_documents:,} new) and "

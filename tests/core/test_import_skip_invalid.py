@@ -375,3 +375,11 @@ def test_conll_bmes_skips_an_unclosed_span_and_a_document_without_tags(tmp_path:
     doc_id, text = only_document(tmp_path, "bmes")
     assert text == "张三在李"
     assert stored(tmp_path, doc_id, "conll-bmes") == {(3, 4, "PER", "李", "")}
+
+
+def test_a_source_with_nothing_valid_imports_nothing_and_says_so(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "none.jsonl", ['{"text": ', "[1]"])
+    status, out, err = run_import(tmp_path, source, "doccano", "--skip-invalid")
+    assert status == 0 and len(err) == 2
+    assert out == ["2 documents skipped; 0 documents imported"]
+    assert not (tmp_path / "corpus").exists()
