@@ -272,6 +272,32 @@ def test_doccano_skip_invalid_imports_the_rest(tmp_path: Path) -> None:
     assert not (tmp_path / "corpus" / "d" / "3.txt").exists()
 
 
+def test_doccano_relations_to_a_skipped_entity_are_left_out(tmp_path: Path) -> None:
+    entities = [
+        {"id": 1, "start_offset": 0, "end_offset": 2, "label": "PER"},
+        {"id": 2, "start_offset": 3, "end_offset": 99, "label": "PER"},
+        {"id": 3, "start_offset": 3, "end_offset": 5, "label": "PER"},
+    ]
+    relations = [
+        {"id": 10, "from_id": 1, "to_id": 2, "type": "knows"},
+        {"id": 11, "from_id": 1, "to_id": 3, "type": "knows"},
+    ]
+    row = {"id": 5, "text": "张三、李四", "entities": entities, "relations": relations}
+    source = write_jsonl(tmp_path / "rel.jsonl", [row])
+    status, out, err = run_import(tmp_path, source, "doccano", "--skip-invalid")
+    assert status == 0 and len(err) == 3  # the warning that relations are not imported
+    assert err[1].startswith(f"skipped: {source}:1: span 'PER' offsets 3-99")
+    assert err[2].startswith(f"skipped: {source}:1: relation {{'id': 10")
+    assert "1 entity skipped, 1 reference skipped; 1 document imported" in out
+    exported = tmp_path / "out.jsonl"
+    argv = ["export", str(tmp_path / "corpus"), "--format", "doccano", "--annotator", "doccano"]
+    places = ["--out", str(exported), "--store", str(tmp_path / "annotations")]
+    assert main([*argv, *places], "me") == 0
+    [written] = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    assert written["relations"] == [relations[1]]
+    assert sorted(written["label"]) == [[0, 2, "PER"], [3, 5, "PER"]]
+
+
 # ---------------------------------------------------------------------------- Label Studio
 
 

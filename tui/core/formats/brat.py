@@ -2,10 +2,10 @@
 
 Read: the folder's top level (not sub-folders), or one ``.txt`` or ``.ann`` path. A ``.txt``
 without an ``.ann`` is a document without spans; an ``.ann`` without its ``.txt`` is an
-error (a problem of that document, like a file that is not read).
-Files whose name starts with a dot are skipped, and a link to a file outside the
-folder is an error rather than something to follow. The ``.txt`` is UTF-8; offsets in the
-``.ann`` are code points of it as stored (brat is Python), mapped onto the canonical text.
+error. Files whose name starts with a dot are skipped, and a link to a file outside the
+folder is an error rather than something to follow (each of these a problem of that
+document). The ``.txt`` is UTF-8; offsets in the ``.ann`` are code points of it as stored
+(brat is Python), mapped onto the canonical text.
 
 ``.ann`` lines:
 
