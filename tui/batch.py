@@ -2,7 +2,9 @@
 
 Each prints what it did on stdout and every warning on stderr; a problem is one line on
 stderr naming the file and what is wrong, with exit status 1 (2 for a usage error), and
-never a traceback. They import nothing from Textual, so they start fast in scripts and CI.
+never a traceback. An import with invalid items names each on a line of its own before
+the line counting them, or with ``--skip-invalid`` names each as ``skipped``.
+They import nothing from Textual, so they start fast in scripts and CI.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from tui.core.agreement_report import agreement_lines, by_document_lines, by_lab
 from tui.core.corpus import CorpusError
 from tui.core.export_selection import ONLY
 from tui.core.formats import FORMATS
+from tui.core.formats.problems import listed, summary
 from tui.core.identity import open_corpus
 from tui.core.interchange import (
     SCRIPTS,
     InterchangeError,
+    InvalidSource,
     Stats,
     collect_stats,
     export_documents,
@@ -45,6 +49,9 @@ def main(argv: Sequence[str], login_name: str) -> int:
     try:
         return int(args.run(args))
     except (InterchangeError, CorpusError) as error:
+        if isinstance(error, InvalidSource):
+            for line in error.listed():
+                warn(line)
         warn(f"biaozhu {args.command}: {error}")
         return 1
 
@@ -86,7 +93,10 @@ def _import_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> 
         "DIR/<SOURCE name>/<document name>.txt (DIR is --corpus; the SOURCE name is its file "
         "name without the suffix, or a brat folder's name) and its spans into the store. "
         "Importing the same source again adds nothing; a different text already at a name "
-        "stops the import before anything is written.",
+        "stops the import before anything is written. Invalid input (a span whose text "
+        "disagrees with the document, offsets past its end, a relation to a span the file "
+        "does not have...) is refused whole, every problem named on stderr (file:line: why) "
+        "and counted, unless --skip-invalid is given.",
     )
     parser.add_argument("source", type=Path, metavar="SOURCE", help="a file, or a brat folder")
     _format_option(parser)
@@ -102,18 +112,36 @@ def _import_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> 
     parser.add_argument(
         "--annotator", default=None, metavar="NAME", help="(default: the format's name)"
     )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import everything valid: leave out each invalid span or document and whatever "
+        "refers to it (relations, notes, attributes, events...), naming each on stderr as "
+        "'skipped: FILE:LINE: why', and count them",
+    )
     parser.set_defaults(run=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
     annotator = args.annotator or args.format
     report = import_source(
-        args.source, args.format, corpus=args.corpus, store=Store(args.store), annotator=annotator
+        args.source,
+        args.format,
+        corpus=args.corpus,
+        store=Store(args.store),
+        annotator=annotator,
+        skip_invalid=args.skip_invalid,
     )
     for warning in report.warnings:
         warn(f"warning: {warning}")
+    for line in listed(report.skipped, "skipped: "):
+        warn(line)
+    if report.skipped:
+        imported = counted(report.documents, "document")
+        say(f"{summary(report.skipped, 'skipped')}; {imported} imported")
     if not report.documents:
-        say(f"{args.source} holds no documents: nothing imported")
+        if not report.skipped:  # else the count just printed says so
+            say(f"{args.source} holds no documents: nothing imported")
         return 0
     say(
         f"imported {counted(report.documents, 'document')} ({report.new_documents:,} new) and "

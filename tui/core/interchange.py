@@ -1,7 +1,9 @@
 """Import annotations into the corpus and the store, and export them, exactly (issue 4).
 
 Import reads a source twice: the first pass checks everything and plans the file names,
-writing nothing, so bad input is refused whole ("nothing is half-imported"); the second
+writing nothing, so bad input is refused whole ("nothing is half-imported"), naming every
+invalid item (:class:`InvalidSource`); told to skip them, it imports the rest instead,
+each invalid item and whatever refers to it left out and listed in the report. The second
 writes each text as a UTF-8 file ``corpus/<source name>/<name>.txt`` and its spans into the
 store under the given annotator with origin ``import``, keyed by the id the document has
 when the corpus folder is opened (``<source name>/<name>.txt``). Every document gets a
@@ -55,6 +57,7 @@ from tui.core.formats import (
 )
 from tui.core.formats._io import encoded
 from tui.core.formats.names import file_stem
+from tui.core.formats.problems import Kind, Problem, Problems, listed, summary
 from tui.core.identity import open_corpus
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
@@ -68,6 +71,7 @@ __all__ = [
     "ExportReport",
     "ImportReport",
     "InterchangeError",
+    "InvalidSource",
     "Stats",
     "collect_stats",
     "export_documents",
@@ -80,6 +84,34 @@ SCRIPTS = ("original", "simplified", "traditional")
 
 class InterchangeError(Exception):
     """Import or export refused: ``str(error)`` is one line naming the file and the problem."""
+
+
+class InvalidSource(InterchangeError):
+    """An import refused for invalid items of its source: ``problems`` names each.
+
+    ``str(error)`` is the one problem, or a count of them by kind and file; ``listed()``
+    gives the lines naming each (none for a single problem, which the message names).
+    ``fatal``: the last problem stops the import even when invalid items are skipped.
+    """
+
+    def __init__(self, problems: Sequence[Problem], *, fatal: bool = False) -> None:
+        self.problems = [problem for problem in problems if problem.invalid]
+        self.fatal = fatal
+        super().__init__(self._message())
+
+    def listed(self) -> list[str]:
+        """One line per problem (cut short after many), when there is more than one."""
+        return listed(self.problems) if len(self.problems) > 1 else []
+
+    def _message(self) -> str:
+        if self.fatal:
+            hint = "; the last one stops any import, even with --skip-invalid"
+        else:
+            hint = " (--skip-invalid imports the rest)"
+        if len(self.problems) == 1:
+            return f"{self.problems[0]}" if self.fatal else f"{self.problems[0]}{hint}"
+        files = len({problem.path for problem in self.problems})
+        return f"{summary(self.problems)} in {counted(files, 'file')}: nothing imported{hint}"
 
 
 # ---------------------------------------------------------------------------- import
@@ -95,6 +127,7 @@ class ImportReport:
     spans: int = 0
     new_spans: int = 0
     warnings: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # what --skip-invalid left out
 
 
 @dataclass
@@ -116,7 +149,13 @@ class _Plan:
 
 
 def import_source(
-    source: Path, format_name: str, *, corpus: Path, store: Store, annotator: str
+    source: Path,
+    format_name: str,
+    *,
+    corpus: Path,
+    store: Store,
+    annotator: str,
+    skip_invalid: bool = False,
 ) -> ImportReport:
     """Import ``source`` (format ``format_name``) into ``corpus`` and ``store``.
 
@@ -126,18 +165,25 @@ def import_source(
     before, by an earlier import that put texts straight into ``corpus``, or from another
     annotator's export of the same documents): its spans then join that document. A source
     without documents creates nothing. Raises :class:`InterchangeError` (a
-    :class:`FormatError` included) before anything is written when any document or span is
-    bad, or when a text would replace a different text already in the corpus.
+    :class:`FormatError` included) before anything is written when a text would replace a
+    different text already in the corpus, or the source cannot be read on; and
+    :class:`InvalidSource`, naming every problem, when any document or span is invalid,
+    unless ``skip_invalid``: then those, and whatever refers to them, are left out, and
+    listed in the report's ``skipped``.
     """
     codec = _codec(format_name)
     if not source.exists():
         raise InterchangeError(f"{source}: no such file or directory")
     try:
         folder = _source_folder(source, corpus)
-        plan = _plan(codec.read(source), source, corpus, folder)
-        report = ImportReport(plan.folder(corpus), warnings=plan.warnings)
+        problems = Problems()
+        plan = _checked_plan(codec, source, corpus, folder, problems)
+        if problems.invalid_items() and not skip_invalid:
+            raise InvalidSource(problems.items)
+        report = ImportReport(plan.folder(corpus), warnings=plan.warnings, skipped=problems.items)
         if plan.paths:
-            documents = zip(codec.read(source), plan.paths, strict=True)
+            # The same problems again, left out the same way: reported by the first pass.
+            documents = zip(codec.read(source, Problems()), plan.paths, strict=True)
             bulk = store.for_import()
             _import_planned(
                 documents, format_name, corpus, bulk, annotator, report, len(plan.paths)
@@ -147,6 +193,23 @@ def import_source(
     except (OSError, StoreError) as error:
         raise InterchangeError(f"import stopped: {_describe(error)}") from None
     return report
+
+
+def _checked_plan(
+    codec: Format, source: Path, corpus: Path, folder: str, problems: Problems
+) -> _Plan:
+    """The first pass, recording invalid items in ``problems``.
+
+    A problem no reader can go on after (a file cut short, not UTF-8) is raised: alone, as
+    it is; after others, as an :class:`InvalidSource` naming them all.
+    """
+    try:
+        return _plan(codec.read(source, problems), source, corpus, folder)
+    except FormatError as error:
+        if not problems.items:
+            raise
+        problems.invalid(error, Kind.DOCUMENT)
+        raise InvalidSource(problems.items, fatal=True) from None
 
 
 def _import_planned(

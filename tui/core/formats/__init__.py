@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Protocol
 
 from tui.core.formats import brat, conll_bio, conll_bmes, doccano, label_studio
 from tui.core.formats.checks import check_document
@@ -22,6 +23,7 @@ from tui.core.formats.model import (
     WriteReport,
 )
 from tui.core.formats.offsets import normalise_with_map
+from tui.core.formats.problems import Problems
 
 __all__ = [
     "FORMATS",
@@ -29,11 +31,24 @@ __all__ = [
     "ExportMismatch",
     "Format",
     "FormatError",
+    "Reader",
     "SpanRecord",
     "WriteReport",
     "check_document",
     "normalise_with_map",
 ]
+
+
+class Reader(Protocol):
+    """A format's reader: the documents of ``source``, one at a time.
+
+    Without ``problems`` it raises a FormatError at the first invalid item; with it, it
+    records each there and leaves it out, with whatever refers to it.
+    """
+
+    def __call__(
+        self, source: Path, problems: Problems | None = None, /
+    ) -> Iterator[DocumentRecord]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +60,7 @@ class Format:
     """
 
     name: str
-    read: Callable[[Path], Iterator[DocumentRecord]]
+    read: Reader
     write: Callable[[Iterable[DocumentRecord], Path], WriteReport]
     out_is_folder: bool
     suffix: str

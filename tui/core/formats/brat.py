@@ -3,8 +3,9 @@
 Read: the folder's top level (not sub-folders), or one ``.txt`` or ``.ann`` path. A ``.txt``
 without an ``.ann`` is a document without spans; an ``.ann`` without its ``.txt`` is an
 error. Files whose name starts with a dot are skipped, and a link to a file outside the
-folder is an error rather than something to follow. The ``.txt`` is UTF-8; offsets in the
-``.ann`` are code points of it as stored (brat is Python), mapped onto the canonical text.
+folder is an error rather than something to follow (each of these a problem of that
+document). The ``.txt`` is UTF-8; offsets in the ``.ann`` are code points of it as stored
+(brat is Python), mapped onto the canonical text.
 
 ``.ann`` lines:
 
@@ -14,7 +15,12 @@ folder is an error rather than something to follow. The ``.txt`` is UTF-8; offse
   a space where the text has a line break is accepted, as TEXT is one line).
 - ``#1<TAB>AnnotatorNotes T1<TAB>note`` becomes the note of span T1.
 - Every other line (relations ``R``, events ``E``, attributes ``A``/``M``, equivalences
-  ``*``, normalisations ``N``, notes on those) is kept verbatim in ``extra_lines``.
+  ``*``, normalisations ``N``, notes on those) is kept verbatim in ``extra_lines``. Each id
+  such a line points at must be in the file, and its own id used once.
+
+Problems go to a :class:`~tui.core.formats.problems.Problems` collector (without one, the
+first is raised): an invalid ``T`` line is left out, and so is every line that points at
+it, directly or through another line left out (a note on a relation on it), each named.
 
 Write: ``NAME.txt`` (canonical text, UTF-8, ``\\n``) and ``NAME.ann`` into the output folder,
 NAME made safe by :func:`tui.core.formats.names.file_stem` (``document-N`` for a document without a
@@ -46,6 +52,7 @@ from tui.core.formats.checks import (
 from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
 from tui.core.formats.names import file_stem
 from tui.core.formats.offsets import SourceText
+from tui.core.formats.problems import Kind, Problems
 from tui.core.untrusted import MAX_OFFSET
 
 __all__ = ["read", "write"]
@@ -57,15 +64,20 @@ _NOTE = "AnnotatorNotes"
 _T_LINE = "expected ID<TAB>LABEL START END<TAB>TEXT"
 
 
-def read(source: Path) -> Iterator[DocumentRecord]:
-    """The documents of a brat folder (sorted by name), or of one ``.txt``/``.ann`` path."""
-    for text_path, ann_path in _pairs(source):
-        yield _document(text_path, ann_path)
+def read(source: Path, problems: Problems | None = None) -> Iterator[DocumentRecord]:
+    """The documents of a brat folder (sorted by name), or of one ``.txt``/``.ann`` path.
+
+    Without ``problems``, the first invalid line raises a FormatError; with it, each is
+    recorded there and left out, with the lines pointing at it.
+    """
+    problems = Problems(strict=True) if problems is None else problems
+    for text_path, ann_path in _pairs(source, problems):
+        yield _document(text_path, ann_path, problems)
 
 
-def _pairs(source: Path) -> list[tuple[Path, Path | None]]:
+def _pairs(source: Path, problems: Problems) -> list[tuple[Path, Path | None]]:
     if source.is_dir():
-        return _folder_pairs(source)
+        return _folder_pairs(source, problems)
     if source.suffix == ".ann" and source.is_file():
         return [(_text_for(source), source)]
     if source.suffix == ".txt" and source.is_file():
@@ -83,22 +95,38 @@ def _text_for(ann: Path) -> Path:
     return text
 
 
-def _folder_pairs(folder: Path) -> list[tuple[Path, Path | None]]:
+def _folder_pairs(folder: Path, problems: Problems) -> list[tuple[Path, Path | None]]:
+    """The readable pairs of ``folder``; a document whose text or annotations cannot be
+    read, or an ``.ann`` without its text, is a problem, and left out whole."""
     texts: dict[str, Path] = {}
     anns: dict[str, Path] = {}
+    errors: list[FormatError] = []
     for entry in _entries(folder):
         if entry.name.startswith(".") or entry.suffix not in (".txt", ".ann"):
             continue
-        # realpath: Path.resolve raises RuntimeError on a link loop (Python 3.11).
-        if not Path(os.path.realpath(entry)).is_relative_to(os.path.realpath(folder)):
-            raise FormatError(entry, None, "links to a file outside the folder: not read")
-        if not entry.is_file():  # a FIFO would block, a folder or a loop cannot be read
-            raise FormatError(entry, None, "not a regular file: not read")
-        (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
-    for stem, ann in sorted(anns.items()):
-        if stem not in texts:
-            raise FormatError(ann, None, f"no text file {stem + '.txt'!r} next to it")
-    return [(texts[stem], anns.get(stem)) for stem in sorted(texts)]
+        problem = _unreadable(entry, folder)
+        if problem is not None:
+            errors.append(FormatError(entry, None, problem))
+        else:
+            (texts if entry.suffix == ".txt" else anns)[entry.stem] = entry
+    bad = {Path(error.path).stem for error in errors}
+    for stem, ann in anns.items():
+        if stem not in texts and stem not in bad:
+            errors.append(FormatError(ann, None, f"no text file {stem + '.txt'!r} next to it"))
+    for error in sorted(errors, key=lambda error: error.path):
+        problems.invalid(error, Kind.DOCUMENT)
+    bad |= {Path(error.path).stem for error in errors}
+    return [(texts[stem], anns.get(stem)) for stem in sorted(texts) if stem not in bad]
+
+
+def _unreadable(entry: Path, folder: Path) -> str | None:
+    """Why the file ``entry`` of ``folder`` is not read, or None."""
+    # realpath: Path.resolve raises RuntimeError on a link loop (Python 3.11).
+    if not Path(os.path.realpath(entry)).is_relative_to(os.path.realpath(folder)):
+        return "links to a file outside the folder: not read"
+    if not entry.is_file():  # a FIFO would block, a folder or a loop cannot be read
+        return "not a regular file: not read"
+    return None
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -108,12 +136,13 @@ def _entries(folder: Path) -> list[Path]:
         raise FormatError(folder, None, f"cannot list: {error.strerror}") from error
 
 
-def _document(text_path: Path, ann_path: Path | None) -> DocumentRecord:
+def _document(text_path: Path, ann_path: Path | None, problems: Problems) -> DocumentRecord:
     text = SourceText(read_text(text_path))
     if ann_path is None:
         return DocumentRecord(text_path.stem, text.canonical, ())
-    ann = _AnnReader(ann_path, text)
+    ann = _AnnReader(ann_path, text, Problems(strict=problems.strict))
     ann.read()
+    problems.take(ann.problems)
     return DocumentRecord(
         name=text_path.stem,
         text=text.canonical,
@@ -139,23 +168,49 @@ class _AnnReader:
 
     path: Path
     text: SourceText
+    problems: Problems
     entities: dict[str, _Entity] = field(default_factory=dict)
+    #: Ids of ``T`` lines left out as invalid.
+    left_out: set[str] = field(default_factory=set)
+    #: Lines other than spans and span notes, with their line numbers.
+    others: list[tuple[int, str]] = field(default_factory=list)
     extra_lines: list[str] = field(default_factory=list)
     warnings: WarningLog = field(default_factory=WarningLog)
-    pending_notes: list[tuple[str, str, str]] = field(default_factory=list)
+    pending_notes: list[tuple[str, str, str, int]] = field(default_factory=list)
 
     def read(self) -> None:
-        """Read every line; notes are attached once all spans are known."""
+        """Read every line; notes are attached, and the other lines' ids checked, once all
+        spans are known."""
         for number, line in iter_lines(self.path):
             if not line.strip():
                 continue
+            where = Where(str(self.path), number)
             if line.startswith("T"):
-                self._entity(line, Where(str(self.path), number))
+                self._checked_entity(line, where)
             elif line.startswith("#"):
-                self._note(line, Where(str(self.path), number))
+                self._checked_note(line, where)
             else:
-                self.extra_lines.append(line)
+                self.others.append((number, line))
         self._attach_notes()
+        self.extra_lines = _References(self.path, self.problems).kept(
+            self.others, set(self.entities), self.left_out
+        )
+
+    def _checked_entity(self, line: str, where: Where) -> None:
+        """Read a ``T`` line; an invalid one is recorded and its id left out."""
+        try:
+            self._entity(line, where)
+        except FormatError as error:
+            self.problems.invalid(error)
+            entity_id = line.split("\t", 1)[0]
+            if entity_id not in self.entities:
+                self.left_out.add(entity_id)
+
+    def _checked_note(self, line: str, where: Where) -> None:
+        try:
+            self._note(line, where)
+        except FormatError as error:
+            self.problems.invalid(error, Kind.REFERENCE)
 
     def spans(self) -> Iterator[SpanRecord]:
         """One span per fragment of every entity, in file order."""
@@ -178,7 +233,7 @@ class _AnnReader:
         if len(parts) != 3:
             raise where.error(_T_LINE)
         entity_id, middle, given = parts
-        if entity_id in self.entities:
+        if entity_id in self.entities or entity_id in self.left_out:
             raise where.error(f"id {quote(entity_id)} is used twice")
         raw_label, _, offsets = middle.partition(" ")
         label = checked_label(raw_label, where, self.warnings)
@@ -201,18 +256,114 @@ class _AnnReader:
         kind, _, target = parts[1].partition(" ") if len(parts) == 3 else ("", "", "")
         if kind == _NOTE:
             note = checked_note(parts[2], where, whose=quote(target.strip()))
-            self.pending_notes.append((target.strip(), note, line))
+            self.pending_notes.append((target.strip(), note, line, where.line or 0))
         else:
-            self.extra_lines.append(line)
+            self.others.append((where.line or 0, line))
 
     def _attach_notes(self) -> None:
-        for target, note, line in self.pending_notes:
+        for target, note, line, number in self.pending_notes:
             entity = self.entities.get(target)
             if entity is not None and not entity.note:
                 entity.note = note
             else:
-                # Notes on relations, events or a second note on a span: kept as they are.
-                self.extra_lines.append(line)
+                # Notes on relations, events, on a span left out or a second note on a
+                # span: kept as they are (or left out) with the other lines.
+                self.others.append((number, line))
+
+
+@dataclass(slots=True)
+class _References:
+    """Checks the lines that point at ids (relations, events, attributes, notes...)."""
+
+    path: Path
+    problems: Problems
+
+    def kept(
+        self, numbered: Sequence[tuple[int, str]], entities: set[str], left_out: set[str]
+    ) -> list[str]:
+        """The lines to keep, in file order; each other one is recorded as a problem.
+
+        A line is invalid when its own id is used before, when an id it points at is in no
+        line of the file, or when it points at itself through other lines; it is left out
+        (not a problem of its own) when what it points at is.
+        """
+        lines = [(number, _ExtraLine.parse(text)) for number, text in numbered]
+        present = entities | left_out | {line.own_id for _, line in lines}
+        invalid = self._invalid_lines(lines, present)
+        known = set(entities)
+        kept = _resolved(lines, known, invalid)
+        dropped = set(left_out) | {lines[index][1].own_id for index in invalid}
+        settled = kept | invalid
+        self._leave_out_dependents(lines, settled, dropped)
+        for index, (number, line) in enumerate(lines):
+            if index not in settled:  # in a cycle, or pointing into one
+                target = next(target for target in line.targets if target not in known)
+                self._invalid(number, f"{quote(line.own_id)} refers to {target} in a cycle")
+        return [lines[index][1].text for index in sorted(kept)]
+
+    def _invalid_lines(
+        self, lines: Sequence[tuple[int, _ExtraLine]], present: set[str]
+    ) -> set[int]:
+        """Lines whose own id was used before, or that point at an id not in the file."""
+        invalid: set[int] = set()
+        seen: set[str] = set()
+        for index, (number, line) in enumerate(lines):
+            missing = [] if present.issuperset(line.targets) else line.targets_missing(present)
+            if line.own_id != "*" and line.own_id in seen:
+                self._invalid(number, f"id {quote(line.own_id)} is used twice")
+            elif missing:
+                self._invalid(
+                    number,
+                    f"{quote(line.own_id)} refers to {missing[0]}, which the file does not have",
+                )
+                seen.add(line.own_id)
+            else:
+                seen.add(line.own_id)
+                continue
+            invalid.add(index)
+        return invalid
+
+    def _leave_out_dependents(
+        self, lines: Sequence[tuple[int, _ExtraLine]], settled: set[int], dropped: set[str]
+    ) -> None:
+        """Record each line pointing at a dropped id (growing ``dropped``) as left out."""
+        grew = bool(dropped)
+        while grew:
+            grew = False
+            for index, (number, line) in enumerate(lines):
+                target = None if index in settled else line.targets_in(dropped)
+                if target is None:
+                    continue
+                settled.add(index)
+                dropped.add(line.own_id)
+                grew = True
+                message = f"{quote(line.own_id)} refers to {target}, which is left out"
+                self.problems.left_out(Where(str(self.path), number).error(message))
+
+    def _invalid(self, number: int, message: str) -> None:
+        self.problems.invalid(Where(str(self.path), number).error(message), Kind.REFERENCE)
+
+
+def _resolved(
+    lines: Sequence[tuple[int, _ExtraLine]], known: set[str], invalid: set[int]
+) -> set[int]:
+    """The indices of the lines whose targets are all ``known`` (which grows with their
+    own ids: events and relations may point at ones further down)."""
+    kept: set[int] = set()
+    waiting = [index for index in range(len(lines)) if index not in invalid]
+    while waiting:  # one pass when every line comes after what it points at
+        still = []
+        for index in waiting:
+            line = lines[index][1]
+            if known.issuperset(line.targets):
+                kept.add(index)
+                known.add(line.own_id)
+            else:
+                still.append(index)
+        if len(still) == len(waiting):
+            break
+        waiting = still
+    return kept
 
 
 _OFFSET_DIGITS = len(str(MAX_OFFSET))
@@ -292,7 +443,7 @@ def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]
     return [*lines, *notes, *_kept_extra_lines(extra, set(ids), what, report)]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _ExtraLine:
     """A kept ``.ann`` line (relation, event, attribute...) and the ids it points at."""
 
@@ -312,10 +463,16 @@ class _ExtraLine:
             candidates = tokens
         else:  # R: TYPE Arg1:X Arg2:Y; *: Equiv X Y ...
             candidates = tokens[1:]
-        targets = (token.rpartition(":")[2] for token in candidates)
-        return cls(
-            line, own_id, tuple(target for target in targets if _REFERABLE.fullmatch(target))
-        )
+        targets = [token.rpartition(":")[2] for token in candidates]
+        return cls(line, own_id, tuple(filter(_REFERABLE.fullmatch, targets)))
+
+    def targets_missing(self, ids: set[str]) -> list[str]:
+        """The ids this line points at that are not in ``ids``."""
+        return [target for target in self.targets if target not in ids]
+
+    def targets_in(self, ids: set[str]) -> str | None:
+        """The first id this line points at that is in ``ids``, or None."""
+        return next((target for target in self.targets if target in ids), None)
 
 
 def _kept_extra_lines(

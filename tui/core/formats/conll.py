@@ -11,6 +11,10 @@ at a sentence start or after ``B-Y``, ``M-``/``E-`` without ``B-``, ``B-`` never
 ``E-``) is a FormatError naming the line: nothing is repaired. A document's text is its
 tokens joined, with ``\\n`` between sentences; documents have no names.
 
+Problems go to a :class:`~tui.core.formats.problems.Problems` collector (without one, the
+first is raised): a span with a bad tag is left out (its tokens stay in the text, untagged),
+and a document with a line that has no tag or no token is left out whole.
+
 Writing: a sentence ends at ``\\n`` and after ``。！？!?`` (with any closing quotes or
 brackets that follow), but never inside a span that is written, nor inside paired brackets
 or quotes of the line (``《》「」『』“”‘’（）…``): a title such as ``《南京！南京！》`` stays
@@ -44,7 +48,8 @@ from tui.core.formats.checks import (
     quote,
     unwritten,
 )
-from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
+from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.problems import Kind, Problems
 from tui.core.wording import counted
 
 __all__ = ["BIO", "BMES", "Scheme", "read", "write"]
@@ -80,9 +85,16 @@ BMES = Scheme("conll-bmes", "BMES")
 # ---------------------------------------------------------------------------- reading
 
 
-def read(source: Path, scheme: Scheme) -> Iterator[DocumentRecord]:
-    """The documents of a CoNLL file tagged with ``scheme``, one line at a time."""
-    builder = _Builder(str(source), scheme)
+def read(
+    source: Path, scheme: Scheme, problems: Problems | None = None
+) -> Iterator[DocumentRecord]:
+    """The documents of a CoNLL file tagged with ``scheme``, one line at a time.
+
+    Without ``problems``, the first bad tag raises a FormatError; with it, each is recorded
+    there and its span (or document) left out.
+    """
+    problems = Problems(strict=True) if problems is None else problems
+    builder = _Builder(str(source), scheme, problems)
     blank_lines = 0
     for number, line in iter_lines(source):
         if not line.strip():
@@ -106,14 +118,16 @@ class _Open:
     label: str
     start: int
     line: int
+    spoilt: bool = False  # a bad tag is in it: left out, its other tags not checked
 
 
 class _Builder:
     """Collects one document's tokens and spans, checking each tag against the scheme."""
 
-    def __init__(self, path: str, scheme: Scheme) -> None:
+    def __init__(self, path: str, scheme: Scheme, problems: Problems) -> None:
         self._path = path
         self._scheme = scheme
+        self._problems = problems
         self._reset()
 
     def _reset(self) -> None:
@@ -123,15 +137,26 @@ class _Builder:
         self._open: _Open | None = None
         self._warnings = WarningLog()
         self._first_line = 0
+        self._invalid_document = False
 
     def add(self, line: str, where: Where) -> None:
         """Take one ``TOKEN<TAB>TAG`` line."""
-        token, tag = _fields(line, where)
-        prefix, label = self._parse(tag, where)
-        if self._scheme.prefixes == "BI":
-            self._bio(prefix, label, tag, where)
+        try:
+            token, tag = _fields(line, where)
+        except FormatError as error:
+            self._problems.invalid(error, Kind.DOCUMENT)
+            self._invalid_document = True
+            return
+        try:
+            prefix, label = self._parse(tag, where)
+        except FormatError as error:
+            self._problems.invalid(error)
+            self._spoil(where)
         else:
-            self._bmes(prefix, label, len(token), tag, where)
+            if self._scheme.prefixes == "BI":
+                self._bio(prefix, label, tag, where)
+            else:
+                self._bmes(prefix, label, len(token), tag, where)
         self._first_line = self._first_line or (where.line or 0)
         self._pieces.append(token)
         self._length += len(token)
@@ -146,7 +171,7 @@ class _Builder:
     def finish(self) -> Iterator[DocumentRecord]:
         """The document collected so far (none if it has no tokens); start a new one."""
         self._close_at_break()
-        if self._pieces:
+        if self._pieces and not self._invalid_document:
             text = "".join(self._pieces)
             spans = tuple(SpanRecord(s, e, label, text[s:e]) for s, e, label in self._spans)
             yield DocumentRecord(
@@ -174,16 +199,26 @@ class _Builder:
                 self._open = _Open(label, self._length, where.line or 0)
             return
         if self._open is None:
-            raise where.error(f"{quote(tag)} does not continue a span (a span starts with B-)")
-        if self._open.label != label:
-            raise where.error(f"{quote(tag)} follows {quote('B-' + self._open.label)}")
+            self._problems.invalid(
+                where.error(f"{quote(tag)} does not continue a span (a span starts with B-)")
+            )
+            self._spoil(where)
+        elif self._open.label != label and not self._open.spoilt:
+            self._problems.invalid(
+                where.error(f"{quote(tag)} follows {quote('B-' + self._open.label)}")
+            )
+            self._spoil(where)
 
     def _bmes(self, prefix: str, label: str, size: int, tag: str, where: Where) -> None:
         if prefix in ("M", "E"):
             if self._open is None:
-                raise where.error(f"{quote(tag)} without B-{label} before it")
-            if self._open.label != label:
-                raise where.error(f"{quote(tag)} inside a span begun by B-{self._open.label}")
+                self._problems.invalid(where.error(f"{quote(tag)} without B-{label} before it"))
+                self._spoil(where)
+            elif self._open.label != label and not self._open.spoilt:
+                self._problems.invalid(
+                    where.error(f"{quote(tag)} inside a span begun by B-{self._open.label}")
+                )
+                self._spoil(where)
             if prefix == "E":
                 self._close(self._length + size)
             return
@@ -201,15 +236,27 @@ class _Builder:
             self._refuse_unclosed(None)
 
     def _refuse_unclosed(self, where: Where | None) -> None:
+        """A BMES span still open where one must have ended: invalid, and left out."""
         if self._open is None:
             return
-        label, line = self._open.label, self._open.line
-        where = where or Where(self._path, line)
-        raise where.error(f"B-{label} at line {line} is not closed by E-{label}")
+        label, line, spoilt = self._open.label, self._open.line, self._open.spoilt
+        self._open = None
+        if not spoilt:
+            where = where or Where(self._path, line)
+            self._problems.invalid(
+                where.error(f"B-{label} at line {line} is not closed by E-{label}")
+            )
+
+    def _spoil(self, where: Where) -> None:
+        """A bad tag: the span it is in (or begins) is left out, up to where it ends."""
+        if self._open is None:
+            self._open = _Open("", self._length, where.line or 0)
+        self._open.spoilt = True
 
     def _close(self, end: int) -> None:
         if self._open is not None:
-            self._spans.append((self._open.start, end, self._open.label))
+            if not self._open.spoilt:
+                self._spans.append((self._open.start, end, self._open.label))
             self._open = None
 
 

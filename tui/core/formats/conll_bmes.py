@@ -7,13 +7,14 @@ from pathlib import Path
 
 from tui.core.formats import conll
 from tui.core.formats.model import DocumentRecord, WriteReport
+from tui.core.formats.problems import Problems
 
 __all__ = ["read", "write"]
 
 
-def read(source: Path) -> Iterator[DocumentRecord]:
+def read(source: Path, problems: Problems | None = None) -> Iterator[DocumentRecord]:
     """The documents of a BMES-tagged CoNLL file."""
-    return conll.read(source, conll.BMES)
+    return conll.read(source, conll.BMES, problems)
 
 
 def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:

@@ -18,6 +18,12 @@ Reading:
   ``data`` without ``text`` (when anything is left) and ``annotations`` with the imported
   spans taken out of the first one's ``result``.
 
+Problems go to a :class:`~tui.core.formats.problems.Problems` collector (without one, the
+first is raised): an invalid labels result is left out, with the relation results
+(``from_id``, ``to_id``) pointing at it; a task that is no document (not an object, no
+``data.text``, annotations not a list) is left out whole. A file that is not JSON stops the
+reading.
+
 Writing puts all that back (spans first in the first annotation's ``result``), so a round
 trip is exact up to key order. Result ids are kept; spans without one get a fresh id. A
 document without ``id`` in its metadata is written with its name as ``id`` (when it has
@@ -45,8 +51,9 @@ from tui.core.formats.checks import (
     unwritten,
 )
 from tui.core.formats.jsonarray import iter_array
-from tui.core.formats.model import DocumentRecord, SpanRecord, WriteReport
+from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
 from tui.core.formats.offsets import SourceText
+from tui.core.formats.problems import Kind, Problems
 
 __all__ = ["read", "write"]
 
@@ -57,13 +64,23 @@ _DEFAULT_RESULT = {"from_name": "label", "to_name": "text", "type": "labels"}
 # ---------------------------------------------------------------------------- reading
 
 
-def read(source: Path) -> Iterator[DocumentRecord]:
-    """The tasks of a Label Studio JSON export, parsed one at a time."""
+def read(source: Path, problems: Problems | None = None) -> Iterator[DocumentRecord]:
+    """The tasks of a Label Studio JSON export, parsed one at a time.
+
+    Without ``problems``, the first invalid item raises a FormatError; with it, each is
+    recorded there and left out.
+    """
+    problems = Problems(strict=True) if problems is None else problems
     for index, (line, task) in enumerate(iter_array(source, "tasks"), start=1):
-        yield _document(task, Where(str(source), line, f"task {index}"))
+        try:
+            document = _document(task, Where(str(source), line, f"task {index}"), problems)
+        except FormatError as error:
+            problems.invalid(error, Kind.DOCUMENT)
+            continue
+        yield document
 
 
-def _document(task: object, where: Where) -> DocumentRecord:
+def _document(task: object, where: Where, problems: Problems) -> DocumentRecord:
     if not isinstance(task, dict):
         raise where.error(f"a task must be a JSON object, not {type(task).__name__}")
     data = task.get("data")
@@ -77,7 +94,7 @@ def _document(task: object, where: Where) -> DocumentRecord:
         metadata["data"] = data_rest
     spans: list[SpanRecord] = []
     if "annotations" in task:
-        spans, kept = _annotations(task["annotations"], text, where, warnings)
+        spans, kept = _annotations(task["annotations"], text, where, warnings, problems)
         # A bare annotation holding nothing but these spans is what writing makes anyway;
         # leaving it out keeps it from other formats' output.
         if not spans or kept != [{"result": []}]:
@@ -95,7 +112,7 @@ def _document(task: object, where: Where) -> DocumentRecord:
 
 
 def _annotations(
-    annotations: object, text: SourceText, where: Where, warnings: WarningLog
+    annotations: object, text: SourceText, where: Where, warnings: WarningLog, problems: Problems
 ) -> tuple[list[SpanRecord], list[object]]:
     """The spans of the first annotation, and the annotations with those spans taken out."""
     if not isinstance(annotations, list):
@@ -117,13 +134,36 @@ def _annotations(
         raise where.error("'result' must be a list")
     spans: list[SpanRecord] = []
     others = []
+    left_out: list[object] = []  # the ids of the invalid labels results
     for item in result:
         if isinstance(item, dict) and item.get("type") == "labels":
-            spans.extend(_result_spans(item, text, where, warnings))
+            try:
+                spans.extend(_result_spans(item, text, where, warnings))
+            except FormatError as error:
+                problems.invalid(error)
+                left_out.append(item.get("id"))
         else:
             others.append(item)
+    if left_out:
+        others = _without_relations_to(others, left_out, where, problems)
     kept = {**first, "result": others} if "result" in first else first
     return spans, [kept, *annotations[1:]]
+
+
+def _without_relations_to(
+    results: list[object], left_out: list[object], where: Where, problems: Problems
+) -> list[object]:
+    """``results`` without the relations from or to a result left out, each recorded."""
+    kept = []
+    for item in results:
+        ends = [item.get("from_id"), item.get("to_id")] if isinstance(item, dict) else []
+        target = next((end for end in ends if end is not None and end in left_out), None)
+        if target is None:
+            kept.append(item)
+            continue
+        shown = " → ".join(str(end) for end in ends)
+        problems.left_out(where.error(f"relation {shown} refers to {target}, which is left out"))
+    return kept
 
 
 def _result_spans(
