@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core.agreement import agreement, by_document, by_label
-from tui.core.agreement_report import agreement_lines, by_document_lines, by_label_lines
+from tui.core.agreement_report import (
+    agreement_lines,
+    by_document_lines,
+    by_label_lines,
+    link_lines,
+)
 from tui.core.corpus import CorpusError
 from tui.core.export_selection import ONLY
 from tui.core.formats import FORMATS
@@ -26,6 +31,7 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
+from tui.core.relations.agreement import corpus_links
 from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
 from tui.core.spans import GOLD, Status
@@ -263,7 +269,9 @@ def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
         "agree",
         help="inter-annotator agreement",
         description="Pairwise exact and overlap span F1, Cohen's kappa on per-character BIO "
-        "tags, and Fleiss' kappa with three or more annotators (the gold layer left out).",
+        "tags, and Fleiss' kappa with three or more annotators (the gold layer left out); "
+        "when anyone has relations or categories, exact relation F1 per type and kappa per "
+        "category.",
     )
     parser.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: ./seeds)"
@@ -274,6 +282,13 @@ def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
         choices=("label", "document"),
         default=None,
         help="also per label, or per document (worst first)",
+    )
+    parser.add_argument(
+        "--undirected",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="a relation type whose ends compare in either order (repeat for more)",
     )
     parser.set_defaults(run=_run_agree)
 
@@ -289,6 +304,11 @@ def _run_agree(args: argparse.Namespace) -> int:
         lines = by_document_lines(by_document(documents))
     else:
         lines = agreement_lines(agreement(documents))
+    if args.by != "document":
+        # Relations and categories, only when someone has some: the span report is as it was.
+        links = list(corpus_links(check.refs, store, problems.messages))
+        if extra := link_lines(links, frozenset(args.undirected)):
+            lines += ["", *extra]
     for message in problems.messages:
         warn(f"warning: {message} (left out)")
     for line in check.lines(store):
