@@ -251,7 +251,7 @@ def stats_lines(stats: Stats) -> list[str]:
             counts[0] += stats.documents - sum(counts)  # no file yet: new
             counted = " / ".join(f"{count:,}" for count in counts)
             lines.append(f"  {display_safe(annotator)}  {counted}")
-    return lines
+    return lines + stats.links.lines(_table)
 
 
 def _table(rows: Sequence[tuple[str, int]]) -> list[str]:

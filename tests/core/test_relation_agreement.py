@@ -14,6 +14,7 @@ from tui.core.corpus import discover, id_root
 from tui.core.relations.agreement import (
     CategoryGroup,
     DocumentLinks,
+    RelationAgreement,
     RelationKey,
     category_agreement,
     cohen_kappa,
@@ -58,8 +59,8 @@ RELATIONS = (
 )
 
 
-def f1_of(result: object) -> list[tuple[str, str, float | None]]:
-    return [(p.first, p.second, p.f1) for p in result.pairs]  # type: ignore[attr-defined]
+def f1_of(result: RelationAgreement) -> list[tuple[str, str, float | None]]:
+    return [(p.first, p.second, p.f1) for p in result.pairs]
 
 
 def test_relation_f1_per_pair_and_type_is_exact() -> None:

@@ -17,6 +17,7 @@ from tui.core.agreement import (
     by_document,
     by_label,
 )
+from tui.core.linebreak import text_cells
 from tui.core.relations.agreement import (
     CategoryAgreement,
     CategoryGroup,
@@ -26,7 +27,6 @@ from tui.core.relations.agreement import (
     has_links,
     relation_agreement,
 )
-from tui.core.linebreak import text_cells
 from tui.core.text import display_safe
 
 __all__ = [

@@ -212,10 +212,8 @@ def relation_agreement(
     types: set[str] = set()
     for document in documents:
         annotators.update(document.relations)
-        by_type = {
-            name: _by_type(keys, undirected) for name, keys in document.relations.items()
-        }
-        for name, typed in by_type.items():
+        by_type = {name: _by_type(keys, undirected) for name, keys in document.relations.items()}
+        for typed in by_type.values():
             types.update(typed)
         for first, second in combinations(sorted(by_type), 2):
             a, b = by_type[first], by_type[second]
@@ -293,7 +291,9 @@ def _items(
     rated: Sequence[Mapping[str, frozenset[str]]], groups: Sequence[CategoryGroup] | None
 ) -> list[tuple[str, bool, _Rate]]:
     """Each thing rated: its name, whether it is an exclusive group, and the rating."""
-    used = sorted({category for layers in rated for chosen in layers.values() for category in chosen})
+    used = sorted(
+        {category for layers in rated for chosen in layers.values() for category in chosen}
+    )
     items: list[tuple[str, bool, _Rate]] = []
     grouped: set[str] = set()
     for group in groups or ():
