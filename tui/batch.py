@@ -31,7 +31,7 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
-from tui.core.relations.agreement import corpus_links
+from tui.core.relations.agreement import corpus_links_in_processes
 from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
 from tui.core.spans import GOLD, Status
@@ -306,10 +306,10 @@ def _run_agree(args: argparse.Namespace) -> int:
         lines = agreement_lines(agreement(documents))
     if args.by != "document":
         # Relations and categories, only when someone has some: the span report is as it was.
-        links = list(corpus_links(check.refs, store, problems.messages))
+        links = list(corpus_links_in_processes(check.refs, store, problems))
         if extra := link_lines(links, frozenset(args.undirected)):
             lines += ["", *extra]
-    for message in problems.messages:
+    for message in dict.fromkeys(problems.messages):  # both passes may name a file
         warn(f"warning: {message} (left out)")
     for line in check.lines(store):
         warn(f"warning: {line}")

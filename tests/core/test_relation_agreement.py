@@ -19,10 +19,12 @@ from tui.core.relations.agreement import (
     category_agreement,
     cohen_kappa,
     corpus_links,
+    corpus_links_in_processes,
     fleiss_kappa,
     relation_agreement,
 )
 from tui.core.relations.model import LinkEdit, Relation
+from tui.core.review import LayerProblems
 from tui.core.spans import GOLD, now_iso
 from tui.core.store import Store
 
@@ -223,12 +225,31 @@ def test_links_are_read_per_annotator_resolved_to_span_keys(tmp_path: Path) -> N
     tables = json.loads(ann.path.read_text("utf-8"))
     tables["relations"]["9"] = broken
     ann.path.write_text(json.dumps(tables, ensure_ascii=False), "utf-8")
-    problems: list[str] = []
+    problems = LayerProblems()
     [found] = corpus_links(refs, store, problems)
     assert found.doc_id == refs[0].name and set(found.relations) == {"ann"}
     assert found.relations["ann"] == {((0, 2, "PER"), (3, 5, "LOC"), "位于")}
     assert found.categories == {"ann": {"体育"}}
-    [problem] = problems
+    [problem] = problems.messages
     assert problem.startswith(f"{refs[0].name}: 'ann': relation 'r9'") and "no span" in problem
     list(corpus_links(refs, store, problems))  # a second pass names nothing again
-    assert len(problems) == 1
+    assert len(problems.messages) == 1
+
+
+def test_links_read_in_processes_are_the_same_in_order(tmp_path: Path) -> None:
+    (tmp_path / "many").mkdir()
+    store = Store(tmp_path / "store")
+    for number in range(7):
+        (tmp_path / "many" / f"{number}.txt").write_text("张三在北京", "utf-8")
+    refs = discover([tmp_path / "many"], id_root(store.root))
+    for number, ref in enumerate(refs):
+        layer = store.document(ref.doc_id, "ann")
+        spans = [make_span(0), make_span(3, "LOC")]
+        layer.put_spans(spans)
+        made = relation("r1", spans[0].id, spans[1].id, "位于" if number % 2 else "属于")
+        layer.apply((), links=LinkEdit.of(put=[made], categories={str(number)}))
+    store.path_for(refs[5].doc_id, "ann").write_text("{not json", "utf-8")
+    serial, parallel = LayerProblems(), LayerProblems()
+    expected = list(corpus_links(refs, store, serial))
+    assert list(corpus_links_in_processes(refs, store, parallel, chunk=2)) == expected
+    assert len(expected) == 6 and parallel.messages == serial.messages != []

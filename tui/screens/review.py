@@ -330,7 +330,7 @@ class ReviewScreen(MainScreen):
         def figures() -> list[str]:
             problems = LayerProblems()
             layers = list(corpus_layers(refs, store, problems))
-            lines = panel_lines(layers, corpus_links(refs, store, problems.messages))
+            lines = panel_lines(layers, corpus_links(refs, store, problems))
             if accepted := acceptance_lines(refs, store, problems):
                 lines += ["", *(display_safe(line) for line in accepted)]
             return lines + [f"left out: {display_safe(m)}" for m in problems.messages]

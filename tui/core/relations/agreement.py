@@ -36,6 +36,7 @@ from itertools import combinations
 from tui.core.agreement import SpanKey
 from tui.core.corpus import DocumentRef
 from tui.core.relations.model import Links
+from tui.core.review import LayerProblems, in_processes
 from tui.core.spans import GOLD, Span
 from tui.core.store import Store, StoreError
 
@@ -50,6 +51,7 @@ __all__ = [
     "category_agreement",
     "cohen_kappa",
     "corpus_links",
+    "corpus_links_in_processes",
     "fleiss_kappa",
     "has_links",
     "relation_agreement",
@@ -154,14 +156,14 @@ def relation_keys(spans: Iterable[Span], links: Links) -> frozenset[RelationKey]
 
 
 def corpus_links(
-    refs: Iterable[DocumentRef], store: Store, problems: list[str]
+    refs: Iterable[DocumentRef], store: Store, problems: LayerProblems
 ) -> Iterator[DocumentLinks]:
     """The relations and categories of each document under ``refs`` with a store file.
 
     Each annotator's file is read whole (:meth:`DocumentStore.load`); the gold layer is left
     out. A file that cannot be read, and each link the store left out of one (a relation
     to a missing span, …), is named in ``problems`` once (the span pass may have named the
-    file already) and left out.
+    file already) and left out. :func:`corpus_links_in_processes` shares the reading out.
     """
     for ref in refs:
         relations: dict[str, frozenset[RelationKey]] = {}
@@ -172,14 +174,23 @@ def corpus_links(
             try:
                 state = store.document(ref.doc_id, name).load()
             except StoreError as error:
-                _note(problems, str(error))
+                _note(problems.messages, str(error))
                 continue
             for problem in state.links.problems:
-                _note(problems, f"{ref.name}: {name!r}: {problem}")
+                _note(problems.messages, f"{ref.name}: {name!r}: {problem}")
             relations[name] = relation_keys(state.spans, state.links)
             categories[name] = state.links.categories
         if relations:
             yield DocumentLinks(ref.name, relations, categories)
+
+
+def corpus_links_in_processes(
+    refs: Iterable[DocumentRef], store: Store, problems: LayerProblems, chunk: int = 500
+) -> Iterator[DocumentLinks]:
+    """:func:`corpus_links`, read by one process per core in chunks of ``chunk`` documents
+    (batch commands only, see :func:`tui.core.review.in_processes`); a problem the span
+    pass named may come twice."""
+    return in_processes(corpus_links, refs, store, problems, chunk)
 
 
 def _note(problems: list[str], message: str) -> None:
