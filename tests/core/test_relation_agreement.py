@@ -253,3 +253,13 @@ def test_links_read_in_processes_are_the_same_in_order(tmp_path: Path) -> None:
     expected = list(corpus_links(refs, store, serial))
     assert list(corpus_links_in_processes(refs, store, parallel, chunk=2)) == expected
     assert len(expected) == 6 and parallel.messages == serial.messages != []
+
+
+def test_names_from_the_files_reach_the_report_made_safe() -> None:
+    """A type, an annotator or a category holding terminal escapes is shown inert."""
+    hostile = "\x1b[31m红\x1b[0m"
+    documents = [
+        doc("d", {hostile: {(A, B, hostile)}, "bob": {(A, B, hostile)}}, {hostile: {hostile}})
+    ]
+    text = "\n".join(link_lines(documents))
+    assert "\x1b" not in text and "红" in text
