@@ -4,6 +4,7 @@ Fleiss' κ): every figure worked out by hand in the docstrings."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,9 @@ from tui.core.relations.agreement import (
     corpus_links_in_processes,
     fleiss_kappa,
     relation_agreement,
+    relation_keys,
 )
-from tui.core.relations.model import LinkEdit, Relation
+from tui.core.relations.model import LinkEdit, Links, Relation
 from tui.core.review import LayerProblems
 from tui.core.spans import GOLD, now_iso
 from tui.core.store import Store
@@ -263,3 +265,14 @@ def test_names_from_the_files_reach_the_report_made_safe() -> None:
     ]
     text = "\n".join(link_lines(documents))
     assert "\x1b" not in text and "红" in text
+
+
+def test_a_relation_to_a_flagged_span_is_left_out_as_the_span_is() -> None:
+    """Span agreement leaves flagged spans (not re-anchored) out; their relations go too."""
+    placed, flagged = make_span(0), make_span(3, "LOC", flagged=True)
+    links = Links(relations=(relation("r1", placed.id, flagged.id),))
+    assert relation_keys([placed, flagged], links) == frozenset()
+    links = Links(relations=(relation("r1", flagged.id, placed.id, "属于"),))
+    assert relation_keys([placed, replace(flagged, flagged=False)], links) == {
+        ((3, 5, "LOC"), (0, 2, "PER"), "属于")
+    }

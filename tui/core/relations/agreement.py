@@ -145,9 +145,10 @@ def relation_keys(spans: Iterable[Span], links: Links) -> frozenset[RelationKey]
     """``links``' relations as keys, each end resolved through ``spans`` (the same file's).
 
     The store already left out a relation to a span that is not there (and named it in
-    ``links.problems``); one whose end is still unknown here is left out too.
+    ``links.problems``); one whose end is still unknown here is left out too, and so is
+    one with a flagged end (a span not re-anchored: span agreement leaves it out too).
     """
-    keys = {span.id: (span.start, span.end, span.label) for span in spans}
+    keys = {span.id: (span.start, span.end, span.label) for span in spans if not span.flagged}
     return frozenset(
         (keys[relation.source], keys[relation.target], relation.type)
         for relation in links.relations
