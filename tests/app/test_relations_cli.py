@@ -108,10 +108,13 @@ def test_agree_adds_relation_f1_per_type_and_category_kappa(linked: Path) -> Non
     assert warned == ["warning: news/b.txt: 'bob': relation 'r9': no span 'gone' (left out)"]
 
 
-def test_agree_with_an_undirected_type(linked: Path) -> None:
-    result = run_cli("agree", "corpus", "--undirected", "属于", cwd=linked)
+def test_agree_with_an_undirected_type_and_per_label_but_not_per_document(linked: Path) -> None:
+    result = run_cli("agree", "corpus", "--undirected", "属于", "--by", "label", cwd=linked)
     assert result.returncode == 0, result.stderr
-    assert "undirected (ends in either order): 属于" in result.stdout
+    assert "PER:" in result.stdout and "undirected (ends in either order): 属于" in result.stdout
+    result = run_cli("agree", "corpus", "--by", "document", cwd=linked)
+    assert result.returncode == 0, result.stderr
+    assert "relations" not in result.stdout and "categories" not in result.stdout
 
 
 def test_agree_without_links_is_unchanged(tmp_path: Path) -> None:
