@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core.agreement import agreement, by_document, by_label
-from tui.core.agreement_report import agreement_lines, by_document_lines, by_label_lines
+from tui.core.agreement_report import (
+    agreement_lines,
+    by_document_lines,
+    by_label_lines,
+    link_lines,
+)
 from tui.core.corpus import CorpusError
 from tui.core.export_selection import ONLY
 from tui.core.formats import FORMATS
@@ -30,6 +35,7 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
+from tui.core.relations.agreement import corpus_links_in_processes
 from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
 from tui.core.spans import GOLD, Status
@@ -273,7 +279,7 @@ def stats_lines(stats: Stats) -> list[str]:
             counts[0] += stats.documents - sum(counts)  # no file yet: new
             counted = " / ".join(f"{count:,}" for count in counts)
             lines.append(f"  {display_safe(annotator)}  {counted}")
-    return lines
+    return lines + stats.links.lines(_table)
 
 
 def _table(rows: Sequence[tuple[str, int]]) -> list[str]:
@@ -291,7 +297,9 @@ def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
         "agree",
         help="inter-annotator agreement",
         description="Pairwise exact and overlap span F1, Cohen's kappa on per-character BIO "
-        "tags, and Fleiss' kappa with three or more annotators (the gold layer left out).",
+        "tags, and Fleiss' kappa with three or more annotators (the gold layer left out); "
+        "when anyone has relations or categories, exact relation F1 per type and kappa per "
+        "category.",
     )
     parser.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: ./seeds)"
@@ -302,6 +310,13 @@ def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
         choices=("label", "document"),
         default=None,
         help="also per label, or per document (worst first)",
+    )
+    parser.add_argument(
+        "--undirected",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="a relation type whose ends compare in either order (repeat for more)",
     )
     parser.set_defaults(run=_run_agree)
 
@@ -317,7 +332,12 @@ def _run_agree(args: argparse.Namespace) -> int:
         lines = by_document_lines(by_document(documents))
     else:
         lines = agreement_lines(agreement(documents))
-    for message in problems.messages:
+    if args.by != "document":
+        # Relations and categories, only when someone has some: the span report is as it was.
+        links = list(corpus_links_in_processes(check.refs, store, problems))
+        if extra := link_lines(links, frozenset(args.undirected)):
+            lines += ["", *extra]
+    for message in dict.fromkeys(problems.messages):  # both passes may name a file
         warn(f"warning: {message} (left out)")
     for line in check.lines(store):
         warn(f"warning: {line}")

@@ -310,6 +310,31 @@ async def test_the_agreement_panel_shows_pairs_fleiss_labels_and_worst_documents
         assert isinstance(app.screen, ReviewScreen)
 
 
+async def test_the_agreement_panel_shows_relations_and_categories_when_there_are_some(
+    make_review: ReviewFactory, tmp_path: Path, corpus: Path
+) -> None:
+    """alice and carol agree on a.txt's PER→ORG 属于 (F1 1.000 for them); bob has no ORG."""
+    from tui.core.corpus import document_id, id_root
+    from tui.core.relations.model import LinkEdit, Relation
+    from tui.core.spans import now_iso
+
+    store = Store(tmp_path / "store")
+    doc_id = document_id(corpus / "a.txt", id_root(store.root))
+    for who in ("alice", "carol"):
+        document = store.document(doc_id, who)
+        ids = {span.label: span.id for span in document.load().spans}
+        made = Relation("r1", "属于", ids["PER"], ids["ORG"], who, now_iso(), now_iso())
+        document.apply((), links=LinkEdit.of(put=[made], categories={"教育"}))
+    app = make_review()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.press("A")
+        await wait_until(pilot, lambda: "Fleiss" in screen_text(app))
+        panel = str(app.screen.query_one("#agreement-text").render())
+        assert "relations (exact: both ends' spans and the type)" in panel
+        assert "alice / carol    1.000  1/1" in panel
+        assert "categories (Fleiss' kappa, documents as items)" in panel
+
+
 async def test_orphaned_annotations_are_reported_and_kept(
     make_review: ReviewFactory, tmp_path: Path, corpus: Path
 ) -> None:

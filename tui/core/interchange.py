@@ -59,6 +59,7 @@ from tui.core.formats._io import encoded
 from tui.core.formats.names import file_stem
 from tui.core.formats.problems import Kind, Problem, Problems, listed, summary
 from tui.core.identity import open_corpus
+from tui.core.relations.stats import LinkCounts
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
 from tui.core.store import DocumentState, Store, StoreError, replace_file
@@ -758,6 +759,8 @@ class Stats:
     by_annotator: Counter[str] = field(default_factory=Counter)
     statuses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (annotator, status)
     problems: list[str] = field(default_factory=list)
+    #: Relations, chains, categories and attributes.
+    links: LinkCounts = field(default_factory=LinkCounts)
 
 
 def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
@@ -776,6 +779,8 @@ def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
             stats.by_annotator[annotator] += len(state.spans)
             stats.by_label.update(span.label for span in state.spans)
             stats.statuses[annotator, state.status.value] += 1
+            stats.links.add(state.links)
+            stats.problems += [f"{ref.name}: {annotator!r}: {p}" for p in state.links.problems]
     return stats
 
 

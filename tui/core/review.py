@@ -13,13 +13,14 @@ import hashlib
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import repeat
 from pathlib import Path
+from typing import TypeVar
 
 from tui.core.agreement import (
     DisagreementSet,
@@ -50,10 +51,14 @@ __all__ = [
     "corpus_layers_in_processes",
     "document_layers",
     "gold_decided",
+    "in_processes",
     "layer_outlines",
     "open_gold",
     "review_document",
 ]
+
+
+_Item = TypeVar("_Item")
 
 
 class ReviewerError(Exception):
@@ -183,23 +188,42 @@ def corpus_layers_in_processes(
     counts agreement while the workers read on. Documents come in the same order. For
     batch commands only: forking a program that runs threads (the app) is unsafe.
     """
+    return in_processes(corpus_layers, refs, store, problems, chunk)
+
+
+#: Reads what a command needs of each document under some refs, naming problems.
+CorpusReader = Callable[[Iterable[DocumentRef], Store, LayerProblems], Iterator[_Item]]
+
+
+def in_processes(
+    read: CorpusReader[_Item],
+    refs: Iterable[DocumentRef],
+    store: Store,
+    problems: LayerProblems,
+    chunk: int = _CHUNK,
+) -> Iterator[_Item]:
+    """``read(refs, store, problems)``, shared out among one process per core in chunks
+    of ``chunk`` documents, the results in the same order (batch commands only, see
+    :func:`corpus_layers_in_processes`). ``read`` must be a module-level function."""
     refs = list(refs)
     workers = min(os.cpu_count() or 1, len(refs) // chunk)
     if workers < 2:
-        yield from corpus_layers(refs, store, problems)
+        yield from read(refs, store, problems)
         return
     chunks = [refs[start : start + chunk] for start in range(0, len(refs), chunk)]
     context = multiprocessing.get_context("fork")  # the modules are loaded already
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for layers, messages in pool.map(_read_layers, chunks, repeat(store.root)):
+        for items, messages in pool.map(_read_chunk, repeat(read), chunks, repeat(store.root)):
             problems.messages.extend(messages)
-            yield from layers
+            yield from items
 
 
-def _read_layers(refs: list[DocumentRef], root: Path) -> tuple[list[DocumentLayers], list[str]]:
-    """One worker's job: the layers of ``refs``, and the problems met."""
+def _read_chunk(
+    read: CorpusReader[_Item], refs: list[DocumentRef], root: Path
+) -> tuple[list[_Item], list[str]]:
+    """One worker's job: what ``read`` makes of ``refs``, and the problems met."""
     problems = LayerProblems()
-    return list(corpus_layers(refs, Store(root), problems)), problems.messages
+    return list(read(refs, Store(root), problems)), problems.messages
 
 
 def check_reviewer(reviewer: str, store: Store, refs: Iterable[DocumentRef]) -> None:

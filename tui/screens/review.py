@@ -319,6 +319,7 @@ class ReviewScreen(MainScreen):
     def action_agreement(self) -> None:
         """Agreement among the annotators of the listed documents."""
         from tui.core.agreement_report import panel_lines
+        from tui.core.relations.agreement import corpus_links
         from tui.core.review import acceptance_lines, corpus_layers
         from tui.core.text import display_safe
         from tui.screens.agreement import AgreementScreen
@@ -328,7 +329,8 @@ class ReviewScreen(MainScreen):
 
         def figures() -> list[str]:
             problems = LayerProblems()
-            lines = panel_lines(list(corpus_layers(refs, store, problems)))
+            layers = list(corpus_layers(refs, store, problems))
+            lines = panel_lines(layers, corpus_links(refs, store, problems))
             if accepted := acceptance_lines(refs, store, problems):
                 lines += ["", *(display_safe(line) for line in accepted)]
             return lines + [f"left out: {display_safe(m)}" for m in problems.messages]
