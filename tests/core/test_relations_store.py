@@ -175,3 +175,22 @@ def test_reanchoring_a_changed_document_keeps_the_links_of_the_spans_it_keeps(
     opened = open_session(store, "doc", "alice", "昨天，" + text)
     assert {s.text for s in opened.session.annotations.spans} == {"张三", "北京大学"}
     assert document.load().links.relations == (relation(zhang.id, pku.id),)
+
+
+def test_whether_a_file_may_hold_links_is_told_without_reading_its_json(
+    document: DocumentStore, spans: list[str]
+) -> None:
+    assert not store_read.holds_links(document.path)  # spans only
+    a, b, _, _ = spans
+    document.apply((), links=LinkEdit.of(put=[relation(a, b)]))
+    assert store_read.holds_links(document.path)
+    document.apply((), links=LinkEdit.of(deleted=[relation(a, b)]))
+    assert not store_read.holds_links(document.path)  # an empty table holds none
+    document.apply((), links=LinkEdit.of(categories={"体育"}))
+    assert store_read.holds_links(document.path)
+    spaced = json.dumps(json.loads(document.path.read_text(encoding="utf-8")), indent=4)
+    document.path.write_text(spaced, encoding="utf-8")
+    assert store_read.holds_links(document.path)  # a hand-spaced file too
+    document.path.write_text("{not json", encoding="utf-8")
+    assert store_read.holds_links(document.path)  # the full read names what is wrong
+    assert not store_read.holds_links(document.path.with_name("nobody.json"))

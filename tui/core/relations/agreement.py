@@ -39,6 +39,7 @@ from tui.core.relations.model import Links
 from tui.core.review import LayerProblems, in_processes
 from tui.core.spans import GOLD, Span
 from tui.core.store import Store, StoreError
+from tui.core.store_read import holds_links
 
 __all__ = [
     "CategoryAgreement",
@@ -172,8 +173,12 @@ def corpus_links(
         for name in store.annotators(ref.doc_id):
             if name == GOLD:
                 continue
+            document = store.document(ref.doc_id, name)
+            if not holds_links(document.path):  # most files: spans only, no JSON read
+                relations[name], categories[name] = frozenset(), frozenset()
+                continue
             try:
-                state = store.document(ref.doc_id, name).load()
+                state = document.load()
             except StoreError as error:
                 _note(problems.messages, str(error))
                 continue
