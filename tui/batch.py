@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from tui.core.agreement import agreement, by_document, by_label
+from tui.core.agreement import DocumentLayers, agreement, by_document, by_label
 from tui.core.agreement_report import (
     agreement_lines,
     by_document_lines,
@@ -321,11 +321,22 @@ def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
     parser.set_defaults(run=_run_agree)
 
 
+def _noting_links(
+    documents: Iterable[DocumentLayers], linked: set[str]
+) -> Iterator[DocumentLayers]:
+    """``documents`` as they come, the names of those holding links added to ``linked``."""
+    for document in documents:
+        if document.linked:
+            linked.add(document.doc_id)
+        yield document
+
+
 def _run_agree(args: argparse.Namespace) -> int:
     store = Store(args.store)
     check = open_corpus(args.paths or [Path("seeds")], store, write=False)
     problems = LayerProblems()
-    documents = corpus_layers_in_processes(check.refs, store, problems)
+    linked: set[str] = set()
+    documents = _noting_links(corpus_layers_in_processes(check.refs, store, problems), linked)
     if args.by == "label":
         lines = by_label_lines(by_label(documents))
     elif args.by == "document":
@@ -334,7 +345,9 @@ def _run_agree(args: argparse.Namespace) -> int:
         lines = agreement_lines(agreement(documents))
     if args.by != "document":
         # Relations and categories, only when someone has some: the span report is as it was.
-        links = list(corpus_links_in_processes(check.refs, store, problems))
+        # The span pass noted which documents hold any: only those are read again.
+        refs = [ref for ref in check.refs if ref.name in linked]
+        links = list(corpus_links_in_processes(refs, store, problems)) if refs else []
         if extra := link_lines(links, frozenset(args.undirected)):
             lines += ["", *extra]
     for message in dict.fromkeys(problems.messages):  # both passes may name a file

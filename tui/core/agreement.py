@@ -75,6 +75,8 @@ class DocumentLayers:
     length: int
     #: Annotator name to their spans; an annotator who did not annotate it is absent.
     layers: Layers
+    #: Whether some annotator's file of it holds relations, chains, attributes or categories.
+    linked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,15 +145,17 @@ def corpus_layers(
     counts its characters, so it needs the text's length.
     """
     for ref in refs:
-        layers = document_layers(store, ref.doc_id, problems)
-        if not layers:
+        outlines = layer_outlines(store, ref.doc_id, problems)
+        if not outlines:
             continue
         try:
             length = len(load_document(ref).text)
         except DocumentError as error:
             problems.messages.append(f"{ref.name}: {error}")
             continue
-        yield DocumentLayers(ref.name, length, _inside(ref.name, length, layers, problems))
+        layers = {name: outline.keys for name, outline in outlines.items()}
+        linked = any(outline.linked for outline in outlines.values())
+        yield DocumentLayers(ref.name, length, _inside(ref.name, length, layers, problems), linked)
 
 
 def _inside(

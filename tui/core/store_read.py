@@ -100,6 +100,8 @@ class Outline:
     status: Status
     decided: tuple[tuple[int, int], ...]
     decided_on: DecisionBasis = field(default_factory=dict)
+    #: Whether the file holds relations, chains, attributes or categories.
+    linked: bool = False
 
 
 def describe(exc: OSError) -> str:
@@ -543,8 +545,10 @@ def read_outline(path: Path | str) -> Outline:
 def _read_outline(path: Path) -> Outline:
     records = _read_records(path, _outline_key)
     keys = frozenset(key for key in records.spans.values() if key is not None)
-    fields = document_fields(path, _state_in(records.tables))
-    return Outline(keys, fields[0], fields[4], fields[6])
+    state = _state_in(records.tables)
+    fields = document_fields(path, state)
+    linked = any(records.tables.get(name) for name in LINK_TABLES) or bool(state.get("categories"))
+    return Outline(keys, fields[0], fields[4], fields[6], linked)
 
 
 def _outline_key(record: dict[str, Any]) -> tuple[int, int, str] | None:
