@@ -254,6 +254,7 @@ class MainScreen(Screen[None]):
         Binding("z", "suggest", "Suggestions: PER LOC ORG (again: hide)"),
         Binding("y", "accept_suggestion(False)", "Accept the suggestion"),
         Binding("Y", "accept_suggestion(True)", "Accept the paragraph's suggestions"),
+        Binding("C", "categories", "Categories of the document (labels file)"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -682,6 +683,12 @@ class MainScreen(Screen[None]):
         """The suggestion under the cursor (or all in its paragraph) becomes a span."""
         self.aids.accept_suggestion(paragraph=paragraph)
 
+    def action_categories(self) -> None:
+        """Choose the open document's categories in a popup (see tui.screens.categories)."""
+        from tui.screens.categories import open_categories
+
+        open_categories(self)
+
     def update_status_line(self) -> None:
         """Show the position, spans and search state anew."""
         self._update_status()
@@ -785,9 +792,11 @@ class MainScreen(Screen[None]):
 
     def reader_panel(self) -> keyhints.Panel:
         """The keys the hint line offers while the reading pane has focus."""
-        if self.words.is_open:
-            return keyhints.WORD_PANEL
-        return keyhints.READER
+        from tui.screens.categories import schema_of
+
+        schema = schema_of(self.app)
+        panel = keyhints.WORD_PANEL if self.words.is_open else keyhints.READER
+        return keyhints.with_links(panel, bool(schema.categories), bool(schema.attributes))
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
@@ -811,6 +820,8 @@ class MainScreen(Screen[None]):
         """The status line's right side, most important first, and how many of its
         leading parts must stay (save mark, mode, position)."""
         from tui.core.annotations import excerpt  # loaded once a document is open
+        from tui.core.relations.describe import link_parts
+        from tui.screens.categories import schema_of
 
         length = model.length
         percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
@@ -824,10 +835,12 @@ class MainScreen(Screen[None]):
         if mode := self.reader.mode_label():  # relabel, re-place, select: never cut off
             parts.insert(0, mode)
             essential += 1
+        spans = self.reader.spans_at_cursor()
         parts += [
             f"{span.label}:{excerpt(span.text)}" + (f" ({excerpt(span.note)})" if span.note else "")
-            for span in self.reader.spans_at_cursor()
+            for span in spans
         ]
+        parts += link_parts(self.reader.session, spans, schema_of(self.app))
         if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
             parts.append(word.shown)  # last: the first to go when the line is full
         session = self.reader.session
