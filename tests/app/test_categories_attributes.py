@@ -237,3 +237,32 @@ async def test_the_hint_line_offers_the_keys_when_the_schema_has_them(
         await open_document(pilot, app)
         await pilot.pause()
         assert "C categories" in screen_lines(app)[-1]  # @ attributes: cut at 80 columns
+
+
+async def test_the_list_shows_categories_read_in_the_background_and_as_they_change(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    app = links_app(segmenter, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_document(pilot, app)
+        assert "cats" not in screen_text(app)  # the list is hidden at 80 columns
+        await pilot.press("C", "s", "z", "escape", "escape")
+        await pilot.pause()
+        header, row = (line.split("▕")[0] for line in screen_lines(app)[1:3])
+        assert header.split()[-1] == "cats" and row.split()[-1] == "正体"  # 正面, 体育
+        await pilot.press("tab", "u")  # undo in the reader: the list follows
+        await pilot.pause()
+        assert screen_lines(app)[2].split("▕")[0].split()[-1] == "体"
+    again = links_app(segmenter, tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "cats" in screen_text(again))
+        await wait_until(pilot, lambda: screen_lines(again)[2].split("▕")[0].split()[-1] == "体")
+
+
+async def test_without_categories_the_list_has_no_column(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    app = links_app(segmenter, tmp_path, schema=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "cats" not in screen_text(app) and "length" in screen_text(app)

@@ -16,17 +16,16 @@ from tui.core.linebreak import text_cells
 from tui.core.relations.choices import attribute_value, set_next_value
 from tui.core.relations.schema import AttributeType
 from tui.core.text import display_safe
-from tui.screens.categories import ChooserScreen, refusal, schema_of
+from tui.screens.categories import ChooserScreen, ReaderHost, refusal, schema_of
 
 if TYPE_CHECKING:
     from tui.core.session import Session
     from tui.core.spans import Span
-    from tui.widgets.reader_view import ReaderView
 
 __all__ = ["AttributesScreen", "open_attributes"]
 
 
-def open_attributes(reader: ReaderView) -> None:
+def open_attributes(reader: ReaderHost) -> None:
     """Open the popup for the innermost span under the cursor, or say in one line why not."""
     schema = schema_of(reader.app)
     if not schema.attributes:

@@ -8,7 +8,7 @@ the popup is open they choose categories, even ``q`` (Esc first, then ``q`` quit
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rich.text import Text
 from textual import events
@@ -26,12 +26,55 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from tui.core.session import Session
-    from tui.screens.main import MainScreen
+    from tui.core.spans import Span
 
-__all__ = ["CategoriesScreen", "ChooserScreen", "open_categories", "schema_of"]
+__all__ = [
+    "CategoriesHost",
+    "CategoriesScreen",
+    "ChooserScreen",
+    "ReaderHost",
+    "open_categories",
+    "schema_of",
+]
 
 
-def schema_of(app: App[object]) -> Schema:
+class ReaderHost(Protocol):
+    """What the popups need of the reading pane."""
+
+    session: Session | None
+    on_change: Callable[[], None] | None
+
+    @property
+    def app(self) -> App[Any]:
+        """The app (its schema)."""
+        ...
+
+    def spans_at_cursor(self) -> list[Span]:
+        """The spans under the cursor, innermost first."""
+        ...
+
+    def tell(self, message: str) -> None:
+        """Say in one line why a key did nothing."""
+
+
+class CategoriesHost(Protocol):
+    """What the popup needs of the screen it opens over (the main screen)."""
+
+    @property
+    def app(self) -> App[Any]:
+        """The app (its schema)."""
+        ...
+
+    @property
+    def reader(self) -> ReaderHost:
+        """The reading pane (its session, and where to say why not)."""
+        ...
+
+    def update_status_line(self) -> None:
+        """Show the change on the status line (and in the list)."""
+
+
+def schema_of(app: App[Any]) -> Schema:
     """The schema the app was started with (labels alone when it has none)."""
     schema = getattr(app, "schema", None)
     return schema if isinstance(schema, Schema) else DEFAULT_SCHEMA
@@ -46,7 +89,7 @@ def refusal(session: Session | None, what: str) -> str | None:
     return None
 
 
-def open_categories(screen: MainScreen) -> None:
+def open_categories(screen: CategoriesHost) -> None:
     """Open the popup over ``screen`` for its open document, or say in one line why not."""
     schema = schema_of(screen.app)
     reader = screen.reader
@@ -161,7 +204,7 @@ class CategoriesScreen(ChooserScreen):
                 line.append(category.key, style="bold")
                 line.append(" " + display_safe(category.name), style="bold" if on else "")
                 lines.append(line)
-        listed = ordered_categories(self.schema, chosen)
+        listed = ordered_categories((c.name for c in self.schema.categories), chosen)
         unknown = [name for name in listed if self.schema.category(name) is None]
         if unknown:  # read from a file another tool wrote: shown, not chosen here
             lines.append(Text(display_safe("also (not in the labels file): " + ", ".join(unknown))))

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -157,16 +157,30 @@ class DocumentPanel(Vertical):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self, refs: list[DocumentRef], *, reviewing: bool = False) -> None:
+    def __init__(
+        self,
+        refs: list[DocumentRef],
+        *,
+        reviewing: bool = False,
+        category_order: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(id="documents")
         self.refs = refs
         self.reviewing = reviewing
+        #: The labels file's categories: the list shows a document's (none: no column).
+        self.category_order = category_order
 
     def compose(self) -> ComposeResult:
         """Header and list; the filter box is mounted on first use (it costs start-up)."""
         yield Static(id="list-header", markup=False)
-        yield ListHeader(reviewing=self.reviewing, id="list-columns")
-        yield DocumentList(self.refs, reviewing=self.reviewing, id="document-list")
+        categories = bool(self.category_order)
+        yield ListHeader(reviewing=self.reviewing, categories=categories, id="list-columns")
+        yield DocumentList(
+            self.refs,
+            reviewing=self.reviewing,
+            category_order=self.category_order,
+            id="document-list",
+        )
 
     def on_mount(self) -> None:
         """Show the document count."""
@@ -304,7 +318,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
         with Horizontal():
-            yield DocumentPanel(self.refs, reviewing=self.reviewing)
+            yield DocumentPanel(
+                self.refs, reviewing=self.reviewing, category_order=self.category_order()
+            )
             with Vertical(id="reading"):
                 with Horizontal(id="text-and-spans"):
                     yield ReaderView(id="reader")
@@ -312,6 +328,13 @@ class MainScreen(Screen[None]):
                 yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints(keyhints.LIST)
+
+    def category_order(self) -> tuple[str, ...]:
+        """The labels file's categories, which the list shows (none in review)."""
+        from tui.screens.categories import schema_of
+
+        categories = schema_of(self.app).categories
+        return () if self.reviewing else tuple(category.name for category in categories)
 
     def bars_above_labels(self) -> Iterator[Widget]:
         """Lines between the reading pane and the label bar (review's version bar)."""
@@ -365,6 +388,10 @@ class MainScreen(Screen[None]):
         self.store_news.check()
         self.run_worker(self._read_infos, thread=True, group="infos")
         self.run_worker(self._warm_up, thread=True, group="warm-up")
+        if self.category_order():
+            from tui.screens.list_categories import read_categories
+
+            self.run_worker(partial(read_categories, self), thread=True, group="categories")
 
     def _warm_up(self) -> None:
         """Build what the first toggle and word move need, off the first paint's path."""
@@ -765,7 +792,8 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
-        return [*sections, ("List columns 列表栏", column_legend(self.reviewing))]
+        legend = column_legend(self.reviewing, bool(self.category_order()))
+        return [*sections, ("List columns 列表栏", legend)]
 
     # -- status ----------------------------------------------------------------------------
 
@@ -847,6 +875,7 @@ class MainScreen(Screen[None]):
         if session is not None and self.current is not None:
             work = (len(session.annotations.spans), session.status)
             self.documents.update_progress(self.current, work)
+            self.documents.update_categories(self.current, session.links.categories)
         self._refresh_spans()
         if session is not None:
             essential += 1

@@ -57,10 +57,10 @@ def toggle_category(session: Session, schema: Schema, category: CategoryType) ->
     return session.change_links((), (), description, categories=(before, after))
 
 
-def ordered_categories(schema: Schema, chosen: Iterable[str]) -> list[str]:
-    """``chosen`` in the schema's order, then any the schema does not know, sorted."""
+def ordered_categories(order: Iterable[str], chosen: Iterable[str]) -> list[str]:
+    """``chosen`` in ``order`` (the labels file's), then any it does not name, sorted."""
     chosen = set(chosen)
-    known = [category.name for category in schema.categories if category.name in chosen]
+    known = [name for name in order if name in chosen]
     return known + sorted(chosen - set(known))
 
 

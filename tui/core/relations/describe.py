@@ -48,8 +48,12 @@ def link_parts(session: Session | None, spans: Sequence[Span], schema: Schema) -
         parts += [attribute_part(name, attributes[name]) for name in order]
         parts += [_relation_part(session, schema, span.id, r) for r in links.of_span(span.id)]
     if session.links.categories:
-        parts.append("#" + ",".join(ordered_categories(schema, session.links.categories)))
+        parts.append("#" + ",".join(ordered_categories(_names(schema), session.links.categories)))
     return parts
+
+
+def _names(schema: Schema) -> list[str]:
+    return [category.name for category in schema.categories]
 
 
 def _relation_part(session: Session, schema: Schema, span_id: str, relation: Relation) -> str:
