@@ -226,6 +226,9 @@ async def test_read_only_opens_nothing_and_says_why(segmenter: Segmenter, tmp_pa
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert "read-only" in screen_text(app) and "categories cannot change" in told(app)
+        await pilot.press("at")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and "attributes cannot change" in told(app)
     assert not (tmp_path / "store").exists()
 
 
