@@ -269,3 +269,27 @@ async def test_without_categories_the_list_has_no_column(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "cats" not in screen_text(app) and "length" in screen_text(app)
+
+
+async def test_categories_from_a_hand_written_file_are_shown_as_text(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    """A store file is anyone's to write: its category names are never markup or escapes."""
+    from tui.core.corpus import document_id, id_root
+    from tui.core.session import open_session
+
+    app = links_app(segmenter, tmp_path)  # writes the corpus
+    store = Store(tmp_path / "store")
+    doc_id = document_id(tmp_path / "corpus" / "a.txt", id_root(store.root))
+    session = open_session(store, doc_id, "tester", TEXT).session
+    hostile = frozenset({"[red]红[/red]", "\x1b[31m毒"})
+    assert session.change_links((), (), "hostile", categories=(frozenset(), hostile))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_document(pilot, app)
+        await pilot.press("C")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]红[/red]" in text and "\x1b" not in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "#␛[31m毒,[red]红[/red]" in screen_lines(app)[-2] and "\x1b" not in screen_text(app)
