@@ -293,3 +293,13 @@ async def test_categories_from_a_hand_written_file_are_shown_as_text(
         await pilot.press("escape")
         await pilot.pause()
         assert "#␛[31m毒,[red]红[/red]" in screen_lines(app)[-2] and "\x1b" not in screen_text(app)
+
+
+async def test_c_before_opening_a_document_says_to_open_one(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    app = links_app(segmenter, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and "open a document first" in told(app)
