@@ -179,6 +179,10 @@ def _key_tokens(key: str) -> list[str]:
         (keyhints.LIST, [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.READER, [*ReaderView.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.WORD_PANEL, [*ReaderView.BINDINGS, *MainScreen.BINDINGS]),
+        (
+            keyhints.with_links(keyhints.READER, categories=True, attributes=True),
+            [*ReaderView.BINDINGS, *MainScreen.BINDINGS],
+        ),
         (keyhints.SPANS, [*SpansPanel.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.WORD_SCROLL, [*WordPanel.BINDINGS, *MainScreen.BINDINGS]),
         (keyhints.REVIEW, [*ReviewScreen.BINDINGS, *ReaderView.BINDINGS, *MainScreen.BINDINGS]),

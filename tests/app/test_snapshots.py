@@ -332,3 +332,21 @@ def test_label_bar_with_nine_labels(
         [SEEDS], store=tmp_path / "store", annotator="tester", labels=labels, segmenter=segmenter
     )
     assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("enter"))
+
+
+def test_categories_popup(snap_compare: SnapCompare, segmenter: Segmenter, tmp_path: Path) -> None:
+    """``C`` at 80×24: the labels file's categories by group, two chosen (one exclusive)."""
+    from tests.app.test_categories_attributes import links_app
+
+    app = links_app(segmenter, tmp_path)
+    before = keys_then_settle("enter", "C", "f", "s")
+    assert snap_compare(app, terminal_size=SMALL, run_before=before)
+
+
+def test_attributes_popup(snap_compare: SnapCompare, segmenter: Segmenter, tmp_path: Path) -> None:
+    """``@`` at 80×24 on a PER span: a bool attribute set, a values one on its first value."""
+    from tests.app.test_categories_attributes import links_app
+
+    app = links_app(segmenter, tmp_path)
+    before = keys_then_settle("enter", "v", "l", "1", "at", "n", "d")
+    assert snap_compare(app, terminal_size=SMALL, run_before=before)

@@ -8,6 +8,7 @@ from tui.core.linebreak import fit_cells_from_end, text_cells
 from tui.core.list_columns import (
     TitleClashes,
     align,
+    category_cell,
     column_legend,
     header_line,
     list_columns,
@@ -120,3 +121,23 @@ def test_the_legend_explains_every_heading() -> None:
         for column in list_columns(34, reviewing):
             assert column.heading in legend
         assert any("·" in key for key in legend)  # the told-apart row
+
+
+def test_a_categories_column_only_when_the_labels_file_declares_categories() -> None:
+    assert header_line(list_columns(40, False, categories=True)).split() == [
+        "title", "体", "spans", "length", "cats",
+    ]  # fmt: skip
+    assert "cats" not in header_line(list_columns(40, False))
+    assert "cats" not in header_line(list_columns(40, True, categories=True))  # review: none
+    assert "cats" not in header_line(list_columns(27, False, categories=True))  # narrow
+    assert text_cells(header_line(list_columns(40, False, categories=True))) == 40
+    assert ("cats", "your categories (C): the first character of each") in column_legend(
+        False, categories=True
+    )
+
+
+def test_a_category_cell_shows_initials_and_never_overflows() -> None:
+    assert category_cell(["体育", "正面"], 4) == "体正"
+    assert category_cell(["体育", "正面", "长篇"], 4) == "体…"
+    assert category_cell(["news", "sport"], 4) == "ns"
+    assert category_cell([], 4) == ""

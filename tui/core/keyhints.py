@@ -33,6 +33,7 @@ __all__ = [
     "Panel",
     "fit_hints",
     "line_cells",
+    "with_links",
 ]
 
 #: A key as the user reads it (``"w b"``: either key) and, in a word or two, what it does.
@@ -151,6 +152,24 @@ CORPUS_HITS = Panel(
     (("↑ ↓", "hit"), ("⏎", "open there"), ("Esc", "back")),
     closing=_QUIT,
 )
+
+
+#: The hints of the keys a labels file's schema gives meaning to (shown only then).
+CATEGORIES_HINT: Hint = ("C", "categories")
+ATTRIBUTES_HINT: Hint = ("@", "attributes")
+#: Where they stand in a reading panel's hints: after the label keys and the selection.
+_LINK_HINTS_AT = 4
+
+
+def with_links(panel: Panel, categories: bool, attributes: bool) -> Panel:
+    """``panel`` with the categories and attributes keys when the schema has either kind
+    (without a labels file that declares them, the hint line stays as it was)."""
+    extra = [CATEGORIES_HINT] if categories else []
+    extra += [ATTRIBUTES_HINT] if attributes else []
+    if not extra:
+        return panel
+    hints = (*panel.hints[:_LINK_HINTS_AT], *extra, *panel.hints[_LINK_HINTS_AT:])
+    return Panel(panel.title, hints, panel.closing)
 
 
 def line_cells(hints: Sequence[Hint]) -> int:

@@ -10,6 +10,7 @@ figures are made to fit their column beforehand (:func:`~tui.core.wording.short_
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.core.linebreak import fit_cells, fit_cells_from_end, text_cells
@@ -21,6 +22,7 @@ __all__ = [
     "Column",
     "TitleClashes",
     "align",
+    "category_cell",
     "column_legend",
     "header_line",
     "list_columns",
@@ -52,17 +54,23 @@ _GOLD = Column("work", "gold", WORK_CELLS, right=True)
 #: Annotators done of annotators (``2/3``, ``10/12``) and their agreement (``0.67``).
 _DONE = Column("done", "done", 5, right=True)
 _SCORE = Column("score", "F1", 4, right=True)
+#: The document's categories, by the first character of each (``体正``: 体育, 正面).
+_CATEGORIES = Column("cats", "cats", 4)
 
 
-def list_columns(width: int, reviewing: bool) -> tuple[Column, ...]:
+def list_columns(width: int, reviewing: bool, categories: bool = False) -> tuple[Column, ...]:
     """The columns of a list ``width`` cells wide: the title first, taking the rest.
 
     The reader's list shows title, script, the annotator's spans and the length; a review
     list shows the gold layer's spans, the annotators done and their agreement instead.
+    With ``categories`` (the labels file declares some) the reader's list shows the
+    document's categories too.
     """
     others: tuple[Column, ...] = (_SCRIPT, _GOLD if reviewing else _SPANS)
     if width >= NARROW_LIST:
         others += (_DONE, _SCORE) if reviewing else (_LENGTH,)
+        if categories and not reviewing:
+            others += (_CATEGORIES,)
     used = 1 + sum(column.cells + 1 for column in others)  # the margin, a gap before each
     return (Column("title", "title", max(1, width - used)), *others)
 
@@ -78,7 +86,13 @@ def header_line(columns: tuple[Column, ...]) -> str:
     return " " + " ".join(align(column.heading, column) for column in columns)
 
 
-def column_legend(reviewing: bool) -> list[tuple[str, str]]:
+def category_cell(names: Sequence[str], cells: int) -> str:
+    """The first character of each category name, in order, in ``cells`` cells (``…``
+    when they do not all fit)."""
+    return fit_cells("".join(name[:1] for name in names), cells)
+
+
+def column_legend(reviewing: bool, categories: bool = False) -> list[tuple[str, str]]:
     """What each heading (and a row's file name) means, for the help screen."""
     work = (
         ("gold", "gold spans; ✓ reviewed (D), ⚑ gold file unreadable")
@@ -99,6 +113,7 @@ def column_legend(reviewing: bool) -> list[tuple[str, str]]:
         ("体", "script: 简 simplified, 繁 traditional, 混 mixed, ⚠ unreadable"),
         work,
         *figures,
+        *([("cats", "your categories (C): the first character of each")] if categories else []),
     ]
 
 

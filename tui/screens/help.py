@@ -40,6 +40,7 @@ _KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
     "backslash": "\\",
+    "at": "@",
 }
 
 HelpSection = tuple[str, list[tuple[str, str]]]

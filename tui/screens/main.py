@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -157,16 +157,30 @@ class DocumentPanel(Vertical):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self, refs: list[DocumentRef], *, reviewing: bool = False) -> None:
+    def __init__(
+        self,
+        refs: list[DocumentRef],
+        *,
+        reviewing: bool = False,
+        category_order: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(id="documents")
         self.refs = refs
         self.reviewing = reviewing
+        #: The labels file's categories: the list shows a document's (none: no column).
+        self.category_order = category_order
 
     def compose(self) -> ComposeResult:
         """Header and list; the filter box is mounted on first use (it costs start-up)."""
         yield Static(id="list-header", markup=False)
-        yield ListHeader(reviewing=self.reviewing, id="list-columns")
-        yield DocumentList(self.refs, reviewing=self.reviewing, id="document-list")
+        categories = bool(self.category_order)
+        yield ListHeader(reviewing=self.reviewing, categories=categories, id="list-columns")
+        yield DocumentList(
+            self.refs,
+            reviewing=self.reviewing,
+            category_order=self.category_order,
+            id="document-list",
+        )
 
     def on_mount(self) -> None:
         """Show the document count."""
@@ -254,6 +268,7 @@ class MainScreen(Screen[None]):
         Binding("z", "suggest", "Suggestions: PER LOC ORG (again: hide)"),
         Binding("y", "accept_suggestion(False)", "Accept the suggestion"),
         Binding("Y", "accept_suggestion(True)", "Accept the paragraph's suggestions"),
+        Binding("C", "categories", "Categories of the document (labels file)"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -303,7 +318,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """List on the left; reader and status on the right; keys at the bottom."""
         with Horizontal():
-            yield DocumentPanel(self.refs, reviewing=self.reviewing)
+            yield DocumentPanel(
+                self.refs, reviewing=self.reviewing, category_order=self.category_order()
+            )
             with Vertical(id="reading"):
                 with Horizontal(id="text-and-spans"):
                     yield ReaderView(id="reader")
@@ -311,6 +328,13 @@ class MainScreen(Screen[None]):
                 yield LabelBar(self.labels)
                 yield StatusBar()
         yield KeyHints(keyhints.LIST)
+
+    def category_order(self) -> tuple[str, ...]:
+        """The labels file's categories, which the list shows (none in review)."""
+        from tui.screens.categories import schema_of
+
+        categories = schema_of(self.app).categories
+        return () if self.reviewing else tuple(category.name for category in categories)
 
     def bars_above_labels(self) -> Iterator[Widget]:
         """Lines between the reading pane and the label bar (review's version bar)."""
@@ -364,6 +388,10 @@ class MainScreen(Screen[None]):
         self.store_news.check()
         self.run_worker(self._read_infos, thread=True, group="infos")
         self.run_worker(self._warm_up, thread=True, group="warm-up")
+        if self.category_order():
+            from tui.screens.list_categories import read_categories
+
+            self.run_worker(partial(read_categories, self), thread=True, group="categories")
 
     def _warm_up(self) -> None:
         """Build what the first toggle and word move need, off the first paint's path."""
@@ -682,6 +710,12 @@ class MainScreen(Screen[None]):
         """The suggestion under the cursor (or all in its paragraph) becomes a span."""
         self.aids.accept_suggestion(paragraph=paragraph)
 
+    def action_categories(self) -> None:
+        """Choose the open document's categories in a popup (see tui.screens.categories)."""
+        from tui.screens.categories import open_categories
+
+        open_categories(self)
+
     def update_status_line(self) -> None:
         """Show the position, spans and search state anew."""
         self._update_status()
@@ -758,7 +792,8 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
-        return [*sections, ("List columns 列表栏", column_legend(self.reviewing))]
+        legend = column_legend(self.reviewing, bool(self.category_order()))
+        return [*sections, ("List columns 列表栏", legend)]
 
     # -- status ----------------------------------------------------------------------------
 
@@ -785,9 +820,11 @@ class MainScreen(Screen[None]):
 
     def reader_panel(self) -> keyhints.Panel:
         """The keys the hint line offers while the reading pane has focus."""
-        if self.words.is_open:
-            return keyhints.WORD_PANEL
-        return keyhints.READER
+        from tui.screens.categories import schema_of
+
+        schema = schema_of(self.app)
+        panel = keyhints.WORD_PANEL if self.words.is_open else keyhints.READER
+        return keyhints.with_links(panel, bool(schema.categories), bool(schema.attributes))
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
@@ -811,6 +848,8 @@ class MainScreen(Screen[None]):
         """The status line's right side, most important first, and how many of its
         leading parts must stay (save mark, mode, position)."""
         from tui.core.annotations import excerpt  # loaded once a document is open
+        from tui.core.relations.describe import link_parts
+        from tui.screens.categories import schema_of
 
         length = model.length
         percent = 100 if length == 0 else (model.cursor + 1) * 100 // length
@@ -824,16 +863,19 @@ class MainScreen(Screen[None]):
         if mode := self.reader.mode_label():  # relabel, re-place, select: never cut off
             parts.insert(0, mode)
             essential += 1
+        spans = self.reader.spans_at_cursor()
         parts += [
             f"{span.label}:{excerpt(span.text)}" + (f" ({excerpt(span.note)})" if span.note else "")
-            for span in self.reader.spans_at_cursor()
+            for span in spans
         ]
+        parts += link_parts(self.reader.session, spans, schema_of(self.app))
         if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
             parts.append(word.shown)  # last: the first to go when the line is full
         session = self.reader.session
         if session is not None and self.current is not None:
             work = (len(session.annotations.spans), session.status)
             self.documents.update_progress(self.current, work)
+            self.documents.update_categories(self.current, session.links.categories)
         self._refresh_spans()
         if session is not None:
             essential += 1

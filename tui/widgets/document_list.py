@@ -32,10 +32,12 @@ from tui.core.list_columns import (
     Column,
     TitleClashes,
     align,
+    category_cell,
     header_line,
     list_columns,
     told_apart,
 )
+from tui.core.relations.choices import ordered_categories
 from tui.core.spans import Status
 from tui.core.text import display_safe
 from tui.core.wording import short_count
@@ -86,6 +88,8 @@ class ListEntry:
     marks: ReviewMarks | None = None
     #: The title read from the file's first few KB, shown until ``info`` comes.
     early_title: str | None = None
+    #: The document's categories (shown when the labels file declares categories).
+    categories: frozenset[str] = frozenset()
 
     def passes(self, status_filter: str, reviewing: bool) -> bool:
         """Whether the entry belongs in the list under ``status_filter``."""
@@ -127,14 +131,18 @@ class ListHeader(Widget):
     }
     """
 
-    def __init__(self, *, reviewing: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self, *, reviewing: bool = False, categories: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.reviewing = reviewing
+        self.categories = categories
 
     def render(self) -> Text:
         """Laid out by the list's own columns, in the width its rows have."""
         width = self.content_region.width - LIST_SCROLLBAR_CELLS
-        return Text(header_line(list_columns(width, self.reviewing)), no_wrap=True)
+        columns = list_columns(width, self.reviewing, self.categories)
+        return Text(header_line(columns), no_wrap=True)
 
 
 class DocumentList(ScrollView, can_focus=True):
@@ -184,8 +192,15 @@ class DocumentList(ScrollView, can_focus=True):
         index: int
 
     def __init__(
-        self, refs: list[DocumentRef], *, reviewing: bool = False, id: str | None = None
+        self,
+        refs: list[DocumentRef],
+        *,
+        reviewing: bool = False,
+        category_order: tuple[str, ...] = (),
+        id: str | None = None,
     ) -> None:
+        """``category_order``: the labels file's categories, in its order (none: the list
+        has no categories column)."""
         super().__init__(id=id)
         self.entries = [ListEntry(ref) for ref in refs]
         self.shown: list[int] = list(range(len(refs)))
@@ -194,6 +209,7 @@ class DocumentList(ScrollView, can_focus=True):
         #: A review list shows each document's annotators done and agreement.
         self.reviewing = reviewing
         self.status_filter = "all"
+        self.category_order = category_order
         #: Titles more than one document has: those rows show their file name first.
         self._clashes = TitleClashes()
 
@@ -216,6 +232,13 @@ class DocumentList(ScrollView, can_focus=True):
         entry = self.entries[index]
         if entry.work != work:
             entry.work = work
+            self._refresh_entry(index)
+
+    def update_categories(self, index: int, categories: frozenset[str]) -> None:
+        """Show a document's categories (read in the background, or changed with ``C``)."""
+        entry = self.entries[index]
+        if entry.categories != categories:
+            entry.categories = categories
             self._refresh_entry(index)
 
     def update_marks(self, index: int, marks: ReviewMarks) -> None:
@@ -340,7 +363,8 @@ class DocumentList(ScrollView, can_focus=True):
         style = self.rich_style
         if row == self.cursor:
             style = style + self.get_component_rich_style("document-list--cursor")
-        segments = self._row_segments(entry, list_columns(width, self.reviewing), style)
+        columns = list_columns(width, self.reviewing, bool(self.category_order))
+        segments = self._row_segments(entry, columns, style)
         return Strip(segments).crop_extend(0, width, style)
 
     def _row_segments(
@@ -354,7 +378,7 @@ class DocumentList(ScrollView, can_focus=True):
         segments = [Segment(" ", style), *title_segments]
         segments.append(Segment(" " * (title_column.cells - used), style))
         for column in columns[1:]:
-            cell = _cell(entry, column)
+            cell = _cell(entry, column, self.category_order)
             segments += [Segment(" ", style), Segment(cell, style if column.key == "work" else dim)]
         return segments
 
@@ -383,7 +407,7 @@ class DocumentList(ScrollView, can_focus=True):
         return [Segment(fit_cells(title, cells), style)]
 
 
-def _cell(entry: ListEntry, column: Column) -> str:
+def _cell(entry: ListEntry, column: Column, category_order: tuple[str, ...] = ()) -> str:
     """What ``entry`` shows in ``column`` (not the title), aligned in its cells."""
     info, marks = entry.info, entry.marks
     text = ""
@@ -397,6 +421,9 @@ def _cell(entry: ListEntry, column: Column) -> str:
         text = f"{marks.done}/{marks.annotators}"
     elif column.key == "score" and marks is not None and marks.annotators:
         text = "—" if marks.score is None else f"{marks.score:.2f}"
+    elif column.key == "cats" and entry.categories:
+        names = ordered_categories(category_order, entry.categories)
+        text = category_cell([display_safe(name) for name in names], column.cells)
     return align(text, column)
 
 

@@ -134,6 +134,7 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("x", "delete_span", "Delete span"),
         Binding("r", "relabel", "Relabel (then 1–9)"),
         Binding("e", "edit_note", "Note on span"),
+        Binding("at", "attributes", "Attributes of the span (labels file)"),
         Binding("greater_than_sign", "jump_span(1)", "Next span"),
         Binding("less_than_sign", "jump_span(-1)", "Previous span"),
         Binding("m", "place_span", "Re-place ⚑ span here"),
@@ -145,6 +146,7 @@ class ReaderView(ScrollView, can_focus=True):
     #: Actions listed under "Annotate" in the help.
     ANNOTATING: ClassVar[frozenset[str]] = frozenset(
         {"select", "label", "delete_span", "relabel", "edit_note", "jump_span", "place_span"}
+        | {"attributes"}
         | {"undo", "redo"}  # the history
     )
 
@@ -430,6 +432,12 @@ class ReaderView(ScrollView, can_focus=True):
                 self._repaint()
 
         self.app.push_screen(NoteScreen(span.text, span.label, span.note), save)
+
+    def action_attributes(self) -> None:
+        """Set the attributes of the innermost span under the cursor in a popup."""
+        from tui.screens.attributes import open_attributes
+
+        open_attributes(self)
 
     def action_jump_span(self, direction: int) -> None:
         """To the start of the next (1) or previous (-1) span."""
