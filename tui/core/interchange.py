@@ -28,8 +28,8 @@ in the importing annotator's store file, and written back on export, so
 
 Export reads each document's canonical text and the annotator's spans and links
 (re-anchored in memory if the text changed since), checks ``text[start:end] == span.text``
-for every span and stops, naming the document and the span, if one differs. ``script`` converts the text
-and maps every span through the variant's offset map.
+for every span and stops, naming the document and the span, if one differs. ``script``
+converts the text and maps every span through the variant's offset map.
 """
 
 from __future__ import annotations
