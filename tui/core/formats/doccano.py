@@ -10,13 +10,14 @@ Read:
 - ``"cats": [...]``, a list of names beside either form: categories too.
 
 Offsets are code points of ``text``. Every other key (``id``, ``meta``, ``Comments``...)
-goes into ``metadata`` and is written back after the spans. The document name is
+goes into ``metadata`` and is written back after the spans (``id`` first, as doccano does). The document name is
 ``str(id)``; a document without an ``id`` key in its metadata is written with its name as
 ``id`` (when it has one).
 
 Write: the ``entities`` form (entity ids kept when they are integers, else fresh ones;
-relation ids likewise) when the document has relations or its spans all carry doccano
-entity ids (it was read in that form), else the ``label`` form. Categories go into
+relation ids likewise) when the document has relations, its spans all carry doccano
+entity ids, or its metadata holds an empty ``relations`` list (the last two: it was read
+in that form), else the ``label`` form. Categories go into
 ``label`` as strings when the document has no spans (text classification); beside spans
 they go into ``cats``, so ``label`` keeps one kind of item. doccano has no span notes,
 discontinuous spans, chains or attributes: on export notes are left out and fragments
@@ -104,7 +105,8 @@ def _document(line: str, where: Where, problems: Problems) -> DocumentRecord:
     categories: list[str] = []
     if "entities" in record:
         spans, ids, left_out = _entity_spans(record["entities"], text, where, warnings, problems)
-        if isinstance(metadata.get("relations"), list):
+        # An empty list stays in metadata: it says the line was in the relation form.
+        if isinstance(metadata.get("relations"), list) and metadata["relations"]:
             relations = _relations(metadata.pop("relations"), ids, left_out, where, problems)
     else:
         spans, categories = _label_spans(record.get("label", []), text, where, warnings, problems)
@@ -272,8 +274,10 @@ def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
 
 def _record(doc: DocumentRecord, index: int, report: WriteReport) -> dict[str, object]:
     what = describe(doc, index)
-    record: dict[str, object] = {"text": doc.text}
-    if doc.relations or _read_as_entities(doc.spans):
+    # ``id`` first, as doccano writes it, so its own export comes back byte for byte.
+    record: dict[str, object] = {"id": doc.metadata["id"]} if "id" in doc.metadata else {}
+    record["text"] = doc.text
+    if doc.relations or _read_as_entities(doc.spans) or doc.metadata.get("relations") == []:
         record.update(_entities_form(doc, what, report))
     else:
         record["label"] = [[span.start, span.end, span.label] for span in doc.spans]
@@ -283,7 +287,7 @@ def _record(doc: DocumentRecord, index: int, report: WriteReport) -> dict[str, o
         record["label"] = list(doc.categories)
     record.update(_metadata(doc, index, report))
     if "id" not in record and doc.name:
-        record["id"] = doc.name
+        record = {"id": doc.name, **record}
     report.warnings.extend(unwritten(doc, what, "doccano", notes=True))
     return record
 
@@ -355,6 +359,9 @@ def _fresh_integers(taken: set[int]) -> Iterator[int]:
 
 def _metadata(doc: DocumentRecord, index: int, report: WriteReport) -> Mapping[str, object]:
     clashing = [key for key in doc.metadata if key in _OWN_KEYS]
+    if clashing == ["relations"] and doc.metadata["relations"] == []:
+        # The relation form's mark (see _document): the form is written already.
+        return {key: value for key, value in doc.metadata.items() if key != "relations"}
     if not clashing:
         return doc.metadata
     report.warnings.append(f"{describe(doc, index)}: metadata key {clashing[0]!r} not written")

@@ -1,0 +1,227 @@
+"""Relations, chains, attributes and categories through import, the store and export.
+
+Each source is shaped like a real export of its tool; import puts its links into the store
+(pointing at the stored spans), export writes them back, and the file that comes out is
+the file that went in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.core.corpus import document_id, id_root
+from tui.core.interchange import InvalidSource, export_documents, import_source
+from tui.core.relations.model import Links
+from tui.core.store import Store
+
+TEXT = "张三和李四住在北京，他去了上海。\n"
+
+
+def at(part: str, text: str = TEXT) -> str:
+    """brat ``START END`` of ``part`` in ``text``."""
+    start = text.index(part)
+    return f"{start} {start + len(part)}"
+
+
+# Lines in the order the writer puts them: T, span notes, R, *, A/M, then the lines kept
+# verbatim (an event, a normalisation, a note on a relation).
+ANN = [
+    f"T1\tPER {at('张三')}\t张三",
+    f"T2\tPER {at('李四')}\t李四",
+    f"T3\tLOC {at('北京')}\t北京",
+    f"T4\tPER {at('他')}\t他",
+    f"T5\tTravel {at('去了')}\t去了",
+    f"T6\tLOC {at('上海')}\t上海",
+    "#1\tAnnotatorNotes T1\t主角",
+    "R1\tLives_in Arg1:T1 Arg2:T3",
+    "R2\tKnows Arg1:T1 Arg2:T2",
+    "*\tCoreference T2 T4",
+    "A1\tNegated T2",
+    "M2\tDegree T1 strong",
+    "E1\tTravel:T5 Destination:T6",
+    "N1\tReference T3 Wikipedia:1234\t北京",
+    "#2\tAnnotatorNotes R1\t关系的注释",
+]
+
+
+def brat_source(folder: Path, ann: list[str]) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "news.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "news.ann").write_text("".join(line + "\n" for line in ann), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> tuple[Path, Store]:
+    return tmp_path / "corpus", Store(tmp_path / "store")
+
+
+def stored_links(store: Store, corpus: Path, path: str, annotator: str) -> tuple[Links, dict]:
+    """The links stored for ``corpus/path``, and each stored span's id → (label, text)."""
+    state = store.document(document_id(corpus / path, id_root(store.root)), annotator).load()
+    return state.links, {span.id: (span.label, span.text) for span in state.spans}
+
+
+def test_brat_relations_chains_attributes_round_trip_byte_for_byte(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = brat_source(tmp_path / "brat", ANN)
+    report = import_source(source, "brat", corpus=corpus, store=store, annotator="ann")
+    assert report.new_links == 5  # 2 relations, 1 chain, 2 attributes
+    links, spans = stored_links(store, corpus, "brat/news.txt", "ann")
+    assert sorted((r.type, spans[r.source], spans[r.target]) for r in links.relations) == [
+        ("Knows", ("PER", "张三"), ("PER", "李四")),
+        ("Lives_in", ("PER", "张三"), ("LOC", "北京")),
+    ]
+    assert [[spans[m] for m in c.members] for c in links.chains] == [
+        [("PER", "李四"), ("PER", "他")]
+    ]
+    assert sorted((spans[a.span], a.name, a.value) for a in links.attributes) == [
+        (("PER", "张三"), "Degree", "strong"),
+        (("PER", "李四"), "Negated", True),
+    ]
+    out = tmp_path / "out"
+    export_documents([corpus], "brat", out, store=store, annotator="ann")
+    assert (out / "news.ann").read_text(encoding="utf-8") == "".join(f"{x}\n" for x in ANN)
+    assert (out / "news.txt").read_text(encoding="utf-8") == TEXT
+
+
+def test_importing_links_again_adds_nothing(tmp_path: Path, places: tuple[Path, Store]) -> None:
+    corpus, store = places
+    source = brat_source(tmp_path / "brat", ANN)
+    import_source(source, "brat", corpus=corpus, store=store, annotator="ann")
+    before = stored_links(store, corpus, "brat/news.txt", "ann")
+    again = import_source(source, "brat", corpus=corpus, store=store, annotator="ann")
+    assert (again.new_spans, again.new_links) == (0, 0)
+    assert stored_links(store, corpus, "brat/news.txt", "ann") == before
+
+
+def test_links_to_a_skipped_entity_are_left_out_and_named(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    # T2's text disagrees with the document: R2, the chain and A1 all point at it.
+    ann = [line.replace("\t李四", "\t李、四") if line.startswith("T2") else line for line in ANN]
+    source = brat_source(tmp_path / "brat", ann)
+    with pytest.raises(InvalidSource):
+        import_source(source, "brat", corpus=corpus, store=store, annotator="ann")
+    assert not corpus.exists()
+    report = import_source(
+        source, "brat", corpus=corpus, store=store, annotator="ann", skip_invalid=True
+    )
+    named = [str(problem) for problem in report.skipped]
+    ann_path = source / "news.ann"
+    assert named[0].startswith(f"{ann_path}:2: span 'PER'")
+    assert named[1:] == [
+        f"{ann_path}:9: 'R2' refers to T2, which is left out",
+        f"{ann_path}:10: '*' refers to T2, which is left out",
+        f"{ann_path}:11: 'A1' refers to T2, which is left out",
+    ]
+    links, spans = stored_links(store, corpus, "brat/news.txt", "ann")
+    assert [(r.type, spans[r.source][1], spans[r.target][1]) for r in links.relations] == [
+        ("Lives_in", "张三", "北京")
+    ]
+    assert (links.chains, [a.name for a in links.attributes]) == ((), ["Degree"])
+
+
+def test_conll_export_says_once_what_it_leaves_out(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    import_source(
+        brat_source(tmp_path / "brat", ANN), "brat", corpus=corpus, store=store, annotator="ann"
+    )
+    report = export_documents(
+        [corpus], "conll-bio", tmp_path / "out.conll", store=store, annotator="ann"
+    )
+    left_out = [line for line in report.warnings if "cannot carry" in line]
+    assert left_out == [
+        "2 relations, 1 chain, 2 attributes not written (conll-bio cannot carry them)"
+    ]
+
+
+# ---------------------------------------------------------------------------- doccano
+
+# The relation project's export: entities with ids, relations between them.
+DOCCANO_RELATIONS = [
+    {
+        "id": 1,
+        "text": "张三和李四住在北京。",
+        "entities": [
+            {"id": 11, "label": "PER", "start_offset": 0, "end_offset": 2},
+            {"id": 12, "label": "PER", "start_offset": 3, "end_offset": 5},
+            {"id": 13, "label": "LOC", "start_offset": 7, "end_offset": 9},
+        ],
+        "relations": [
+            {"id": 5, "from_id": 11, "to_id": 13, "type": "住在"},
+            {"id": 6, "from_id": 12, "to_id": 13, "type": "住在"},
+        ],
+        "Comments": [],
+    },
+    {"id": 2, "text": "没有关系。", "entities": [], "relations": [], "Comments": []},
+]
+# Text classification, and spans with categories beside them (cats).
+DOCCANO_CATEGORIES = [
+    {"id": 3, "text": "这部电影很好看。", "label": ["正面", "电影"]},
+    {"id": 4, "text": "王五去了广州。", "label": [[0, 2, "PER"], [4, 6, "LOC"]], "cats": ["旅行"]},
+]
+
+
+def jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def test_doccano_relations_round_trip(tmp_path: Path, places: tuple[Path, Store]) -> None:
+    corpus, store = places
+    source = jsonl(tmp_path / "rel.jsonl", DOCCANO_RELATIONS)
+    report = import_source(source, "doccano", corpus=corpus, store=store, annotator="d")
+    assert report.new_links == 2
+    links, spans = stored_links(store, corpus, "rel/1.txt", "d")
+    assert sorted((spans[r.source][1], r.type, spans[r.target][1]) for r in links.relations) == [
+        ("张三", "住在", "北京"),
+        ("李四", "住在", "北京"),
+    ]
+    out = tmp_path / "out.jsonl"
+    export_documents([corpus], "doccano", out, store=store, annotator="d")
+    assert out.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+
+
+def test_doccano_categories_round_trip_and_are_stored(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = jsonl(tmp_path / "cats.jsonl", DOCCANO_CATEGORIES)
+    import_source(source, "doccano", corpus=corpus, store=store, annotator="d")
+    assert stored_links(store, corpus, "cats/3.txt", "d")[0].categories == {"正面", "电影"}
+    assert stored_links(store, corpus, "cats/4.txt", "d")[0].categories == {"旅行"}
+    out = tmp_path / "out.jsonl"
+    export_documents([corpus], "doccano", out, store=store, annotator="d")
+    assert out.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+
+
+def test_brat_links_exported_to_doccano_keep_relations_and_name_the_rest(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    import_source(
+        brat_source(tmp_path / "brat", ANN), "brat", corpus=corpus, store=store, annotator="ann"
+    )
+    out = tmp_path / "out.jsonl"
+    report = export_documents([corpus], "doccano", out, store=store, annotator="ann")
+    [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    names = {
+        entity["id"]: TEXT[entity["start_offset"] : entity["end_offset"]]
+        for entity in row["entities"]
+    }
+    assert sorted(
+        (names[r["from_id"]], r["type"], names[r["to_id"]]) for r in row["relations"]
+    ) == [
+        ("张三", "Knows", "李四"),
+        ("张三", "Lives_in", "北京"),
+    ]
+    assert "1 chain, 2 attributes not written (doccano cannot carry them)" in report.warnings
