@@ -10,9 +10,9 @@ Read:
 - ``"cats": [...]``, a list of names beside either form: categories too.
 
 Offsets are code points of ``text``. Every other key (``id``, ``meta``, ``Comments``...)
-goes into ``metadata`` and is written back after the spans (``id`` first, as doccano does). The document name is
-``str(id)``; a document without an ``id`` key in its metadata is written with its name as
-``id`` (when it has one).
+goes into ``metadata`` and is written back after the spans (``id`` first, as doccano
+does). The document name is ``str(id)``; a document without an ``id`` key in its metadata
+is written with its name as ``id`` (when it has one).
 
 Write: the ``entities`` form (entity ids kept when they are integers, else fresh ones;
 relation ids likewise) when the document has relations, its spans all carry doccano
