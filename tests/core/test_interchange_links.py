@@ -225,3 +225,81 @@ def test_brat_links_exported_to_doccano_keep_relations_and_name_the_rest(
         ("张三", "Lives_in", "北京"),
     ]
     assert "1 chain, 2 attributes not written (doccano cannot carry them)" in report.warnings
+
+
+# ---------------------------------------------------------------------------- Label Studio
+
+
+def labels_result(result_id: str, text: str, part: str, label: str) -> dict[str, object]:
+    start = text.index(part)
+    value = {"start": start, "end": start + len(part), "text": part, "labels": [label]}
+    return {
+        "value": value,
+        "id": result_id,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+    }
+
+
+LS_TEXT = "张三和李四住在北京。"
+LS_TASKS = [
+    {
+        "id": 7,
+        "data": {"text": LS_TEXT},
+        "annotations": [
+            {
+                "id": 70,
+                "result": [
+                    labels_result("r1", LS_TEXT, "张三", "PER"),
+                    labels_result("r2", LS_TEXT, "李四", "PER"),
+                    labels_result("r3", LS_TEXT, "北京", "LOC"),
+                    {
+                        "from_id": "r1",
+                        "to_id": "r3",
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": ["住在"],
+                    },
+                    {
+                        "from_id": "r1",
+                        "to_id": "r2",
+                        "type": "relation",
+                        "direction": "bi",
+                        "labels": ["朋友", "同事"],
+                    },
+                    {
+                        "value": {"choices": ["新闻", "人物"]},
+                        "id": "c1",
+                        "from_name": "topic",
+                        "to_name": "text",
+                        "type": "choices",
+                        "origin": "manual",
+                    },
+                ],
+                "was_cancelled": False,
+            }
+        ],
+    }
+]
+
+
+def test_label_studio_relations_and_choices_round_trip(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = tmp_path / "ls.json"
+    source.write_text(json.dumps(LS_TASKS, ensure_ascii=False, indent=2), encoding="utf-8")
+    report = import_source(source, "label-studio", corpus=corpus, store=store, annotator="ls")
+    assert report.new_links == 3
+    links, spans = stored_links(store, corpus, "ls/7.txt", "ls")
+    assert sorted((spans[r.source][1], r.type, spans[r.target][1]) for r in links.relations) == [
+        ("张三", "住在", "北京"),
+        ("张三", "同事", "李四"),
+        ("张三", "朋友", "李四"),
+    ]
+    assert links.categories == {"新闻", "人物"}
+    out = tmp_path / "out.json"
+    export_documents([corpus], "label-studio", out, store=store, annotator="ls")
+    assert json.loads(out.read_text(encoding="utf-8")) == LS_TASKS
