@@ -14,7 +14,7 @@ import pytest
 
 from tui.core.corpus import document_id, id_root
 from tui.core.interchange import InvalidSource, export_documents, import_source
-from tui.core.relations.model import Links
+from tui.core.relations.model import Attribute, LinkEdit, Links, Relation
 from tui.core.store import Store
 
 TEXT = "张三和李四住在北京，他去了上海。\n"
@@ -303,3 +303,37 @@ def test_label_studio_relations_and_choices_round_trip(
     out = tmp_path / "out.json"
     export_documents([corpus], "label-studio", out, store=store, annotator="ls")
     assert json.loads(out.read_text(encoding="utf-8")) == LS_TASKS
+
+
+# ---------------------------------------------------------------------------- made here
+
+
+def test_links_made_in_the_app_get_each_formats_own_ids(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = jsonl(tmp_path / "plain.jsonl", [DOCCANO_CATEGORIES[1]])  # label form: no ids
+    import_source(source, "doccano", corpus=corpus, store=store, annotator="d")
+    doc_id = document_id(corpus / "plain/4.txt", id_root(store.root))
+    stored = store.document(doc_id, "d")
+    wang, guangzhou = stored.load().spans
+    stamp = "2026-01-01T00:00:00+00:00"
+    made = [
+        Relation("x1", "去", wang.id, guangzhou.id, "d", stamp, stamp),
+        Attribute(wang.id, "泛指", True),
+    ]
+    stored.apply((), links=LinkEdit.of(put=made, categories={"旅行", "人物"}))
+    brat_out = tmp_path / "brat"
+    export_documents([corpus], "brat", brat_out, store=store, annotator="d")
+    assert (brat_out / "4.ann").read_text(encoding="utf-8").splitlines() == [
+        "T1\tPER 0 2\t王五",
+        "T2\tLOC 4 6\t广州",
+        "R1\t去 Arg1:T1 Arg2:T2",
+        "A1\t泛指 T1",
+    ]
+    doccano_out = tmp_path / "out.jsonl"
+    export_documents([corpus], "doccano", doccano_out, store=store, annotator="d")
+    [row] = [json.loads(line) for line in doccano_out.read_text(encoding="utf-8").splitlines()]
+    assert row["relations"] == [{"id": 1, "from_id": 1, "to_id": 2, "type": "去"}]
+    assert [entity["id"] for entity in row["entities"]] == [1, 2]
+    assert row["cats"] == ["旅行", "人物"]  # the source's first, then the others
