@@ -337,3 +337,27 @@ def test_links_made_in_the_app_get_each_formats_own_ids(
     assert row["relations"] == [{"id": 1, "from_id": 1, "to_id": 2, "type": "去"}]
     assert [entity["id"] for entity in row["entities"]] == [1, 2]
     assert row["cats"] == ["旅行", "人物"]  # the source's first, then the others
+
+
+def test_link_names_no_labels_file_could_give_are_named_and_skipped(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    # Markup in a relation type, a control character in an attribute value: shown in the
+    # app, they would be refused as labels are.
+    ann = [*ANN[:6], "R1\tKnows[bold] Arg1:T1 Arg2:T2", "A1\tDegree T1 st\x1brong", ANN[8]]
+    source = brat_source(tmp_path / "brat", ann)
+    with pytest.raises(InvalidSource) as refused:
+        import_source(source, "brat", corpus=corpus, store=store, annotator="ann")
+    assert len(refused.value.problems) == 2 and not corpus.exists()
+    report = import_source(
+        source, "brat", corpus=corpus, store=store, annotator="ann", skip_invalid=True
+    )
+    named = [str(problem) for problem in report.skipped]
+    assert named == [
+        f"{source / 'news.ann'}:7: 'R1': name 'Knows[bold]' contains '[' (markup is not allowed)",
+        f"{source / 'news.ann'}:8: 'A1': name contains control character U+001B",
+    ]
+    links, _ = stored_links(store, corpus, "brat/news.txt", "ann")
+    assert [r.type for r in links.relations] == ["Knows"]
+    assert links.attributes == ()

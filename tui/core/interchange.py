@@ -67,6 +67,7 @@ from tui.core.formats.model import AttributeRecord, ChainRecord, RelationRecord
 from tui.core.formats.names import file_stem
 from tui.core.formats.problems import Kind, Problem, Problems, listed, summary
 from tui.core.identity import open_corpus
+from tui.core.labels import name_problem
 from tui.core.relations.model import Attribute, Chain, LinkEdit, Links, Relation
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
@@ -226,41 +227,68 @@ def _checked_plan(
 def _links_checked(
     documents: Iterable[DocumentRecord], source: Path, problems: Problems
 ) -> Iterator[DocumentRecord]:
-    """``documents``, each link to a span the document does not have recorded in
-    ``problems`` (readers leave out the links to spans they leave out; this names what a
-    reader let through). The second pass leaves such links out (:func:`_store_links`)."""
+    """``documents``, each link that cannot go into the store recorded in ``problems``
+    (see :func:`_bad_links`). The second pass leaves those out (:func:`_valid_links`)."""
     for document in documents:
         if document.has_links:
-            for link, missing in _dangling(document):
-                message = f"{link} refers to span {missing!r}, which the document does not have"
-                where = f"{describe_document(document)}: " if document.name else ""
-                problems.invalid(
-                    FormatError(source, document.line or None, where + message), Kind.REFERENCE
-                )
+            where = f"document {document.name!r:.60}: " if document.name else ""
+            for _, message in _bad_links(document):
+                error = FormatError(source, document.line or None, where + message)
+                problems.invalid(error, Kind.REFERENCE)
         yield document
 
 
-def describe_document(document: DocumentRecord) -> str:
-    """How a problem names a document: by its name in the source."""
-    return f"document {document.name!r:.60}"
+_Link = RelationRecord | ChainRecord | AttributeRecord
 
 
-def _dangling(document: DocumentRecord) -> Iterator[tuple[str, str]]:
-    """Each link of ``document`` to a span it does not have, described, and the span id."""
+def _bad_links(document: DocumentRecord) -> Iterator[tuple[_Link | str, str]]:
+    """Each link (or category) of ``document`` that cannot go into the store, and why: it
+    points at a span the document does not have (readers leave out the links to the spans
+    they leave out; this names what a reader let through), or a type, name, value or
+    category is no name a labels file could give (:func:`name_problem`: empty, markup,
+    control characters...)."""
     ids = {span.source_id for span in document.spans if span.source_id}
-    for relation in document.relations:
-        shown = f"relation {relation.id or relation.type!r}"
-        for end in (relation.source_id, relation.target_id):
-            if end not in ids:
-                yield shown, end
-                break
-    for chain_record in document.chains:
-        missing = [member for member in chain_record.members if member not in ids]
-        if missing:
-            yield f"chain {chain_record.type!r}", missing[0]
-    for attribute in document.attributes:
-        if attribute.span not in ids:
-            yield f"attribute {attribute.name!r}", attribute.span
+    link: _Link
+    for link in document.relations:
+        shown = f"relation {link.id or link.type!r}"
+        yield from _link_problems(link, shown, (link.source_id, link.target_id), ids, link.type)
+    for link in document.chains:
+        yield from _link_problems(link, f"chain {link.type!r}", link.members, ids, link.type)
+    for link in document.attributes:
+        names = (link.name,) if link.value is True else (link.name, link.value)
+        shown = f"attribute {link.name!r}"
+        yield from _link_problems(link, shown, (link.span,), ids, *names)
+    for category in document.categories:
+        problem = name_problem(category, "category")
+        if problem is not None:
+            yield category, problem
+
+
+def _link_problems(
+    link: _Link, shown: str, ends: Iterable[str], ids: set[str], *names: object
+) -> Iterator[tuple[_Link, str]]:
+    """The first thing wrong with ``link``, if anything."""
+    missing = next((end for end in ends if end not in ids), None)
+    if missing is not None:
+        yield link, f"{shown} refers to span {missing!r}, which the document does not have"
+        return
+    problem = next((p for name in names if (p := name_problem(name, "name")) is not None), None)
+    if problem is not None or (names and names[-1] is False):
+        yield link, f"{shown}: {problem or 'a value must be a name or true'}"
+
+
+def _valid_links(document: DocumentRecord) -> DocumentRecord:
+    """``document`` without the links :func:`_bad_links` names (the first pass did)."""
+    bad = {link for link, _ in _bad_links(document)}
+    if not bad:
+        return document
+    return replace(
+        document,
+        relations=tuple(link for link in document.relations if link not in bad),
+        chains=tuple(link for link in document.chains if link not in bad),
+        attributes=tuple(link for link in document.attributes if link not in bad),
+        categories=tuple(name for name in document.categories if name not in bad),
+    )
 
 
 def _import_planned(
@@ -528,9 +556,10 @@ def _store_links(document: DocumentRecord, stored: DocumentStore, annotator: str
     """Add the document's links the store does not have yet, in one write; how many.
 
     Run after its spans are merged: each link points at the stored span with the (start,
-    end, label) of the span it named. Links to spans the document does not have were
-    named by the first pass and are left out here.
+    end, label) of the span it named. Links the first pass named (:func:`_bad_links`) are
+    left out here.
     """
+    document = _valid_links(document)
     state = stored.load()
     by_key = {_span_key(span): span.id for span in state.spans}
     ids = {

@@ -42,7 +42,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +69,7 @@ from tui.core.formats.model import (
 from tui.core.formats.names import file_stem
 from tui.core.formats.offsets import SourceText
 from tui.core.formats.problems import Kind, Problems
+from tui.core.labels import name_problem
 from tui.core.untrusted import MAX_OFFSET
 
 __all__ = ["read", "write"]
@@ -160,8 +161,8 @@ def _document(text_path: Path, ann_path: Path | None, problems: Problems) -> Doc
         return DocumentRecord(text_path.stem, text.canonical, ())
     ann = _AnnReader(ann_path, text, Problems(strict=problems.strict))
     ann.read()
+    links = _Links.of(ann.extra_lines, set(ann.entities), ann.where_of, ann.problems)
     problems.take(ann.problems)
-    links = _Links.of(ann.extra_lines, set(ann.entities))
     return DocumentRecord(
         name=text_path.stem,
         text=text.canonical,
@@ -184,11 +185,19 @@ class _Links:
     verbatim: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, lines: Iterable[str], entities: set[str]) -> _Links:
+    def of(
+        cls,
+        lines: Iterable[str],
+        entities: set[str],
+        where_of: Callable[[str], Where],
+        problems: Problems,
+    ) -> _Links:
         """Sort ``lines`` (checked already) into records and verbatim lines.
 
         Only links between spans (``entities``) become records, and only the first of
-        several saying the same thing (the store keeps one): the others stay verbatim.
+        several saying the same thing (the store keeps one): the others stay verbatim. A
+        link whose type, name or value no labels file could give (markup, a control
+        character) is a problem, left out.
         """
         links = cls()
         seen: set[object] = set()
@@ -197,6 +206,11 @@ class _Links:
             key = _link_key(record)
             if record is None or key in seen:
                 links.verbatim.append(line)
+                continue
+            problem = _name_problem(record)
+            if problem is not None:
+                own_id = quote(line.partition("\t")[0])
+                problems.invalid(where_of(line).error(f"{own_id}: {problem}"), Kind.REFERENCE)
                 continue
             seen.add(key)
             if isinstance(record, RelationRecord):
@@ -209,6 +223,15 @@ class _Links:
 
 
 _Link = RelationRecord | ChainRecord | AttributeRecord
+
+
+def _name_problem(record: _Link) -> str | None:
+    """Why a link's type, name or value cannot be stored, or None."""
+    if isinstance(record, AttributeRecord):
+        names = [record.name] if record.value is True else [record.name, record.value]
+    else:
+        names = [record.type]
+    return next((p for name in names if (p := name_problem(name, "name")) is not None), None)
 
 
 def _link_key(record: _Link | None) -> object:
@@ -287,6 +310,11 @@ class _AnnReader:
         self.extra_lines = _References(self.path, self.problems).kept(
             self.others, set(self.entities), self.left_out
         )
+
+    def where_of(self, line: str) -> Where:
+        """Where ``line`` (one of the lines read besides spans and notes) is in the file."""
+        number = next((n for n, text in self.others if text == line), None)
+        return Where(str(self.path), number)
 
     def _checked_entity(self, line: str, where: Where) -> None:
         """Read a ``T`` line; an invalid one is recorded and its id left out."""

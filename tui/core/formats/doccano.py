@@ -107,7 +107,9 @@ def _document(line: str, where: Where, problems: Problems) -> DocumentRecord:
         spans, ids, left_out = _entity_spans(record["entities"], text, where, warnings, problems)
         # An empty list stays in metadata: it says the line was in the relation form.
         if isinstance(metadata.get("relations"), list) and metadata["relations"]:
-            relations = _relations(metadata.pop("relations"), ids, left_out, where, problems)
+            relations = _relations(
+                metadata.pop("relations"), ids, left_out, where, (warnings, problems)
+            )
     else:
         spans, categories = _label_spans(record.get("label", []), text, where, warnings, problems)
     if _is_names(metadata.get("cats")):
@@ -208,10 +210,16 @@ def _entity_span(item: object, text: SourceText, where: Where, warnings: Warning
 
 
 def _relations(
-    items: list[object], ids: set[object], left_out: set[object], where: Where, problems: Problems
+    items: list[object],
+    ids: set[object],
+    left_out: set[object],
+    where: Where,
+    log: tuple[WarningLog, Problems],
 ) -> list[RelationRecord]:
     """The relations between entities read; those to an entity left out are recorded as
-    left out, those to no entity or of another shape as invalid."""
+    left out, those to no entity, of another shape or with a bad type as invalid (a type
+    with whitespace is read with ``_`` for it, as labels are)."""
+    warnings, problems = log
     relations = []
     for item in items:
         shown = f"relation {item!r:.60}"
@@ -235,10 +243,15 @@ def _relations(
                 Kind.REFERENCE,
             )
             continue
+        try:
+            relation_type = checked_label(item["type"], where, warnings)
+        except FormatError as error:
+            problems.invalid(where.error(f"{shown}: {error.message}"), Kind.REFERENCE)
+            continue
         extra = {key: value for key, value in item.items() if key not in _RELATION_KEYS}
         relation_id = str(item["id"]) if _usable_id(item.get("id")) else ""
         relations.append(
-            RelationRecord(str(ends[0]), str(ends[1]), item["type"], relation_id, extra)
+            RelationRecord(str(ends[0]), str(ends[1]), relation_type, relation_id, extra)
         )
     return relations
 
