@@ -243,6 +243,19 @@ def labels_result(result_id: str, text: str, part: str, label: str) -> dict[str,
     }
 
 
+def region_choice(region: str, part: str, name: str, choice: str) -> dict[str, object]:
+    start = LS_TEXT.index(part)
+    value = {"start": start, "end": start + len(part), "text": part, "choices": [choice]}
+    return {
+        "value": value,
+        "id": region,
+        "from_name": name,
+        "to_name": "text",
+        "type": "choices",
+        "origin": "manual",
+    }
+
+
 LS_TEXT = "张三和李四住在北京。"
 LS_TASKS = [
     {
@@ -277,6 +290,9 @@ LS_TASKS = [
                         "type": "choices",
                         "origin": "manual",
                     },
+                    # Per-region choices: a flag (the choice is the name) and a value.
+                    region_choice("r2", "李四", "否定", "否定"),
+                    region_choice("r1", "张三", "程度", "强"),
                 ],
                 "was_cancelled": False,
             }
@@ -292,8 +308,12 @@ def test_label_studio_relations_and_choices_round_trip(
     source = tmp_path / "ls.json"
     source.write_text(json.dumps(LS_TASKS, ensure_ascii=False, indent=2), encoding="utf-8")
     report = import_source(source, "label-studio", corpus=corpus, store=store, annotator="ls")
-    assert report.new_links == 3
+    assert report.new_links == 5
     links, spans = stored_links(store, corpus, "ls/7.txt", "ls")
+    assert sorted((spans[a.span][1], a.name, a.value) for a in links.attributes) == [
+        ("张三", "程度", "强"),
+        ("李四", "否定", True),
+    ]
     assert sorted((spans[r.source][1], r.type, spans[r.target][1]) for r in links.relations) == [
         ("张三", "住在", "北京"),
         ("张三", "同事", "李四"),
@@ -361,3 +381,40 @@ def test_link_names_no_labels_file_could_give_are_named_and_skipped(
     links, _ = stored_links(store, corpus, "brat/news.txt", "ann")
     assert [r.type for r in links.relations] == ["Knows"]
     assert links.attributes == ()
+
+
+def test_links_made_in_the_app_are_written_to_label_studio(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = jsonl(tmp_path / "plain.jsonl", [DOCCANO_CATEGORIES[1]])
+    import_source(source, "doccano", corpus=corpus, store=store, annotator="d")
+    stored = store.document(document_id(corpus / "plain/4.txt", id_root(store.root)), "d")
+    wang, guangzhou = stored.load().spans
+    stamp = "2026-01-01T00:00:00+00:00"
+    made = [
+        Relation("x1", "去", wang.id, guangzhou.id, "d", stamp, stamp),
+        Attribute(wang.id, "泛指", True),
+        Attribute(guangzhou.id, "程度", "强"),
+    ]
+    stored.apply((), links=LinkEdit.of(put=made))
+    out = tmp_path / "out.json"
+    export_documents([corpus], "label-studio", out, store=store, annotator="d")
+    [task] = json.loads(out.read_text(encoding="utf-8"))
+    results = task["annotations"][0]["result"]
+    assert [(r["type"], r["id"]) for r in results[:2]] == [
+        ("labels", wang.id),
+        ("labels", guangzhou.id),
+    ]
+    assert results[2] == {
+        "from_id": wang.id,
+        "to_id": guangzhou.id,
+        "type": "relation",
+        "direction": "right",
+        "labels": ["去"],
+    }
+    assert results[3]["value"] == {"choices": ["旅行"]}
+    assert [(r["id"], r["from_name"], r["value"]["choices"]) for r in results[4:]] == [
+        (wang.id, "泛指", ["泛指"]),
+        (guangzhou.id, "程度", ["强"]),
+    ]

@@ -17,7 +17,11 @@ Reading:
 - The ``choices`` of a ``choices`` result on the whole text (no ``start`` in its value)
   are the document's categories; the result stays in the annotation, for writing the
   categories back where they were.
-- Results of other types (per-region choices, textarea, a relation without labels...) are
+- A per-region ``choices`` result of one choice on a span read is an attribute of that
+  span: its ``from_name``, and the choice (True when the choice is the name itself, a
+  flag such as ``<Choices name="否定"><Choice value="否定"/>``). It stays in the
+  annotation too.
+- Results of other types (textarea, a relation without labels, choices of several...) are
   kept in the first annotation as they are.
 - ``meta.text`` of a result (Label Studio's region comment) becomes the span's note; the
   result's other keys are kept in ``SpanRecord.extra`` and its id in ``source_id``.
@@ -37,8 +41,9 @@ trip is exact up to key order. Result ids are kept; spans without one get a fres
 category is written into the ``choices`` result that held it; new ones go into the first
 such result, or a new one (``from_name`` ``category``). A document without ``id`` in its
 metadata is written with its name as ``id`` (when it has one). Discontinuous fragments
-become separate results, with a warning; one line for the export counts the chains and
-attributes left out (Label Studio per-region choices are not written from attributes).
+become separate results, with a warning; one line for the export counts the chains left
+out. Attributes are written into the per-region choices result that held them, or a new
+one after the other results (a flag as the choice of its own name).
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.formats._io import atomic_output, json_bytes
@@ -65,6 +71,7 @@ from tui.core.formats.checks import (
 )
 from tui.core.formats.jsonarray import iter_array
 from tui.core.formats.model import (
+    AttributeRecord,
     DocumentRecord,
     FormatError,
     RelationRecord,
@@ -115,11 +122,10 @@ def _document(task: object, where: Where, problems: Problems) -> DocumentRecord:
     if data_rest:
         metadata["data"] = data_rest
     spans: list[SpanRecord] = []
-    relations: list[RelationRecord] = []
-    categories: list[str] = []
+    links = _Links()
     if "annotations" in task:
         spans, kept = _annotations(task["annotations"], text, where, warnings, problems)
-        relations, categories = _links(kept, spans, where, warnings)
+        links = _links(kept, spans, where, warnings)
         # A bare annotation holding nothing but these spans is what writing makes anyway;
         # leaving it out keeps it from other formats' output.
         if not spans or kept != [{"result": []}]:
@@ -133,33 +139,64 @@ def _document(task: object, where: Where, problems: Problems) -> DocumentRecord:
         metadata=metadata,
         line=where.line or 0,
         warnings=warnings.as_tuple(),
-        relations=tuple(relations),
-        categories=tuple(dict.fromkeys(categories)),
+        relations=tuple(links.relations),
+        categories=tuple(dict.fromkeys(links.categories)),
+        attributes=tuple(links.attributes),
     )
+
+
+@dataclass(slots=True)
+class _Links:
+    """What the first annotation's results say beyond spans."""
+
+    relations: list[RelationRecord] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    attributes: list[AttributeRecord] = field(default_factory=list)
 
 
 def _links(
     annotations: list[object], spans: Sequence[SpanRecord], where: Where, warnings: WarningLog
-) -> tuple[list[RelationRecord], list[str]]:
-    """The relations between spans (taken out of the first annotation's results) and the
-    categories (its whole-text choices, which stay in it)."""
+) -> _Links:
+    """The relations between spans (taken out of the first annotation's results), the
+    categories (its whole-text choices) and the span attributes (per-region choices of
+    one choice); choices results stay in the annotation, for writing back in place."""
+    links = _Links()
     first = annotations[0] if annotations else None
     results = first.get("result") if isinstance(first, dict) else None
     if not isinstance(results, list):
-        return [], []
+        return links
     ids = {span.source_id for span in spans if span.source_id}
-    relations: list[RelationRecord] = []
-    categories: list[str] = []
     others = []
+    named: set[tuple[str, str]] = set()
     for item in results:
         records = _relation_records(item, ids, where, warnings)
         if records:
-            relations.extend(records)
+            links.relations.extend(records)
             continue
         others.append(item)
-        categories.extend(_document_choices(item))
+        links.categories.extend(_document_choices(item))
+        attribute = _region_choice(item, ids)
+        if attribute is not None and (attribute.span, attribute.name) not in named:
+            named.add((attribute.span, attribute.name))
+            links.attributes.append(attribute)
     results[:] = others  # the annotation is this reader's own copy
-    return relations, categories
+    return links
+
+
+def _region_choice(item: object, ids: set[str]) -> AttributeRecord | None:
+    """The attribute a per-region choices result of one choice on a span read gives: its
+    ``from_name`` and the choice (True when the choice is the name itself, a flag)."""
+    if not (isinstance(item, dict) and item.get("type") == "choices"):
+        return None
+    value, name, region = item.get("value"), item.get("from_name"), item.get("id")
+    if not (isinstance(value, dict) and "start" in value and isinstance(name, str)):
+        return None
+    choices = value.get("choices")
+    if not (isinstance(region, str) and region in ids and isinstance(choices, list)):
+        return None
+    if len(choices) != 1 or not isinstance(choices[0], str) or not choices[0]:
+        return None
+    return AttributeRecord(region, name, True if choices[0] == name else choices[0])
 
 
 def _relation_records(
@@ -321,7 +358,7 @@ def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
             handle.write(json_bytes(_task(doc, what, report), out, what))
             report.documents += 1
             report.spans += len(doc.spans)
-            left_out.update(chain=len(doc.chains), attribute=len(doc.attributes))
+            left_out.update(chain=len(doc.chains))
         handle.write(b"\n]\n" if report.documents else b"]\n")
     warning = links_left_out(left_out, "Label Studio")
     if warning:
@@ -380,7 +417,66 @@ def _all_results(
     results, ids = _results(doc, taken, what, report)
     taken |= {str(result["id"]) for result in results}  # a new choices result's id
     relations = _relation_results(doc.relations, ids, what, report)
-    return [*results, *relations, *_with_categories(others, doc.categories, taken)]
+    regions = {str(result["id"]): result for result in results}
+    attributes = _Attributes(doc.attributes, ids, regions)
+    others = [item for item in map(attributes.updated, others) if item is not None]
+    return [
+        *results,
+        *relations,
+        *_with_categories(others, doc.categories, taken),
+        *attributes.new_results(what, report),
+    ]
+
+
+@dataclass(slots=True)
+class _Attributes:
+    """Writes span attributes as per-region choices results: into the result that held
+    the attribute when read (kept in the annotation), or a new one after the others."""
+
+    attributes: Sequence[AttributeRecord]
+    ids: Mapping[str, str]  # span source id to its result id
+    regions: Mapping[str, Mapping[str, object]]  # result id to the span's result
+    written: set[int] = field(default_factory=set)  # indices into attributes
+
+    def updated(self, item: object) -> object | None:
+        """``item`` as it is, unless it is a per-region choices result of one choice: then
+        brought up to date (its choice, its region), or None when the document no longer
+        has its attribute."""
+        if not (isinstance(item, dict) and _region_choice(item, set(self.regions))):
+            return item
+        for index, attribute in enumerate(self.attributes):
+            region = self.ids.get(attribute.span)
+            same = (region, attribute.name) == (item["id"], item["from_name"])
+            if same and region is not None and index not in self.written:
+                self.written.add(index)
+                return {**item, "value": self._value(item["value"], attribute, region)}
+        return None
+
+    def new_results(self, what: str, report: WriteReport) -> list[dict[str, object]]:
+        """A choices result for each attribute not written into a kept one."""
+        results: list[dict[str, object]] = []
+        for index, attribute in enumerate(self.attributes):
+            if index in self.written:
+                continue
+            region = self.ids.get(attribute.span)
+            if region is None:
+                report.warnings.append(
+                    f"{what}: left out attribute {attribute.name!r}: its span is not exported"
+                )
+                continue
+            head = {"id": region, "from_name": attribute.name, "to_name": "text"}
+            value = self._value({}, attribute, region)
+            results.append({**head, "type": "choices", "value": value})
+        return results
+
+    def _value(self, earlier: object, attribute: AttributeRecord, region: str) -> dict[str, object]:
+        span_value = self.regions[region]["value"]
+        assert isinstance(span_value, Mapping)
+        value = dict(earlier) if isinstance(earlier, Mapping) else {}
+        value.update({key: span_value[key] for key in ("start", "end", "text")})
+        choice = attribute.name if attribute.value is True else str(attribute.value)
+        value["choices"] = [choice]
+        return value
 
 
 def _relation_results(
