@@ -418,3 +418,16 @@ def test_links_made_in_the_app_are_written_to_label_studio(
         (wang.id, "泛指", ["泛指"]),
         (guangzhou.id, "程度", ["强"]),
     ]
+
+
+def test_links_follow_their_spans_into_the_other_script(
+    tmp_path: Path, places: tuple[Path, Store]
+) -> None:
+    corpus, store = places
+    source = brat_source(tmp_path / "brat", ANN)
+    import_source(source, "brat", corpus=corpus, store=store, annotator="ann")
+    out = tmp_path / "out"
+    export_documents([corpus], "brat", out, store=store, annotator="ann", script="traditional")
+    lines = (out / "news.ann").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"T1\tPER {at('张三')}\t張三"
+    assert lines[7:12] == ANN[7:12]  # R, *, A/M lines point at the same ids
