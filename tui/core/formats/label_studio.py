@@ -437,12 +437,16 @@ class _Attributes:
     ids: Mapping[str, str]  # span source id to its result id
     regions: Mapping[str, Mapping[str, object]]  # result id to the span's result
     written: set[int] = field(default_factory=set)  # indices into attributes
+    region_ids: set[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.region_ids = set(self.regions)
 
     def updated(self, item: object) -> object | None:
         """``item`` as it is, unless it is a per-region choices result of one choice: then
         brought up to date (its choice, its region), or None when the document no longer
         has its attribute."""
-        if not (isinstance(item, dict) and _region_choice(item, set(self.regions))):
+        if not (isinstance(item, dict) and _region_choice(item, self.region_ids)):
             return item
         for index, attribute in enumerate(self.attributes):
             region = self.ids.get(attribute.span)
