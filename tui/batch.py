@@ -154,6 +154,8 @@ def _run_import(args: argparse.Namespace) -> int:
         f"{counted(report.spans, 'span')} ({report.new_spans:,} new) as {annotator!r} into "
         f"{report.folder}"
     )
+    if report.new_links:
+        say(f"and {counted(report.new_links, 'new link')} (relations, chains, attributes)")
     say(f"read them with: biaozhu {args.corpus} --annotator {annotator}")
     return 0
 

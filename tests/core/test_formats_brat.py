@@ -9,6 +9,7 @@ import pytest
 
 from tui.core.formats import DocumentRecord, FormatError, SpanRecord
 from tui.core.formats.brat import read, write
+from tui.core.formats.model import AttributeRecord, ChainRecord, RelationRecord
 
 TEXT = "𠀀𪚥👨‍👩‍👧🎉张三在北京的大学读书。\n李四去上海！\n"
 ACROSS = "书。\n李"
@@ -63,7 +64,7 @@ def test_export_of_an_import_gives_back_the_same_files(tmp_path: Path) -> None:
     assert (report.documents, report.spans, report.dropped) == (2, 7, [])
 
 
-def test_import_gives_spans_notes_groups_and_extra_lines(tmp_path: Path) -> None:
+def test_import_gives_spans_notes_groups_links_and_extra_lines(tmp_path: Path) -> None:
     doc1, doc2 = read(fixture(tmp_path))
     assert (doc1.name, doc1.text, doc2.name, doc2.spans) == ("doc1", TEXT, "doc2", ())
     assert [(s.label, s.text, s.group, s.source_id, s.note) for s in doc1.spans] == [
@@ -76,7 +77,12 @@ def test_import_gives_spans_notes_groups_and_extra_lines(tmp_path: Path) -> None
         ("LOC", "书。\n李", "", "T6", ""),
     ]
     assert all(TEXT[s.start : s.end] == s.text for s in doc1.spans)
-    assert doc1.extra_lines == tuple(ANN_LINES[8:])
+    # Relations, equivalences and attributes between spans are records; the event, the
+    # attribute on it, the normalisation and the note on a relation stay verbatim.
+    assert doc1.relations == (RelationRecord("T1", "T2", "Located", id="R1"),)
+    assert doc1.chains == (ChainRecord(("T2", "T6"), "Equiv"),)
+    assert doc1.attributes == (AttributeRecord("T1", "Confidence", "High", id="M1"),)
+    assert doc1.extra_lines == tuple(ANN_LINES[i] for i in (9, 10, 13, 14))
     ann = tmp_path / "in" / "doc1.ann"
     assert doc1.warnings == (
         f"{ann}:3: discontinuous span T3 'ORG' read as 2 fragments of group T3",

@@ -10,6 +10,7 @@ import pytest
 
 from tui.core.formats import DocumentRecord, FormatError, SpanRecord
 from tui.core.formats.doccano import read, write
+from tui.core.formats.model import RelationRecord
 
 # Astral CJK and emoji (a ZWJ family: five code points) come before every span.
 TEXT = "𠀀𪚥👨‍👩‍👧🎉张三在北京大学读书。\n李四去上海！"
@@ -95,10 +96,9 @@ def test_the_entities_form_is_read_too(tmp_path: Path) -> None:
     }
     [doc] = read(write_lines(tmp_path / "in.jsonl", [record]))
     assert [(s.label, s.text) for s in doc.spans] == [("PER", "张三"), ("LOC", "北京")]
-    assert doc.metadata == {"id": 9, "relations": record["relations"]}
-    assert doc.warnings == (
-        f"{tmp_path / 'in.jsonl'}:1: relations refer to entity ids, which are not kept",
-    )
+    assert [s.source_id for s in doc.spans] == ["5", "6"]
+    assert doc.relations == (RelationRecord("5", "6", "at", id="1"),)
+    assert (doc.metadata, doc.warnings) == ({"id": 9}, ())
 
 
 def test_blank_lines_are_skipped_and_an_empty_file_has_no_documents(tmp_path: Path) -> None:

@@ -14,15 +14,22 @@ memory stays flat on any size of input. Importing the same source again adds not
 text already in the corpus under its name is kept, and a span whose (start, end, label) is
 stored is skipped.
 
-What a format carries beyond texts and spans (doccano's extra keys, brat's relation and
-event lines, source ids) is kept as the document's ``source`` record in the importing
-annotator's store file, and written back on export, so ``export(import(x))`` gives ``x``
-back.
+A document's relations, chains, span attributes and categories go into the store too, in
+one more write after its spans (:func:`_store_links`), each pointed at the stored span
+with the (start, end, label) of the span it named; again nothing is added twice (a
+relation of the same type between the same spans, a chain of the same spans, an attribute
+with the same value). A link to a span the document does not have is a problem of the
+source like an invalid span (:class:`InvalidSource`; left out with ``skip_invalid``).
 
-Export reads each document's canonical text and the annotator's spans (re-anchored in
-memory if the text changed since), checks ``text[start:end] == span.text`` for every span
-and stops, naming the document and the span, if one differs. ``script`` converts the text
-and maps every span through the variant's offset map.
+What a format carries beyond that (doccano's extra keys, brat's event lines, the ids the
+source gave spans, relations and attributes) is kept as the document's ``source`` record
+in the importing annotator's store file, and written back on export, so
+``export(import(x))`` gives ``x`` back.
+
+Export reads each document's canonical text and the annotator's spans and links
+(re-anchored in memory if the text changed since), checks ``text[start:end] == span.text``
+for every span and stops, naming the document and the span, if one differs. ``script``
+converts the text and maps every span through the variant's offset map.
 """
 
 from __future__ import annotations
@@ -56,13 +63,16 @@ from tui.core.formats import (
     WriteReport,
 )
 from tui.core.formats._io import encoded
+from tui.core.formats.model import AttributeRecord, ChainRecord, RelationRecord
 from tui.core.formats.names import file_stem
 from tui.core.formats.problems import Kind, Problem, Problems, listed, summary
 from tui.core.identity import open_corpus
+from tui.core.labels import name_problem
+from tui.core.relations.model import Attribute, Chain, LinkEdit, Links, Relation
 from tui.core.relations.stats import LinkCounts
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
-from tui.core.store import DocumentState, Store, StoreError, replace_file
+from tui.core.store import DocumentState, DocumentStore, Store, StoreError, replace_file
 from tui.core.text import display_safe
 from tui.core.untrusted import NotRegularFileError, read_regular
 from tui.core.wording import counted
@@ -127,6 +137,7 @@ class ImportReport:
     new_documents: int = 0
     spans: int = 0
     new_spans: int = 0
+    new_links: int = 0  # relations, chains and attributes added
     warnings: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # what --skip-invalid left out
 
@@ -205,12 +216,80 @@ def _checked_plan(
     it is; after others, as an :class:`InvalidSource` naming them all.
     """
     try:
-        return _plan(codec.read(source, problems), source, corpus, folder)
+        documents = _links_checked(codec.read(source, problems), source, problems)
+        return _plan(documents, source, corpus, folder)
     except FormatError as error:
         if not problems.items:
             raise
         problems.invalid(error, Kind.DOCUMENT)
         raise InvalidSource(problems.items, fatal=True) from None
+
+
+def _links_checked(
+    documents: Iterable[DocumentRecord], source: Path, problems: Problems
+) -> Iterator[DocumentRecord]:
+    """``documents``, each link that cannot go into the store recorded in ``problems``
+    (see :func:`_bad_links`). The second pass leaves those out (:func:`_valid_links`)."""
+    for document in documents:
+        if document.has_links:
+            where = f"document {document.name!r:.60}: " if document.name else ""
+            for _, message in _bad_links(document):
+                error = FormatError(source, document.line or None, where + message)
+                problems.invalid(error, Kind.REFERENCE)
+        yield document
+
+
+_Link = RelationRecord | ChainRecord | AttributeRecord
+
+
+def _bad_links(document: DocumentRecord) -> Iterator[tuple[_Link | str, str]]:
+    """Each link (or category) of ``document`` that cannot go into the store, and why: it
+    points at a span the document does not have (readers leave out the links to the spans
+    they leave out; this names what a reader let through), or a type, name, value or
+    category is no name a labels file could give (:func:`name_problem`: empty, markup,
+    control characters...)."""
+    ids = {span.source_id for span in document.spans if span.source_id}
+    link: _Link
+    for link in document.relations:
+        shown = f"relation {link.id or link.type!r}"
+        yield from _link_problems(link, shown, (link.source_id, link.target_id), ids, link.type)
+    for link in document.chains:
+        yield from _link_problems(link, f"chain {link.type!r}", link.members, ids, link.type)
+    for link in document.attributes:
+        names = (link.name,) if link.value is True else (link.name, link.value)
+        shown = f"attribute {link.name!r}"
+        yield from _link_problems(link, shown, (link.span,), ids, *names)
+    for category in document.categories:
+        problem = name_problem(category, "category")
+        if problem is not None:
+            yield category, problem
+
+
+def _link_problems(
+    link: _Link, shown: str, ends: Iterable[str], ids: set[str], *names: object
+) -> Iterator[tuple[_Link, str]]:
+    """The first thing wrong with ``link``, if anything."""
+    missing = next((end for end in ends if end not in ids), None)
+    if missing is not None:
+        yield link, f"{shown} refers to span {missing!r}, which the document does not have"
+        return
+    problem = next((p for name in names if (p := name_problem(name, "name")) is not None), None)
+    if problem is not None or (names and names[-1] is False):
+        yield link, f"{shown}: {problem or 'a value must be a name or true'}"
+
+
+def _valid_links(document: DocumentRecord) -> DocumentRecord:
+    """``document`` without the links :func:`_bad_links` names (the first pass did)."""
+    bad = {link for link, _ in _bad_links(document)}
+    if not bad:
+        return document
+    return replace(
+        document,
+        relations=tuple(link for link in document.relations if link not in bad),
+        chains=tuple(link for link in document.chains if link not in bad),
+        attributes=tuple(link for link in document.attributes if link not in bad),
+        categories=tuple(name for name in document.categories if name not in bad),
+    )
 
 
 def _import_planned(
@@ -236,6 +315,9 @@ def _import_planned(
             report.new_documents += _write_text(corpus / path, document.text)
             doc_id = document_id(corpus / path, root)
             report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
+            if document.has_links:
+                stored = bulk.document(doc_id, annotator)
+                report.new_links += _store_links(document, stored, annotator)
             report.documents += 1
             report.spans += len(document.spans)
             written[min(len(written), 1) :] = [corpus / path]
@@ -413,6 +495,7 @@ def _side_record(document: DocumentRecord, format_name: str) -> dict[str, Any]:
     spans = {key: value for key, value in spans.items() if value}
     if spans:
         side["spans"] = spans
+    side.update(_links_side(document))
     if side:
         side["format"] = format_name
     return side
@@ -426,6 +509,101 @@ def _span_side(span: SpanRecord) -> dict[str, Any]:
     if span.extra:
         side["extra"] = dict(span.extra)
     return side
+
+
+def _links_side(document: DocumentRecord) -> dict[str, Any]:
+    """The source's ids of relations and attributes (and Label Studio's extra relation
+    keys), by what they link, and the categories in source order: for export."""
+    keys = _source_span_keys(document.spans)
+    relations: dict[str, Any] = {}
+    for relation in document.relations:
+        source, target = keys.get(relation.source_id), keys.get(relation.target_id)
+        if source is None or target is None or not (relation.id or relation.extra):
+            continue
+        kept: dict[str, Any] = {"id": relation.id} if relation.id else {}
+        if relation.extra:
+            kept["extra"] = dict(relation.extra)
+        relations.setdefault(_relation_key(relation.type, source, target), kept)
+    attributes = {
+        f"{keys[attribute.span]}/{attribute.name}": attribute.id
+        for attribute in document.attributes
+        if attribute.id and attribute.span in keys
+    }
+    side: dict[str, Any] = {}
+    if relations:
+        side["relations"] = relations
+    if attributes:
+        side["attributes"] = attributes
+    if document.categories:
+        side["categories"] = list(document.categories)
+    return side
+
+
+def _source_span_keys(spans: Iterable[SpanRecord]) -> dict[str, str]:
+    """Each source id to the key of the first span with it (a brat entity's first
+    fragment, a Label Studio result's first label)."""
+    keys: dict[str, str] = {}
+    for span in spans:
+        if span.source_id:
+            keys.setdefault(span.source_id, _span_key(span))
+    return keys
+
+
+def _relation_key(relation_type: str, source_key: str, target_key: str) -> str:
+    return f"{relation_type}\t{source_key}\t{target_key}"
+
+
+def _store_links(document: DocumentRecord, stored: DocumentStore, annotator: str) -> int:
+    """Add the document's links the store does not have yet, in one write; how many.
+
+    Run after its spans are merged: each link points at the stored span with the (start,
+    end, label) of the span it named. Links the first pass named (:func:`_bad_links`) are
+    left out here.
+    """
+    document = _valid_links(document)
+    state = stored.load()
+    by_key = {_span_key(span): span.id for span in state.spans}
+    ids = {
+        source_id: by_key[key]
+        for source_id, key in _source_span_keys(document.spans).items()
+        if key in by_key
+    }
+    new = _new_links(document, ids, state.links, annotator)
+    categories = state.links.categories | set(document.categories)
+    changed = categories if categories != state.links.categories else None
+    if new or changed is not None:
+        stored.apply((), links=LinkEdit.of(put=new, categories=changed))
+    return len(new)
+
+
+def _new_links(
+    document: DocumentRecord, ids: Mapping[str, str], links: Links, annotator: str
+) -> list[Relation | Chain | Attribute]:
+    """The document's relations, chains and attributes (on stored span ``ids``) that
+    ``links`` does not hold yet."""
+    stamp = now_iso()
+    new: list[Relation | Chain | Attribute] = []
+    relations = {(r.type, r.source, r.target) for r in links.relations}
+    for record in document.relations:
+        if record.source_id in ids and record.target_id in ids:
+            key = (record.type, ids[record.source_id], ids[record.target_id])
+            if key not in relations:
+                relations.add(key)
+                new.append(Relation(new_span_id(), *key, annotator, stamp, stamp))
+    chains = {c.members for c in links.chains}
+    for chain_record in document.chains:
+        members = tuple(ids[m] for m in chain_record.members if m in ids)
+        if len(members) == len(chain_record.members) and members not in chains:
+            chains.add(members)
+            new.append(Chain(new_span_id(), chain_record.type, members, annotator, stamp, stamp))
+    values = {(a.span, a.name): a.value for a in links.attributes}
+    for attribute in document.attributes:
+        if attribute.span in ids:
+            key2 = (ids[attribute.span], attribute.name)
+            if key2 not in values or values[key2] != attribute.value:
+                values[key2] = attribute.value
+                new.append(Attribute(*key2, attribute.value))
+    return new
 
 
 def _span_key(span: SpanRecord | Span) -> str:
@@ -577,7 +755,10 @@ def _export_record(
     spans = _checked_spans(ref.name, text, state.spans, warnings)
     side = state.source or _source_record(ref.doc_id, store)
     span_sides: Mapping[str, Mapping[str, Any]] = side.get("spans", {})
-    records = [_span_record(span, span_sides.get(_span_key(span), {})) for span in spans]
+    linked = _linked_span_ids(state.links)
+    records = [
+        _span_record(span, span_sides.get(_span_key(span), {}), span.id in linked) for span in spans
+    ]
     document = DocumentRecord(
         name=str(side.get("name", "")) or _default_name(ref.name),
         text=text,
@@ -585,7 +766,78 @@ def _export_record(
         metadata=side.get("metadata", {}),
         extra_lines=tuple(side.get("extra_lines", ())),
     )
+    if linked or state.links.categories:
+        document = _with_links(document, spans, state.links, side)
     return _converted(document, config) if config is not None else document
+
+
+def _linked_span_ids(links: Links) -> set[str]:
+    """The ids of the spans a relation, chain or attribute points at."""
+    ids = {end for relation in links.relations for end in (relation.source, relation.target)}
+    ids.update(member for chain_link in links.chains for member in chain_link.members)
+    ids.update(attribute.span for attribute in links.attributes)
+    return ids
+
+
+def _with_links(
+    document: DocumentRecord, spans: Sequence[Span], links: Links, side: Mapping[str, Any]
+) -> DocumentRecord:
+    """``document`` with ``links`` as records on its spans' source ids; a link to a span
+    not exported (one that could not be placed after its text changed) is left out."""
+    source_ids = {
+        span.id: record.source_id for span, record in zip(spans, document.spans, strict=True)
+    }
+    keys = {span.id: _span_key(span) for span in spans}
+    relation_sides: Mapping[str, Any] = _mapping(side.get("relations"))
+    relations = []
+    for relation in links.relations:
+        if relation.source in source_ids and relation.target in source_ids:
+            key = _relation_key(relation.type, keys[relation.source], keys[relation.target])
+            kept = _mapping(relation_sides.get(key))
+            relations.append(
+                RelationRecord(
+                    source_ids[relation.source],
+                    source_ids[relation.target],
+                    relation.type,
+                    id=str(kept.get("id", "")),
+                    extra=_mapping(kept.get("extra")),
+                )
+            )
+    chains = [
+        ChainRecord(tuple(source_ids[member] for member in chain_link.members), chain_link.type)
+        for chain_link in links.chains
+        if all(member in source_ids for member in chain_link.members)
+    ]
+    attribute_ids: Mapping[str, Any] = _mapping(side.get("attributes"))
+    attributes = [
+        AttributeRecord(
+            source_ids[attribute.span],
+            attribute.name,
+            attribute.value,
+            id=str(attribute_ids.get(f"{keys[attribute.span]}/{attribute.name}", "")),
+        )
+        for attribute in links.attributes
+        if attribute.span in source_ids
+    ]
+    return replace(
+        document,
+        relations=tuple(relations),
+        chains=tuple(chains),
+        attributes=tuple(attributes),
+        categories=_ordered_categories(links.categories, side.get("categories")),
+    )
+
+
+def _ordered_categories(categories: frozenset[str], source_order: object) -> tuple[str, ...]:
+    """``categories`` in the source's order (as imported), then the others sorted."""
+    first = source_order if isinstance(source_order, list) else []
+    known = [name for name in dict.fromkeys(first) if name in categories]
+    return (*known, *sorted(categories.difference(known)))
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """``value`` if it is a dict (a source record read back from the store), else empty."""
+    return value if isinstance(value, dict) else {}
 
 
 def _default_name(doc_id: str) -> str:
@@ -620,7 +872,9 @@ def _checked_spans(
     return kept
 
 
-def _span_record(span: Span, side: Mapping[str, Any]) -> SpanRecord:
+def _span_record(span: Span, side: Mapping[str, Any], linked: bool) -> SpanRecord:
+    """The record of ``span``: a ``linked`` span without a source id is given its store id,
+    for its links to point at (formats write their own ids in its place)."""
     extra = side.get("extra")
     return SpanRecord(
         start=span.start,
@@ -629,7 +883,7 @@ def _span_record(span: Span, side: Mapping[str, Any]) -> SpanRecord:
         text=span.text,
         note=span.note,
         group=span.group,
-        source_id=str(side.get("source_id", "")),
+        source_id=str(side.get("source_id", "")) or (span.id if linked else ""),
         extra=extra if isinstance(extra, dict) else {},
     )
 
@@ -656,13 +910,7 @@ def _converted(document: DocumentRecord, config: str) -> DocumentRecord:
     for span in document.spans:
         start, end = converted.offsets.display_span(span.start, span.end)
         spans.append(_moved(span, start, end, shown[start:end]))
-    return DocumentRecord(
-        name=document.name,
-        text=shown,
-        spans=tuple(spans),
-        metadata=document.metadata,
-        extra_lines=document.extra_lines,
-    )
+    return replace(document, text=shown, spans=tuple(spans))
 
 
 def _moved(span: SpanRecord, start: int, end: int, text: str) -> SpanRecord:

@@ -14,9 +14,14 @@ document). The ``.txt`` is UTF-8; offsets in the ``.ann`` are code points of it 
   ``group="T1"``, and a warning. TEXT must match the offsets (fragments joined by a space;
   a space where the text has a line break is accepted, as TEXT is one line).
 - ``#1<TAB>AnnotatorNotes T1<TAB>note`` becomes the note of span T1.
-- Every other line (relations ``R``, events ``E``, attributes ``A``/``M``, equivalences
-  ``*``, normalisations ``N``, notes on those) is kept verbatim in ``extra_lines``. Each id
-  such a line points at must be in the file, and its own id used once.
+- ``R1<TAB>TYPE Arg1:T1 Arg2:T2`` between two spans is a :class:`RelationRecord` (id kept),
+  ``*<TAB>TYPE T1 T2 ...`` an equivalence of spans a :class:`ChainRecord`, and
+  ``A1<TAB>NAME T1`` (a flag, value True) or ``A1<TAB>NAME T1 VALUE`` (``M`` too) on a span
+  an :class:`AttributeRecord` (id kept).
+- Every other line (events ``E``, normalisations ``N``, notes on relations, relations or
+  attributes on events, a second relation, equivalence or attribute saying what one before
+  said) is kept verbatim in ``extra_lines``. Each id a line points at must be in the file,
+  and its own id used once.
 
 Problems go to a :class:`~tui.core.formats.problems.Problems` collector (without one, the
 first is raised): an invalid ``T`` line is left out, and so is every line that points at
@@ -26,7 +31,10 @@ Write: ``NAME.txt`` (canonical text, UTF-8, ``\\n``) and ``NAME.ann`` into the o
 NAME made safe by :func:`tui.core.formats.names.file_stem` (``document-N`` for a document without a
 name, ``-2``... appended to repeats). Spans keep their source id when it is a usable ``T``
 id, so the verbatim lines still point at them; others get ``T1``, ``T2``... in span order.
-Note ids ``#N`` are renumbered; line breaks in TEXT and notes are written as spaces.
+Lines are written in the order T, notes, R, ``*``, A/M, then the verbatim lines; relations
+and attributes keep their ids when usable (fresh ``R``/``A`` ids otherwise), and a link to
+a span that is not written is left out with a warning. Note ids ``#N`` are renumbered; line
+breaks in TEXT and notes are written as spaces.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,15 +57,26 @@ from tui.core.formats.checks import (
     quote,
     resolve_fragments,
 )
-from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.model import (
+    AttributeRecord,
+    ChainRecord,
+    DocumentRecord,
+    FormatError,
+    RelationRecord,
+    SpanRecord,
+    WriteReport,
+)
 from tui.core.formats.names import file_stem
 from tui.core.formats.offsets import SourceText
 from tui.core.formats.problems import Kind, Problems
+from tui.core.labels import name_problem
 from tui.core.untrusted import MAX_OFFSET
 
 __all__ = ["read", "write"]
 
 _T_ID = re.compile(r"T\S+")
+_R_ID = re.compile(r"R\S+")
+_A_ID = re.compile(r"[AM]\S+")
 #: Ids a kept line can point at: entities, events, relations.
 _REFERABLE = re.compile(r"[TER]\S+")
 _NOTE = "AnnotatorNotes"
@@ -142,14 +161,110 @@ def _document(text_path: Path, ann_path: Path | None, problems: Problems) -> Doc
         return DocumentRecord(text_path.stem, text.canonical, ())
     ann = _AnnReader(ann_path, text, Problems(strict=problems.strict))
     ann.read()
+    links = _Links.of(ann.extra_lines, set(ann.entities), ann.where_of, ann.problems)
     problems.take(ann.problems)
     return DocumentRecord(
         name=text_path.stem,
         text=text.canonical,
         spans=tuple(ann.spans()),
-        extra_lines=tuple(ann.extra_lines),
+        extra_lines=tuple(links.verbatim),
         warnings=ann.warnings.as_tuple(),
+        relations=tuple(links.relations),
+        chains=tuple(links.chains),
+        attributes=tuple(links.attributes),
     )
+
+
+@dataclass(slots=True)
+class _Links:
+    """The checked lines that link spans, as records; the rest, verbatim."""
+
+    relations: list[RelationRecord] = field(default_factory=list)
+    chains: list[ChainRecord] = field(default_factory=list)
+    attributes: list[AttributeRecord] = field(default_factory=list)
+    verbatim: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        lines: Iterable[str],
+        entities: set[str],
+        where_of: Callable[[str], Where],
+        problems: Problems,
+    ) -> _Links:
+        """Sort ``lines`` (checked already) into records and verbatim lines.
+
+        Only links between spans (``entities``) become records, and only the first of
+        several saying the same thing (the store keeps one): the others stay verbatim. A
+        link whose type, name or value no labels file could give (markup, a control
+        character) is a problem, left out.
+        """
+        links = cls()
+        seen: set[object] = set()
+        for line in lines:
+            record = _link_record(line, entities)
+            key = _link_key(record)
+            if record is None or key in seen:
+                links.verbatim.append(line)
+                continue
+            problem = _name_problem(record)
+            if problem is not None:
+                own_id = quote(line.partition("\t")[0])
+                problems.invalid(where_of(line).error(f"{own_id}: {problem}"), Kind.REFERENCE)
+                continue
+            seen.add(key)
+            if isinstance(record, RelationRecord):
+                links.relations.append(record)
+            elif isinstance(record, ChainRecord):
+                links.chains.append(record)
+            else:
+                links.attributes.append(record)
+        return links
+
+
+_Link = RelationRecord | ChainRecord | AttributeRecord
+
+
+def _name_problem(record: _Link) -> str | None:
+    """Why a link's type, name or value cannot be stored, or None."""
+    if isinstance(record, AttributeRecord):
+        names = [record.name] if record.value is True else [record.name, record.value]
+    else:
+        names = [record.type]
+    return next((p for name in names if (p := name_problem(name, "name")) is not None), None)
+
+
+def _link_key(record: _Link | None) -> object:
+    """What makes two links the same for the store (ids aside)."""
+    if isinstance(record, RelationRecord):
+        return ("R", record.type, record.source_id, record.target_id)
+    if isinstance(record, ChainRecord):
+        return ("*", record.members)
+    if isinstance(record, AttributeRecord):
+        return ("A", record.span, record.name)
+    return None
+
+
+def _link_record(line: str, entities: set[str]) -> _Link | None:
+    """The record a relation, equivalence or attribute line on spans stands for, or None."""
+    own_id, _, rest = line.partition("\t")
+    if "\t" in rest:  # nothing of these has a text field
+        return None
+    tokens = rest.split(" ")
+    if not all(tokens):  # doubled spaces: written back verbatim, as they were
+        return None
+    if own_id.startswith("R") and len(tokens) == 3:
+        ends = [token.partition(":") for token in tokens[1:]]
+        if [end[0] for end in ends] == ["Arg1", "Arg2"] and {ends[0][2], ends[1][2]} <= entities:
+            return RelationRecord(ends[0][2], ends[1][2], tokens[0], id=own_id)
+    elif own_id == "*" and len(tokens) >= 3 and set(tokens[1:]) <= entities:
+        members = tuple(tokens[1:])
+        if len(set(members)) == len(members):
+            return ChainRecord(members, tokens[0])
+    elif own_id[:1] in ("A", "M") and len(tokens) in (2, 3) and tokens[1] in entities:
+        value: str | bool = tokens[2] if len(tokens) == 3 else True
+        return AttributeRecord(tokens[1], tokens[0], value, id=own_id)
+    return None
 
 
 @dataclass(slots=True)
@@ -195,6 +310,11 @@ class _AnnReader:
         self.extra_lines = _References(self.path, self.problems).kept(
             self.others, set(self.entities), self.left_out
         )
+
+    def where_of(self, line: str) -> Where:
+        """Where ``line`` (one of the lines read besides spans and notes) is in the file."""
+        number = next((n for n, text in self.others if text == line), None)
+        return Where(str(self.path), number)
 
     def _checked_entity(self, line: str, where: Where) -> None:
         """Read a ``T`` line; an invalid one is recorded and its id left out."""
@@ -428,6 +548,9 @@ def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]
     referenced = {target for line in extra for target in line.targets}
     ids = _entity_ids(entities, doc, what, report, avoid=referenced)
     note_ids = _fresh_ids("#", {line.split("\t", 1)[0] for line in doc.extra_lines})
+    written = _written_ids(entities, ids)
+    links = _LinkWriter(written, {line.own_id for line in extra}, what, report)
+    link_lines = links.lines(doc)
     lines, notes = [], []
     for entity_id, spans in zip(ids, entities, strict=True):
         fragments = ";".join(f"{span.start} {span.end}" for span in spans)
@@ -440,7 +563,80 @@ def _ann_lines(doc: DocumentRecord, what: str, report: WriteReport) -> list[str]
                 report.warnings.append(
                     f"{what}: line breaks in the note of {entity_id} written as spaces"
                 )
-    return [*lines, *notes, *_kept_extra_lines(extra, set(ids), what, report)]
+    kept = _kept_extra_lines(extra, set(ids) | links.own_ids, what, report)
+    return [*lines, *notes, *link_lines, *kept]
+
+
+def _written_ids(entities: Sequence[Sequence[SpanRecord]], ids: Sequence[str]) -> dict[str, str]:
+    """Each span source id (and group) of the entities, to the ``T`` id it is written as;
+    the first entity holding an id keeps it."""
+    written: dict[str, str] = {}
+    for entity_id, spans in zip(ids, entities, strict=True):
+        for span in spans:
+            for source_id in (span.source_id, span.group):
+                if source_id:
+                    written.setdefault(source_id, entity_id)
+    return written
+
+
+@dataclass(slots=True)
+class _LinkWriter:
+    """Writes a document's relations, chains and attributes as ``R``, ``*``, ``A`` lines.
+
+    ``written`` maps span source ids to the ``T`` ids written; ``taken`` holds the ids of
+    the verbatim lines, which links never reuse. ``own_ids`` collects the ids written, for
+    the verbatim lines that point at them (a note on ``R1``).
+    """
+
+    written: dict[str, str]
+    taken: set[str]
+    what: str
+    report: WriteReport
+    own_ids: set[str] = field(default_factory=set)
+
+    def lines(self, doc: DocumentRecord) -> list[str]:
+        """The ``R``, ``*`` and ``A`` lines, in that order."""
+        relations = [
+            r for r in doc.relations if self._ends(f"relation {r.type}", r.source_id, r.target_id)
+        ]
+        chains = [c for c in doc.chains if self._ends(f"equivalence {c.type}", *c.members)]
+        attributes = [a for a in doc.attributes if self._ends(f"attribute {a.name}", a.span)]
+        relation_ids = self._ids([r.id for r in relations], _R_ID, "R")
+        attribute_ids = self._ids([a.id for a in attributes], _A_ID, "A")
+        lines = [
+            f"{own}\t{r.type} Arg1:{self.written[r.source_id]} Arg2:{self.written[r.target_id]}"
+            for own, r in zip(relation_ids, relations, strict=True)
+        ]
+        lines += [
+            f"*\t{c.type} {' '.join(self.written[member] for member in c.members)}" for c in chains
+        ]
+        for own, attribute in zip(attribute_ids, attributes, strict=True):
+            value = "" if attribute.value is True else f" {attribute.value}"
+            lines.append(f"{own}\t{attribute.name} {self.written[attribute.span]}{value}")
+        return lines
+
+    def _ends(self, what: str, *ends: str) -> bool:
+        """Whether every span ``ends`` names is written; if not, a warning says so."""
+        missing = [end for end in ends if end not in self.written]
+        if missing:
+            self.report.warnings.append(
+                f"{self.what}: left out {what}: span {quote(missing[0])} not among the spans"
+                " exported"
+            )
+        return not missing
+
+    def _ids(self, wanted: Sequence[str], usable: re.Pattern[str], prefix: str) -> list[str]:
+        """The source ids where usable and not taken, else fresh ``prefix`` ids."""
+        kept = []
+        for own in wanted:
+            good = bool(usable.fullmatch(own)) and own not in self.taken
+            kept.append(own if good else "")
+            if good:
+                self.taken.add(own)
+        fresh = _fresh_ids(prefix, self.taken)
+        ids = [own or next(fresh) for own in kept]
+        self.own_ids.update(ids)
+        return ids
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ one sentence, and no entity is lost to a break. What the format cannot carry is 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,13 @@ from tui.core.formats.checks import (
     quote,
     unwritten,
 )
-from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.model import (
+    DocumentRecord,
+    FormatError,
+    SpanRecord,
+    WriteReport,
+    links_left_out,
+)
 from tui.core.formats.problems import Kind, Problems
 from tui.core.wording import counted
 
@@ -276,10 +283,21 @@ def _fields(line: str, where: Where) -> tuple[str, str]:
 def write(documents: Iterable[DocumentRecord], out: Path, scheme: Scheme) -> WriteReport:
     """Write ``documents`` to ``out`` tagged with ``scheme``; see the module for what is lost."""
     report = WriteReport()
+    left_out: Counter[str] = Counter()
     with atomic_output(out) as handle:
         for index, doc in enumerate(documents, start=1):
             check_document(doc, path=str(out), index=index)
             _write_document(doc, describe(doc, index), scheme, handle, out, report)
+            left_out.update(
+                relation=len(doc.relations),
+                chain=len(doc.chains),
+                category=len(doc.categories),
+                attribute=len(doc.attributes),
+            )
+    # One line for the whole export: CoNLL has no place for any of these.
+    warning = links_left_out(left_out, scheme.name)
+    if warning:
+        report.warnings.append(warning)
     return report
 
 

@@ -1,25 +1,41 @@
-"""doccano sequence-labelling JSONL: one document a line.
+"""doccano JSONL: one document a line, sequence labelling, relations and classification.
 
-Written (and read) as ``{"text": ..., "label": [[start, end, "LABEL"], ...], ...}``; the
-older ``{"text": ..., "entities": [{"start_offset", "end_offset", "label"}, ...]}`` form is
-read too. Offsets are code points of ``text``. Every other key (``id``, ``meta``,
-``Comments``, ``relations``...) goes into ``metadata`` and is written back after ``text``
-and ``label``, so a file in the ``label`` form survives a round trip up to key order. The
-document name is ``str(id)``; a document without an ``id`` key in its metadata is written
-with its name as ``id`` (when it has one).
+Read:
 
-doccano has no span notes and no discontinuous spans: on export notes are left out and
-fragments become separate spans, each with a warning in the report.
+- ``{"text": ..., "label": [[start, end, "LABEL"], ...]}``: spans. Strings in ``label``
+  (``"label": ["正面", "体育"]``, text classification) are the document's categories.
+- ``{"text": ..., "entities": [{"id", "label", "start_offset", "end_offset"}, ...],
+  "relations": [{"id", "from_id", "to_id", "type"}, ...]}`` (the relation project's
+  export): spans with their entity ids as source ids, and relations between them.
+- ``"cats": [...]``, a list of names beside either form: categories too.
+
+Offsets are code points of ``text``. Every other key (``id``, ``meta``, ``Comments``...)
+goes into ``metadata`` and is written back after the spans (``id`` first, as doccano
+does). The document name is ``str(id)``; a document without an ``id`` key in its metadata
+is written with its name as ``id`` (when it has one).
+
+Write: the ``entities`` form (entity ids kept when they are integers, else fresh ones;
+relation ids likewise) when the document has relations, its spans all carry doccano
+entity ids, or its metadata holds an empty ``relations`` list (the last two: it was read
+in that form), else the ``label`` form. Categories go into
+``label`` as strings when the document has no spans (text classification); beside spans
+they go into ``cats``, so ``label`` keeps one kind of item. doccano has no span notes,
+discontinuous spans, chains or attributes: on export notes are left out and fragments
+become separate spans, each with a warning in the report, and one line for the export
+counts the chains and attributes left out.
 
 Problems go to a :class:`~tui.core.formats.problems.Problems` collector (without one, the
-first is raised): an invalid span item is left out, with the ``relations`` items of the
-entities form that point at its ``id``; a line that is no document (invalid JSON, no
-``text``, spans not a list) is left out whole.
+first is raised): an invalid span item is left out, with the relations that point at its
+``id``; a relation to an id no entity has, or not of the shape above, is left out; a line
+that is no document (invalid JSON, no ``text``, spans not a list) is left out whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tui.core.formats._io import atomic_output, iter_lines, json_bytes
@@ -34,7 +50,14 @@ from tui.core.formats.checks import (
     string,
     unwritten,
 )
-from tui.core.formats.model import DocumentRecord, FormatError, SpanRecord, WriteReport
+from tui.core.formats.model import (
+    DocumentRecord,
+    FormatError,
+    RelationRecord,
+    SpanRecord,
+    WriteReport,
+    links_left_out,
+)
 from tui.core.formats.offsets import SourceText
 from tui.core.formats.problems import Kind, Problems
 from tui.core.untrusted import JsonProblem, parse_json
@@ -42,6 +65,9 @@ from tui.core.untrusted import JsonProblem, parse_json
 __all__ = ["read", "write"]
 
 _SPAN_KEYS = ("label", "entities")
+#: Keys the writer fills itself: metadata with one of these is not written over them.
+_OWN_KEYS = ("text", *_SPAN_KEYS, "relations", "cats")
+_RELATION_KEYS = ("id", "from_id", "to_id", "type")
 
 
 def read(source: Path, problems: Problems | None = None) -> Iterator[DocumentRecord]:
@@ -75,16 +101,19 @@ def _document(line: str, where: Where, problems: Problems) -> DocumentRecord:
     if "label" in record and "entities" in record:
         raise where.error("has both 'label' and 'entities': which holds the spans is unclear")
     metadata = {key: value for key, value in record.items() if key not in ("text", *_SPAN_KEYS)}
+    relations: list[RelationRecord] = []
+    categories: list[str] = []
     if "entities" in record:
-        spans, left_out = _entity_spans(record["entities"], text, where, warnings, problems)
-        if record.get("relations"):
-            warnings.add(where.warning("relations refer to entity ids, which are not kept"))
-            if left_out:
-                metadata["relations"] = _kept_relations(
-                    record["relations"], left_out, where, problems
-                )
+        spans, ids, left_out = _entity_spans(record["entities"], text, where, warnings, problems)
+        # An empty list stays in metadata: it says the line was in the relation form.
+        if isinstance(metadata.get("relations"), list) and metadata["relations"]:
+            relations = _relations(
+                metadata.pop("relations"), ids, left_out, where, (warnings, problems)
+            )
     else:
-        spans = _label_spans(record.get("label", []), text, where, warnings, problems)
+        spans, categories = _label_spans(record.get("label", []), text, where, warnings, problems)
+    if _is_names(metadata.get("cats")):
+        categories += _categories(metadata.pop("cats"), where, warnings, problems)
     return DocumentRecord(
         name=str(record["id"]) if "id" in record else "",
         text=text.canonical,
@@ -92,21 +121,44 @@ def _document(line: str, where: Where, problems: Problems) -> DocumentRecord:
         metadata=metadata,
         line=where.line or 0,
         warnings=warnings.as_tuple(),
+        relations=tuple(relations),
+        categories=tuple(dict.fromkeys(categories)),
     )
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _categories(
+    names: list[str], where: Where, warnings: WarningLog, problems: Problems
+) -> list[str]:
+    """The category names that are fit to be labels; each other one is a problem."""
+    kept = []
+    for name in names:
+        try:
+            kept.append(checked_label(name, where, warnings))
+        except FormatError as error:
+            problems.invalid(error, Kind.REFERENCE)
+    return kept
 
 
 def _label_spans(
     items: object, text: SourceText, where: Where, warnings: WarningLog, problems: Problems
-) -> list[SpanRecord]:
+) -> tuple[list[SpanRecord], list[str]]:
+    """The spans of a ``label`` list, and the category names (its strings)."""
     if not isinstance(items, list):
         raise where.error("'label' must be a list of [start, end, label]")
     spans = []
+    names = [item for item in items if isinstance(item, str)]
     for item in items:
+        if isinstance(item, str):
+            continue
         try:
             spans.append(_label_span(item, text, where, warnings))
         except FormatError as error:
             problems.invalid(error)
-    return spans
+    return spans, _categories(names, where, warnings, problems)
 
 
 def _label_span(item: object, text: SourceText, where: Where, warnings: WarningLog) -> SpanRecord:
@@ -118,20 +170,33 @@ def _label_span(item: object, text: SourceText, where: Where, warnings: WarningL
 
 def _entity_spans(
     items: object, text: SourceText, where: Where, warnings: WarningLog, problems: Problems
-) -> tuple[list[SpanRecord], list[object]]:
-    """The spans of the entities form, and the ids of the entities left out as invalid."""
+) -> tuple[list[SpanRecord], set[object], set[object]]:
+    """The spans of the entities form, the ids of the entities read, and of those left
+    out as invalid."""
     if not isinstance(items, list):
         raise where.error("'entities' must be a list of objects")
     spans = []
-    left_out = []
+    ids: set[object] = set()
+    left_out: set[object] = set()
     for item in items:
+        entity_id = item.get("id") if isinstance(item, dict) else None
         try:
-            spans.append(_entity_span(item, text, where, warnings))
+            span = _entity_span(item, text, where, warnings)
         except FormatError as error:
             problems.invalid(error)
-            if isinstance(item, dict) and "id" in item:
-                left_out.append(item["id"])
-    return spans, left_out
+            if _usable_id(entity_id):
+                left_out.add(entity_id)
+            continue
+        if _usable_id(entity_id) and entity_id not in ids:
+            ids.add(entity_id)
+            span = replace(span, source_id=str(entity_id))
+        spans.append(span)
+    return spans, ids, left_out
+
+
+def _usable_id(value: object) -> bool:
+    """Whether ``value`` can be an entity's id (a bool is no integer here)."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _entity_span(item: object, text: SourceText, where: Where, warnings: WarningLog) -> SpanRecord:
@@ -144,29 +209,51 @@ def _entity_span(item: object, text: SourceText, where: Where, warnings: Warning
     return _span(text, start, end, item["label"], where, warnings)
 
 
-def _kept_relations(
-    relations: object, left_out: list[object], where: Where, problems: Problems
-) -> object:
-    """``relations`` without the items pointing at an entity left out, each recorded."""
-    if not isinstance(relations, list):
-        return relations
-    kept = []
-    for relation in relations:
-        ends = (
-            [relation.get(key) for key in ("from_id", "to_id")]
-            if isinstance(relation, dict)
-            else []
-        )
-        target = next((end for end in ends if end in left_out), None)
-        if target is None:
-            kept.append(relation)
-        else:
-            problems.left_out(
-                where.error(
-                    f"relation {relation!r:.60} refers to entity {target!r}, which is left out"
-                )
+def _relations(
+    items: list[object],
+    ids: set[object],
+    left_out: set[object],
+    where: Where,
+    log: tuple[WarningLog, Problems],
+) -> list[RelationRecord]:
+    """The relations between entities read; those to an entity left out are recorded as
+    left out, those to no entity, of another shape or with a bad type as invalid (a type
+    with whitespace is read with ``_`` for it, as labels are)."""
+    warnings, problems = log
+    relations = []
+    for item in items:
+        shown = f"relation {item!r:.60}"
+        if not _relation_shaped(item):
+            problems.invalid(
+                where.error(f"{shown}: expected from_id, to_id and type"), Kind.REFERENCE
             )
-    return kept
+            continue
+        assert isinstance(item, dict)
+        ends = [item["from_id"], item["to_id"]]
+        target = next((end for end in ends if end in left_out), None)
+        if target is not None:
+            problems.left_out(
+                where.error(f"{shown} refers to entity {target!r}, which is left out")
+            )
+            continue
+        missing = next((end for end in ends if end not in ids), None)
+        if missing is not None:
+            problems.invalid(
+                where.error(f"{shown} refers to entity {missing!r}, which the line does not have"),
+                Kind.REFERENCE,
+            )
+            continue
+        try:
+            relation_type = checked_label(item["type"], where, warnings)
+        except FormatError as error:
+            problems.invalid(where.error(f"{shown}: {error.message}"), Kind.REFERENCE)
+            continue
+        extra = {key: value for key, value in item.items() if key not in _RELATION_KEYS}
+        relation_id = str(item["id"]) if _usable_id(item.get("id")) else ""
+        relations.append(
+            RelationRecord(str(ends[0]), str(ends[1]), relation_type, relation_id, extra)
+        )
+    return relations
 
 
 def _span(
@@ -180,8 +267,10 @@ def _span(
 
 
 def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
-    """Write ``documents`` to ``out`` as doccano JSONL (the ``label`` form), one a line."""
+    """Write ``documents`` to ``out`` as doccano JSONL, one a line (see the module for
+    which form each takes)."""
     report = WriteReport()
+    left_out: Counter[str] = Counter()
     with atomic_output(out) as handle:
         for index, doc in enumerate(documents, start=1):
             check_document(doc, path=str(out), index=index)
@@ -189,23 +278,103 @@ def write(documents: Iterable[DocumentRecord], out: Path) -> WriteReport:
             handle.write(b"\n")
             report.documents += 1
             report.spans += len(doc.spans)
+            left_out.update(chain=len(doc.chains), attribute=len(doc.attributes))
+    warning = links_left_out(left_out, "doccano")
+    if warning:
+        report.warnings.append(warning)
     return report
 
 
 def _record(doc: DocumentRecord, index: int, report: WriteReport) -> dict[str, object]:
-    record: dict[str, object] = {
-        "text": doc.text,
-        "label": [[span.start, span.end, span.label] for span in doc.spans],
-    }
+    what = describe(doc, index)
+    # ``id`` first, as doccano writes it, so its own export comes back byte for byte.
+    record: dict[str, object] = {"id": doc.metadata["id"]} if "id" in doc.metadata else {}
+    record["text"] = doc.text
+    if doc.relations or _read_as_entities(doc.spans) or doc.metadata.get("relations") == []:
+        record.update(_entities_form(doc, what, report))
+    else:
+        record["label"] = [[span.start, span.end, span.label] for span in doc.spans]
+    if doc.categories and (doc.spans or "entities" in record):
+        record["cats"] = list(doc.categories)
+    elif doc.categories:
+        record["label"] = list(doc.categories)
     record.update(_metadata(doc, index, report))
     if "id" not in record and doc.name:
-        record["id"] = doc.name
-    report.warnings.extend(unwritten(doc, describe(doc, index), "doccano", notes=True))
+        record = {"id": doc.name, **record}
+    report.warnings.extend(unwritten(doc, what, "doccano", notes=True))
     return record
 
 
+def _read_as_entities(spans: Sequence[SpanRecord]) -> bool:
+    """Whether every span carries a doccano entity id (an integer), as read from that form."""
+    return bool(spans) and all(_integer_id(span.source_id) is not None for span in spans)
+
+
+def _integer_id(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def _entities_form(doc: DocumentRecord, what: str, report: WriteReport) -> dict[str, object]:
+    """``entities`` with ids and ``relations`` between them; a relation to a span not
+    written is left out with a warning."""
+    wanted = [_integer_id(span.source_id) for span in doc.spans]
+    fresh = _fresh_integers({number for number in wanted if number is not None})
+    ids: dict[str, int] = {}
+    entities = []
+    for span, number in zip(doc.spans, wanted, strict=True):
+        entity_id = number if number is not None and span.source_id not in ids else next(fresh)
+        ids.setdefault(span.source_id, entity_id)
+        entities.append(
+            {
+                "id": entity_id,
+                "label": span.label,
+                "start_offset": span.start,
+                "end_offset": span.end,
+            }
+        )
+    wanted_relations = [_integer_id(relation.id) for relation in doc.relations]
+    fresh_relations = _fresh_integers({n for n in wanted_relations if n is not None})
+    relations = []
+    for relation, number in zip(doc.relations, wanted_relations, strict=True):
+        if relation.source_id not in ids or relation.target_id not in ids:
+            report.warnings.append(
+                f"{what}: left out relation {relation.type!r}: its spans are not all exported"
+            )
+            continue
+        item: dict[str, object] = {
+            "id": number if number is not None else next(fresh_relations),
+            "from_id": ids[relation.source_id],
+            "to_id": ids[relation.target_id],
+            "type": relation.type,
+        }
+        relations.append({**item, **{k: v for k, v in relation.extra.items() if k not in item}})
+    return {"entities": entities, "relations": relations}
+
+
+def _relation_shaped(item: object) -> bool:
+    """Whether ``item`` has entity ids at both ends and a type."""
+    return (
+        isinstance(item, dict)
+        and _usable_id(item.get("from_id"))
+        and _usable_id(item.get("to_id"))
+        and isinstance(item.get("type"), str)
+        and bool(item["type"])
+    )
+
+
+def _fresh_integers(taken: set[int]) -> Iterator[int]:
+    """1, 2, 3... skipping ``taken`` (which it extends)."""
+    for number in itertools.count(1):
+        if number not in taken:
+            taken.add(number)
+            yield number
+
+
 def _metadata(doc: DocumentRecord, index: int, report: WriteReport) -> Mapping[str, object]:
-    clashing = [key for key in doc.metadata if key in ("text", *_SPAN_KEYS)]
+    clashing = [key for key in doc.metadata if key in _OWN_KEYS]
+    if clashing == ["relations"] and doc.metadata["relations"] == []:
+        # The relation form's mark (see _document): the form is written already.
+        return {key: value for key, value in doc.metadata.items() if key != "relations"}
     if not clashing:
         return doc.metadata
     report.warnings.append(f"{describe(doc, index)}: metadata key {clashing[0]!r} not written")

@@ -1,10 +1,13 @@
 """The in-memory model every interchange codec reads into and writes from.
 
 A :class:`DocumentRecord` is one document: its canonical text (newlines normalised, DESIGN §2)
-and its spans as :class:`SpanRecord` values with code-point offsets into that text. Codecs
-keep what their format carries beyond spans (doccano extra keys, Label Studio task fields,
-brat relation lines) in ``metadata``, ``extra_lines`` and ``SpanRecord.extra`` so the same
-format can write it back unchanged.
+and its spans as :class:`SpanRecord` values with code-point offsets into that text. Relations,
+chains, span attributes and document categories are records of their own
+(:class:`RelationRecord`, :class:`ChainRecord`, :class:`AttributeRecord`, ``categories``),
+pointing at spans by their ``source_id``, so one format's links can be written by another.
+Codecs keep what their format carries beyond that (doccano extra keys, Label Studio task
+fields, brat events and normalisations) in ``metadata``, ``extra_lines`` and
+``SpanRecord.extra`` so the same format can write it back unchanged.
 """
 
 from __future__ import annotations
@@ -13,7 +16,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DocumentRecord", "ExportMismatch", "FormatError", "SpanRecord", "WriteReport"]
+from tui.core.wording import counted
+
+__all__ = [
+    "AttributeRecord",
+    "ChainRecord",
+    "DocumentRecord",
+    "ExportMismatch",
+    "FormatError",
+    "RelationRecord",
+    "SpanRecord",
+    "WriteReport",
+    "links_left_out",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +54,40 @@ class SpanRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationRecord:
+    """A typed link from the span with source id ``source_id`` to ``target_id``.
+
+    ``id`` is the source's id for it (brat ``R1``, a doccano relation id), or empty;
+    ``extra`` holds keys only the same format writes back (Label Studio ``direction``).
+    """
+
+    source_id: str
+    target_id: str
+    type: str
+    id: str = ""
+    extra: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRecord:
+    """Spans naming the same thing (a brat ``*`` equivalence), by source id, in order."""
+
+    members: tuple[str, ...]
+    type: str
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRecord:
+    """One attribute of the span with source id ``span``: a flag (True) or a value."""
+
+    span: str
+    name: str
+    value: str | bool
+    id: str = ""  # the source's id for it (brat ``A3``), or empty
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """One document of an interchange file.
 
@@ -57,6 +106,24 @@ class DocumentRecord:
     extra_lines: tuple[str, ...] = ()
     line: int = 0
     warnings: tuple[str, ...] = ()
+    relations: tuple[RelationRecord, ...] = ()
+    chains: tuple[ChainRecord, ...] = ()
+    attributes: tuple[AttributeRecord, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @property
+    def has_links(self) -> bool:
+        """Whether it holds relations, chains, attributes or categories."""
+        return bool(self.relations or self.chains or self.attributes or self.categories)
+
+
+def links_left_out(counts: Mapping[str, int], fmt: str) -> str:
+    """The one warning a format without links gives for what it left out, or ``""``."""
+    plurals = {"category": "categories"}
+    parts = [counted(n, noun, plurals.get(noun)) for noun, n in counts.items() if n]
+    if not parts:
+        return ""
+    return f"{', '.join(parts)} not written ({fmt} cannot carry them)"
 
 
 class FormatError(Exception):
