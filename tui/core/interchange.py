@@ -72,7 +72,13 @@ from tui.core.relations.model import Attribute, Chain, LinkEdit, Links, Relation
 from tui.core.relations.stats import LinkCounts
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
 from tui.core.spans import Origin, Span, new_span_id, now_iso
-from tui.core.store import DocumentState, DocumentStore, Store, StoreError, replace_file
+from tui.core.store import (
+    DocumentState,
+    NewLinks,
+    Store,
+    StoreError,
+    replace_file,
+)
 from tui.core.text import display_safe
 from tui.core.untrusted import NotRegularFileError, read_regular
 from tui.core.wording import counted
@@ -314,10 +320,11 @@ def _import_planned(
         for document, path in documents:
             report.new_documents += _write_text(corpus / path, document.text)
             doc_id = document_id(corpus / path, root)
-            report.new_spans += _store_spans(document, doc_id, format_name, bulk, annotator)
-            if document.has_links:
-                stored = bulk.document(doc_id, annotator)
-                report.new_links += _store_links(document, stored, annotator)
+            new_links: list[int] = []
+            report.new_spans += _store_spans(
+                document, doc_id, format_name, bulk, annotator, new_links
+            )
+            report.new_links += sum(new_links)
             report.documents += 1
             report.spans += len(document.spans)
             written[min(len(written), 1) :] = [corpus / path]
@@ -553,27 +560,27 @@ def _relation_key(relation_type: str, source_key: str, target_key: str) -> str:
     return f"{relation_type}\t{source_key}\t{target_key}"
 
 
-def _store_links(document: DocumentRecord, stored: DocumentStore, annotator: str) -> int:
-    """Add the document's links the store does not have yet, in one write; how many.
-
-    Run after its spans are merged: each link points at the stored span with the (start,
-    end, label) of the span it named. Links the first pass named (:func:`_bad_links`) are
-    left out here.
-    """
+def _links_to_add(document: DocumentRecord, annotator: str, added: list[int]) -> NewLinks:
+    """What :meth:`DocumentStore.merge_spans` adds of the document's links, in the same
+    write as its spans: each link points at the stored span with the (start, end, label)
+    of the span it named; links the first pass named (:func:`_bad_links`) are left out,
+    and so are those stored already. How many are new is appended to ``added``."""
     document = _valid_links(document)
-    state = stored.load()
-    by_key = {_span_key(span): span.id for span in state.spans}
-    ids = {
-        source_id: by_key[key]
-        for source_id, key in _source_span_keys(document.spans).items()
-        if key in by_key
-    }
-    new = _new_links(document, ids, state.links, annotator)
-    categories = state.links.categories | set(document.categories)
-    changed = categories if categories != state.links.categories else None
-    if new or changed is not None:
-        stored.apply((), links=LinkEdit.of(put=new, categories=changed))
-    return len(new)
+
+    def new_links(by_key: Mapping[tuple[int, int, str], str], links: Links) -> LinkEdit | None:
+        stored = {f"{start}:{end}:{label}": span for (start, end, label), span in by_key.items()}
+        ids = {
+            source_id: stored[key]
+            for source_id, key in _source_span_keys(document.spans).items()
+            if key in stored
+        }
+        new = _new_links(document, ids, links, annotator)
+        added.append(len(new))
+        categories = links.categories | set(document.categories)
+        changed = categories if categories != links.categories else None
+        return LinkEdit.of(put=new, categories=changed) if new or changed is not None else None
+
+    return new_links
 
 
 def _new_links(
@@ -612,14 +619,21 @@ def _span_key(span: SpanRecord | Span) -> str:
 
 
 def _store_spans(
-    document: DocumentRecord, doc_id: str, format_name: str, store: Store, annotator: str
+    document: DocumentRecord,
+    doc_id: str,
+    format_name: str,
+    store: Store,
+    annotator: str,
+    new_links: list[int],
 ) -> int:
-    """Add the document's spans not stored yet, and its source record; how many were new."""
+    """Add the document's spans not stored yet, its links (how many were new goes to
+    ``new_links``) and its source record, in one write; how many spans were new."""
     sha = text_sha256(document.text)
     stamp = now_iso()
     spans = [_span(record, doc_id, sha, annotator, stamp) for record in document.spans]
     side = _side_record(document, format_name) or None
-    return store.document(doc_id, annotator).merge_spans(spans, sha, side)
+    links = _links_to_add(document, annotator, new_links) if document.has_links else None
+    return store.document(doc_id, annotator).merge_spans(spans, sha, side, links)
 
 
 def _span(record: SpanRecord, doc_id: str, sha: str, annotator: str, stamp: str) -> Span:

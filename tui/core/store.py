@@ -37,7 +37,7 @@ from urllib.parse import unquote
 from tui.core import journal, store_read
 from tui.core.journal import journal_path
 from tui.core.portable import is_device_name
-from tui.core.relations.model import CATEGORIES, LinkEdit
+from tui.core.relations.model import CATEGORIES, LinkEdit, Links, read_links
 from tui.core.sharing import share_file, share_folder
 from tui.core.spans import Span, Status, now_iso
 from tui.core.store_check import (
@@ -54,6 +54,7 @@ from tui.core.store_read import (
     DocumentState,
     Outline,
     apply_edit,
+    apply_links,
     describe,
     file_version,
     known_base,
@@ -71,6 +72,7 @@ __all__ = [
     "CorruptStoreError",
     "DocumentState",
     "DocumentStore",
+    "NewLinks",
     "Outline",
     "Store",
     "StoreError",
@@ -82,6 +84,9 @@ __all__ = [
 ]
 
 _LOCK_TIMEOUT = 10.0
+#: What an import adds of a document's links, given its stored span ids by (start, end,
+#: label) and the links stored already (see DocumentStore.merge_spans).
+NewLinks = Callable[[Mapping[tuple[int, int, str], str], Links], LinkEdit | None]
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: A journal is folded into its store file once it is this share of the file's size.
 _JOURNAL_SHARE = 8
@@ -482,13 +487,19 @@ class DocumentStore:
         return True
 
     def merge_spans(
-        self, spans: Sequence[Span], doc_sha256: str, source: Mapping[str, Any] | None = None
+        self,
+        spans: Sequence[Span],
+        doc_sha256: str,
+        source: Mapping[str, Any] | None = None,
+        links: NewLinks | None = None,
     ) -> int:
         """Add the spans whose (start, end, label) is not stored yet, in one atomic write.
 
         Also records ``doc_sha256`` and, if given, the import's ``source`` record (JSON-safe);
-        a new document given spans is then in progress. Returns how many spans were added
-        (an import run twice adds nothing the second time).
+        a new document given spans is then in progress. ``links``, given the stored span
+        ids by (start, end, label) and the links stored, says which links to add in the
+        same write. Returns how many spans were added (an import run twice adds nothing
+        the second time).
         """
         # Straight on the file's tables, not through TinyDB: an import calls this once per
         # document, and TinyDB's table machinery was half of each call.
@@ -511,9 +522,24 @@ class DocumentStore:
                 state["status"] = Status.IN_PROGRESS.value
             if source is not None:
                 state["source"] = dict(source)
+            if links is not None:
+                self._merge_links(tables, links)
 
         self._change(change)
         return added
+
+    def _merge_links(self, tables: Tables, links: NewLinks) -> None:
+        """Add what ``links`` asks for to ``tables`` (see :meth:`merge_spans`)."""
+        records = tables.get(SPANS, {}).values()
+        by_key = {(r["start"], r["end"], r["label"]): r["id"] for r in records}
+        state = state_record(tables)
+        edit = links(by_key, read_links(tables, state, set(by_key.values())))
+        if edit is None or edit.empty:
+            return
+        record = edit.to_record()
+        if "categories" in record:
+            state[CATEGORIES] = record.pop("categories")
+        apply_links(self.path, tables, {"links": record})
 
     def delete_span(self, span_id: str) -> None:
         """Remove the span with id ``span_id`` (nothing happens if there is none)."""

@@ -48,6 +48,7 @@ __all__ = [
     "DocumentState",
     "Outline",
     "apply_edit",
+    "apply_links",
     "describe",
     "file_version",
     "holds_links",
@@ -190,7 +191,7 @@ def apply_edit(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
     TinyDB would: a span is replaced by id, new records numbered after the highest key left."""
     put, gone, _ = _edit_parts(path, edit)
     _replace_records(tables.setdefault(SPANS, {}), put, gone)
-    _apply_links(path, tables, edit)
+    apply_links(path, tables, edit)
     _apply_state(path, state_record(tables), edit)
 
 
@@ -204,8 +205,9 @@ def _replace_records(
     table.update((str(next_id + n), dict(record)) for n, record in enumerate(put))
 
 
-def _apply_links(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
-    """The edit's relations, chains and attributes (``links``, see LinkEdit), checked."""
+def apply_links(path: Path, tables: Tables, edit: Mapping[str, Any]) -> None:
+    """Apply the edit's relations, chains and attributes (its ``links``, see LinkEdit) to
+    ``tables``, checked."""
     links = edit.get("links")
     if links is None:
         return
@@ -314,7 +316,7 @@ def _read_records(path: Path, make: Callable[[dict[str, Any]], _Span]) -> _Recor
         for span_id in gone:
             records.spans.pop(span_id, None)
         records.spans.update((record["id"], make(record)) for record in put)
-        _apply_links(journal_path(path), records.tables, edit)
+        apply_links(journal_path(path), records.tables, edit)
         _apply_state(journal_path(path), state_record(records.tables), edit)
     return records
 
