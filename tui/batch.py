@@ -35,7 +35,8 @@ from tui.core.interchange import (
     export_documents,
     import_source,
 )
-from tui.core.relations.agreement import corpus_links_in_processes
+from tui.core.labels import LabelError
+from tui.core.relations.agreement import CategoryGroup, corpus_links_in_processes
 from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
 from tui.core.spans import GOLD, Status
@@ -54,7 +55,7 @@ def main(argv: Sequence[str], login_name: str) -> int:
     gc.freeze()
     try:
         return int(args.run(args))
-    except (InterchangeError, CorpusError) as error:
+    except (InterchangeError, CorpusError, LabelError) as error:
         if isinstance(error, InvalidSource):
             for line in error.listed():
                 warn(line)
@@ -320,7 +321,36 @@ def _agree_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
         metavar="TYPE",
         help="a relation type whose ends compare in either order (repeat for more)",
     )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="the labels file: its undirected relation types compare either way round, and "
+        "its exclusive category groups are one choice each",
+    )
     parser.set_defaults(run=_run_agree)
+
+
+def _schema_for_agreement(
+    labels: Path | None,
+) -> tuple[frozenset[str], list[CategoryGroup] | None]:
+    """The undirected relation types and the category groups of the labels file (none,
+    and no groups, without one). Raises LabelError for a bad file."""
+    if labels is None:
+        return frozenset(), None
+    from tui.core.relations.schema import load_schema
+
+    schema = load_schema(labels)
+    undirected = frozenset(rtype.name for rtype in schema.relations if not rtype.directed)
+    groups = [
+        CategoryGroup(
+            members[0].group or members[0].name,
+            frozenset(member.name for member in members),
+            not members[0].multi,
+        )
+        for members in schema.category_groups()
+    ]
+    return undirected, groups
 
 
 def _noting_links(
@@ -334,6 +364,7 @@ def _noting_links(
 
 
 def _run_agree(args: argparse.Namespace) -> int:
+    undirected, groups = _schema_for_agreement(args.labels)  # a bad file stops it first
     store = Store(args.store)
     check = open_corpus(args.paths or [Path("seeds")], store, write=False)
     problems = LayerProblems()
@@ -350,7 +381,7 @@ def _run_agree(args: argparse.Namespace) -> int:
         # The span pass noted which documents hold any: only those are read again.
         refs = [ref for ref in check.refs if ref.name in linked]
         links = list(corpus_links_in_processes(refs, store, problems)) if refs else []
-        if extra := link_lines(links, frozenset(args.undirected)):
+        if extra := link_lines(links, frozenset(args.undirected) | undirected, groups):
             lines += ["", *extra]
     for message in dict.fromkeys(problems.messages):  # both passes may name a file
         warn(f"warning: {message} (left out)")

@@ -153,3 +153,32 @@ def test_stats_without_links_is_unchanged(tmp_path: Path) -> None:
     result = run_cli("stats", "corpus", cwd=tmp_path)
     assert result.returncode == 0 and "relations" not in result.stdout
     assert result.stdout.splitlines()[-1].startswith("  bob")
+
+
+def test_agree_takes_undirected_types_and_exclusive_groups_from_the_labels_file(
+    linked: Path,
+) -> None:
+    """体育 and 财经 one exclusive group (题材): alice 体育 / 财经, bob 体育 / 体育: the
+    documents' ratings agree on a, not on b."""
+    labels = linked / "labels.toml"
+    labels.write_text(
+        "".join(f'[[label]]\nname = "{name}"\nkey = "{n}"\n' for n, name in
+                enumerate(("PER", "LOC", "ORG"), 1))
+        + '[[relation]]\nname = "属于"\nkey = "s"\ndirected = false\n'
+        + '[[relation]]\nname = "位于"\nkey = "w"\n'
+        + '[[category]]\nname = "体育"\nkey = "t"\ngroup = "题材"\nmulti = false\n'
+        + '[[category]]\nname = "财经"\nkey = "c"\ngroup = "题材"\nmulti = false\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    result = run_cli("agree", "corpus", "--labels", "labels.toml", cwd=linked)
+    assert result.returncode == 0, result.stderr
+    assert "undirected (ends in either order): 属于" in result.stdout
+    assert "no schema" not in result.stdout
+    assert "题材" in result.stdout and "(yes/no)" not in result.stdout
+
+
+def test_agree_with_a_bad_labels_file_stops_with_one_line(linked: Path) -> None:
+    (linked / "labels.toml").write_text('[[relation]]\nname = "x"\n', encoding="utf-8")
+    result = run_cli("agree", "corpus", "--labels", "labels.toml", cwd=linked)
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and "labels.toml" in result.stderr
