@@ -20,6 +20,8 @@ __all__ = [
     "CORPUS_HITS",
     "CORPUS_QUERY",
     "FILTER",
+    "LINKING",
+    "LINK_KEYS",
     "LIST",
     "READER",
     "REVIEW",
@@ -141,6 +143,13 @@ SKIM_LAYERS = Panel(
     (*SKIM.hints[:2], ("L", "layers"), *SKIM.hints[2:]),
     closing=_QUIT,
 )
+LINKING = Panel(
+    "Linking 关系 (L)",
+    (("h j k l", "to the target"), ("'", "letters"), ("⏎", "menu"), ("Esc", "cancel")),
+    closing=(),
+)
+#: The reader's link keys, offered when the labels file declares relations or chains.
+LINK_KEYS: tuple[Hint, ...] = (("L", "link"), ("P", "relations"))
 CORPUS_QUERY = Panel(
     "Search all documents 全文搜索",
     (("⏎", "open the first hit"), ("↓", "to the hits"), ("Esc", "back")),

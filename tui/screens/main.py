@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.session import Opened, Session
     from tui.core.store import Store
     from tui.screens.corpus_search import CorpusHit
+    from tui.screens.linking import LinkController
     from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
@@ -244,6 +245,7 @@ class MainScreen(Screen[None]):
         Binding("F", "status_filter", "List: all / to do / done…"),
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
+        Binding("P", "link('panel')", "Relations panel (labels file)"),
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
         Binding("I", "enter_word_panel", "Into the word panel (to scroll it)"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
@@ -341,6 +343,17 @@ class MainScreen(Screen[None]):
         from tui.screens.saving import SaveAfterFrame
 
         return SaveAfterFrame(self, self._update_status)
+
+    @cached_property
+    def linking(self) -> LinkController:
+        """Relations and chains: link mode, hint letters, the relations panel."""
+        from tui.screens.linking import LinkController
+
+        return LinkController(self)
+
+    def action_link(self, what: str) -> None:
+        """``L`` link, ``'`` hint letters, ``P`` the relations panel."""
+        self.linking.act(what)
 
     def on_unmount(self) -> None:
         """Save what is pending before the program ends, however it ends."""
@@ -785,9 +798,8 @@ class MainScreen(Screen[None]):
 
     def reader_panel(self) -> keyhints.Panel:
         """The keys the hint line offers while the reading pane has focus."""
-        if self.words.is_open:
-            return keyhints.WORD_PANEL
-        return keyhints.READER
+        panel = keyhints.WORD_PANEL if self.words.is_open else keyhints.READER
+        return self.linking.hints(panel) if "linking" in self.__dict__ else panel
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
@@ -799,6 +811,9 @@ class MainScreen(Screen[None]):
         status.show_document(self.refs[self.current].name, self._script_label(model))
         status.show_position(*self._position_parts(model))
         self.words.update()
+        schema = getattr(self.app, "schema", None)
+        if schema is not None and (schema.relations or schema.chains):
+            self.linking.follow_cursor()  # the other ends of the span here, marked
 
     def _script_label(self, model: ReaderModel) -> str:
         from tui.core.reader import DisplayMode

@@ -1,0 +1,192 @@
+"""Relations and chains as a user makes them: ``L`` on a span, the cursor or hint letters to
+the target, the relation's key (or Enter's menu); what the screen says and what is on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_reader_app import main_screen
+from tests.conftest import screen_lines, screen_text, wait_until
+from tests.core.test_review import annotate
+from tui.app import ReaderApp
+from tui.core.corpus import document_id, id_root
+from tui.core.relations.model import Links
+from tui.core.relations.schema import parse_schema
+from tui.core.segment import Segmenter
+from tui.core.store import Store
+from tui.screens.linking import LinkMenu
+from tui.widgets.reader_view import ReaderView
+
+SIZE = (80, 24)
+LABELS = """
+[[label]]
+name = "PER"
+key = 1
+[[label]]
+name = "ORG"
+key = 2
+[[label]]
+name = "LOC"
+key = 3
+
+[[relation]]
+name = "任职"
+key = "r"
+from = ["PER"]
+to = ["ORG"]
+
+[[relation]]
+name = "同事"
+key = "s"
+from = ["PER"]
+to = ["PER"]
+directed = false
+
+[[relation]]
+name = "位于"
+key = "j"
+from = ["ORG"]
+to = ["LOC"]
+
+[[chain]]
+name = "同指"
+key = "c"
+"""
+TEXT = "张三在北京大学工作。李四是他的同事。北京在北方。\n"
+#: 张三 0, 北京大学 3, 李四 10, 他 13, 北京 18: their hint letters are a s d f g.
+SPANS = [(0, 2, "PER"), (3, 7, "ORG"), (10, 12, "PER"), (13, 14, "PER"), (18, 20, "LOC")]
+
+
+@pytest.fixture
+def app(segmenter: Segmenter, tmp_path: Path) -> ReaderApp:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    annotate(Store(tmp_path / "store"), folder, "a.txt", "tester", SPANS)
+    schema = parse_schema(LABELS)
+    return ReaderApp(
+        [folder],
+        store=tmp_path / "store",
+        annotator="tester",
+        segmenter=segmenter,
+        labels=schema.labels,
+        schema=schema,
+    )
+
+
+def on_disk(tmp_path: Path) -> Links:
+    store = Store(tmp_path / "store")
+    doc_id = document_id(tmp_path / "corpus" / "a.txt", id_root(store.root))
+    return store.document(doc_id, "tester").load().links
+
+
+def relations(tmp_path: Path) -> set[tuple[str, str, str]]:
+    """(type, source text, target text) of each relation on disk."""
+    store = Store(tmp_path / "store")
+    doc_id = document_id(tmp_path / "corpus" / "a.txt", id_root(store.root))
+    state = store.document(doc_id, "tester").load()
+    text = {span.id: span.text for span in state.spans}
+    return {(r.type, text[r.source], text[r.target]) for r in state.links.relations}
+
+
+async def open_text(pilot: object, app: ReaderApp) -> ReaderView:
+    screen = main_screen(app)
+    await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    assert screen.reader.model is not None and screen.reader.model.cursor == 0
+    return screen.reader
+
+
+async def test_link_by_moving_the_cursor_then_the_relation_key(
+    app: ReaderApp, tmp_path: Path
+) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_text(pilot, app)
+        await pilot.press("L")
+        assert "link from 张三" in screen_lines(app)[-2]
+        await pilot.press("l", "l", "l", "r")  # onto 北京大学, then 任职
+        assert relations(tmp_path) == {("任职", "张三", "北京大学")}
+        await pilot.pause()
+        assert "link 张三 → 任职 → 北京大学" in screen_text(app)
+        await pilot.press("l", "l")  # out of link mode: l moves, r is relabel again
+        assert main_screen(app).reader.model.cursor == 5  # type: ignore[union-attr]
+
+
+async def test_link_by_hint_letters_and_undo_redo(app: ReaderApp, tmp_path: Path) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        reader = await open_text(pilot, app)
+        await pilot.press("L", "apostrophe")
+        await pilot.pause()
+        assert "a三在s京大学工作。d四是f的同事。g京在北方。" in screen_text(app).replace(" ", "")
+        await pilot.press("d")  # 李四
+        assert reader.model is not None and reader.model.cursor == 10
+        await pilot.press("s")  # 同事
+        assert relations(tmp_path) == {("同事", "张三", "李四")}
+        await pilot.press("u")
+        assert relations(tmp_path) == set()
+        await pilot.press("ctrl+r")
+        assert relations(tmp_path) == {("同事", "张三", "李四")}
+
+
+async def test_a_type_that_does_not_fit_is_refused_with_the_reason(
+    app: ReaderApp, tmp_path: Path
+) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_text(pilot, app)
+        await pilot.press("L", "apostrophe", "g", "r")  # 张三 to 北京 (LOC) as 任职
+        await pilot.pause()
+        assert "任职 goes to ORG, not to LOC" in screen_text(app)
+        assert relations(tmp_path) == set()
+        await pilot.press("apostrophe", "a", "s")  # to itself
+        await pilot.pause()
+        assert "cannot be linked to itself" in screen_text(app)
+        await pilot.press("escape")  # cancelled: nothing made, Esc again goes to the list
+        assert "link from" not in screen_lines(app)[-2]  # the status line
+        assert relations(tmp_path) == set()
+
+
+async def test_enter_lists_the_types_that_fit_and_picks_one_that_moves(
+    app: ReaderApp, tmp_path: Path
+) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        reader = await open_text(pilot, app)
+        await pilot.press("apostrophe", "s")  # to 北京大学 (no link mode: just the jump)
+        assert reader.model is not None and reader.model.cursor == 3
+        await pilot.press("L", "apostrophe", "g", "j")  # j moves the cursor here
+        assert relations(tmp_path) == set()
+        await pilot.press("k", "apostrophe", "g", "enter")  # back on 北京: the menu
+        await pilot.pause()
+        assert isinstance(app.screen, LinkMenu)
+        assert [t.name for t in app.screen.choices] == ["位于", "同指"]
+        await pilot.press("j")
+        assert relations(tmp_path) == {("位于", "北京大学", "北京")}
+
+
+async def test_a_chain_and_deleting_a_span_takes_its_links(app: ReaderApp, tmp_path: Path) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_text(pilot, app)
+        await pilot.press("apostrophe", "f", "L", "apostrophe", "a", "c")  # 他 with 张三
+        [chain] = on_disk(tmp_path).chains
+        assert len(chain.members) == 2
+        await pilot.press("L", "apostrophe", "d", "s")  # 张三 同事 李四
+        assert relations(tmp_path) == {("同事", "张三", "李四")}
+        await pilot.press("apostrophe", "a", "x")  # delete 张三: its relation and chain go
+        assert on_disk(tmp_path).chains == () and relations(tmp_path) == set()
+        await pilot.press("u")  # one step brings all back
+        assert len(on_disk(tmp_path).chains) == 1
+        assert relations(tmp_path) == {("同事", "张三", "李四")}
+
+
+async def test_without_relations_the_link_key_says_so(segmenter: Segmenter, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    annotate(Store(tmp_path / "store"), folder, "a.txt", "tester", SPANS)
+    app = ReaderApp([folder], store=tmp_path / "store", annotator="tester", segmenter=segmenter)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_text(pilot, app)
+        await pilot.press("L")
+        await pilot.pause()
+        assert "no relations or chains" in screen_text(app)
