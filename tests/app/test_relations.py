@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_reader_app import main_screen
+from tests.app.test_snapshots import SnapCompare, keys_then_settle
 from tests.conftest import screen_lines, screen_text, wait_until
 from tests.core.test_review import annotate
 from tui.app import ReaderApp
@@ -190,3 +191,24 @@ async def test_without_relations_the_link_key_says_so(segmenter: Segmenter, tmp_
         await pilot.press("L")
         await pilot.pause()
         assert "no relations or chains" in screen_text(app)
+
+
+async def test_the_hint_line_offers_the_link_keys(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_text(pilot, app)
+        await pilot.pause()
+        assert "L link" in screen_lines(app)[-1] and "P relations" in screen_lines(app)[-1]
+        await pilot.press("L")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "r 任职" in footer and "s 同事" in footer and "c 同指" in footer
+        assert "j 位于" not in footer  # j moves the cursor: 位于 is in the menu
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "L link" in screen_lines(app)[-1]
+
+
+def test_snapshot_hint_letters(snap_compare: SnapCompare, app: ReaderApp) -> None:
+    """At 80×24: linking from 张三, a letter over each span in view."""
+    before = keys_then_settle("enter", "L", "apostrophe")
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
