@@ -19,6 +19,7 @@ from tui.core.segment import Segmenter
 from tui.core.store import Store
 from tui.screens.linking import LinkMenu
 from tui.widgets.reader_view import ReaderView
+from tui.widgets.relations_panel import RelationsPanel
 
 SIZE = (80, 24)
 LABELS = """
@@ -35,6 +36,12 @@ key = 3
 [[relation]]
 name = "任职"
 key = "r"
+from = ["PER"]
+to = ["ORG"]
+
+[[relation]]
+name = "创办"
+key = "f"
 from = ["PER"]
 to = ["ORG"]
 
@@ -212,3 +219,97 @@ def test_snapshot_hint_letters(snap_compare: SnapCompare, app: ReaderApp) -> Non
     """At 80×24: linking from 张三, a letter over each span in view."""
     before = keys_then_settle("enter", "L", "apostrophe")
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+async def make_two_links(pilot: object) -> None:
+    """张三 任职 北京大学, 张三 同事 李四, and 他 chained with 张三."""
+    press = pilot.press  # type: ignore[attr-defined]
+    await press("L", "apostrophe", "s", "r")
+    await press("apostrophe", "a", "L", "apostrophe", "d", "s")
+    await press("apostrophe", "f", "L", "apostrophe", "a", "c")
+
+
+async def test_the_panel_lists_deletes_and_retypes(app: ReaderApp, tmp_path: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_text(pilot, app)
+        await make_two_links(pilot)
+        assert len(relations(tmp_path)) == 2
+        await pilot.press("P")
+        await pilot.pause()
+        panel = app.screen.query_one(RelationsPanel)
+        assert app.focused is panel
+        assert [row.text for row in panel.rows] == [
+            "张三 → 任职 → 北京大学",
+            "张三 ↔ 同事 ↔ 李四",
+            "#1 张三 · 他",
+        ]
+        text = screen_text(app)
+        assert "张三 → 任职 → 北京大学" in text and "#1 张三 · 他" in text
+        assert "x delete" in screen_lines(app)[-1]
+        await pilot.press("j", "x")  # the undirected one goes: one undo step
+        assert relations(tmp_path) == {("任职", "张三", "北京大学")}
+        assert [row.text for row in panel.rows][:1] == ["张三 → 任职 → 北京大学"]
+        assert len(panel.rows) == 2
+        await pilot.press("escape", "u")  # undo, from the text
+        assert len(relations(tmp_path)) == 2
+        await pilot.pause()
+        assert len(panel.rows) == 3
+        await pilot.press("P", "P", "k", "k", "r")  # hidden, shown; retype 任职: what fits
+        await pilot.pause()
+        assert isinstance(app.screen, LinkMenu)
+        assert [t.name for t in app.screen.choices] == ["创办"]
+        await pilot.press("f")
+        assert relations(tmp_path) == {("创办", "张三", "北京大学"), ("同事", "张三", "李四")}
+        await pilot.press("u")  # from the panel too
+        assert ("任职", "张三", "北京大学") in relations(tmp_path)
+        await pilot.press("j", "r")  # 同事: nothing else fits two PER
+        await pilot.pause()
+        assert not isinstance(app.screen, LinkMenu)
+
+
+async def test_the_panel_enter_jumps_to_the_source(app: ReaderApp, tmp_path: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_text(pilot, app)
+        await pilot.press("apostrophe", "d", "L", "apostrophe", "f", "c")  # 李四 with 他
+        await pilot.press("g", "P", "enter")
+        assert reader.has_focus
+        assert reader.model is not None and reader.model.cursor == 10
+
+
+def test_snapshot_relations_panel(snap_compare: SnapCompare, app: ReaderApp) -> None:
+    """At 80×24: two relations and a chain listed beside the text."""
+    keys = ("enter", "L", "apostrophe", "s", "r", "apostrophe", "a", "L", "apostrophe", "d")
+    more = ("s", "apostrophe", "f", "L", "apostrophe", "a", "c", "P", "j")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys, *more))
+
+
+async def test_the_other_ends_of_the_span_here_are_marked(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_text(pilot, app)
+        await make_two_links(pilot)
+        await pilot.press("apostrophe", "a")  # on 张三: 北京大学, 李四 and 他 marked
+        await pilot.pause()
+        marked = reader.linker._marks if reader.linker is not None else {}
+        [(_, cells)] = marked.items()
+        assert sorted(first for first, _, _ in cells) == [6, 20, 26]
+        strip = reader.render_line(0)
+        assert any(segment.style and segment.style.underline for segment in strip)
+        await pilot.press("apostrophe", "g")  # 北京: no links, nothing marked
+        await pilot.pause()
+        assert reader.linker is not None and reader.linker._marks == {}
+
+
+def test_every_hinted_link_key_is_bound() -> None:
+    """The relations panel's hints and the reader's link keys name keys bound there."""
+    from tests.app.test_key_hints import _bound_labels, _key_tokens
+    from tui.core import keyhints
+    from tui.screens.main import MainScreen
+
+    for hints, bindings in (
+        (keyhints.RELATIONS.hints, [*RelationsPanel.BINDINGS, *MainScreen.BINDINGS]),
+        (keyhints.LINK_KEYS, [*ReaderView.BINDINGS, *MainScreen.BINDINGS]),
+        (keyhints.LINKING.hints[:2], ReaderView.BINDINGS),  # ⏎ and Esc: the controller's
+    ):
+        bound = _bound_labels(bindings)
+        for key, _ in hints:
+            assert all(token in bound for token in _key_tokens(key)), key

@@ -14,6 +14,7 @@ from tui.core.relations.linking import (
     chain_change,
     delete_chain,
     delete_relation,
+    link_rows,
     names_of,
     relation_change,
     retype_relation,
@@ -72,9 +73,12 @@ def schema() -> Schema:
     return parse_schema(SCHEMA)
 
 
+_IDS = count(1)
+
+
 def author() -> Author:
-    ids = count(1)
-    return Author("alice", lambda: "2026-12-04T00:00:00+00:00", lambda: f"id{next(ids)}")
+    """Alice, at a fixed time, with ids never given twice."""
+    return Author("alice", lambda: "2026-12-04T00:00:00+00:00", lambda: f"id{next(_IDS)}")
 
 
 def opened(tmp_path: Path) -> tuple[Session, Store, list[Span]]:
@@ -215,3 +219,22 @@ def test_delete_and_retype(tmp_path: Path) -> None:
     [chain] = current(session).chains
     apply(session, delete_chain(session.links, chain))
     assert store.document("doc", "alice").load().links.chains == ()
+
+
+def test_rows_list_relations_by_place_then_numbered_chains(tmp_path: Path) -> None:
+    session, _, (zhang, pku, li, he, _beijing) = opened(tmp_path)
+    rules = schema()
+    works, colleague, coref = rules.relation("任职"), rules.relation("同事"), rules.chain("同指")
+    assert works is not None and colleague is not None and coref is not None
+    apply(session, relation_change(rules, colleague, li, zhang, current(session), author()))
+    apply(session, relation_change(rules, works, zhang, pku, current(session), author()))
+    apply(session, chain_change(coref, li, he, current(session), author()))
+    spans = {span.id: span for span in session.annotations.spans}
+    rows = link_rows(rules, current(session), spans)
+    assert [row.text for row in rows] == [
+        "张三 → 任职 → 北京大学",
+        "李四 ↔ 同事 ↔ 张三",
+        "#1 李四 · 他",
+    ]
+    assert [row.offset for row in rows] == [0, 10, 10]
+    assert rows[0].colour.startswith("#")

@@ -24,6 +24,7 @@ __all__ = [
     "LINK_KEYS",
     "LIST",
     "READER",
+    "RELATIONS",
     "REVIEW",
     "SEARCH",
     "SKIM",
@@ -147,6 +148,17 @@ LINKING = Panel(
     "Linking 关系 (L)",
     (("h j k l", "to the target"), ("'", "letters"), ("⏎", "menu"), ("Esc", "cancel")),
     closing=(),
+)
+RELATIONS = Panel(
+    "Relations panel 关系列表 (P)",
+    (
+        ("j k", "relation"),
+        ("⏎", "jump"),
+        ("x", "delete"),
+        ("r", "retype"),
+        ("Esc", "text"),
+        ("P", "hide"),
+    ),
 )
 #: The reader's link keys, offered when the labels file declares relations or chains.
 LINK_KEYS: tuple[Hint, ...] = (("L", "link"), ("P", "relations"))

@@ -33,8 +33,19 @@ from tui.core import keyhints
 from tui.core.annotations import excerpt
 from tui.core.hints import assign, narrow
 from tui.core.linebreak import cell_of, text_cells
-from tui.core.relations.linking import Author, LinkChange, Linking, LinkType, Refusal
-from tui.core.relations.model import Links
+from tui.core.relations.linking import (
+    Author,
+    LinkChange,
+    Linking,
+    LinkType,
+    Refusal,
+    delete_chain,
+    delete_relation,
+    link_rows,
+    names_of,
+    retype_relation,
+)
+from tui.core.relations.model import Chain, Links, Relation
 from tui.core.relations.schema import ChainType, RelationType, Schema
 from tui.core.text import display_safe
 from tui.widgets.reader_view import ReaderView
@@ -59,6 +70,17 @@ def schema_of(screen: MainScreen) -> Schema:
     """The app's schema (labels only when the app has none)."""
     schema = getattr(screen.app, "schema", None)
     return schema if isinstance(schema, Schema) else Schema(labels=screen.labels)
+
+
+def link_help(screen: MainScreen) -> list[tuple[str, list[BindingType]]]:
+    """The relations panel's keys for the help, when the labels file declares relations or
+    chains (without them the help stays as it was)."""
+    from tui.widgets.relations_panel import RelationsPanel
+
+    schema = schema_of(screen)
+    if not (schema.relations or schema.chains):
+        return []
+    return [(keyhints.RELATIONS.title, RelationsPanel.BINDINGS)]
 
 
 def moving_keys() -> frozenset[str]:
@@ -87,6 +109,8 @@ class LinkController:
         self._marks: _Marks = {}
         #: The span whose relations' other ends are marked, and the links they came from.
         self._marked: tuple[str | None, Links | None] = (None, None)
+        #: What the relations panel lists: (session, spans version, links) it was built for.
+        self._shown: tuple[int, int, int] | None = None
 
     @property
     def reader(self) -> ReaderView:
@@ -101,6 +125,8 @@ class LinkController:
             self.start()
         elif what == "hints":
             self.show_hints()
+        elif what == "panel":
+            self.toggle_panel()
 
     def start(self) -> None:
         """``L``: link from the span under the cursor."""
@@ -184,9 +210,113 @@ class LinkController:
     def links_changed(self) -> None:
         """Relations or chains changed: redraw the marks, the status line and the panel."""
         self._marked = (None, None)
-        self.follow_cursor()
         self.reader.refresh()
-        self.screen.update_status_line()
+        self.screen.update_status_line()  # which calls after_change
+
+    def after_change(self) -> None:
+        """After every cursor move or edit: the other ends' marks and the panel."""
+        self.follow_cursor()
+        self._refresh_panel()
+
+    # -- the relations panel ---------------------------------------------------------------
+
+    def toggle_panel(self) -> None:
+        """``P``: show the document's relations and chains beside the text (and go there),
+        or hide them."""
+        from tui.widgets.relations_panel import RelationsPanel
+
+        if not self.linking.types:
+            self.reader.tell("no relations or chains: declare them in the labels file (--labels)")
+            return
+        panels = self.screen.query(RelationsPanel)
+        if panels:
+            panel = panels.first()
+            panel.toggle_class("-hidden")
+        else:  # built on first use
+            panel = RelationsPanel(self, id="relations")
+            panel.remove_class("-hidden")
+            self.screen.query_one("#text-and-spans").mount(panel)
+        if panel.has_class("-hidden"):
+            self.reader.focus()
+        else:
+            self._shown = None
+            self._refresh_panel()
+            self.screen.call_after_refresh(panel.focus)
+
+    def _refresh_panel(self) -> None:
+        """List the links anew in the open panel when they or the spans changed."""
+        from tui.widgets.relations_panel import RelationsPanel
+
+        session = self.reader.session
+        for panel in self.screen.query(RelationsPanel):
+            if panel.has_class("-hidden"):
+                continue
+            if session is None:
+                panel.show_rows(())
+                continue
+            links = document_links(session)
+            key = (id(session), session.version, id(links))
+            if key != self._shown:
+                self._shown = key
+                spans = {span.id: span for span in session.annotations.placed}
+                panel.show_rows(link_rows(self.schema, links, spans))
+
+    def jump_to(self, offset: int) -> None:
+        """Put the cursor on ``offset`` and go back to the text (Enter in the panel)."""
+        model = self.reader.model
+        if model is not None:
+            model.move_to(offset)
+            self.reader.focus()
+            self.reader.refresh_view()
+
+    def delete(self, link: Relation | Chain) -> None:
+        """Delete a relation or a whole chain (one undo step)."""
+        session = self.reader.session
+        if session is None:
+            return
+        if isinstance(link, Relation):
+            names = names_of(session.annotations.spans)
+            self.apply(delete_relation(session.links, link, names))
+        else:
+            self.apply(delete_chain(session.links, link))
+
+    def retype(self, relation: Relation) -> None:
+        """Give ``relation`` another type fitting its two spans, chosen in the menu."""
+        reader, session = self.reader, self.reader.session
+        if session is None:
+            return
+        source = session.annotations.get(relation.source)
+        target = session.annotations.get(relation.target)
+        if source is None or target is None:
+            return
+        choices = tuple(
+            rtype
+            for rtype in self.schema.relations
+            if rtype.name != relation.type
+            and self.schema.relation_allowed(rtype, source.label, target.label) is None
+        )
+        if not choices:
+            reader.tell(f"no other relation fits {source.label} → {target.label}")
+            return
+
+        def chosen(rtype: LinkType | None) -> None:
+            if not isinstance(rtype, RelationType) or reader.session is not session:
+                return
+            made = retype_relation(
+                self.schema,
+                session.links,
+                document_links(session),
+                relation,
+                rtype,
+                (source, target),
+            )
+            if isinstance(made, Refusal):
+                reader.tell(made.reason)
+            else:
+                self.apply(made)
+
+        title = f"retype {excerpt(source.text)} → {relation.type} → {excerpt(target.text)}"
+        self.screen.app.push_screen(LinkMenu(choices, title), chosen)
 
     def _open_menu(self) -> None:
         """Enter: the types that fit the source and the span under the cursor, in a menu."""

@@ -749,6 +749,7 @@ class MainScreen(Screen[None]):
 
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
+        from tui.screens.linking import link_help
         from tui.widgets.spans_panel import SpansPanel
         from tui.widgets.word_panel import WordPanel
 
@@ -762,6 +763,7 @@ class MainScreen(Screen[None]):
             (keyhints.WORD_SCROLL.title, WordPanel.BINDINGS),
             ("Everywhere 全局", [*MainScreen.BINDINGS, *self.app.BINDINGS]),
             *self.extra_help(),
+            *link_help(self),
         ]
         sections: list[HelpSection] = []
         for title, bindings in groups:
@@ -790,6 +792,8 @@ class MainScreen(Screen[None]):
             panel = self.reader_panel()
         elif focused is not None and focused.id == "spans":
             panel = keyhints.SPANS
+        elif focused is not None and focused.id == "relations":
+            panel = keyhints.RELATIONS
         elif focused is not None and focused is self.words.panel:
             panel = keyhints.WORD_SCROLL
         else:
@@ -813,7 +817,7 @@ class MainScreen(Screen[None]):
         self.words.update()
         schema = getattr(self.app, "schema", None)
         if schema is not None and (schema.relations or schema.chains):
-            self.linking.follow_cursor()  # the other ends of the span here, marked
+            self.linking.after_change()  # the other ends of the span here; the panel
 
     def _script_label(self, model: ReaderModel) -> str:
         from tui.core.reader import DisplayMode

@@ -32,12 +32,14 @@ from tui.core.spans import Span, new_span_id, now_iso
 __all__ = [
     "Author",
     "LinkChange",
+    "LinkRow",
     "LinkType",
     "Linking",
     "Refusal",
     "chain_change",
     "delete_chain",
     "delete_relation",
+    "link_rows",
     "names_of",
     "relation_arrow",
     "relation_change",
@@ -310,3 +312,45 @@ class Linking:
 def names_of(spans: Sequence[Span]) -> dict[str, str]:
     """Span id → its text as descriptions show it."""
     return {span.id: _name(span) for span in spans}
+
+
+# ---------------------------------------------------------------------------- the listing
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """One row of the relations panel: a relation or a chain as a line of text."""
+
+    link: Relation | Chain
+    #: ``张三 → 任职 → 北京大学`` or ``#1 张三 · 他 · 张先生``.
+    text: str
+    #: Where Enter goes: the relation's source, the chain's first span in the text.
+    offset: int
+    #: The type's colour ("" when the schema does not know the type).
+    colour: str
+
+
+def link_rows(schema: Schema, links: Links, spans: Mapping[str, Span]) -> list[LinkRow]:
+    """The document's relations (by their source's place in the text), then its chains
+    (numbered by their first span's place), as the relations panel lists them."""
+    rows: list[LinkRow] = []
+    placed = [r for r in links.relations if r.source in spans and r.target in spans]
+    placed.sort(key=lambda r: (spans[r.source].start, spans[r.target].start, r.type))
+    for relation in placed:
+        source, target = spans[relation.source], spans[relation.target]
+        rtype = schema.relation(relation.type)
+        directed = rtype.directed if rtype is not None else True
+        arrow = relation_arrow(_name(source), relation.type, _name(target), directed)
+        colour = rtype.colour if rtype is not None else ""
+        rows.append(LinkRow(relation, arrow, source.start, colour))
+    chains = []
+    for chain in links.chains:
+        members = sorted((spans[m] for m in chain.members if m in spans), key=lambda s: s.start)
+        if members:
+            chains.append((members[0].start, chain, members))
+    chains.sort(key=lambda found: (found[0], found[1].type))
+    for number, (start, chain, members) in enumerate(chains, 1):
+        ctype = schema.chain(chain.type)
+        text = f"#{number} " + " · ".join(_name(member) for member in members)
+        rows.append(LinkRow(chain, text, start, ctype.colour if ctype is not None else ""))
+    return rows
