@@ -313,3 +313,29 @@ def test_every_hinted_link_key_is_bound() -> None:
         bound = _bound_labels(bindings)
         for key, _ in hints:
             assert all(token in bound for token in _key_tokens(key)), key
+
+
+async def test_opening_another_document_cancels_the_link(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(TEXT, encoding="utf-8")
+        annotate(Store(tmp_path / "store"), folder, name, "tester", SPANS)
+    schema = parse_schema(LABELS)
+    app = ReaderApp(
+        [folder],
+        store=tmp_path / "store",
+        annotator="tester",
+        segmenter=segmenter,
+        labels=schema.labels,
+        schema=schema,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await open_text(pilot, app)
+        await pilot.press("L", "right_square_bracket")  # the next document
+        await pilot.pause()
+        assert "link from" not in screen_lines(app)[-2]
+        await pilot.press("l", "l", "l", "r")  # r relabels again: no link made
+        assert relations(tmp_path) == set()

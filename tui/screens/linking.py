@@ -215,6 +215,8 @@ class LinkController:
 
     def after_change(self) -> None:
         """After every cursor move or edit: the other ends' marks and the panel."""
+        if self.linking.active and self.reader.session is not self._session:
+            self.cancel()  # another document was opened: its spans are not the source's
         self.follow_cursor()
         self._refresh_panel()
 
