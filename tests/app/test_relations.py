@@ -289,14 +289,14 @@ async def test_the_other_ends_of_the_span_here_are_marked(app: ReaderApp) -> Non
         await make_two_links(pilot)
         await pilot.press("apostrophe", "a")  # on 张三: 北京大学, 李四 and 他 marked
         await pilot.pause()
-        marked = reader.linker._marks if reader.linker is not None else {}
+        marked = main_screen(app).linking._marks
         [(_, cells)] = marked.items()
         assert sorted(first for first, _, _ in cells) == [6, 20, 26]
         strip = reader.render_line(0)
         assert any(segment.style and segment.style.underline for segment in strip)
         await pilot.press("apostrophe", "g")  # 北京: no links, nothing marked
         await pilot.pause()
-        assert reader.linker is not None and reader.linker._marks == {}
+        assert main_screen(app).linking._marks == {}
 
 
 def test_every_hinted_link_key_is_bound() -> None:

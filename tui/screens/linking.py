@@ -15,7 +15,7 @@ bindings and :meth:`LinkController.decorate` on each line it draws.
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from tui.core.reader import ReaderModel, Row
     from tui.core.session import Session
     from tui.core.spans import Span
-    from tui.screens.main import MainScreen
 
 #: Hint letters: reversed and bold over the first cells of each span in view.
 _HINT = Style(reverse=True, bold=True)
@@ -66,13 +65,32 @@ _LINK_KEYS_AT = 4
 _Marks = dict[tuple[int, int], list[tuple[int, int, str]]]
 
 
-def schema_of(screen: MainScreen) -> Schema:
-    """The app's schema (labels only when the app has none)."""
-    schema = getattr(screen.app, "schema", None)
-    return schema if isinstance(schema, Schema) else Schema(labels=screen.labels)
+class LinkHost(Protocol):
+    """What the controller needs of the screen that owns it (:class:`MainScreen`; this
+    module depends on the protocol, not on the screen's module: no import cycle). Textual's
+    services (queries, mounting, the app) are reached through the reading pane."""
+
+    @property
+    def reader(self) -> ReaderView:
+        """The reading pane."""
+        ...
+
+    def update_status_line(self) -> None:
+        """Show the status line anew."""
+        ...
+
+    def show_key_hints(self) -> None:
+        """Show the focused pane's keys on the bottom line."""
+        ...
 
 
-def link_help(screen: MainScreen) -> list[tuple[str, list[BindingType]]]:
+def schema_of(host: LinkHost) -> Schema:
+    """The app's schema (the reader's labels alone when the app has none)."""
+    schema = getattr(host.reader.app, "schema", None)
+    return schema if isinstance(schema, Schema) else Schema(labels=host.reader.labels)
+
+
+def link_help(screen: LinkHost) -> list[tuple[str, list[BindingType]]]:
     """The relations panel's keys for the help, when the labels file declares relations or
     chains (without them the help stays as it was)."""
     from tui.widgets.relations_panel import RelationsPanel
@@ -96,7 +114,7 @@ def moving_keys() -> frozenset[str]:
 class LinkController:
     """Link mode, hint letters and the other ends' marks of one main screen's reader."""
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: LinkHost) -> None:
         self.screen = screen
         screen.reader.linker = self
         self.schema = schema_of(screen)
@@ -230,27 +248,27 @@ class LinkController:
         if not self.linking.types:
             self.reader.tell("no relations or chains: declare them in the labels file (--labels)")
             return
-        panels = self.screen.query(RelationsPanel)
+        panels = self.reader.screen.query(RelationsPanel)
         if panels:
             panel = panels.first()
             panel.toggle_class("-hidden")
         else:  # built on first use
             panel = RelationsPanel(self, id="relations")
             panel.remove_class("-hidden")
-            self.screen.query_one("#text-and-spans").mount(panel)
+            self.reader.screen.query_one("#text-and-spans").mount(panel)
         if panel.has_class("-hidden"):
             self.reader.focus()
         else:
             self._shown = None
             self._refresh_panel()
-            self.screen.call_after_refresh(panel.focus)
+            self.reader.screen.call_after_refresh(panel.focus)
 
     def _refresh_panel(self) -> None:
         """List the links anew in the open panel when they or the spans changed."""
         from tui.widgets.relations_panel import RelationsPanel
 
         session = self.reader.session
-        for panel in self.screen.query(RelationsPanel):
+        for panel in self.reader.screen.query(RelationsPanel):
             if panel.has_class("-hidden"):
                 continue
             if session is None:
@@ -318,7 +336,7 @@ class LinkController:
                 self.apply(made)
 
         title = f"retype {excerpt(source.text)} → {relation.type} → {excerpt(target.text)}"
-        self.screen.app.push_screen(LinkMenu(choices, title), chosen)
+        self.reader.app.push_screen(LinkMenu(choices, title), chosen)
 
     def _open_menu(self) -> None:
         """Enter: the types that fit the source and the span under the cursor, in a menu."""
@@ -339,7 +357,7 @@ class LinkController:
             if ltype is not None and self.linking.active:
                 self.make(ltype)
 
-        self.screen.app.push_screen(LinkMenu(choices, title), chosen)
+        self.reader.app.push_screen(LinkMenu(choices, title), chosen)
 
     # -- hint letters ----------------------------------------------------------------------
 

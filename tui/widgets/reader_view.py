@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # a document brings these in; the first paint does not need t
     from tui.core.reader import ReaderModel, Row
     from tui.core.review import ReviewDocument
     from tui.core.session import Session
-    from tui.screens.linking import LinkController
+    from tui.widgets.reader_hooks import ReaderHooks
 
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
@@ -223,7 +223,7 @@ class ReaderView(ScrollView, can_focus=True):
         #: Bumped when hits, suggestions or the word view change (cached strips go stale).
         self._overlay_version = 0
         #: Link mode and hint letters: takes keys before the bindings, draws over lines.
-        self.linker: LinkController | None = None
+        self.linker: ReaderHooks | None = None
 
     # -- content ---------------------------------------------------------------------------
 

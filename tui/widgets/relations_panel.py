@@ -13,7 +13,7 @@ What a key does is the link controller's (:class:`tui.screens.linking.LinkContro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,7 +29,34 @@ from tui.core.relations.model import Relation
 from tui.core.text import display_safe
 
 if TYPE_CHECKING:
-    from tui.screens.linking import LinkController
+    from tui.core.relations.model import Chain
+    from tui.widgets.reader_view import ReaderView
+
+
+class PanelActions(Protocol):
+    """What the panel's keys call (:class:`tui.screens.linking.LinkController` does them;
+    the panel depends on this protocol, not on that module)."""
+
+    @property
+    def reader(self) -> ReaderView:
+        """The reading pane (undo and redo are its)."""
+        ...
+
+    def jump_to(self, offset: int) -> None:
+        """Put the cursor on ``offset`` and go back to the text."""
+        ...
+
+    def delete(self, link: Relation | Chain) -> None:
+        """Delete a relation or a chain (one undo step)."""
+        ...
+
+    def retype(self, relation: Relation) -> None:
+        """Offer the other types that fit the relation's spans."""
+        ...
+
+    def links_changed(self) -> None:
+        """The links changed: redraw what shows them."""
+        ...
 
 
 class RelationsPanel(ScrollView, can_focus=True):
@@ -74,7 +101,7 @@ class RelationsPanel(ScrollView, can_focus=True):
         Binding("escape", "leave", "Back to the text"),
     ]
 
-    def __init__(self, controller: LinkController, *, id: str | None = None) -> None:
+    def __init__(self, controller: PanelActions, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.controller = controller
         self.rows: tuple[LinkRow, ...] = ()
