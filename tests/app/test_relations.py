@@ -58,6 +58,12 @@ key = "j"
 from = ["ORG"]
 to = ["LOC"]
 
+[[relation]]
+name = "合作"
+key = "q"
+from = ["ORG"]
+to = ["ORG"]
+
 [[chain]]
 name = "同指"
 key = "c"
@@ -150,6 +156,9 @@ async def test_a_type_that_does_not_fit_is_refused_with_the_reason(
         await pilot.press("apostrophe", "a", "s")  # to itself
         await pilot.pause()
         assert "cannot be linked to itself" in screen_text(app)
+        await pilot.press("apostrophe", "s", "q")  # q is 合作's key here, not quit
+        await pilot.pause()
+        assert app.is_running and "合作 goes from ORG, not from PER" in screen_text(app)
         await pilot.press("escape")  # cancelled: nothing made, Esc again goes to the list
         assert "link from" not in screen_lines(app)[-2]  # the status line
         assert relations(tmp_path) == set()

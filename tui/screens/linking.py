@@ -631,6 +631,10 @@ class LinkMenu(ModalScreen[RelationType | ChainType | None]):
         """Choose with the keys at once."""
         self.query_one(OptionList).focus()
 
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """A type's key is the menu's: the app's ``q`` (quit) stands aside for it."""
+        return any(ltype.key == key for ltype in self.choices)
+
     def on_key(self, event: events.Key) -> None:
         """A type's key picks it (before the list's own keys)."""
         for ltype in self.choices:
