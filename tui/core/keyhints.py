@@ -146,7 +146,7 @@ SKIM_LAYERS = Panel(
 )
 LINKING = Panel(
     "Linking 关系 (L)",
-    (("h j k l", "to the target"), ("'", "letters"), ("⏎", "menu"), ("Esc", "cancel")),
+    (("h j k l", "move"), ("'", "letters"), ("⏎", "menu"), ("Esc", "cancel")),
     closing=(),
 )
 RELATIONS = Panel(

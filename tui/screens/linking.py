@@ -481,7 +481,7 @@ class LinkController:
             ]
             return keyhints.Panel(
                 keyhints.LINKING.title,
-                (*keyhints.LINKING.hints[:2], *direct, *keyhints.LINKING.hints[2:]),
+                (*keyhints.LINKING.hints, *direct),  # the types last: cut first
                 closing=(),
             )
         if not self.linking.types:
