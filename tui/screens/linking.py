@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from tui.core.reader import ReaderModel, Row
     from tui.core.session import Session
     from tui.core.spans import Span
+    from tui.widgets.relations_panel import RelationsPanel
 
 #: Hint letters: reversed and bold over the first cells of each span in view.
 _HINT = Style(reverse=True, bold=True)
@@ -127,8 +128,9 @@ class LinkController:
         self._marks: _Marks = {}
         #: The span whose relations' other ends are marked, and the links they came from.
         self._marked: tuple[str | None, Links | None] = (None, None)
-        #: What the relations panel lists: (session, spans version, links) it was built for.
-        self._shown: tuple[int, int, int] | None = None
+        #: The relations panel, once shown, and the (session, spans version, links) it lists.
+        self._panel: RelationsPanel | None = None
+        self._shown: tuple[Session, int, Links] | None = None
 
     @property
     def reader(self) -> ReaderView:
@@ -243,17 +245,16 @@ class LinkController:
     def toggle_panel(self) -> None:
         """``P``: show the document's relations and chains beside the text (and go there),
         or hide them."""
-        from tui.widgets.relations_panel import RelationsPanel
-
         if not self.linking.types:
             self.reader.tell("no relations or chains: declare them in the labels file (--labels)")
             return
-        panels = self.reader.screen.query(RelationsPanel)
-        if panels:
-            panel = panels.first()
+        panel = self._panel
+        if panel is not None:
             panel.toggle_class("-hidden")
         else:  # built on first use
-            panel = RelationsPanel(self, id="relations")
+            from tui.widgets.relations_panel import RelationsPanel
+
+            panel = self._panel = RelationsPanel(self, id="relations")
             panel.remove_class("-hidden")
             self.reader.screen.query_one("#text-and-spans").mount(panel)
         if panel.has_class("-hidden"):
@@ -265,21 +266,18 @@ class LinkController:
 
     def _refresh_panel(self) -> None:
         """List the links anew in the open panel when they or the spans changed."""
-        from tui.widgets.relations_panel import RelationsPanel
-
-        session = self.reader.session
-        for panel in self.reader.screen.query(RelationsPanel):
-            if panel.has_class("-hidden"):
-                continue
-            if session is None:
-                panel.show_rows(())
-                continue
-            links = document_links(session)
-            key = (id(session), session.version, id(links))
-            if key != self._shown:
-                self._shown = key
-                spans = {span.id: span for span in session.annotations.placed}
-                panel.show_rows(link_rows(self.schema, links, spans))
+        panel, session = self._panel, self.reader.session
+        if panel is None or panel.has_class("-hidden"):
+            return
+        if session is None:
+            panel.show_rows(())
+            return
+        links = document_links(session)
+        shown = self._shown
+        if shown is None or shown[0] is not session or shown[1:] != (session.version, links):
+            self._shown = (session, session.version, links)
+            spans = {span.id: span for span in session.annotations.placed}
+            panel.show_rows(link_rows(self.schema, links, spans))
 
     def jump_to(self, offset: int) -> None:
         """Put the cursor on ``offset`` and go back to the text (Enter in the panel)."""
@@ -295,7 +293,8 @@ class LinkController:
         if session is None:
             return
         if isinstance(link, Relation):
-            names = names_of(session.annotations.spans)
+            ends = (session.annotations.get(end) for end in (link.source, link.target))
+            names = names_of([span for span in ends if span is not None])
             self.apply(delete_relation(session.links, link, names))
         else:
             self.apply(delete_chain(session.links, link))
@@ -437,10 +436,10 @@ class LinkController:
             return
         span = span_here(reader)
         links = document_links(session)
-        key = (span.id if span is not None else None, links)
-        if key == self._marked:
+        span_id = span.id if span is not None else None
+        if self._marked[0] == span_id and self._marked[1] is links:
             return
-        self._marked = key
+        self._marked = (span_id, links)
         marks: _Marks = {}
         for other in other_ends(session, links, span):
             for place, first, cells in _cells_of(model, other.start, other.end):
