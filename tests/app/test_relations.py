@@ -349,3 +349,13 @@ async def test_opening_another_document_cancels_the_link(
         assert "link from" not in screen_lines(app)[-2]
         await pilot.press("l", "l", "l", "r")  # r relabels again: no link made
         assert relations(tmp_path) == set()
+
+
+async def test_help_lists_the_link_keys_and_the_panel(app: ReaderApp) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_text(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Relations panel 关系列表 (P)" in text
+        assert "Link the span" in text and "Retype the relation" in text
