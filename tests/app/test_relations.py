@@ -359,3 +359,37 @@ async def test_help_lists_the_link_keys_and_the_panel(app: ReaderApp) -> None:
         text = screen_text(app)
         assert "Relations panel 关系列表 (P)" in text
         assert "Link the span" in text and "Retype the relation" in text
+
+
+async def test_two_letter_hints_when_many_spans_are_in_view(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星\n"
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    annotate(
+        Store(tmp_path / "store"), folder, "a.txt", "tester", [(i, i + 1, "PER") for i in range(30)]
+    )
+    schema = parse_schema(LABELS)
+    app = ReaderApp(
+        [folder],
+        store=tmp_path / "store",
+        annotator="tester",
+        segmenter=segmenter,
+        labels=schema.labels,
+        schema=schema,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_text(pilot, app)
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        assert screen_lines(app)[0].startswith(" aaasadafag")  # two letters a span
+        await pilot.press("a")  # the second letters stay shown
+        await pilot.pause()
+        assert screen_lines(app)[0].startswith(" a s d f g")
+        await pilot.press("f")
+        assert reader.model is not None and reader.model.cursor == 3
+        await pilot.press("apostrophe", "z")  # no code starts so: the letters go
+        await pilot.pause()
+        assert screen_lines(app)[0].startswith(" 甲乙丙")

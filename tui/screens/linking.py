@@ -209,9 +209,11 @@ class LinkController:
         if session is None or source is None or reader.session is not session:
             self.cancel()
             return
-        if session.annotations.get(source.id) is None:
+        current = session.annotations.get(source.id)
+        if current is None:
             self.cancel("the span the link started from is gone: link cancelled")
             return
+        self.linking.source = current  # as it is now (relabelled meanwhile, say)
         links = document_links(session)
         made = self.linking.make(ltype, span_here(reader), links, Author(session_author(session)))
         if isinstance(made, Refusal):
