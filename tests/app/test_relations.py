@@ -393,3 +393,23 @@ async def test_two_letter_hints_when_many_spans_are_in_view(
         await pilot.press("apostrophe", "z")  # no code starts so: the letters go
         await pilot.pause()
         assert screen_lines(app)[0].startswith(" 甲乙丙")
+
+
+async def test_review_keeps_its_keys_beside_the_link_keys(
+    segmenter: Segmenter, tmp_path: Path, corpus: Path
+) -> None:
+    schema = parse_schema(LABELS)
+    app = ReaderApp(
+        [corpus],
+        store=tmp_path / "store",
+        annotator="rita",
+        segmenter=segmenter,
+        review=True,
+        labels=schema.labels,
+        schema=schema,
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_text(pilot, app)
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "J K disagreement" in footer and "L link" in footer

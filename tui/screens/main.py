@@ -790,6 +790,8 @@ class MainScreen(Screen[None]):
             panel = keyhints.FILTER
         elif isinstance(focused, ReaderView):
             panel = self.reader_panel()
+            if "linking" in self.__dict__:  # made once the labels file's relations are used
+                panel = self.linking.hints(panel)
         elif focused is not None and focused.id == "spans":
             panel = keyhints.SPANS
         elif focused is not None and focused.id == "relations":
@@ -802,8 +804,9 @@ class MainScreen(Screen[None]):
 
     def reader_panel(self) -> keyhints.Panel:
         """The keys the hint line offers while the reading pane has focus."""
-        panel = keyhints.WORD_PANEL if self.words.is_open else keyhints.READER
-        return self.linking.hints(panel) if "linking" in self.__dict__ else panel
+        if self.words.is_open:
+            return keyhints.WORD_PANEL
+        return keyhints.READER
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
