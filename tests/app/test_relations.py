@@ -413,3 +413,9 @@ async def test_review_keeps_its_keys_beside_the_link_keys(
         await pilot.pause()
         footer = screen_lines(app)[-1]
         assert "J K disagreement" in footer and "L link" in footer
+
+
+def test_snapshot_link_menu(snap_compare: SnapCompare, app: ReaderApp) -> None:
+    """At 80×24: Enter while linking 张三 to 北京大学 lists the types that fit."""
+    before = keys_then_settle("enter", "L", "apostrophe", "s", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)

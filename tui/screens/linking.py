@@ -607,10 +607,14 @@ class LinkMenu(ModalScreen[RelationType | ChainType | None]):
         border-title-align: center;
         background: $surface;
     }
-    LinkMenu OptionList {
+    LinkMenu OptionList, LinkMenu OptionList:focus {
         height: auto;
         max-height: 16;
         border: none;
+        padding: 0;
+    }
+    LinkMenu Static {
+        padding: 0 1;
     }
     """
 
