@@ -20,8 +20,11 @@ __all__ = [
     "CORPUS_HITS",
     "CORPUS_QUERY",
     "FILTER",
+    "LINKING",
+    "LINK_KEYS",
     "LIST",
     "READER",
+    "RELATIONS",
     "REVIEW",
     "SEARCH",
     "SKIM",
@@ -142,6 +145,24 @@ SKIM_LAYERS = Panel(
     (*SKIM.hints[:2], ("L", "layers"), *SKIM.hints[2:]),
     closing=_QUIT,
 )
+LINKING = Panel(
+    "Linking 关系 (L)",
+    (("h j k l", "move"), ("'", "letters"), ("⏎", "menu"), ("Esc", "cancel")),
+    closing=(),
+)
+RELATIONS = Panel(
+    "Relations panel 关系列表 (P)",
+    (
+        ("j k", "relation"),
+        ("⏎", "jump"),
+        ("x", "delete"),
+        ("r", "retype"),
+        ("Esc", "text"),
+        ("P", "hide"),
+    ),
+)
+#: The reader's link keys, offered when the labels file declares relations or chains.
+LINK_KEYS: tuple[Hint, ...] = (("L", "link"), ("P", "relations"))
 CORPUS_QUERY = Panel(
     "Search all documents 全文搜索",
     (("⏎", "open the first hit"), ("↓", "to the hits"), ("Esc", "back")),

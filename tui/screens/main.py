@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.session import Opened, Session
     from tui.core.store import Store
     from tui.screens.corpus_search import CorpusHit
+    from tui.screens.linking import LinkController
     from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.widgets.spans_panel import SpansPanel
@@ -258,6 +259,7 @@ class MainScreen(Screen[None]):
         Binding("F", "status_filter", "List: all / to do / done…"),
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
+        Binding("P", "link('panel')", "Relations panel (labels file)"),
         Binding("i", "toggle_word_panel", "Word panel: pinyin, dictionary"),
         Binding("I", "enter_word_panel", "Into the word panel (to scroll it)"),
         Binding("s", "toggle_word_view", "Word view: segmentation shaded"),
@@ -365,6 +367,17 @@ class MainScreen(Screen[None]):
         from tui.screens.saving import SaveAfterFrame
 
         return SaveAfterFrame(self, self._update_status)
+
+    @cached_property
+    def linking(self) -> LinkController:
+        """Relations and chains: link mode, hint letters, the relations panel."""
+        from tui.screens.linking import LinkController
+
+        return LinkController(self)
+
+    def action_link(self, what: str) -> None:
+        """``L`` link, ``'`` hint letters, ``P`` the relations panel."""
+        self.linking.act(what)
 
     def on_unmount(self) -> None:
         """Save what is pending before the program ends, however it ends."""
@@ -770,6 +783,7 @@ class MainScreen(Screen[None]):
 
     def help_sections(self) -> list[HelpSection]:
         """Keys grouped by where they work, read from the bindings themselves."""
+        from tui.screens.linking import link_help
         from tui.widgets.spans_panel import SpansPanel
         from tui.widgets.word_panel import WordPanel
 
@@ -783,6 +797,7 @@ class MainScreen(Screen[None]):
             (keyhints.WORD_SCROLL.title, WordPanel.BINDINGS),
             ("Everywhere 全局", [*MainScreen.BINDINGS, *self.app.BINDINGS]),
             *self.extra_help(),
+            *link_help(self),
         ]
         sections: list[HelpSection] = []
         for title, bindings in groups:
@@ -810,8 +825,12 @@ class MainScreen(Screen[None]):
             panel = keyhints.FILTER
         elif isinstance(focused, ReaderView):
             panel = self.reader_panel()
+            if "linking" in self.__dict__:  # made once the labels file's relations are used
+                panel = self.linking.hints(panel)
         elif focused is not None and focused.id == "spans":
             panel = keyhints.SPANS
+        elif focused is not None and focused.id == "relations":
+            panel = keyhints.RELATIONS
         elif focused is not None and focused is self.words.panel:
             panel = keyhints.WORD_SCROLL
         else:
@@ -836,6 +855,9 @@ class MainScreen(Screen[None]):
         status.show_document(self.refs[self.current].name, self._script_label(model))
         status.show_position(*self._position_parts(model))
         self.words.update()
+        schema = getattr(self.app, "schema", None)
+        if schema is not None and (schema.relations or schema.chains):
+            self.linking.after_change()  # the other ends of the span here; the panel
 
     def _script_label(self, model: ReaderModel) -> str:
         from tui.core.reader import DisplayMode

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # a document brings these in; the first paint does not need t
     from tui.core.reader import ReaderModel, Row
     from tui.core.review import ReviewDocument
     from tui.core.session import Session
+    from tui.widgets.reader_hooks import ReaderHooks
 
 # The text is followed by a blank cell and the one-cell scroll indicator. Textual's own
 # scrollbar cost ~5 ms of every full frame; drawn inside each row it costs one segment.
@@ -138,6 +139,8 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("greater_than_sign", "jump_span(1)", "Next span"),
         Binding("less_than_sign", "jump_span(-1)", "Previous span"),
         Binding("m", "place_span", "Re-place ⚑ span here"),
+        Binding("L", "link('start')", "Link the span: move to another, its key (labels file)"),
+        Binding("apostrophe", "link('hints')", "Letters on the spans in view: type one to go"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo"),
         Binding("escape", "escape", "Cancel selection", show=False),
@@ -147,6 +150,7 @@ class ReaderView(ScrollView, can_focus=True):
     ANNOTATING: ClassVar[frozenset[str]] = frozenset(
         {"select", "label", "delete_span", "relabel", "edit_note", "jump_span", "place_span"}
         | {"attributes"}
+        | {"link"}  # relations and chains (tui.screens.linking)
         | {"undo", "redo"}  # the history
     )
 
@@ -220,6 +224,8 @@ class ReaderView(ScrollView, can_focus=True):
         self.word_view = False
         #: Bumped when hits, suggestions or the word view change (cached strips go stale).
         self._overlay_version = 0
+        #: Link mode and hint letters: takes keys before the bindings, draws over lines.
+        self.linker: ReaderHooks | None = None
 
     # -- content ---------------------------------------------------------------------------
 
@@ -299,6 +305,21 @@ class ReaderView(ScrollView, can_focus=True):
             self.model.scroll_to_line(max(0, self.model.scroll_y + lines))
             self._redraw()
 
+    def on_key(self, event: events.Key) -> None:
+        """While linking or showing hint letters, the link controller has the key first."""
+        if self.linker is not None and self.linker.take(event.key):
+            event.stop()
+            event.prevent_default()
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Keys the link controller takes now: the screen's and app's bindings stand aside."""
+        return self.linker is not None and self.linker.wants(key)
+
+    def action_link(self, what: str) -> None:
+        """``L`` link from the span here, ``'`` hint letters (see tui.screens.linking)."""
+        if hasattr(self.screen, "action_link"):
+            self.screen.action_link(what)
+
     # -- annotating ------------------------------------------------------------------------
 
     def selection(self) -> tuple[int, int] | None:
@@ -330,6 +351,8 @@ class ReaderView(ScrollView, can_focus=True):
         if model is None or session is None:
             return ""
         parts = ["relabel: press 1–9"] if self.relabelling else []
+        if self.linker is not None and (linking := self.linker.mode_label()):
+            parts.append(linking)
         if self.placing is not None and (span := session.annotations.get(self.placing)):
             finish = "m: here" if self.visual.active else "select with v, then m"
             parts.append(f"re-place {span.text[:8].replace(chr(10), ' ')} {span.label} ({finish})")
@@ -627,7 +650,8 @@ class ReaderView(ScrollView, can_focus=True):
         if y >= len(rows):
             base = self._styles()[0]
             return Strip([Segment(" " * (width + 1), base), self._indicator(y)], width + 2)
-        return self._row_strip(rows[y], y, width)
+        strip = self._row_strip(rows[y], y, width)
+        return strip if self.linker is None else self.linker.decorate(rows[y], strip)
 
     def _message_line(self, y: int, width: int) -> Strip:
         if y != 1 or not self._message:
