@@ -236,10 +236,14 @@ async def test_the_hint_line_offers_the_keys_when_the_schema_has_them(
     segmenter: Segmenter, tmp_path: Path
 ) -> None:
     app = links_app(segmenter, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await open_document(pilot, app)
         await pilot.pause()
-        assert "C categories" in screen_lines(app)[-1]  # @ attributes: cut at 80 columns
+        hints = screen_lines(app)[-1]
+        assert "C categories" in hints and "@ attributes" in hints and "L link" in hints
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "L link" in screen_lines(app)[-1]  # at 80 columns linking keys come first
 
 
 async def test_the_list_shows_categories_read_in_the_background_and_as_they_change(
