@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 from typing import TYPE_CHECKING, ClassVar
 
 # Textual ≥ 8.2.7 enables the kitty keyboard protocol, which garbles long IME commits
@@ -23,6 +25,7 @@ from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 
 if TYPE_CHECKING:
     from tui.core.relations.schema import Schema
+    from tui.hangup import TerminalWatch
 from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import check_annotator
@@ -111,11 +114,31 @@ class ReaderApp(App[None]):
             check_reviewer(annotator, Store(store), self.refs)
 
     def on_mount(self) -> None:
-        """Full garbage collections wait for a pause in the input (:mod:`tui.collector`)."""
+        """Full garbage collections wait for a pause in the input (:mod:`tui.collector`);
+        a terminal that goes away ends the app as ``q`` would (:mod:`tui.hangup`)."""
         self.collector.start()
         self.set_interval(0.5, self.collector.tick, name="idle collector")
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=15)
+        if not self.is_headless:
+            self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        from tui.hangup import TerminalWatch
+
+        watch = TerminalWatch()
+        if watch.watching:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+            self.set_interval(1.0, lambda: self._check_terminal(watch), name="terminal")
+
+    def _check_terminal(self, watch: TerminalWatch) -> None:
+        if watch.gone():
+            self.hang_up()
+
+    def hang_up(self) -> None:
+        """The terminal has gone: note the reading position (every change is saved) and
+        end, as ``q`` does."""
+        self.run_worker(self.action_quit(), group="hang up", exclusive=True)
 
     def on_unmount(self) -> None:
         """Python collects garbage by its own rule again."""
