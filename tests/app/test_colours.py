@@ -104,10 +104,10 @@ async def test_the_checked_highlights_are_what_the_app_paints(
         await pilot.press("p")
         panel = screen.query_one(SpansPanel)
         await wait_until(pilot, lambda: panel.has_focus)
-        assert painted(panel, "spans-panel--cursor") == HIGHLIGHTS["the highlighted row"]
+        assert painted(panel, "row-panel--cursor") == HIGHLIGHTS["the highlighted row"]
         reader.focus()
         await pilot.pause()
-        assert painted(panel, "spans-panel--cursor") == HIGHLIGHTS["an unfocused highlighted row"]
+        assert painted(panel, "row-panel--cursor") == HIGHLIGHTS["an unfocused highlighted row"]
         await pilot.press("S")
         skim = app.screen
         assert isinstance(skim, SkimScreen)
