@@ -419,3 +419,13 @@ def test_snapshot_link_menu(snap_compare: SnapCompare, app: ReaderApp) -> None:
     """At 80×24: Enter while linking 张三 to 北京大学 lists the types that fit."""
     before = keys_then_settle("enter", "L", "apostrophe", "s", "enter")
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_a_span_with_relations_under_the_cursor(
+    snap_compare: SnapCompare, app: ReaderApp
+) -> None:
+    """At 80×24: on 张三, its relations named in the status line and their other ends (北京大学,
+    李四) and its chain mate (他) marked in the text."""
+    keys = ("enter", "L", "apostrophe", "s", "r", "apostrophe", "a", "L", "apostrophe", "d")
+    more = ("s", "apostrophe", "f", "L", "apostrophe", "a", "c", "apostrophe", "a")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys, *more))
