@@ -360,12 +360,7 @@ class Session:
         rejected = self.rejected - step.keys if back else self.rejected | step.keys
         if not self._write_rejected(rejected):
             return None
-        if back:
-            self.history.mark_undone()
-        else:
-            self.history.mark_redone()
-        self._save_history()
-        return Change((), (), f"{'undo' if back else 'redo'} {step.description}")
+        return self._moved_through(step, back=back)
 
     def _travel_spans(self, step: SpanStep, *, back: bool) -> Change | None:
         """The step's spans, its links and, for a decision, its mark: one store write."""
@@ -386,6 +381,11 @@ class Session:
         if step.categories is not None:
             categories = step.categories[0] if back else step.categories[1]
         self._commit(None, links=self.links.apply(states, categories))
+        return self._moved_through(step, back=back)
+
+    def _moved_through(self, step: RejectStep | LinkStep, *, back: bool) -> Change:
+        """Mark a step the annotations do not keep undone (or redone), save the history,
+        and say what was done (no span changed)."""
         if back:
             self.history.mark_undone()
         else:

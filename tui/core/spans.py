@@ -166,8 +166,9 @@ def _slot_setters() -> tuple[Callable[[Span, Any], None], ...]:
     return tuple(vars(Span)[field.name].__set__ for field in fields(Span))
 
 
-(_ID, _DOC, _SHA, _START, _END, _TEXT, _LABEL, _WHO) = _slot_setters()[:8]
-(_MADE, _CHANGED, _NOTE, _ORIGIN, _FLAG, _GROUP, _FROM) = _slot_setters()[8:]
+_SETTERS = _slot_setters()
+(_ID, _DOC, _SHA, _START, _END, _TEXT, _LABEL, _WHO) = _SETTERS[:8]
+(_MADE, _CHANGED, _NOTE, _ORIGIN, _FLAG, _GROUP, _FROM) = _SETTERS[8:]
 
 
 def _built(record: Mapping[str, Any]) -> Span:
