@@ -194,3 +194,12 @@ def test_whether_a_file_may_hold_links_is_told_without_reading_its_json(
     document.path.write_text("{not json", encoding="utf-8")
     assert store_read.holds_links(document.path)  # the full read names what is wrong
     assert not store_read.holds_links(document.path.with_name("nobody.json"))
+
+
+def test_the_categories_are_read_without_building_spans(
+    document: DocumentStore, spans: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert document.categories() == set()
+    document.apply((), links=LinkEdit.of(categories={"体育"}))
+    monkeypatch.setattr("tui.core.spans.Span.from_record", lambda *_: pytest.fail("built"))
+    assert document.categories() == {"体育"}

@@ -58,6 +58,7 @@ from tui.core.store_read import (
     describe,
     file_version,
     known_base,
+    read_categories,
     read_outline,
     read_state,
     read_summary,
@@ -365,6 +366,10 @@ class DocumentStore:
     def summary(self) -> tuple[int, Status]:
         """The number of spans and the status, without building the spans."""
         return read_summary(self.path)  # what load() would call corrupt, the list marks too
+
+    def categories(self) -> frozenset[str]:
+        """The document's categories, without building the spans (the list's column)."""
+        return read_categories(self.path)
 
     def text_sha256(self) -> str | None:
         """The sha256 of the text the annotations were made on, without building spans."""

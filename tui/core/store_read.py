@@ -53,6 +53,7 @@ __all__ = [
     "file_version",
     "holds_links",
     "known_base",
+    "read_categories",
     "read_outline",
     "read_state",
     "read_summary",
@@ -340,6 +341,18 @@ def read_summary(path: Path | str) -> tuple[int, Status]:
     path = Path(path)
     records = _read_records(path, check_record)
     return len(records.spans), document_fields(path, _state_in(records.tables))[0]
+
+
+def read_categories(path: Path | str) -> frozenset[str]:
+    """The document categories saved in ``path``, checked as :func:`read_state` checks,
+    without building its spans; a file that holds no links is not parsed at all."""
+    path = Path(path)
+    if not holds_links(path):
+        return frozenset()
+    records = _read_records(path, check_record)
+    state = _state_in(records.tables)
+    document_fields(path, state)
+    return read_links({}, state, ()).categories
 
 
 def read_text_sha256(path: Path | str) -> str | None:

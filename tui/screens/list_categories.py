@@ -1,8 +1,9 @@
 """Reading every listed document's categories in the background, for the list's column.
 
-Only when the labels file declares categories (else the list has no such column). Each
-document's store file is read whole: the categories live in its state record beside the
-spans. A file that cannot be read shows no categories (the spans column marks it ⚑).
+Only when the labels file declares categories (else the list has no such column). The
+categories live in each store file's state record; a file holding no links is not parsed,
+and no file's spans are built. A file that cannot be read shows no categories (the spans
+column marks it ⚑).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def read_categories(screen: ListHost) -> None:
         if worker.is_cancelled:
             return
         try:
-            categories = screen.store.document(ref.doc_id, screen.annotator).load().links.categories
+            categories = screen.store.document(ref.doc_id, screen.annotator).categories()
         except StoreError:
             continue
         if categories:
