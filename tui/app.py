@@ -17,6 +17,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 
 from tui.collector import IdleCollector
@@ -107,6 +108,7 @@ class ReaderApp(App[None]):
             check_annotator(annotator)
         self.refs = discover(self.paths, id_root(store))
         self.collector = IdleCollector()
+        self._hung_up = False
         if review:
             from tui.core.review import check_reviewer
             from tui.core.store import Store
@@ -123,10 +125,22 @@ class ReaderApp(App[None]):
         if not self.is_headless:
             self._watch_terminal()
 
-    def _watch_terminal(self) -> None:
-        from tui.hangup import TerminalWatch
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver, drawing through :class:`~tui.hangup.TerminalOutput`
+        on Linux and macOS (a dead terminal must not stop the app from quitting)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__name__ == "LinuxDriver":
+            from tui.hangup import TerminalDriver
 
-        watch = TerminalWatch()
+            return TerminalDriver
+        return driver_class
+
+    def _watch_terminal(self) -> None:
+        from tui.hangup import TerminalDriver, TerminalWatch
+
+        driver = self._driver
+        output = driver.output if isinstance(driver, TerminalDriver) else None
+        watch = TerminalWatch(output=output)
         if watch.watching:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
             self.set_interval(1.0, lambda: self._check_terminal(watch), name="terminal")
@@ -137,8 +151,10 @@ class ReaderApp(App[None]):
 
     def hang_up(self) -> None:
         """The terminal has gone: note the reading position (every change is saved) and
-        end, as ``q`` does."""
-        self.run_worker(self.action_quit(), group="hang up", exclusive=True)
+        end, as ``q`` does. Once: SIGHUP and the watch may both report it."""
+        if not self._hung_up:
+            self._hung_up = True
+            self.run_worker(self.action_quit(), group="hang up")
 
     def on_unmount(self) -> None:
         """Python collects garbage by its own rule again."""

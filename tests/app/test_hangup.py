@@ -12,8 +12,10 @@ import termios
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEEDS
-from tui.hangup import TerminalWatch
+from tui.hangup import TerminalOutput, TerminalWatch
 
 
 def test_a_terminal_that_hangs_up_is_noticed() -> None:
@@ -33,17 +35,40 @@ def test_no_terminal_is_never_gone(tmp_path: Path) -> None:
         assert not watch.watching and not watch.gone()
 
 
+def test_drawing_on_a_terminal_that_hung_up_is_dropped_not_raised() -> None:
+    """Textual's writer thread dies on a raised write; the app then blocks for ever."""
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w") as terminal:
+        output = TerminalOutput(terminal)
+        watch = TerminalWatch(terminal.fileno(), output=output)
+        output.write("frame\n")
+        output.flush()
+        assert not output.lost.is_set()
+        os.close(master)
+        output.write("x" * 10_000 + "\n")
+        output.flush()
+        assert output.lost.is_set()
+        output.write("more")  # dropped at once, nothing raised
+        assert watch.gone()
+
+
+@pytest.mark.parametrize("hangup", ["ignored", "blocked"])
 def test_the_app_ends_when_its_terminal_goes_even_without_a_hangup_signal(
-    tmp_path: Path,
+    tmp_path: Path, hangup: str
 ) -> None:
-    """As under ``make run``: the terminal closes and no SIGHUP comes (here: ignored)."""
+    """As under ``make run``: the terminal closes and no SIGHUP comes. Ignored, the app
+    sets its own handler (the kernel's SIGHUP then arrives); blocked, it never does and
+    only the watch can tell."""
     master, slave = os.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
 
     def detach() -> None:  # its own session with the pty as controlling terminal
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        if hangup == "ignored":
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        else:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
 
     app = subprocess.Popen(
         [sys.executable, "-m", "tui", str(SEEDS), "--store", str(tmp_path / "store")],
