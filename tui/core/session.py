@@ -490,14 +490,18 @@ class Session:
         else:
             self._history_error = None
 
-    def queue(self, change: Change) -> None:
-        """Count ``change`` (already in the annotations) as made but not saved yet.
+    def queue(self, change: Change | None, links: LinkStates = ()) -> None:
+        """Count ``change`` (already in the annotations) and set ``links`` as made but not
+        saved yet, with no undo step (review's agreed spans and relations).
 
-        The next write (:meth:`retry`, or any edit) saves it first, so edits made
-        meanwhile are saved after it, in order.
+        The next write (:meth:`retry`, or any edit) saves them first, so edits made
+        meanwhile are saved after them, in order.
         """
-        self._count(change)
-        self._pending.append(_Write(change.put, change.deleted))
+        edit = self.links.apply(links) if links else None
+        if change is not None:
+            self._count(change)
+        put, deleted = (change.put, change.deleted) if change is not None else ((), ())
+        self._pending.append(_Write(put, deleted, links=edit))
 
     def _count(self, change: Change) -> None:
         """A new version of the spans: ``change`` made it."""

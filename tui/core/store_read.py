@@ -502,7 +502,9 @@ def _split_entry(line: bytes) -> tuple[str, bytes]:
 
 #: A non-empty relations, chains or attributes table, or a non-empty categories list, in any
 #: layout (a hand-written file may space it out).
-_LINKS = re.compile(rb'"(?:relations|chains|attributes)"\s*:\s*\{\s*"|"categories"\s*:\s*\[\s*"')
+_LINKS = re.compile(
+    rb'"(?:relations|chains|attributes|verdicts)"\s*:\s*\{\s*"|"categories"\s*:\s*\[\s*"'
+)
 
 
 def holds_links(path: Path | str) -> bool:

@@ -64,12 +64,14 @@ class BarPiece:
 @dataclass(frozen=True, slots=True)
 class VersionEntry:
     """One version: its number (0: not a version, a candidate's markers), who marked it,
-    and its spans as (label, text) in text order."""
+    and its spans as (label, text) in text order. With ``link`` (a relation candidate,
+    ``Located →``) the two spans are its ends and ``link`` stands between them."""
 
     number: int
     annotators: tuple[str, ...]
     spans: tuple[tuple[str, str], ...]
     shown: bool = False
+    link: str = ""
 
 
 #: Span text lengths tried, longest first, when the bar is too wide.
@@ -119,6 +121,8 @@ def _entry(entry: VersionEntry, limit: int) -> list[BarPiece]:
             pieces.append(BarPiece(",", kind))
         pieces.append(BarPiece(display_safe(name), Piece.ANNOTATOR, name))
     spans = [f"{label} {_shorten(text, limit)}" for label, text in entry.spans] or ["(nothing)"]
+    if entry.link:
+        spans.insert(1, entry.link)
     pieces.append(BarPiece(" " + " ".join(display_safe(span) for span in spans), kind))
     return pieces
 

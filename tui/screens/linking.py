@@ -127,10 +127,12 @@ class LinkController:
         self._typed = ""
         self._marks: _Marks = {}
         #: The span whose relations' other ends are marked, and the links they came from.
-        self._marked: tuple[str | None, Links | None] = (None, None)
+        self._marked: tuple[str | None, Links | None, object] = (None, None, ())
         #: The relations panel, once shown, and the (session, spans version, links) it lists.
         self._panel: RelationsPanel | None = None
         self._shown: tuple[Session, int, Links] | None = None
+        #: In review: the ends of the relation candidate shown, marked instead.
+        self.review_ends: tuple[tuple[int, int], ...] = ()
 
     @property
     def reader(self) -> ReaderView:
@@ -231,7 +233,7 @@ class LinkController:
 
     def links_changed(self) -> None:
         """Relations or chains changed: redraw the marks, the status line and the panel."""
-        self._marked = (None, None)
+        self._marked = (None, None, ())
         self.reader.refresh()
         self.screen.update_status_line()  # which calls after_change
 
@@ -412,7 +414,7 @@ class LinkController:
         if self._hints is not None:
             self._hints = None
             self._marks = {}
-            self._marked = (None, None)
+            self._marked = (None, None, ())
             self.follow_cursor()
             self.reader.refresh()
 
@@ -439,12 +441,13 @@ class LinkController:
         span = span_here(reader)
         links = document_links(session)
         span_id = span.id if span is not None else None
-        if self._marked[0] == span_id and self._marked[1] is links:
+        if self._marked == (span_id, links, self.review_ends):
             return
-        self._marked = (span_id, links)
+        self._marked = (span_id, links, self.review_ends)
+        ends = self.review_ends or [(o.start, o.end) for o in other_ends(session, links, span)]
         marks: _Marks = {}
-        for other in other_ends(session, links, span):
-            for place, first, cells in _cells_of(model, other.start, other.end):
+        for start, end in ends:
+            for place, first, cells in _cells_of(model, start, end):
                 marks.setdefault(place, []).append((first, cells, ""))
         if marks or self._marks:
             self._marks = marks

@@ -7,13 +7,15 @@ next document with one), ``c`` shows the next version of the disagreement under 
 cursor, ``a`` accepts that version (or the candidate span under the cursor), ``X``
 rejects the whole disagreement; label keys add the reviewer's own spans, ``x`` removes
 one, ``u`` undoes. A document opened for review for the first time starts with the spans
-every annotator agrees on accepted.
+every annotator agrees on accepted. Relations the annotators disagree on are stops of
+``J`` / ``K`` too, decided with the same keys (:mod:`tui.screens.relation_review`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,6 +25,7 @@ from tui.core import keyhints
 from tui.core.corpus import DocumentInfo, DocumentRef
 from tui.core.labels import DEFAULT_LABELS, Label
 from tui.core.marks import ReviewFocus
+from tui.core.relations.review import RelationCandidate
 from tui.core.review import (
     GOLD,
     Decision,
@@ -38,6 +41,7 @@ from tui.core.review import (
 from tui.core.segment import Segmenter
 from tui.core.version_bar import marker_entries, version_entries
 from tui.screens.main import MainScreen, SkimSpans
+from tui.screens.relation_review import RelationReviewer
 from tui.widgets.document_list import UNREADABLE, Progress, ReviewMarks
 from tui.widgets.version_bar import VersionBar
 
@@ -63,9 +67,9 @@ class ReviewScreen(MainScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("J", "jump_disagreement(1)", "Next disagreement"),
         Binding("K", "jump_disagreement(-1)", "Previous disagreement"),
-        Binding("c", "next_version", "Next version of it"),
-        Binding("a", "accept", "Accept version / span"),
-        Binding("X", "reject", "Reject the disagreement"),
+        Binding("c", "next_version", "Next version of it (or relation)"),
+        Binding("a", "accept", "Accept version / span / relation"),
+        Binding("X", "reject", "Reject the disagreement / relation"),
         Binding("A", "agreement", "Agreement panel"),
     ]
 
@@ -100,6 +104,14 @@ class ReviewScreen(MainScreen):
         self._settled: frozenset[tuple[int, int]] = frozenset()
         self._settled_key: tuple[object, ...] | None = None
 
+    @cached_property
+    def relations(self) -> RelationReviewer:
+        """The open document's relation candidates (none unless the labels file declares
+        relation types)."""
+        from tui.screens.linking import schema_of
+
+        return RelationReviewer(schema_of(self), self.reviewer)
+
     def bars_above_labels(self) -> Iterator[Widget]:
         """The version bar: who marked what at the cursor."""
         yield VersionBar()
@@ -110,14 +122,16 @@ class ReviewScreen(MainScreen):
         """The gold layer of ``ref``, started with the agreed spans on first review."""
         problems = LayerProblems()
         review = review_document(document_layers(self.store, ref.doc_id, problems))
-        for message in problems.messages:
-            self.notify(f"{message}; that layer is left out", severity="warning", markup=False)
         self.reader.review = review
         self._shown = None
         opened = open_gold(
             self.store, ref.doc_id, self.reviewer, text, review, self.read_only_reason
         )
-        if not opened.session.saved:  # a first review's agreed spans: saved after the paint
+        first = not opened.session.saved
+        self.relations.load(self.store, ref, opened.session, problems, first=first)
+        for message in dict.fromkeys(problems.messages):
+            self.notify(f"{message}; that layer is left out", severity="warning", markup=False)
+        if first:  # a first review's agreed spans and relations: saved after the paint
             self.call_after_refresh(self._save_pending, opened.session)
         return opened
 
@@ -135,7 +149,18 @@ class ReviewScreen(MainScreen):
         done = sum(1 for outline in outlines.values() if outline.status is Status.DONE)
         score = agreement([DocumentLayers(ref.doc_id, info.length, layers)]).mean_exact_f1
         undecided = review_document(layers).undecided(gold_decided(self.store, ref.doc_id))
+        undecided += self._undecided_relations(ref, linked=any(o.linked for o in outlines.values()))
         return ReviewMarks(done, len(layers), score, undecided)
+
+    def _undecided_relations(self, ref: DocumentRef, *, linked: bool) -> int:
+        """The relation candidates of ``ref`` left to decide (no file read when no
+        annotator's file holds links)."""
+        from tui.core.relations.review import undecided_relations
+
+        if not linked or not self.relations.active:
+            return 0
+        undirected = self.relations.undirected
+        return undecided_relations(self.store, ref, undirected, LayerProblems())
 
     def _refresh_undecided(self) -> None:
         """Keep the open document's "to decide" count in the list true to its decisions.
@@ -146,12 +171,14 @@ class ReviewScreen(MainScreen):
         session, index, review = self.reader.session, self.current, self.reader.review
         if session is None or index is None or review is None:
             return
-        key = (id(session), frozenset(session.decided), tuple(session.decided_on.items()))
+        relations = self.relations.pending(session)
+        decided = (frozenset(session.decided), tuple(session.decided_on.items()))
+        key = (id(session), decided, relations)
         marks = self.documents.entries[index].marks
         if key == self._marks_key or marks is None:
             return
         self._marks_key = key
-        to_decide = review.undecided(self._decided())
+        to_decide = review.undecided(self._decided()) + len(relations)
         self.documents.update_marks(index, marks._replace(disagreements=to_decide))
 
     def action_refresh_document(self) -> None:
@@ -199,20 +226,31 @@ class ReviewScreen(MainScreen):
     # -- disagreements ---------------------------------------------------------------------
 
     def action_jump_disagreement(self, step: int) -> None:
-        """To the next (1) or previous (-1) disagreement; on to the next document's."""
-        reader, review = self.reader, self.reader.review
-        model = reader.model
-        if model is None or review is None:
-            return
+        """To the next (1) or previous (-1) disagreement or relation candidate; on to the
+        next document's."""
+        model = self.reader.model
+        if model is not None and not self._stop_from(model.cursor, step):
+            self._jump_to_document_with_disagreement(step)
+
+    def _stop_from(self, offset: int, step: int) -> bool:
+        """Go to the first disagreement or relation candidate after (``step`` 1) or before
+        (-1) ``offset`` still to decide; False when there is none."""
+        review = self.reader.review
+        if review is None:
+            return False
         decided = self._decided()
         if step > 0:
-            found = review.next_set(model.cursor, decided)
+            found = review.next_set(offset, decided)
         else:
-            found = review.previous_set(model.cursor, decided)
-        if found is None:
-            self._jump_to_document_with_disagreement(step)
-            return
-        self._go_to_set(found)
+            found = review.previous_set(offset, decided)
+        relation = self.relations.stop(self.reader.session, offset, step)
+        if relation is not None and (
+            found is None or _nearer(relation, review.sets[found].start, step)
+        ):
+            self._go_to_relation(relation)
+        elif found is not None:
+            self._go_to_set(found)
+        return relation is not None or found is not None
 
     def _decided(self) -> Decisions:
         session = self.reader.session
@@ -229,6 +267,15 @@ class ReviewScreen(MainScreen):
         reader.focus()
         reader.refresh_view()
 
+    def _go_to_relation(self, offset: int) -> None:
+        reader = self.reader
+        if reader.model is None:
+            return
+        reader.model.move_to(offset)
+        self.relations.show_first()
+        reader.focus()
+        reader.refresh_view()
+
     def _jump_to_document_with_disagreement(self, step: int) -> None:
         """Open the next (or previous) document in the list that has a disagreement."""
         shown = self.documents.shown
@@ -237,27 +284,28 @@ class ReviewScreen(MainScreen):
         position = shown.index(self.current) + step
         while 0 <= position < len(shown):
             index = shown[position]
-            if self._has_undecided(self.refs[index].doc_id):
+            if self._has_undecided(self.refs[index]):
                 self.open_document(index)
-                review, decided = self.reader.review, self._decided()
-                if review is not None:
-                    found = (
-                        review.next_set(-1, decided)
-                        if step > 0
-                        else review.previous_set(sys.maxsize, decided)
-                    )
-                    if found is not None:
-                        self._go_to_set(found)
+                self._first_stop(step)
                 return
             position += step
         self.notify(
             "no more disagreements to decide" + (" after this" if step > 0 else " before this")
         )
 
-    def _has_undecided(self, doc_id: str) -> bool:
-        """Whether a document has a disagreement the gold layer has not decided."""
-        review = review_document(document_layers(self.store, doc_id, LayerProblems()))
-        return bool(review.sets) and review.undecided(gold_decided(self.store, doc_id)) > 0
+    def _first_stop(self, step: int) -> None:
+        """In a document just opened: to its first (``step`` 1) or last disagreement."""
+        self._stop_from(-1 if step > 0 else sys.maxsize, step)
+
+    def _has_undecided(self, ref: DocumentRef) -> bool:
+        """Whether a document has a disagreement or relation the gold layer has not
+        decided."""
+        doc_id = ref.doc_id
+        outlines = layer_outlines(self.store, doc_id, LayerProblems())
+        review = review_document({name: outline.keys for name, outline in outlines.items()})
+        if review.sets and review.undecided(gold_decided(self.store, doc_id)) > 0:
+            return True
+        return self._undecided_relations(ref, linked=any(o.linked for o in outlines.values())) > 0
 
     def _current_versions(self) -> tuple[int, list[Version], int] | None:
         """The disagreement under the cursor, its versions, and which one is shown."""
@@ -271,8 +319,26 @@ class ReviewScreen(MainScreen):
         shown = self._shown[1] if self._shown is not None and self._shown[0] == index else 0
         return index, versions, shown % len(versions)
 
+    def _relation_here(self) -> RelationCandidate | None:
+        """The relation candidate the bar shows at the cursor: there is one with an end
+        here, and no span disagreement here left to decide (those come first: a relation
+        is accepted between gold spans)."""
+        model, review = self.reader.model, self.reader.review
+        if model is None or review is None:
+            return None
+        index = review.set_at(model.cursor)
+        if index is not None and not review.is_decided(index, self._decided()):
+            return None
+        return self.relations.shown(self.reader.session, model.cursor)
+
     def action_next_version(self) -> None:
-        """Show the next version of the disagreement under the cursor."""
+        """Show the next version of the disagreement under the cursor (or the next
+        relation candidate there)."""
+        model = self.reader.model
+        if self._relation_here() is not None and model is not None:
+            self.relations.next_shown(self.reader.session, model.cursor)
+            self._update_status()
+            return
         current = self._current_versions()
         if current is not None:
             index, versions, shown = current
@@ -284,8 +350,13 @@ class ReviewScreen(MainScreen):
         session, model, review = self.reader.session, self.reader.model, self.reader.review
         if session is None or model is None or review is None:
             return
+        relation = self._relation_here()
         current = self._current_versions()
-        if current is not None:
+        if relation is not None:
+            refused = self.relations.accept(session, relation)
+            if refused is not None:
+                self.reader.tell(refused)
+        elif current is not None:
             index, versions, shown = current
             found, version = review.sets[index], versions[shown]
             names = ", ".join(version.annotators)
@@ -305,8 +376,15 @@ class ReviewScreen(MainScreen):
         self._update_status()
 
     def action_reject(self) -> None:
-        """Reject every span of the disagreement under the cursor."""
+        """Reject every span of the disagreement under the cursor (or the relation
+        candidate shown there)."""
         session, current = self.reader.session, self._current_versions()
+        relation = self._relation_here()
+        if session is not None and relation is not None:
+            self.relations.reject(session, relation)
+            self.reader.refresh_view()
+            self._update_status()
+            return
         if session is None or current is None or self.reader.review is None:
             return
         review = self.reader.review
@@ -362,6 +440,14 @@ class ReviewScreen(MainScreen):
         current = self._current_versions()
         decided = self._settled_extents()
         team = tuple(review.layers)
+        relation = self._relation_here()
+        session = reader.session
+        self._mark_relation_ends(relation)
+        if relation is not None and session is not None:
+            reader.set_overlays(review_focus=ReviewFocus(decided=decided))
+            state, entries = self.relations.bar(session, model.cursor, model.text)
+            bars.first().show(state, entries, team)
+            return
         if current is None:
             reader.set_overlays(review_focus=ReviewFocus(decided=decided))
             marked = review.marked_at(model.cursor)[:_SHOWN_MARKS]
@@ -380,6 +466,17 @@ class ReviewScreen(MainScreen):
             state += f" (since decided: {changed})"
         entries = version_entries(versions, shown, model.text)
         bars.first().show(state, entries, team)
+
+    def _mark_relation_ends(self, relation: RelationCandidate | None) -> None:
+        """The reader marks the shown relation candidate's ends (as a gold span's other
+        ends are marked)."""
+        model = self.reader.model
+        if relation is None or model is None or self.reader.session is None:
+            ends: tuple[tuple[int, int], ...] = ()
+        else:
+            ends = tuple((start, end) for start, end, _ in relation.key[:2])
+        if ends or "linking" in self.__dict__:
+            self.linking.review_ends = ends
 
     def _settled_extents(self) -> frozenset[tuple[int, int]]:
         """The extents of the disagreements decided and still as they were (stale ones are
@@ -411,7 +508,12 @@ class ReviewScreen(MainScreen):
             return parts, essential
         self._refresh_undecided()
         current = self._current_versions()
-        if current is not None:
+        relation = self._relation_here()
+        if relation is not None:
+            pending = self.relations.pending(self.reader.session)
+            parts.insert(essential, f"⇄{pending.index(relation) + 1}/{len(pending)}")
+            essential += 1
+        elif current is not None:
             index, versions, shown = current
             state = self._decision(index).value
             parts.insert(
@@ -420,3 +522,9 @@ class ReviewScreen(MainScreen):
             )
             essential += 1
         return parts, essential
+
+
+def _nearer(offset: int, other: int, step: int) -> bool:
+    """Whether ``offset`` comes before ``other`` going ``step`` (1 forward, -1 back); a
+    span disagreement at the same place comes first."""
+    return offset < other if step > 0 else offset > other

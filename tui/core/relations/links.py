@@ -17,11 +17,9 @@ from tui.core.relations.model import (
     CHAINS,
     LINK_TABLES,
     RELATIONS,
-    Attribute,
-    Chain,
+    Link,
     LinkEdit,
     Links,
-    Relation,
     read_links,
     table_of,
 )
@@ -39,11 +37,7 @@ class LinkSet:
     def __init__(self, links: Links | None = None) -> None:
         links = links or Links()
         self._tables: dict[str, dict[str, Mapping[str, Any]]] = {name: {} for name in LINK_TABLES}
-        every: list[Relation | Chain | Attribute] = [
-            *links.relations,
-            *links.chains,
-            *links.attributes,
-        ]
+        every: list[Link] = [*links.relations, *links.chains, *links.attributes, *links.verdicts]
         for link in every:
             self._tables[table_of(link)][link.id] = link.to_record()
         self.categories: frozenset[str] = links.categories

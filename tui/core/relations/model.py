@@ -4,7 +4,9 @@ attributes, as the store keeps them (issue 14).
 They live in the same per-(document, annotator) store file as the spans, as tables of their
 own (:data:`RELATIONS`, :data:`CHAINS`, :data:`ATTRIBUTES`) and, for the document's
 categories, a field of its state record. Each refers to spans by id, so re-anchoring a
-changed document keeps the links of every span it keeps.
+changed document keeps the links of every span it keeps. The gold layer has one more table,
+:data:`VERDICTS`: the reviewer's decision on each relation the annotators disagreed on
+(:class:`Verdict`), by its ends' offsets and labels, as span decisions are by extent.
 
 A record that does not hold together (a relation to a span that is not there, a field of
 the wrong type, two relations with one id, a chain listing a span twice) never makes the
@@ -14,6 +16,8 @@ file unreadable: :func:`read_links` keeps what it can and names the rest in
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,11 +28,13 @@ __all__ = [
     "CHAINS",
     "LINK_TABLES",
     "RELATIONS",
+    "VERDICTS",
     "Attribute",
     "Chain",
     "LinkEdit",
     "Links",
     "Relation",
+    "Verdict",
     "attribute_id",
     "read_links",
     "table_of",
@@ -38,12 +44,15 @@ __all__ = [
 RELATIONS = "relations"
 CHAINS = "chains"
 ATTRIBUTES = "attributes"
+VERDICTS = "verdicts"
 CATEGORIES = "categories"
-LINK_TABLES = (RELATIONS, CHAINS, ATTRIBUTES)
+LINK_TABLES = (RELATIONS, CHAINS, ATTRIBUTES, VERDICTS)
 #: The longest a chain is read (a hand-made file could list a span a million times).
 _MOST_MEMBERS = 100_000
 
 AttributeValue = str | bool
+#: A span as a relation's end in review: ``(start, end, label)``.
+EndKey = tuple[int, int, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +121,50 @@ class Attribute:
         return {"id": self.id, "span": self.span, "name": self.name, "value": self.value}
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The reviewer's decision on one relation the annotators disagreed on (gold layer).
+
+    The relation is named as agreement sees it, by its ends' ``(start, end, label)`` and
+    its type, so every annotator's copy of it is the same relation. ``accepted``: gold
+    holds it (the reviewer's relation record says so too); else it was rejected.
+    ``annotators`` are those whose relation it was when it was decided.
+    """
+
+    source: EndKey
+    target: EndKey
+    type: str
+    accepted: bool
+    annotators: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        """The record's id: one verdict per relation."""
+        return verdict_id(self.source, self.target, self.type)
+
+    @property
+    def key(self) -> tuple[EndKey, EndKey, str]:
+        """The relation as agreement names it."""
+        return self.source, self.target, self.type
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-safe dict of every field (and the id the store replaces it by)."""
+        return {
+            "id": self.id,
+            "from": list(self.source),
+            "to": list(self.target),
+            "type": self.type,
+            "verdict": "accepted" if self.accepted else "rejected",
+            "annotators": list(self.annotators),
+        }
+
+
+def verdict_id(source: EndKey, target: EndKey, relation_type: str) -> str:
+    """The record id of the verdict on relation ``source`` → ``target`` of a type."""
+    named = json.dumps([list(source), list(target), relation_type], ensure_ascii=False)
+    return "v" + hashlib.sha256(named.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
 def attribute_id(span_id: str, name: str) -> str:
     """The record id of attribute ``name`` on span ``span_id``."""
     return f"{span_id}/{name}"
@@ -130,6 +183,7 @@ class Links:
     categories: frozenset[str] = frozenset()
     attributes: tuple[Attribute, ...] = ()
     problems: tuple[str, ...] = ()
+    verdicts: tuple[Verdict, ...] = ()
 
     def of_span(self, span_id: str) -> tuple[Relation, ...]:
         """The relations with ``span_id`` at either end."""
@@ -152,8 +206,8 @@ class LinkEdit:
     @classmethod
     def of(
         cls,
-        put: Iterable[Relation | Chain | Attribute] = (),
-        deleted: Iterable[Relation | Chain | Attribute] = (),
+        put: Iterable[Link] = (),
+        deleted: Iterable[Link] = (),
         categories: Iterable[str] | None = None,
     ) -> LinkEdit:
         """The edit putting and deleting these links (and setting ``categories``)."""
@@ -183,10 +237,16 @@ class LinkEdit:
         return record
 
 
-def table_of(link: Relation | Chain | Attribute) -> str:
+#: Any record the link tables hold.
+Link = Relation | Chain | Attribute | Verdict
+
+
+def table_of(link: Link) -> str:
     """The store table ``link`` lives in."""
     if isinstance(link, Relation):
         return RELATIONS
+    if isinstance(link, Verdict):
+        return VERDICTS
     return CHAINS if isinstance(link, Chain) else ATTRIBUTES
 
 
@@ -203,7 +263,8 @@ def read_links(
     chains = _chains(tables.get(CHAINS, {}), span_ids, problems)
     attributes = _attributes(tables.get(ATTRIBUTES, {}), span_ids, problems)
     categories = _categories(state.get(CATEGORIES, []), problems)
-    return Links(relations, chains, categories, attributes, tuple(problems))
+    verdicts = _verdicts(tables.get(VERDICTS, {}), problems)
+    return Links(relations, chains, categories, attributes, tuple(problems), verdicts)
 
 
 def _text(record: Mapping[str, Any], *names: str) -> bool:
@@ -284,6 +345,43 @@ def _attributes(
             continue
         found[attribute.id] = attribute  # the last of an id wins, as the store replaces
     return tuple(found.values())
+
+
+def _verdicts(table: Mapping[str, Any], problems: list[str]) -> tuple[Verdict, ...]:
+    found: dict[str, Verdict] = {}
+    for record in table.values():
+        verdict = _verdict(record)
+        if verdict is None:
+            problems.append(f"verdict {_short(_id_of(record))}: not a relation verdict")
+            continue
+        found[verdict.id] = verdict  # the last of an id wins, as the store replaces
+    return tuple(found.values())
+
+
+def _verdict(record: object) -> Verdict | None:
+    if not (isinstance(record, dict) and _text(record, "type", "verdict")):
+        return None
+    ends = [_end(record.get(name)) for name in ("from", "to")]
+    annotators = record.get("annotators", [])
+    if (
+        ends[0] is None
+        or ends[1] is None
+        or record["verdict"] not in ("accepted", "rejected")
+        or not (isinstance(annotators, list) and all(type(n) is str for n in annotators))
+    ):
+        return None
+    accepted = record["verdict"] == "accepted"
+    return Verdict(ends[0], ends[1], record["type"], accepted, tuple(annotators))
+
+
+def _end(value: object) -> EndKey | None:
+    """``[start, end, label]`` as read from a verdict, if it is one."""
+    if not (isinstance(value, list) and len(value) == 3):
+        return None
+    start, end, label = value
+    if type(start) is int and type(end) is int and type(label) is str and 0 <= start < end:
+        return start, end, label
+    return None
 
 
 def _categories(value: object, problems: list[str]) -> frozenset[str]:
