@@ -186,7 +186,7 @@ async def test_suggestions_accept_reject_paragraph_and_undo(
         screen.reader.model.move_to(10)  # type: ignore[union-attr]
         screen.reader.refresh_view()
         await pilot.pause()
-        assert "suggested LOC" in screen_text(app)
+        assert "LOC? jieba 75% (y/x)" in screen_text(app)  # suggested: source, confidence
         await pilot.press("y")
         assert (10, 12, "LOC", Origin.SUGGESTION.value) in stored(tmp_path, "a.txt")
         assert (10, 12, "LOC") not in screen.reader.suggestions

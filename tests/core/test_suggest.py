@@ -15,6 +15,7 @@ from tui.core.suggest import (
     DEFAULT_MAPPING,
     SURNAMES,
     Suggestion,
+    TagSource,
     filter_suggestions,
     looks_like_name,
     paragraphs,
@@ -224,3 +225,20 @@ def test_real_suggestions_filtered(segmenter: Segmenter) -> None:
     kept = filter_suggestions(found, {(3, 5, "LOC")}, {(0, 2, "PER")})
     assert kept == []
     assert filter_suggestions(found, set(), {(0, 2, "LOC")}) == found
+
+
+def test_merging_sources_keeps_the_surest_of_overlapping_suggestions() -> None:
+    from tui.core.suggest import merge_sources
+
+    tags = [Suggestion(0, 2, "LOC", "jieba", 0.75), Suggestion(0, 4, "ORG", "jieba", 0.91)]
+    model = [Suggestion(0, 4, "ORG", "model", 0.97), Suggestion(6, 8, "PER", "model", 0.4)]
+    merged = merge_sources([*tags, *model, Suggestion(7, 9, "PER", "jieba", 0.43)])
+    assert [(s.start, s.end, s.label, s.source) for s in merged] == [
+        (0, 4, "ORG", "model"),
+        (7, 9, "PER", "jieba"),  # 0.43 beats the model's 0.4 there
+    ]
+
+
+def test_tag_suggestions_carry_jiebas_measured_precision(segmenter: Segmenter) -> None:
+    found = TagSource(segmenter).suggest("他在北京大学和上海工作。")
+    assert {(s.label, s.source, s.confidence) for s in found} >= {("ORG", "jieba", 0.91)}

@@ -15,15 +15,20 @@ from tui.core.suggest_scheduler import SuggestionScheduler
 class Recorder:
     """A source that suggests every 甲 as X and remembers each paragraph it was given."""
 
-    def __init__(self, label: str = "X") -> None:
+    def __init__(self, label: str = "X", source: str = "test", confidence: float = 1.0) -> None:
         self.seen: list[str] = []
         self.label = label
+        self.source, self.confidence = source, confidence
         self._lock = threading.Lock()
 
     def suggest(self, paragraph: str) -> list[Suggestion]:
         with self._lock:
             self.seen.append(paragraph)
-        return [Suggestion(i, i + 1, self.label) for i, c in enumerate(paragraph) if c == "甲"]
+        return [
+            Suggestion(i, i + 1, self.label, self.source, self.confidence)
+            for i, c in enumerate(paragraph)
+            if c == "甲"
+        ]
 
 
 def numbered(count: int) -> str:
@@ -112,12 +117,14 @@ def test_long_blocks_are_tagged_in_pieces() -> None:
     assert [s.start for s in scheduler.suggestions(0, 1)] == list(range(0, 500, 5))
 
 
-def test_sources_are_merged_and_the_same_suggestion_counts_once() -> None:
+def test_where_sources_overlap_the_surest_suggestion_is_kept_with_its_source() -> None:
     text = numbered(5)
-    scheduler = scheduler_for(text, Recorder("X"), Recorder("X"), Recorder("Y"))
+    sources = Recorder("X", "jieba", 0.75), Recorder("Y", "model", 0.9), Recorder("X", "a", 0.9)
+    scheduler = scheduler_for(text, *sources)
     run(scheduler)
-    assert scheduler.found == 10
-    assert [s.label for s in scheduler.suggestions(0, 1)] == ["X", "Y"]
+    assert scheduler.found == 5  # one per 甲
+    (kept,) = scheduler.suggestions(0, 1)
+    assert (kept.label, kept.source, kept.confidence) == ("Y", "model", 0.9)  # first of the surest
 
 
 def test_two_workers_at_once_never_tag_a_block_twice() -> None:

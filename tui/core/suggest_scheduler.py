@@ -22,9 +22,16 @@ from __future__ import annotations
 import threading
 from array import array
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tui.core.blocks import Blocks
-from tui.core.suggest import MAX_PARAGRAPH, Suggestion, SuggestionSource, paragraph_pieces
+from tui.core.suggest import (
+    MAX_PARAGRAPH,
+    Suggestion,
+    SuggestionSource,
+    merge_sources,
+    paragraph_pieces,
+)
 
 __all__ = ["SuggestionScheduler"]
 
@@ -54,6 +61,10 @@ class SuggestionScheduler:
         self._labels = array("H")
         self._label_names: list[str] = []
         self._label_numbers: dict[str, int] = {}
+        #: Per suggestion: its source (a number into the sources' names) and confidence.
+        self._origins = array("B")
+        self._confidences = array("f")
+        self._source_names: list[str] = []
         #: The blocks on screen, ``[first, stop)``; set from the interface thread.
         self._view = (0, min(1, count))
         self._walked_from: tuple[int, int] | None = None
@@ -102,7 +113,13 @@ class SuggestionScheduler:
             at = self._first[block]
             for index in range(at, at + self._count[block]):
                 found.append(
-                    Suggestion(self._starts[index], self._ends[index], names[self._labels[index]])
+                    Suggestion(
+                        self._starts[index],
+                        self._ends[index],
+                        names[self._labels[index]],
+                        self._source_names[self._origins[index]],
+                        round(self._confidences[index], 4),
+                    )
                 )
         return found
 
@@ -138,17 +155,18 @@ class SuggestionScheduler:
         return ahead if past_view <= before_view else behind
 
     def _suggest(self, block: int) -> list[Suggestion]:
-        """Every source's suggestions for ``block``, in document offsets, sorted, unique."""
-        found: set[Suggestion] = set()
+        """Every source's suggestions for ``block``, in document offsets, sorted; where
+        they overlap, the surest (:func:`~tui.core.suggest.merge_sources`)."""
+        found: list[Suggestion] = []
         start, end = self._blocks.starts[block], self._blocks.end(block)
         for piece_start, piece_end in paragraph_pieces(self._text, start, end, self._max_chars):
             paragraph = self._text[piece_start:piece_end]
             for source in self._sources:
-                found.update(
-                    Suggestion(s.start + piece_start, s.end + piece_start, s.label)
+                found += (
+                    replace(s, start=s.start + piece_start, end=s.end + piece_start)
                     for s in source.suggest(paragraph)
                 )
-        return sorted(found)
+        return merge_sources(found)
 
     def _store(self, block: int, found: list[Suggestion]) -> None:
         """Append ``found`` to the flat arrays, then mark ``block`` done (readers wait for it)."""
@@ -158,8 +176,15 @@ class SuggestionScheduler:
             self._starts.append(suggestion.start)
             self._ends.append(suggestion.end)
             self._labels.append(self._label_number(suggestion.label))
+            self._origins.append(self._source_number(suggestion.source))
+            self._confidences.append(suggestion.confidence)
         self._done[block] = 1
         self._remaining -= 1
+
+    def _source_number(self, source: str) -> int:
+        if source not in self._source_names:
+            self._source_names.append(source)
+        return self._source_names.index(source)
 
     def _label_number(self, label: str) -> int:
         number = self._label_numbers.get(label)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from tui.core.reader import ReaderModel
+    from tui.core.suggest import Suggestion
     from tui.core.suggest_scheduler import SuggestionScheduler
     from tui.screens.aids_host import AidsHost
 
@@ -46,6 +47,9 @@ class SuggestionsAid:
         #: Bumped when blocks inside the window are done (the reader's list is stale).
         self._arrivals = 0
         self._shown_for: tuple[object, ...] | None = None
+        #: The suggestions the reader holds, by (start, end, label): their source and
+        #: confidence for the status line.
+        self._held: dict[tuple[int, int, str], Suggestion] = {}
 
     def toggle(self) -> None:
         """Show suggestions (working them out from the view outward), or put them away."""
@@ -160,7 +164,8 @@ class SuggestionsAid:
 
         existing = [(span.start, span.end) for span in session.annotations.spans]
         kept = filter_suggestions(scheduler.suggestions(*window), existing, session.rejected)
-        reader.set_overlays(suggestions=[(s.start, s.end, s.label) for s in kept])
+        self._held = {(s.start, s.end, s.label): s for s in kept}
+        reader.set_overlays(suggestions=list(self._held))
 
     def accept(self, *, paragraph: bool) -> None:
         """Make the suggestion under the cursor a span (or every one in its paragraph)."""
@@ -185,6 +190,13 @@ class SuggestionsAid:
         reader.refresh_view()
 
     def label(self) -> str | None:
-        """``suggested PER`` for the status line when the cursor is on a suggestion."""
+        """``PER? model 87% (y/x)`` for the status line when the cursor is on a
+        suggestion: its label, which source made it and how sure it is (short: the
+        status line beside the list is narrow)."""
         under = self.host.reader.suggestion_at_cursor()
-        return None if under is None else f"suggested {under[2]} (y / x)"
+        if under is None:
+            return None
+        found = self._held.get(under)
+        if found is None:
+            return f"{under[2]}? (y/x)"
+        return f"{under[2]}? {found.source} {found.confidence:.0%} (y/x)"
