@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.search import CorpusIndex
     from tui.core.session import Opened, Session
     from tui.core.store import Store
+    from tui.core.suggest import Suggestion
     from tui.screens.corpus_search import CorpusHit
     from tui.screens.linking import LinkController
     from tui.screens.saving import SaveAfterFrame
@@ -271,6 +272,7 @@ class MainScreen(Screen[None]):
         Binding("y", "accept_suggestion(False)", "Accept the suggestion"),
         Binding("Y", "accept_suggestion(True)", "Accept the paragraph's suggestions"),
         Binding("C", "categories", "Categories of the document (labels file)"),
+        Binding("O", "occurrences", "Label every occurrence of the span's text"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -729,6 +731,17 @@ class MainScreen(Screen[None]):
 
         open_categories(self)
 
+    def action_occurrences(self) -> None:
+        """Label (or reject) every other place of the span's text (tui.screens.occurrences)."""
+        from tui.screens.occurrences import label_occurrences
+
+        label_occurrences(self)
+
+    def show_pinned(self, suggestions: list[Suggestion]) -> None:
+        """Show ``suggestions`` beside the sources' ones (``O``'s places, to take singly)."""
+        self.aids.suggestions.pin(suggestions)
+        self.update_status_line()
+
     def update_status_line(self) -> None:
         """Show the position, spans and search state anew."""
         self._update_status()
@@ -788,14 +801,15 @@ class MainScreen(Screen[None]):
         from tui.widgets.word_panel import WordPanel
 
         reading = [b for b in ReaderView.BINDINGS if not _annotates(b)]
-        annotating = [b for b in ReaderView.BINDINGS if _annotates(b)]
+        annotating = [b for b in (*ReaderView.BINDINGS, *MainScreen.BINDINGS) if _annotates(b)]
+        everywhere = [b for b in MainScreen.BINDINGS if not _annotates(b)]
         groups: list[tuple[str, list[BindingType]]] = [
             (keyhints.READER.title, reading),
             ("Annotate 标注", annotating),
             (keyhints.LIST.title, [*DocumentList.BINDINGS, *DocumentPanel.BINDINGS]),
             (keyhints.SPANS.title, SpansPanel.BINDINGS),
             (keyhints.WORD_SCROLL.title, WordPanel.BINDINGS),
-            ("Everywhere 全局", [*MainScreen.BINDINGS, *self.app.BINDINGS]),
+            ("Everywhere 全局", [*everywhere, *self.app.BINDINGS]),
             *self.extra_help(),
             *link_help(self),
         ]

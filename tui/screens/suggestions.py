@@ -50,6 +50,15 @@ class SuggestionsAid:
         #: The suggestions the reader holds, by (start, end, label): their source and
         #: confidence for the status line.
         self._held: dict[tuple[int, int, str], Suggestion] = {}
+        #: Suggestions given from outside the sources (``O``: the same text elsewhere),
+        #: shown with the others until the document changes or ``z`` puts them away.
+        self._pinned: list[Suggestion] = []
+
+    def pin(self, suggestions: list[Suggestion]) -> None:
+        """Show ``suggestions`` too (taken and rejected like the others)."""
+        self._pinned = sorted(suggestions)
+        self._shown_for = None
+        self.refresh()
 
     def toggle(self) -> None:
         """Show suggestions (working them out from the view outward), or put them away."""
@@ -57,8 +66,9 @@ class SuggestionsAid:
         model = reader.model
         if model is None:
             return
-        if self.showing:
+        if self.showing or self._pinned:
             self.showing = False
+            self._pinned = []
             self._stop()
             reader.set_overlays(suggestions=[])
             return
@@ -81,6 +91,7 @@ class SuggestionsAid:
     def document_changed(self) -> None:
         """Another document (or the same one reloaded) is open: its work starts afresh."""
         self.showing = False
+        self._pinned = []
         self._stop()
         self._work = None
         self._window = self._shown_for = None
@@ -146,12 +157,13 @@ class SuggestionsAid:
         undone accept or rejection brings its suggestion back)."""
         reader = self.host.reader
         model, session = reader.model, reader.session
-        if not self.showing or model is None or session is None or self._work is None:
+        if model is None or session is None or not (self.showing or self._pinned):
             return
-        scheduler = self._work[1]
+        scheduler = self._work[1] if self.showing and self._work is not None else None
         first = model.top[0]
         stop = min(len(model.blocks), first + model.height)  # each block takes a row or more
-        scheduler.look_at(first, stop)
+        if scheduler is not None:
+            scheduler.look_at(first, stop)
         window = self._window
         if window is None or not window[0] <= first <= stop <= window[1]:
             window = (max(0, first - _WINDOW_MARGIN), min(len(model.blocks), stop + _WINDOW_MARGIN))
@@ -160,10 +172,14 @@ class SuggestionsAid:
         if key == self._shown_for:
             return
         self._shown_for = key
-        from tui.core.suggest import filter_suggestions
+        from tui.core.suggest import filter_suggestions, merge_sources
 
+        found = scheduler.suggestions(*window) if scheduler is not None else []
+        if self._pinned and window[1] > window[0]:
+            low, high = model.blocks.starts[window[0]], model.blocks.end(window[1] - 1)
+            found = merge_sources([*found, *(s for s in self._pinned if low <= s.start < high)])
         existing = [(span.start, span.end) for span in session.annotations.spans]
-        kept = filter_suggestions(scheduler.suggestions(*window), existing, session.rejected)
+        kept = filter_suggestions(found, existing, session.rejected)
         self._held = {(s.start, s.end, s.label): s for s in kept}
         reader.set_overlays(suggestions=list(self._held))
 

@@ -151,6 +151,7 @@ class ReaderView(ScrollView, can_focus=True):
         {"select", "label", "delete_span", "relabel", "edit_note", "jump_span", "place_span"}
         | {"attributes"}
         | {"link"}  # relations and chains (tui.screens.linking)
+        | {"occurrences"}  # every place of a span's text (the screen's key)
         | {"undo", "redo"}  # the history
     )
 
