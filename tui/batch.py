@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from tui.core.acceptance import SourceCounts, read_acceptance
 from tui.core.agreement import DocumentLayers, agreement, by_document, by_label
 from tui.core.agreement_report import (
     agreement_lines,
@@ -261,10 +262,33 @@ def _stats_parser(commands: argparse._SubParsersAction[SafeArgumentParser]) -> N
 def _run_stats(args: argparse.Namespace) -> int:
     paths = args.paths or [Path("seeds")]
     stats = collect_stats(paths, Store(args.store))
-    for problem in stats.problems:
+    problems = list(stats.problems)
+    acceptance = acceptance_lines(read_acceptance(Path(args.store), problems))
+    for problem in problems:
         warn(f"warning: {problem}")
-    say("\n".join(stats_lines(stats)))
+    say("\n".join([*stats_lines(stats), *acceptance]))
     return 0
+
+
+def acceptance_lines(counts: Mapping[str, Mapping[str, SourceCounts]]) -> list[str]:
+    """``suggestions accepted / shown``: per annotator and source, with the rate (none
+    when no suggestion was ever shown)."""
+    rows = [
+        (display_safe(annotator), display_safe(source), found)
+        for annotator, sources in sorted(counts.items())
+        for source, found in sorted(sources.items())
+        if found.shown or found.accepted
+    ]
+    if not rows:
+        return []
+    who = max(len(row[0]) for row in rows)
+    what = max(len(row[1]) for row in rows)
+    lines = ["suggestions accepted / shown:"]
+    for annotator, source, found in rows:
+        rate = "" if found.rate is None else f"  {found.rate:.0%}"
+        share = f"{found.accepted:,} / {found.shown:,}"
+        lines.append(f"  {annotator:<{who}}  {source:<{what}}  {share:>15}{rate}")
+    return lines
 
 
 def stats_lines(stats: Stats) -> list[str]:

@@ -17,6 +17,7 @@ from tests.app.test_snapshots import SnapCompare, settle
 from tests.conftest import AppFactory, screen_text, wait_until
 from tests.core.test_review import annotate
 from tui.app import ReaderApp
+from tui.core.acceptance import SourceCounts, read_acceptance
 from tui.core.store import Store
 from tui.screens.occurrences import OccurrencesMenu
 
@@ -122,6 +123,20 @@ async def test_o_off_a_span_says_what_it_needs(make_app: AppFactory, corpus: Pat
         await pilot.press("O")
         assert "put the cursor on a span" in told(app)
         assert not isinstance(app.screen, OccurrencesMenu)
+
+
+async def test_every_occurrence_labelled_counts_as_shown_and_accepted(
+    make_app: AppFactory,
+    corpus: Path,
+    tmp_path: Path,
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, app)
+        await menu(pilot, app)
+        await pilot.press("a")
+        screen.leave_document()
+    assert read_acceptance(tmp_path / "store")["tester"] == {"same text": SourceCounts(2, 2)}
 
 
 def test_snapshot_every_occurrence_popup(

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import AppFactory, screen_text, wait_until
 from tui.app import ReaderApp
+from tui.core.acceptance import SourceCounts, read_acceptance
 from tui.core.segment import Segmenter
 from tui.core.spans import Origin
 from tui.core.store import Store
@@ -361,3 +362,23 @@ async def test_enter_in_the_corpus_search_box_opens_the_first_hit(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and screen.refs[screen.current or 0].name == "b.txt"
+
+
+async def test_suggestions_shown_and_accepted_are_counted_when_leaving_a_document(
+    make_app: AppFactory,
+    corpus: Path,
+    tmp_path: Path,
+) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await opened(pilot, app)
+        found = await suggested(pilot, screen)
+        assert screen.reader.model is not None
+        screen.reader.model.move_to(found[0][0])
+        screen.reader.refresh_view()
+        await pilot.press("y")
+        assert read_acceptance(tmp_path / "store") == {}  # counted on leaving
+        screen.open_document(1)
+        await pilot.pause()
+    counts = read_acceptance(tmp_path / "store")
+    assert counts == {"tester": {"jieba": SourceCounts(len(found), 1)}}

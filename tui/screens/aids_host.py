@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from tui.core.segment import Segmenter
+    from tui.core.store import Store
     from tui.widgets.reader_view import ReaderView
 
 __all__ = ["AidsHost"]
@@ -36,6 +37,11 @@ class AidsHost(Protocol):
     @property
     def suggesting(self) -> Mapping[str, str]:
         """jieba part-of-speech tag → the label suggested for it."""
+        ...
+
+    @property
+    def store(self) -> Store:
+        """The annotation store (suggestion counts are kept beside the annotations)."""
         ...
 
     def update_status_line(self) -> None:

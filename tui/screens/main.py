@@ -59,11 +59,11 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.search import CorpusIndex
     from tui.core.session import Opened, Session
     from tui.core.store import Store
-    from tui.core.suggest import Suggestion
     from tui.screens.corpus_search import CorpusHit
     from tui.screens.linking import LinkController
     from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
+    from tui.screens.suggestions import SuggestionsAid
     from tui.widgets.spans_panel import SpansPanel
 
 #: Skimming reads at most this many documents of the list (each text is read whole).
@@ -526,6 +526,7 @@ class MainScreen(Screen[None]):
         """Remember where the annotator was in the document being left."""
         reader = self.reader
         self.saver.flush()
+        self.aids.suggestions.save_counts()
         if reader.session is not None and reader.model is not None:
             reader.session.save_cursor(reader.model.cursor)
 
@@ -737,10 +738,10 @@ class MainScreen(Screen[None]):
 
         label_occurrences(self)
 
-    def show_pinned(self, suggestions: list[Suggestion]) -> None:
-        """Show ``suggestions`` beside the sources' ones (``O``'s places, to take singly)."""
-        self.aids.suggestions.pin(suggestions)
-        self.update_status_line()
+    @property
+    def suggestions(self) -> SuggestionsAid:
+        """The suggestions of the reading pane (``z``, ``y``, and ``O``'s places)."""
+        return self.aids.suggestions
 
     def update_status_line(self) -> None:
         """Show the position, spans and search state anew."""

@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 
 from tui.core.occurrences import (
     MIN_CHARACTERS,
+    OCCURRENCES,
     CorpusOccurrences,
     OccurrenceSource,
     corpus_occurrences,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from tui.core.spans import Span
     from tui.core.store import Store
     from tui.core.suggest import Suggestion
+    from tui.screens.suggestions import SuggestionsAid
     from tui.widgets.document_list import DocumentList
     from tui.widgets.reader_view import ReaderView
 
@@ -80,8 +82,9 @@ class OccurrencesHost(Protocol):
         """The open document's place in the list."""
         ...
 
-    def show_pinned(self, suggestions: list[Suggestion]) -> None:
-        """Show ``suggestions`` in the reader beside any others (``y`` / ``x`` take them)."""
+    @property
+    def suggestions(self) -> SuggestionsAid:
+        """The reading pane's suggestions: ``s`` shows the places there; counts go there."""
         ...
 
 
@@ -126,13 +129,15 @@ def _act(
     keys = [(s.start, s.end, s.label) for s in here.places]
     name = f"{display_safe(here.span.text)} {here.span.label}"
     if choice == "accept" and keys:
-        session.accept_suggestions(keys, f"label every {name}")
+        if session.accept_suggestions(keys, f"label every {name}") is not None:
+            host.suggestions.count(OCCURRENCES, len(keys), len(keys))
         reader.tell(f"labelled {counted(len(keys), 'more place')} {name} (u undoes)")
     elif choice == "reject" and keys:
-        session.reject(keys)
+        if session.reject(keys):
+            host.suggestions.count(OCCURRENCES, len(keys), 0)
         reader.tell(f"{counted(len(keys), 'place')} of {name} rejected (u undoes)")
     elif choice == "show" and keys:
-        host.show_pinned(list(here.places))
+        host.suggestions.pin(list(here.places))
         reader.tell(f"{counted(len(keys), 'place')} of {name}: y takes one, x rejects one")
     elif choice in ("accept corpus", "reject corpus") and corpus is not None and corpus.places:
         _decide_elsewhere(host, corpus, accept=choice == "accept corpus", name=name)
@@ -157,6 +162,7 @@ def _decide_elsewhere(
         app.call_from_thread(done, decided, problems)
 
     def done(decided: int, problems: list[str]) -> None:
+        host.suggestions.count(OCCURRENCES, corpus.places, decided if accept else 0)
         verb = "labelled" if accept else "rejected"
         where = counted(len(corpus.documents), "other document")
         reader.tell(f"{verb} {counted(decided, 'place')} of {name} in {where} (u there undoes)")

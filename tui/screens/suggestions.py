@@ -10,6 +10,7 @@ when the suggestions are put away, and hands the reader the suggestions near the
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
@@ -54,11 +55,51 @@ class SuggestionsAid:
         #: shown with the others until the document changes or ``z`` puts them away.
         self._pinned: list[Suggestion] = []
 
+        #: Per source: the suggestions that were on screen, and how many were accepted,
+        #: since the counts were last saved (:mod:`tui.core.acceptance`).
+        self._seen: dict[str, set[tuple[int, int, str]]] = {}
+        self._taken: Counter[str] = Counter()
+        self._shown_elsewhere: Counter[str] = Counter()
+        self._counted_view: tuple[object, ...] | None = None
+
     def pin(self, suggestions: list[Suggestion]) -> None:
         """Show ``suggestions`` too (taken and rejected like the others)."""
         self._pinned = sorted(suggestions)
         self._shown_for = None
         self.refresh()
+        self.host.update_status_line()
+
+    def count(self, source: str, shown: int, accepted: int) -> None:
+        """Count suggestions decided elsewhere (``O``'s popup): shown, and accepted."""
+        self._shown_elsewhere[source] += shown
+        self._taken[source] += accepted
+
+    def save_counts(self) -> None:
+        """Add what was shown and accepted to the annotator's counts (leaving a document)."""
+        from tui.core.acceptance import AcceptanceError, record_acceptance
+
+        session = self.host.reader.session
+        if session is None or not (self._seen or self._taken or self._shown_elsewhere):
+            return
+        shown = Counter({source: len(keys) for source, keys in self._seen.items()})
+        shown.update(self._shown_elsewhere)
+        taken = dict(self._taken)
+        self._seen, self._taken, self._shown_elsewhere = {}, Counter(), Counter()
+        try:
+            record_acceptance(self.host.store.root, session.annotations.annotator, shown, taken)
+        except AcceptanceError as error:
+            self.host.reader.notify(str(error), severity="warning", timeout=8, markup=False)
+
+    def _count_on_screen(self, model: ReaderModel, first: int, stop: int) -> None:
+        """Note the suggestions held that are on screen now as shown."""
+        view = (id(model), first, stop, id(self._held))
+        if view == self._counted_view or not self._held or stop <= first:
+            return
+        self._counted_view = view
+        low, high = model.blocks.starts[first], model.blocks.end(stop - 1)
+        for key, found in self._held.items():
+            if low <= key[0] < high:
+                self._seen.setdefault(found.source, set()).add(key)
 
     def toggle(self) -> None:
         """Show suggestions (working them out from the view outward), or put them away."""
@@ -170,6 +211,7 @@ class SuggestionsAid:
             self._window = window
         key = (id(session), session.version, len(session.rejected), window, self._arrivals)
         if key == self._shown_for:
+            self._count_on_screen(model, first, stop)
             return
         self._shown_for = key
         from tui.core.suggest import filter_suggestions, merge_sources
@@ -182,6 +224,7 @@ class SuggestionsAid:
         kept = filter_suggestions(found, existing, session.rejected)
         self._held = {(s.start, s.end, s.label): s for s in kept}
         reader.set_overlays(suggestions=list(self._held))
+        self._count_on_screen(model, first, stop)
 
     def accept(self, *, paragraph: bool) -> None:
         """Make the suggestion under the cursor a span (or every one in its paragraph)."""
@@ -201,7 +244,12 @@ class SuggestionsAid:
             reader.notify("no suggestion here (z asks for them)", timeout=2)
             return
         noun = "suggestion" if len(chosen) == 1 else "suggestions"
-        session.accept_suggestions(chosen, f"accept {len(chosen)} {noun}")
+        if session.accept_suggestions(chosen, f"accept {len(chosen)} {noun}") is not None:
+            for key in chosen:
+                found = self._held.get(key)
+                if found is not None:
+                    self._seen.setdefault(found.source, set()).add(key)
+                    self._taken[found.source] += 1
         self.refresh()
         reader.refresh_view()
 
