@@ -24,6 +24,7 @@ __all__ = [
     "align",
     "category_cell",
     "column_legend",
+    "doubt_cell",
     "header_line",
     "list_columns",
     "told_apart",
@@ -56,17 +57,25 @@ _DONE = Column("done", "done", 5, right=True)
 _SCORE = Column("score", "F1", 4, right=True)
 #: The document's categories, by the first character of each (``体正``: 体育, 正面).
 _CATEGORIES = Column("cats", "cats", 4)
+#: How unsure the trained model is of the document, as a small bar (``▇▃``).
+_DOUBT = Column("doubt", "疑", 2)
+#: Eighths of a cell, for the doubt bar.
+_EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
-def list_columns(width: int, reviewing: bool, categories: bool = False) -> tuple[Column, ...]:
+def list_columns(
+    width: int, reviewing: bool, categories: bool = False, doubt: bool = False
+) -> tuple[Column, ...]:
     """The columns of a list ``width`` cells wide: the title first, taking the rest.
 
     The reader's list shows title, script, the annotator's spans and the length; a review
     list shows the gold layer's spans, the annotators done and their agreement instead.
     With ``categories`` (the labels file declares some) the reader's list shows the
-    document's categories too.
+    document's categories too; with ``doubt`` (a model is trained) the model's doubt.
     """
     others: tuple[Column, ...] = (_SCRIPT, _GOLD if reviewing else _SPANS)
+    if doubt and not reviewing:
+        others += (_DOUBT,)  # before the figures: what the doubt order sorts by
     if width >= NARROW_LIST:
         others += (_DONE, _SCORE) if reviewing else (_LENGTH,)
         if categories and not reviewing:
@@ -86,13 +95,22 @@ def header_line(columns: tuple[Column, ...]) -> str:
     return " " + " ".join(align(column.heading, column) for column in columns)
 
 
+def doubt_cell(doubt: float, cells: int) -> str:
+    """``doubt`` (0–1) as a bar rising left to right over ``cells`` cells, in eighths:
+    a glance down the column finds the documents the model is least sure of."""
+    eighths = round(min(max(doubt, 0.0), 1.0) * cells * 8)
+    return "".join(_EIGHTHS[min(8, max(0, eighths - 8 * cell))] for cell in range(cells))
+
+
 def category_cell(names: Sequence[str], cells: int) -> str:
     """The first character of each category name, in order, in ``cells`` cells (``…``
     when they do not all fit)."""
     return fit_cells("".join(name[:1] for name in names), cells)
 
 
-def column_legend(reviewing: bool, categories: bool = False) -> list[tuple[str, str]]:
+def column_legend(
+    reviewing: bool, categories: bool = False, doubt: bool = False
+) -> list[tuple[str, str]]:
     """What each heading (and a row's file name) means, for the help screen."""
     work = (
         ("gold", "gold spans; ✓ reviewed (D), ⚑ gold file unreadable")
@@ -114,6 +132,7 @@ def column_legend(reviewing: bool, categories: bool = False) -> list[tuple[str, 
         work,
         *figures,
         *([("cats", "your categories (C): the first character of each")] if categories else []),
+        *([("疑", "how unsure the model is of it (U: least sure first)")] if doubt else []),
     ]
 
 

@@ -33,6 +33,7 @@ from tui.core.list_columns import (
     TitleClashes,
     align,
     category_cell,
+    doubt_cell,
     header_line,
     list_columns,
     told_apart,
@@ -90,6 +91,8 @@ class ListEntry:
     early_title: str | None = None
     #: The document's categories (shown when the labels file declares categories).
     categories: frozenset[str] = frozenset()
+    #: How unsure the trained model is of the document (0–1; None: not worked out).
+    doubt: float | None = None
 
     def passes(self, status_filter: str, reviewing: bool) -> bool:
         """Whether the entry belongs in the list under ``status_filter``."""
@@ -137,11 +140,13 @@ class ListHeader(Widget):
         super().__init__(id=id)
         self.reviewing = reviewing
         self.categories = categories
+        #: Whether the model's doubt column is shown (set with the list's).
+        self.doubt = False
 
     def render(self) -> Text:
         """Laid out by the list's own columns, in the width its rows have."""
         width = self.content_region.width - LIST_SCROLLBAR_CELLS
-        columns = list_columns(width, self.reviewing, self.categories)
+        columns = list_columns(width, self.reviewing, self.categories, self.doubt)
         return Text(header_line(columns), no_wrap=True)
 
 
@@ -210,6 +215,10 @@ class DocumentList(ScrollView, can_focus=True):
         self.reviewing = reviewing
         self.status_filter = "all"
         self.category_order = category_order
+        #: Whether the doubt column is shown (a model is trained), and the list is in
+        #: doubt order: the documents not done the model is least sure of first.
+        self.doubt_column = False
+        self.doubt_order = False
         #: Titles more than one document has: those rows show their file name first.
         self._clashes = TitleClashes()
 
@@ -248,6 +257,22 @@ class DocumentList(ScrollView, can_focus=True):
             entry.marks = marks
             self._refresh_entry(index)
 
+    def update_doubts(self, doubts: dict[int, float]) -> None:
+        """Show the model's doubt of some documents (by index); the column appears."""
+        for index, doubt in doubts.items():
+            self.entries[index].doubt = doubt
+        self.doubt_column = True
+        if self.doubt_order:
+            self._apply_filter(keep=self.current_index)
+        self.refresh()
+
+    def toggle_doubt_order(self) -> bool:
+        """Least sure first (the documents not done; done ones last), or the usual order;
+        whether the doubt order is on now."""
+        self.doubt_order = not self.doubt_order
+        self._apply_filter(keep=self.current_index)
+        return self.doubt_order
+
     def _refresh_entry(self, index: int) -> None:
         if index in self.shown:
             self.refresh(self._row_region(self.shown.index(index)))
@@ -272,6 +297,8 @@ class DocumentList(ScrollView, can_focus=True):
             for i, e in enumerate(self.entries)
             if (not key or key in e.match_key) and (status == "all" or e.passes(status, reviewing))
         ]
+        if self.doubt_order:
+            self.shown.sort(key=lambda i: _doubt_rank(self.entries[i]))
         self.cursor = self.shown.index(keep) if keep in self.shown else 0
         self.virtual_size = Size(self.size.width, len(self.shown))
         self._scroll_to_cursor()
@@ -363,7 +390,7 @@ class DocumentList(ScrollView, can_focus=True):
         style = self.rich_style
         if row == self.cursor:
             style = style + self.get_component_rich_style("document-list--cursor")
-        columns = list_columns(width, self.reviewing, bool(self.category_order))
+        columns = list_columns(width, self.reviewing, bool(self.category_order), self.doubt_column)
         segments = self._row_segments(entry, columns, style)
         return Strip(segments).crop_extend(0, width, style)
 
@@ -421,10 +448,19 @@ def _cell(entry: ListEntry, column: Column, category_order: tuple[str, ...] = ()
         text = f"{marks.done}/{marks.annotators}"
     elif column.key == "score" and marks is not None and marks.annotators:
         text = "—" if marks.score is None else f"{marks.score:.2f}"
+    elif column.key == "doubt" and entry.doubt is not None:
+        text = doubt_cell(entry.doubt, column.cells)
     elif column.key == "cats" and entry.categories:
         names = ordered_categories(category_order, entry.categories)
         text = category_cell([display_safe(name) for name in names], column.cells)
     return align(text, column)
+
+
+def _doubt_rank(entry: ListEntry) -> tuple[bool, float]:
+    """Sorting key of the doubt order: not done before done, then the least sure first
+    (a document not worked out yet after those that are)."""
+    done = entry.work is not None and entry.work[1] is Status.DONE
+    return done, -(entry.doubt if entry.doubt is not None else -1.0)
 
 
 _STATUS_MARKS = {Status.NEW: " ", Status.IN_PROGRESS: "◐", Status.DONE: "✓"}
