@@ -76,9 +76,7 @@ def test_cursor_range_and_end_of_block() -> None:
     st.sampled_from([None, "s2t", "s2twp", "tw2sp"]),
     st.dictionaries(st.integers(0, 60), st.sampled_from(SUFFIXES), max_size=8),
 )
-def test_decorated_map_properties(
-    text: str, config: str | None, suffixes: dict[int, str]
-) -> None:
+def test_decorated_map_properties(text: str, config: str | None, suffixes: dict[int, str]) -> None:
     """Monotone, complete, round-trips like the undecorated map, and the text minus the
     suffixes is the undecorated text."""
     base = plain(text) if config is None else converted(config, text)
