@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.decorations import DecoratedMap, decorate
+from tui.core.decorations import DecoratedMap, decorate, plain_text
 from tui.core.reader import BlockView
 from tui.core.script import OffsetMap, convert_with_offsets
 
@@ -122,3 +122,12 @@ def test_decorated_map_properties(text: str, config: str | None, suffixes: dict[
 def _shift(offsets: DecoratedMap, place: int) -> int:
     """Suffix cells inserted before undecorated ``place``."""
     return sum(length for where, length, _ in offsets.insertions if where < place)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "plain_part"), [(0, 8, "李四说他来了"), (1, 3, "四"), (2, 5, "说他")]
+)
+def test_plain_text_leaves_the_marks_out(start: int, end: int, plain_part: str) -> None:
+    view = decorate(plain("李四说他来了"), {1: "¹", 3: "¹"})  # 李四¹说他¹来了
+    assert plain_text(view, start, end) == plain_part
+    assert plain_text(plain("李四"), 0, 2) == "李四"

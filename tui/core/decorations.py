@@ -29,9 +29,18 @@ from typing import TYPE_CHECKING
 from tui.core.script import OffsetMap
 
 if TYPE_CHECKING:
+    from tui.core.blocks import Blocks
     from tui.core.reader import BlockView
 
-__all__ = ["DecoratedMap", "DisplayOffsets", "decorate"]
+__all__ = [
+    "BlockDecorations",
+    "DecoratedMap",
+    "DisplayOffsets",
+    "by_block",
+    "changed_blocks",
+    "decorate",
+    "plain_text",
+]
 
 #: An insertion: (undecorated display offset it goes before, its length, the canonical
 #: character it belongs to).
@@ -117,6 +126,24 @@ class DecoratedMap:
         return self.display_range(start)[0], self.display_range(end - 1)[1]
 
 
+def plain_text(view: BlockView, start: int, end: int) -> str:
+    """The display text ``[start, end)`` of ``view`` without its decorations (a word as
+    the dictionary should look it up)."""
+    offsets = view.offsets
+    if not isinstance(offsets, DecoratedMap):
+        return view.text[start:end]
+    kept = []
+    done = start
+    for (_, length, _), at in zip(offsets.insertions, offsets._starts, strict=True):
+        if at >= end:
+            break
+        if at + length > done:
+            kept.append(view.text[done : max(done, at)])
+            done = max(done, at + length)
+    kept.append(view.text[done:end])
+    return "".join(kept)
+
+
 #: What a block view's offsets may be: a conversion's map, or one with decorations.
 DisplayOffsets = OffsetMap | DecoratedMap
 
@@ -152,3 +179,25 @@ def decorate(view: BlockView, suffixes: Mapping[int, str]) -> BlockView:
     return dataclasses.replace(
         view, text="".join(parts), offsets=DecoratedMap(offsets, tuple(insertions))
     )
+
+
+#: Decorations of a document: block → {block-local canonical offset → suffix}.
+BlockDecorations = dict[int, dict[int, str]]
+
+
+def by_block(blocks: Blocks, suffixes: Mapping[int, str]) -> BlockDecorations:
+    """Group a document's suffixes (canonical offset → text) by block, in local offsets;
+    empty suffixes and offsets outside the text are left out."""
+    grouped: BlockDecorations = {}
+    for offset, suffix in suffixes.items():
+        if suffix and 0 <= offset < blocks.last_end:
+            block = blocks.block_at(offset)
+            grouped.setdefault(block, {})[offset - blocks.starts[block]] = suffix
+    return grouped
+
+
+def changed_blocks(before: BlockDecorations, after: BlockDecorations) -> set[int]:
+    """The blocks whose decorations differ between ``before`` and ``after``."""
+    return {
+        block for block in before.keys() | after.keys() if before.get(block) != after.get(block)
+    }

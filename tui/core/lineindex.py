@@ -70,6 +70,21 @@ class LineIndex:
         self._counts[chunk] = sum(counts)
         self._cumulative = None
 
+    def set_block(self, block: int, lines: int) -> None:
+        """Record a new line count of one block (its marks changed), if its chunk is exact;
+        an estimated chunk is left to the count that will make it exact."""
+        chunk = block // CHUNK
+        exact = self._exact[chunk] if chunk < len(self._exact) else None
+        if exact is None:
+            return
+        local = block - chunk * CHUNK
+        delta = lines - (exact[local + 1] - exact[local])
+        if delta:
+            for index in range(local + 1, len(exact)):
+                exact[index] += delta
+            self._counts[chunk] += delta
+            self._cumulative = None
+
     def prefix(self, block: int) -> int:
         """Visual lines before ``block``."""
         chunk = block // CHUNK
