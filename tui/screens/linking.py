@@ -33,6 +33,7 @@ from tui.core import keyhints
 from tui.core.annotations import excerpt
 from tui.core.hints import assign, narrow
 from tui.core.linebreak import cell_of, text_cells
+from tui.core.relations.chain_marks import chain_marks
 from tui.core.relations.linking import (
     Author,
     LinkChange,
@@ -131,6 +132,8 @@ class LinkController:
         #: The relations panel, once shown, and the (session, spans version, links) it lists.
         self._panel: RelationsPanel | None = None
         self._shown: tuple[Session, int, Links] | None = None
+        #: The (reader model, spans version, links) the chain marks in the text show.
+        self._chain_marks: tuple[ReaderModel, int, Links] | None = None
 
     @property
     def reader(self) -> ReaderView:
@@ -239,8 +242,25 @@ class LinkController:
         """After every cursor move or edit: the other ends' marks and the panel."""
         if self.linking.active and self.reader.session is not self._session:
             self.cancel()  # another document was opened: its spans are not the source's
+        self._mark_chains()  # first: the other ends' cells are counted with the marks in
         self.follow_cursor()
         self._refresh_panel()
+
+    def _mark_chains(self) -> None:
+        """Number the chains' spans in the text (李四¹ … 他¹) when the spans or the links
+        changed; a schema without chains shows none."""
+        model, session = self.reader.model, self.reader.session
+        if model is None or session is None or not self.schema.chains:
+            return
+        links = document_links(session)
+        shown = self._chain_marks
+        if shown and shown[0] is model and shown[1:] == (session.version, links):
+            return
+        self._chain_marks = (model, session.version, links)
+        spans = {span.id: span for span in session.annotations.placed}
+        if model.set_decorations(chain_marks(links, spans)):
+            self._marked = (None, None)  # drawn where the text was before the marks moved it
+            self.reader.refresh_view()  # the marked blocks' lines may wrap anew
 
     # -- the relations panel ---------------------------------------------------------------
 
