@@ -66,6 +66,18 @@ async def test_chained_spans_show_their_number_and_undo_takes_it_away(
         assert "张三¹在北京大学¹工作。李四²是他²的同事。" in text_row(app)
 
 
+async def test_deleting_spans_keeps_the_marks_right(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_text(pilot, app)
+        await chain_li_si_and_he(pilot)
+        await pilot.press("apostrophe", "s", "x")  # 北京大学 (no chain) deleted
+        await pilot.pause()
+        assert MARKED in text_row(app)
+        await pilot.press("apostrophe", "d", "x")  # 李四 deleted: its chain (two) goes
+        await pilot.pause()
+        assert PLAIN in text_row(app)
+
+
 async def test_the_chain_mates_of_the_span_here_are_underlined_where_they_are_now(
     app: ReaderApp,
 ) -> None:

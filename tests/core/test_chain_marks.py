@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tui.core.relations.chain_marks import chain_marks, numbered_chains, superscript
+from tui.core.annotations import Change
+from tui.core.relations.chain_marks import chain_marks, moves_a_mark, numbered_chains, superscript
 from tui.core.relations.model import Chain, Links
 from tui.core.spans import Span
 
@@ -76,3 +77,12 @@ def test_numbers_past_nine_take_two_digits() -> None:
 
 def test_no_chains_no_marks() -> None:
     assert chain_marks(Links(), SPANS) == {}
+
+
+def test_only_edits_of_chained_spans_may_move_a_mark() -> None:
+    links = Links(chains=(chain("c1", "li", "he"),))
+    labelled = Change((ZHANG,), (), "label 张三")
+    assert not moves_a_mark([labelled], links)
+    assert moves_a_mark([Change((replace(HE, end=5),), (), "move 他", (HE,))], links)
+    assert moves_a_mark([Change((), ("li",), "delete 李四", (LI,))], links)
+    assert moves_a_mark(None, links)  # the edits are no longer all known

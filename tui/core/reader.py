@@ -294,7 +294,8 @@ class ReaderModel:
         for block in changed:
             self._views.drop(block)
             self._layouts.drop(block)
-            self.lines.set_block(block, len(self.layout(block)))
+            if self.lines.is_exact(block):  # else laid out when shown or counted
+                self.lines.set_block(block, len(self.layout(block)))
         self._restore_top(anchor)
         return True
 

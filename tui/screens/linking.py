@@ -33,7 +33,7 @@ from tui.core import keyhints
 from tui.core.annotations import excerpt
 from tui.core.hints import assign, narrow
 from tui.core.linebreak import cell_of, text_cells
-from tui.core.relations.chain_marks import chain_marks
+from tui.core.relations.chain_marks import chain_marks, moves_a_mark
 from tui.core.relations.linking import (
     Author,
     LinkChange,
@@ -132,8 +132,8 @@ class LinkController:
         #: The relations panel, once shown, and the (session, spans version, links) it lists.
         self._panel: RelationsPanel | None = None
         self._shown: tuple[Session, int, Links] | None = None
-        #: The (reader model, spans version, links) the chain marks in the text show.
-        self._chain_marks: tuple[ReaderModel, int, Links] | None = None
+        #: The (reader model, session, spans version, links) the chain marks show.
+        self._chain_marks: tuple[ReaderModel, Session, int, Links] | None = None
 
     @property
     def reader(self) -> ReaderView:
@@ -254,9 +254,12 @@ class LinkController:
             return
         links = document_links(session)
         shown = self._chain_marks
-        if shown and shown[0] is model and shown[1:] == (session.version, links):
-            return
-        self._chain_marks = (model, session.version, links)
+        self._chain_marks = (model, session, session.version, links)
+        if shown and shown[:2] == (model, session) and shown[3] is links:
+            if shown[2] == session.version:
+                return
+            if not moves_a_mark(session.changes_since(shown[2]), links):
+                return  # a span outside the chains was edited: the marks stay
         spans = {span.id: span for span in session.annotations.placed}
         if model.set_decorations(chain_marks(links, spans)):
             self._marked = (None, None)  # drawn where the text was before the marks moved it

@@ -11,12 +11,14 @@ display only (see :mod:`tui.core.decorations`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
 
+from tui.core.annotations import Change
 from tui.core.relations.model import Chain, Links
 from tui.core.spans import Span
 
-__all__ = ["SEPARATOR", "chain_marks", "numbered_chains", "superscript"]
+__all__ = ["SEPARATOR", "chain_marks", "moves_a_mark", "numbered_chains", "superscript"]
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: Between two chain numbers on one span: a raised comma, one cell wide like the digits.
@@ -28,18 +30,18 @@ def superscript(number: int) -> str:
     return str(number).translate(_SUPERSCRIPT)
 
 
+_place = attrgetter("start", "end")
+
+
 def numbered_chains(links: Links, spans: Mapping[str, Span]) -> list[tuple[Chain, list[Span]]]:
     """The chains with a placed member, in number order (from 1), each with its placed
     members by place in the text. ``spans`` maps ids to spans; flagged ones are skipped."""
     found: list[tuple[tuple[int, int, str, str], Chain, list[Span]]] = []
     for chain in links.chains:
+        found_members = (spans.get(member) for member in dict.fromkeys(chain.members))
         members = sorted(
-            (
-                spans[member]
-                for member in dict.fromkeys(chain.members)
-                if member in spans and not spans[member].flagged
-            ),
-            key=lambda span: (span.start, span.end),
+            (span for span in found_members if span is not None and not span.flagged),
+            key=_place,
         )
         if members:
             first = members[0]
@@ -50,12 +52,25 @@ def numbered_chains(links: Links, spans: Mapping[str, Span]) -> list[tuple[Chain
 
 def chain_marks(links: Links, spans: Mapping[str, Span]) -> dict[int, str]:
     """Canonical offset of each chained span's last character → its chain numbers."""
-    at: dict[int, set[int]] = {}
+    marks: dict[int, str] = {}
+    last: dict[int, int] = {}  # the number last put at each offset (numbers only grow)
     for number, (_, members) in enumerate(numbered_chains(links, spans), start=1):
+        mark = superscript(number)
         for span in members:
-            if span.end > span.start:
-                at.setdefault(span.end - 1, set()).add(number)
-    return {
-        offset: SEPARATOR.join(superscript(n) for n in sorted(numbers))
-        for offset, numbers in at.items()
-    }
+            at = span.end - 1
+            if span.end <= span.start or last.get(at) == number:
+                continue
+            marks[at] = f"{marks[at]}{SEPARATOR}{mark}" if at in last else mark
+            last[at] = number
+    return marks
+
+
+def moves_a_mark(changes: Iterable[Change] | None, links: Links) -> bool:
+    """Whether span edits ``changes`` (None: not all known) may move a chain mark: they
+    put or deleted a span of a chain. Labelling other spans leaves every mark in place."""
+    if changes is None:
+        return True
+    chained = {member for chain in links.chains for member in chain.members}
+    return any(
+        span.id in chained for change in changes for span in (*change.put, *change.replaced)
+    ) or any(span_id in chained for change in changes for span_id in change.deleted)
