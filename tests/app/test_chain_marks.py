@@ -103,13 +103,22 @@ async def test_the_cursor_steps_over_the_marks_as_before(app: ReaderApp) -> None
         assert reader.model is not None and reader.model.cursor == 13
 
 
-async def test_the_script_toggle_keeps_the_marks(app: ReaderApp) -> None:
+def colour_of(reader: ReaderView, character: str) -> object:
+    """The background the reader's first line draws ``character`` on."""
+    for segment in reader.render_line(0):
+        if character in segment.text and segment.style is not None:
+            return segment.style.bgcolor
+    raise AssertionError(f"{character} is not on the first line")
+
+
+async def test_the_script_toggle_keeps_the_marks_in_the_spans_colour(app: ReaderApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await open_text(pilot, app)
+        reader = await open_text(pilot, app)
         await chain_li_si_and_he(pilot)
-        await pilot.press("t")
+        await pilot.press("g", "t")  # the cursor away from 李四 and 他
         await pilot.pause()
         assert "張三在北京大學工作。李四¹是他¹的同事。" in text_row(app)
+        assert colour_of(reader, "¹") == colour_of(reader, "李") is not None
         await pilot.press("t")
         await pilot.pause()
         assert MARKED in text_row(app)
