@@ -117,6 +117,14 @@ def test_decorated_map_properties(text: str, config: str | None, suffixes: dict[
                 r0, r1 = offsets.display_range(min(i, len(text) - 1))
                 assert r0 <= j < r1 or i == len(text)
     assert "".join(ch for ch, mark in zip(view.text, marks, strict=True) if not mark) == base.text
+    assert plain_text(view, 0, len(view.text)) == base.text
+    if isinstance(offsets, DecoratedMap):  # the marks it names are the ones found above
+        assert [j for start, end in offsets.marks() for j in range(start, end)] == [
+            j for j, mark in enumerate(marks) if mark
+        ]
+    # Exact composition: each character starts on the same display character as before.
+    for i in range(len(text)):
+        assert view.text[m.to_display(i)] == base.text[b.to_display(i)]
 
 
 def _shift(offsets: DecoratedMap, place: int) -> int:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -111,6 +111,11 @@ class DecoratedMap:
             return min(max(owner, low), self.base.to_canonical(place))
         return self.base.to_canonical(j - self._before[k + 1])
 
+    def marks(self) -> Iterator[tuple[int, int]]:
+        """The display ``[start, end)`` of each inserted suffix, in order."""
+        for (_, length, _), start in zip(self.insertions, self._starts, strict=True):
+            yield start, start + length
+
     def display_range(self, i: int) -> tuple[int, int]:
         """Return the display ``[start, end)`` showing canonical character ``i``, its
         suffix included."""
@@ -134,12 +139,12 @@ def plain_text(view: BlockView, start: int, end: int) -> str:
         return view.text[start:end]
     kept = []
     done = start
-    for (_, length, _), at in zip(offsets.insertions, offsets._starts, strict=True):
-        if at >= end:
+    for mark_start, mark_end in offsets.marks():
+        if mark_start >= end:
             break
-        if at + length > done:
-            kept.append(view.text[done : max(done, at)])
-            done = max(done, at + length)
+        if mark_end > done:
+            kept.append(view.text[done : max(done, mark_start)])
+            done = max(done, mark_end)
     kept.append(view.text[done:end])
     return "".join(kept)
 
