@@ -11,6 +11,7 @@ from tests.conftest import screen_lines
 from tui.app import ReaderApp
 from tui.core.corpus import document_id, id_root
 from tui.core.interchange import export_documents
+from tui.core.linebreak import text_cells
 from tui.core.relations.chain_marks import SEPARATOR
 from tui.core.spans import Span
 from tui.core.store import Store
@@ -109,6 +110,15 @@ def colour_of(reader: ReaderView, character: str) -> object:
         if character in segment.text and segment.style is not None:
             return segment.style.bgcolor
     raise AssertionError(f"{character} is not on the first line")
+
+
+async def test_a_click_on_a_mark_lands_on_its_character(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_text(pilot, app)
+        await chain_li_si_and_he(pilot)
+        column = text_cells("张三在北京大学工作。李四")  # where 李四's mark is drawn
+        await pilot.click(ReaderView, offset=(reader.styles.padding.left + column, 0))
+        assert reader.model is not None and reader.model.cursor == 11  # 四 of 李四¹
 
 
 async def test_the_script_toggle_keeps_the_marks_in_the_spans_colour(app: ReaderApp) -> None:
