@@ -111,6 +111,7 @@ class _Lru(Generic[_K, _V]):
         self._items.clear()
 
     def drop(self, key: _K) -> None:
+        """Forget ``key`` (built again on its next use)."""
         self._items.pop(key, None)
 
 
@@ -342,8 +343,7 @@ class ReaderModel:
         generation, config, width = self.layout_generation, self.layout_config, self.width
         for first in range(0, len(self.blocks), CHUNK):
             stop = min(first + CHUNK, len(self.blocks))
-            counts: list[int] = []
-            while len(counts) < stop - first:
+            while True:  # once more when marks changed meanwhile: counted with old ones
                 version, counts = self._decorations_version, []
                 for block in range(first, stop, step):
                     if generation != self.layout_generation:
@@ -353,8 +353,8 @@ class ReaderModel:
                         self.text, self.blocks, config, width, block, end, self._decorations
                     )
                     yield
-                if version != self._decorations_version:
-                    counts = []  # marks changed meanwhile: count this chunk again
+                if version == self._decorations_version:
+                    break
             self.apply_line_counts(generation, first, counts)
 
     # -- cursor geometry -----------------------------------------------------------------
