@@ -325,3 +325,93 @@ def test_thumb_rows() -> None:
     assert thumb_rows(90, 100, 10) == (9, 10)
     assert thumb_rows(45, 100, 10) == (4, 5) or thumb_rows(45, 100, 10) == (5, 6)
     assert thumb_rows(0, 20, 10) == (0, 5)
+
+
+# -- decorations (chain marks: display only) ------------------------------------------------
+
+
+def walk_right(model: ReaderModel) -> list[int]:
+    model.go_start()
+    seen = [model.cursor]
+    while True:
+        model.move_right()
+        if model.cursor == seen[-1]:
+            return seen
+        seen.append(model.cursor)
+
+
+def test_decorations_show_after_their_characters_and_moves_step_over_them() -> None:
+    text = "李四说他来了。\n王五说她不来。"
+    model = model_of(text, width=40)
+    plain_walk = walk_right(model)
+    assert model.set_decorations({1: "¹", 3: "¹", 9: "²", 11: "²"})
+    assert row_text(model, 0, 0) == "李四¹说他¹来了。"
+    assert row_text(model, 1, 0) == "王五²说她²不来。"
+    assert walk_right(model) == plain_walk  # the marks are no cursor stops
+    model.move_to(1)
+    assert model.cursor_display_range() == (0, 1, 3)  # 四 with its mark
+    model.move_to_cell(0, 4)  # a click on the mark of 四 (cells: 李 0-1, 四 2-3, ¹ 4)
+    assert model.cursor == 1
+    assert model.text == text  # the canonical text never holds a mark
+    assert not model.set_decorations({1: "¹", 3: "¹", 9: "²", 11: "²"})  # nothing new
+
+
+def test_changing_decorations_rebuilds_only_the_blocks_they_change() -> None:
+    model = model_of("李四来了\n他走了\n王五", width=40)
+    kept = model.view(1)
+    generation = model.generation
+    model.set_decorations({1: "¹"})
+    assert model.view(1) is kept
+    assert model.generation > generation  # the reader draws its lines again
+    model.set_decorations({})
+    assert row_text(model, 0, 0) == "李四来了"
+
+
+def test_word_under_cursor_leaves_the_mark_out(jieba: Segmenter) -> None:
+    model = model_of("李四说他来了", segmenter=jieba)
+    model.set_decorations({1: "¹"})
+    model.move_to(0)
+    word = model.word_at_cursor()
+    assert word is not None and word.shown == "李四"
+
+
+def test_decorations_survive_the_script_toggle_and_phrase_conversion() -> None:
+    model = model_of("内存满了，她说", variant="s2twp", script=Script.SIMPLIFIED)
+    model.set_decorations({1: "¹", 5: "¹"})
+    assert row_text(model, 0, 0) == "内存¹满了，她¹说"
+    model.toggle_script()
+    assert row_text(model, 0, 0) == "記憶體¹滿了，她¹說"
+    model.toggle_script()
+    assert row_text(model, 0, 0) == "内存¹满了，她¹说"
+
+
+def test_a_mark_never_starts_a_line() -> None:
+    model = model_of("一二三四五", width=10)  # five wide characters fill ten cells
+    model.set_decorations({4: "¹"})
+    assert [row_text(model, 0, line) for line in range(len(model.layout(0)))] == [
+        "一二三四",
+        "五¹",
+    ]
+
+
+def test_line_counts_take_the_marks_and_stay_exact_when_they_change() -> None:
+    text = "一二三四五\n" * 3
+    model = model_of(text, width=10, height=2)
+    count_all_lines(model)
+    assert model.lines.total == 3
+    model.set_decorations({4: "¹"})  # the first line no longer fits: two lines
+    assert model.lines.total == 4 == sum(len(model.layout(k)) for k in range(len(model.blocks)))
+    model.resize(12, 2)
+    model.resize(10, 2)
+    count_all_lines(model)  # a recount sees the marks too
+    assert model.lines.total == 4
+
+
+def test_a_line_count_made_while_the_marks_change_is_made_again() -> None:
+    model = model_of("一二三四五\n" * 3, width=10, height=2)
+    steps = model.count_lines_in_steps(step=1)
+    next(steps)
+    model.set_decorations({4: "¹"})  # the first block's mark, after it was counted
+    for _ in steps:
+        pass
+    assert model.lines.total == 4

@@ -42,6 +42,7 @@ CLOSING = frozenset(
     "．，；：？！）］｝％｠｣､｡･"  # fullwidth and halfwidth forms
     "﹐﹑﹒﹔﹕﹖﹗﹚﹜﹞"  # small form variants
     "‼⁇⁈⁉"
+    "⁰¹²³⁴⁵⁶⁷⁸⁹˒"  # superscripts: a chain's mark stays on its span's line (李四¹)
 )
 
 #: Characters that must not end a line (opening brackets and quotes).

@@ -70,6 +70,26 @@ class LineIndex:
         self._counts[chunk] = sum(counts)
         self._cumulative = None
 
+    def is_exact(self, block: int) -> bool:
+        """Whether the line count of ``block``'s chunk is exact (not an estimate)."""
+        chunk = block // CHUNK
+        return chunk < len(self._exact) and self._exact[chunk] is not None
+
+    def set_block(self, block: int, lines: int) -> None:
+        """Record a new line count of one block (its marks changed), if its chunk is exact;
+        an estimated chunk is left to the count that will make it exact."""
+        chunk = block // CHUNK
+        exact = self._exact[chunk] if chunk < len(self._exact) else None
+        if exact is None:
+            return
+        local = block - chunk * CHUNK
+        delta = lines - (exact[local + 1] - exact[local])
+        if delta:
+            for index in range(local + 1, len(exact)):
+                exact[index] += delta
+            self._counts[chunk] += delta
+            self._cumulative = None
+
     def prefix(self, block: int) -> int:
         """Visual lines before ``block``."""
         chunk = block // CHUNK

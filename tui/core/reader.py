@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
@@ -25,6 +25,14 @@ from typing import Generic, Literal, TypeVar
 from tui.core.annotations import trimmed
 from tui.core.blocks import Blocks, split_blocks
 from tui.core.convert import Script
+from tui.core.decorations import (
+    BlockDecorations,
+    DisplayOffsets,
+    by_block,
+    changed_blocks,
+    decorate,
+    plain_text,
+)
 from tui.core.linebreak import cell_of, offset_at_cell, wrap
 from tui.core.lineindex import CHUNK, LineIndex
 from tui.core.script import (
@@ -59,7 +67,7 @@ class BlockView:
     """One block as displayed: sanitised, converted text and its map to canonical offsets."""
 
     text: str
-    offsets: OffsetMap
+    offsets: DisplayOffsets
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,21 +110,44 @@ class _Lru(Generic[_K, _V]):
     def clear(self) -> None:
         self._items.clear()
 
+    def drop(self, key: _K) -> None:
+        """Forget ``key`` (built again on its next use)."""
+        self._items.pop(key, None)
 
-def block_view(text: str, blocks: Blocks, k: int, config: str | None) -> BlockView:
-    """Build the display of block ``k``: controls made visible, tabs as spaces, converted."""
+
+def block_view(
+    text: str,
+    blocks: Blocks,
+    k: int,
+    config: str | None,
+    decorations: BlockDecorations | None = None,
+) -> BlockView:
+    """Build the display of block ``k``: controls made visible, tabs as spaces, converted,
+    with its decorations (display-only marks such as chain numbers) after their characters."""
     safe = display_safe(text[blocks.starts[k] : blocks.end(k)]).replace("\t", " ")
     if config is None:
-        return BlockView(safe, OffsetMap.identity_map(len(safe)))
-    converted = convert_with_offsets(config, safe)
-    return BlockView(converted.text, converted.offsets)
+        view = BlockView(safe, OffsetMap.identity_map(len(safe)))
+    else:
+        converted = convert_with_offsets(config, safe)
+        view = BlockView(converted.text, converted.offsets)
+    suffixes = decorations.get(k) if decorations else None
+    return decorate(view, suffixes) if suffixes else view
 
 
 def count_lines(
-    text: str, blocks: Blocks, config: str | None, width: int, first: int, stop: int
+    text: str,
+    blocks: Blocks,
+    config: str | None,
+    width: int,
+    first: int,
+    stop: int,
+    decorations: BlockDecorations | None = None,
 ) -> list[int]:
     """Exact visual line counts of blocks ``first..stop-1`` (for a background worker)."""
-    return [len(wrap(block_view(text, blocks, k, config).text, width)) for k in range(first, stop)]
+    return [
+        len(wrap(block_view(text, blocks, k, config, decorations).text, width))
+        for k in range(first, stop)
+    ]
 
 
 class ReaderModel:
@@ -154,6 +185,10 @@ class ReaderModel:
         self._words: _Lru[int, list[int]] = _Lru(512)
         self._sentences: _Lru[int, list[int]] = _Lru(512)
         self.lines = LineIndex(self.blocks.starts, self.length, self.width)
+        #: Display-only marks after characters (chain numbers), by block; and a counter
+        #: bumped when they change, so that a line count made meanwhile is made again.
+        self._decorations: BlockDecorations = {}
+        self._decorations_version = 0
 
     # -- display state -------------------------------------------------------------------
 
@@ -238,8 +273,32 @@ class ReaderModel:
     def view(self, block: int) -> BlockView:
         """Block ``block`` as currently displayed (cached)."""
         return self._views.get(
-            block, lambda: block_view(self.text, self.blocks, block, self.config)
+            block,
+            lambda: block_view(self.text, self.blocks, block, self.config, self._decorations),
         )
+
+    def set_decorations(self, suffixes: Mapping[int, str]) -> bool:
+        """Show ``suffixes`` (canonical offset of a character → display-only text) after
+        their characters, replacing the previous ones; returns whether anything changed.
+
+        Only the blocks whose marks changed are displayed and laid out anew; their exact
+        line counts are kept exact, so the scrollbar stays right.
+        """
+        grouped = by_block(self.blocks, suffixes)
+        changed = changed_blocks(self._decorations, grouped)
+        if not changed:
+            return False
+        anchor = self._top_offset()
+        self._decorations = grouped
+        self._decorations_version += 1
+        self.generation += 1
+        for block in changed:
+            self._views.drop(block)
+            self._layouts.drop(block)
+            if self.lines.is_exact(block):  # else laid out when shown or counted
+                self.lines.set_block(block, len(self.layout(block)))
+        self._restore_top(anchor)
+        return True
 
     def layout(self, block: int) -> list[int]:
         """Display offsets where the visual lines of ``block`` start (cached per width)."""
@@ -284,13 +343,18 @@ class ReaderModel:
         generation, config, width = self.layout_generation, self.layout_config, self.width
         for first in range(0, len(self.blocks), CHUNK):
             stop = min(first + CHUNK, len(self.blocks))
-            counts: list[int] = []
-            for block in range(first, stop, step):
-                if generation != self.layout_generation:
-                    return
-                end = min(block + step, stop)
-                counts += count_lines(self.text, self.blocks, config, width, block, end)
-                yield
+            while True:  # once more when marks changed meanwhile: counted with old ones
+                version, counts = self._decorations_version, []
+                for block in range(first, stop, step):
+                    if generation != self.layout_generation:
+                        return
+                    end = min(block + step, stop)
+                    counts += count_lines(
+                        self.text, self.blocks, config, width, block, end, self._decorations
+                    )
+                    yield
+                if version == self._decorations_version:
+                    break
             self.apply_line_counts(generation, first, counts)
 
     # -- cursor geometry -----------------------------------------------------------------
@@ -495,7 +559,7 @@ class ReaderModel:
         view = self.view(block)
         shown_start, shown_end = view.offsets.display_span(start, end)
         base = self.blocks.starts[block]
-        return Word(base + start, base + end, view.text[shown_start:shown_end])
+        return Word(base + start, base + end, plain_text(view, shown_start, shown_end))
 
     def next_word(self) -> None:
         """To the start of the next word (``w``), across blocks."""

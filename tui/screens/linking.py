@@ -33,6 +33,7 @@ from tui.core import keyhints
 from tui.core.annotations import excerpt
 from tui.core.hints import assign, narrow
 from tui.core.linebreak import cell_of, text_cells
+from tui.core.relations.chain_marks import chain_marks, moves_a_mark
 from tui.core.relations.linking import (
     Author,
     LinkChange,
@@ -133,6 +134,8 @@ class LinkController:
         self._shown: tuple[Session, int, Links] | None = None
         #: In review: the ends of the relation candidate shown, marked instead.
         self.review_ends: tuple[tuple[int, int], ...] = ()
+        #: The (reader model, session, spans version, links) the chain marks show.
+        self._chain_marks: tuple[ReaderModel, Session, int, Links] | None = None
 
     @property
     def reader(self) -> ReaderView:
@@ -241,8 +244,28 @@ class LinkController:
         """After every cursor move or edit: the other ends' marks and the panel."""
         if self.linking.active and self.reader.session is not self._session:
             self.cancel()  # another document was opened: its spans are not the source's
+        self._mark_chains()  # first: the other ends' cells are counted with the marks in
         self.follow_cursor()
         self._refresh_panel()
+
+    def _mark_chains(self) -> None:
+        """Number the chains' spans in the text (李四¹ … 他¹) when the spans or the links
+        changed; a schema without chains shows none."""
+        model, session = self.reader.model, self.reader.session
+        if model is None or session is None or not self.schema.chains:
+            return
+        links = document_links(session)
+        shown = self._chain_marks
+        self._chain_marks = (model, session, session.version, links)
+        if shown and shown[:2] == (model, session) and shown[3] is links:
+            if shown[2] == session.version:
+                return
+            if not moves_a_mark(session.changes_since(shown[2]), links):
+                return  # a span outside the chains was edited: the marks stay
+        spans = {span.id: span for span in session.annotations.placed}
+        if model.set_decorations(chain_marks(links, spans)):
+            self._marked = (None, None, ())  # drawn where the text was before the marks moved it
+            self.reader.refresh_view()  # the marked blocks' lines may wrap anew
 
     # -- the relations panel ---------------------------------------------------------------
 

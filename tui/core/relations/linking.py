@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.annotations import excerpt
+from tui.core.relations.chain_marks import numbered_chains
 from tui.core.relations.links import LinkSet, LinkState, LinkStates
 from tui.core.relations.model import CHAINS, RELATIONS, Chain, Links, Relation
 from tui.core.relations.schema import ChainType, RelationType, Schema
@@ -343,14 +344,10 @@ def link_rows(schema: Schema, links: Links, spans: Mapping[str, Span]) -> list[L
         arrow = relation_arrow(_name(source), relation.type, _name(target), directed)
         colour = rtype.colour if rtype is not None else ""
         rows.append(LinkRow(relation, arrow, source.start, colour))
-    chains = []
-    for chain in links.chains:
-        members = sorted((spans[m] for m in chain.members if m in spans), key=lambda s: s.start)
-        if members:
-            chains.append((members[0].start, chain, members))
-    chains.sort(key=lambda found: (found[0], found[1].type))
-    for number, (start, chain, members) in enumerate(chains, 1):
+    # Numbered as the marks in the text are (李四¹ … 他¹).
+    for number, (chain, members) in enumerate(numbered_chains(links, spans), 1):
         ctype = schema.chain(chain.type)
         text = f"#{number} " + " · ".join(_name(member) for member in members)
+        start = members[0].start
         rows.append(LinkRow(chain, text, start, ctype.colour if ctype is not None else ""))
     return rows
