@@ -30,10 +30,10 @@ from tui.core.script import OffsetMap
 
 if TYPE_CHECKING:
     from tui.core.blocks import Blocks
-    from tui.core.reader import BlockView
 
 __all__ = [
     "BlockDecorations",
+    "BlockView",
     "DecoratedMap",
     "DisplayOffsets",
     "by_block",
@@ -151,6 +151,14 @@ def plain_text(view: BlockView, start: int, end: int) -> str:
 
 #: What a block view's offsets may be: a conversion's map, or one with decorations.
 DisplayOffsets = OffsetMap | DecoratedMap
+
+
+@dataclass(frozen=True, slots=True)
+class BlockView:
+    """One block as displayed: sanitised, converted text and its map to canonical offsets."""
+
+    text: str
+    offsets: DisplayOffsets
 
 
 def decorate(view: BlockView, suffixes: Mapping[int, str]) -> BlockView:

@@ -27,7 +27,7 @@ from tui.core.blocks import Blocks, split_blocks
 from tui.core.convert import Script
 from tui.core.decorations import (
     BlockDecorations,
-    DisplayOffsets,
+    BlockView,
     by_block,
     changed_blocks,
     decorate,
@@ -60,14 +60,6 @@ class DisplayMode(Enum):
     ORIGINAL = "original"
     SIMPLIFIED = "simplified"
     TRADITIONAL = "traditional"
-
-
-@dataclass(frozen=True, slots=True)
-class BlockView:
-    """One block as displayed: sanitised, converted text and its map to canonical offsets."""
-
-    text: str
-    offsets: DisplayOffsets
 
 
 @dataclass(frozen=True, slots=True)
