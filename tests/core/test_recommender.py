@@ -12,13 +12,14 @@ from tui.core.corpus import DocumentRef
 from tui.core.recommender import (
     ModelError,
     TrainingError,
+    crf,
     evaluate_model,
     load_model,
     suggest_into_layer,
     train_in_subprocess,
     train_model,
 )
-from tui.core.recommender import crf, model as model_module
+from tui.core.recommender import model as model_module
 from tui.core.recommender.scores import ScoreCounter
 from tui.core.recommender.tags import bioes_tags, outermost, spans_from_tags
 from tui.core.script import convert
@@ -76,7 +77,7 @@ def trained(tmp_path: Path) -> tuple[Store, list[DocumentRef]]:
 
 def test_too_few_spans_is_a_clear_message_and_no_model(tmp_path: Path) -> None:
     store, refs = make_corpus(tmp_path, documents=1)  # 16 spans
-    with pytest.raises(TrainingError, match="16 spans in 'alice''s layer.*20 are needed"):
+    with pytest.raises(TrainingError, match=r"16 spans in 'alice''s layer.*20 are needed"):
         train_model(store, refs, "alice")
     assert not (store.root / "models").exists()
 
@@ -170,7 +171,7 @@ def test_a_missing_model_is_a_message(tmp_path: Path) -> None:
 def test_a_truncated_model_file_is_a_message(trained: tuple[Store, list[DocumentRef]]) -> None:
     path = trained[0].root / "models" / "ner.crfsuite"
     path.write_bytes(path.read_bytes()[:1000])
-    with pytest.raises(ModelError, match="ner.crfsuite: does not match its card.*retrain"):
+    with pytest.raises(ModelError, match=r"ner\.crfsuite: does not match its card.*retrain"):
         load_model(trained[0].root, "ner")
 
 
