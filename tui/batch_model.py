@@ -30,8 +30,6 @@ from tui.output import SafeArgumentParser, say, warn
 
 __all__ = ["add_parsers"]
 
-_Commands = argparse._SubParsersAction[SafeArgumentParser]
-
 
 def add_parsers(
     commands: _Commands, store_option: Callable[[argparse.ArgumentParser], None]
