@@ -32,7 +32,8 @@ __all__ = ["add_parsers"]
 
 
 def add_parsers(
-    commands: _Commands, store_option: Callable[[argparse.ArgumentParser], None]
+    commands: argparse._SubParsersAction[SafeArgumentParser],
+    store_option: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     """Add ``train``, ``evaluate`` and ``suggest`` to the batch commands."""
     train = commands.add_parser(

@@ -20,9 +20,10 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from tui.core.script import simplified_shadow
@@ -274,6 +275,12 @@ class Segmenter:
         if position != len(shadow):  # never seen; offsets would be wrong
             raise RuntimeError("jieba.posseg tokens do not cover the text")
         return tokens
+
+    def word_table(self) -> tuple[Mapping[str, int], Mapping[str, str]]:
+        """jieba's dictionary (a word's frequency; 0 for a prefix that is no word) and its
+        word-tag table, the user dictionary's words included: read-only views."""
+        tags = (self._tagger or self._build_tagger()).word_tag_tab
+        return MappingProxyType(self._tokenizer.FREQ), MappingProxyType(tags)
 
     def word_tags(self, shadow: str) -> list[tuple[int, int, str]]:
         """The words of ``shadow`` as ``(start, end, tag)``, covering it: jieba's words (new

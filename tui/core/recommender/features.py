@@ -11,8 +11,11 @@ round. For each character:
 * the jieba word holding it: the character's place in the word (B, M, E, S; with its
   neighbours' places too), the word's length (up to 6), the word's
   dictionary part-of-speech tag (``un`` for a word jieba found but its dictionary lacks),
-  paired with the tags of the characters before and after, and the word itself when longer than one
-  character (see :meth:`tui.core.segment.Segmenter.word_tags`).
+  paired with the tags of the characters before and after, and the word itself when longer
+  than one character (see :meth:`tui.core.segment.Segmenter.word_tags`);
+* the lexicon: the length and tag of the longest word of jieba's dictionary starting at
+  the character, and of the longest ending there, whether or not the segmentation chose
+  it (what a lattice model sees; general words, nothing learnt from a data set).
 
 A model records the version it was trained with; a model of another version is refused
 when loaded (retrain it), since the same names would mean other things.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Mapping
 
 from tui.core.script import simplified_shadow
 from tui.core.segment import Segmenter
@@ -70,7 +74,9 @@ def paragraph_features(paragraph: str, segmenter: Segmenter | None = None) -> li
     size = len(shadow)
     if not size:
         return []
-    words = (segmenter or shared_segmenter()).word_tags(shadow)
+    segmenter = segmenter or shared_segmenter()
+    words = segmenter.word_tags(shadow)
+    starting, ending = _lexicon(shadow, *segmenter.word_table())
     places, tags, word_of, lengths = _word_features(words, shadow, size)
     classes = [char_class(char) for char in shadow]
     padded = "^^" + shadow + "$$"  # two pads a side for the ±2 window
@@ -107,6 +113,10 @@ def paragraph_features(paragraph: str, segmenter: Segmenter | None = None) -> li
             "wt-1=" + (tags[i - 1] if i else "^") + "|" + tag,
             "wt+1=" + tag + "|" + (tags[i + 1] if i + 1 < size else "$"),
         ]
+        if starting[i]:
+            row.append("ls=" + starting[i])
+        if ending[i]:
+            row.append("le=" + ending[i])
         if word_of[i]:
             row.append("w=" + word_of[i])
         features.append(row)
@@ -133,3 +143,30 @@ def _word_features(
             word_of[i] = word
             lengths[i] = length
     return places, tags, word_of, lengths
+
+
+def _lexicon(
+    shadow: str, frequencies: Mapping[str, int], tags: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """Per character: the length and tag of the longest dictionary word (2 to
+    :data:`_LONGEST` characters) starting there, and of the longest ending there, whether
+    or not jieba's segmentation chose it ("" when none)."""
+    size = len(shadow)
+    starting = [""] * size
+    ending = [""] * size
+    for i in range(size):
+        for length in range(min(_LONGEST, size - i), 1, -1):
+            word = shadow[i : i + length]
+            if frequencies.get(word):  # 0: only a prefix of longer words
+                starting[i] = f"{length}{tags.get(word, 'x')}"
+                break
+        for length in range(min(_LONGEST, i + 1), 1, -1):
+            word = shadow[i + 1 - length : i + 1]
+            if frequencies.get(word):
+                ending[i] = f"{length}{tags.get(word, 'x')}"
+                break
+    return starting, ending
+
+
+#: The longest dictionary word the lexicon features look for.
+_LONGEST = 6
