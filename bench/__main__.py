@@ -88,7 +88,8 @@ KINDS = ("cursor", "word", "page", "toggle")
 
 def figure(name: str, value: float, unit: str) -> None:
     """Print one figure (``nan`` when it could not be measured)."""
-    text = "nan" if math.isnan(value) else f"{value:.2f}" if unit == "ratio" else f"{value:.1f}"
+    digits = {"ratio": 2, "f1": 3}.get(unit, 1)
+    text = "nan" if math.isnan(value) else f"{value:.{digits}f}"
     print(f"{name}: {text} {unit}", flush=True)
 
 

@@ -1,7 +1,8 @@
 """The recommender (issue 15): its quality on Resume NER, and how fast it trains and tags.
 
 Figures from :func:`recommender_figures`, each beside its yardstick: a plain character CRF
-(unigrams and bigrams in a ±2 window, nothing else) with the same iterations and penalties:
+(unigrams and bigrams in a ±2 window, nothing else) with the same iterations and penalties
+(100, as ``biaozhu train``; 50 for the app's background retraining):
 
 * ``resume_test_f1`` (and ``resume_test_f1_plain_crf``): exact-span micro F1 on the test
   part of Resume NER (Zhang and Yang, "Chinese NER Using Lattice LSTM", ACL 2018) after
@@ -12,7 +13,8 @@ Figures from :func:`recommender_figures`, each beside its yardstick: a plain cha
 * ``train_10k_sentences_s`` (and ``_plain_crf``): :func:`train_model` on a store of 10 000
   seed sentences (100 documents of 100 lines, 2 or 3 spans each, as in
   :mod:`bench.interchange`): reading the layer, features, training, held-out scores.
-* ``retrain_500_sentences_s`` (and ``_plain_crf``): the same on 500 sentences.
+* ``retrain_500_sentences_s`` (and ``_plain_crf``): the same on 500 sentences, with the
+  app's retraining iterations (:data:`RETRAIN_ITERATIONS`).
 * ``suggest_doc_ms`` (and ``_plain_crf``): tagging a 2 000-character seed document a
   paragraph at a time, features, marginals and confidences included (the median of
   :data:`SUGGEST_RUNS`).
@@ -40,7 +42,11 @@ from tui.core.recommender.evaluate import score_examples
 from tui.core.recommender.model import Model
 from tui.core.recommender.suggest import model_spans
 from tui.core.recommender.tags import bioes_tags, spans_from_tags
-from tui.core.recommender.train import DEFAULT_ITERATIONS, train_examples
+from tui.core.recommender.train import (
+    DEFAULT_ITERATIONS,
+    RETRAIN_ITERATIONS,
+    train_examples,
+)
 from tui.core.spans import Span, Status, new_span_id, now_iso
 from tui.core.store import Store
 from tui.core.suggest import paragraphs
@@ -64,12 +70,14 @@ def plain_features(text: str) -> list[list[str]]:
     return features
 
 
-def _plain_train(examples: Sequence[Example], folder: Path) -> tuple[CrfTagger, float]:
+def _plain_train(
+    examples: Sequence[Example], folder: Path, iterations: int = DEFAULT_ITERATIONS
+) -> tuple[CrfTagger, float]:
     """The yardstick trained on ``examples``, and the seconds it took (features included)."""
     began = time.perf_counter()
     path = folder / "plain.crfsuite"
     sequences = [(plain_features(e.text), bioes_tags(len(e.text), e.spans)) for e in examples]
-    train_crf(sequences, path, iterations=DEFAULT_ITERATIONS)
+    train_crf(sequences, path, iterations=iterations)
     return CrfTagger(path.read_bytes()), time.perf_counter() - began
 
 
@@ -108,8 +116,8 @@ def resume_figures(folder: Path = RESUME) -> list[Figure]:
         plain, seconds = _plain_train(train.examples, root)
         log(f"  plain CRF trained in {seconds:.0f} s")
         return [
-            ("resume_test_f1", f1, "ratio"),
-            ("resume_test_f1_plain_crf", _plain_f1(plain, test.examples), "ratio"),
+            ("resume_test_f1", f1, "f1"),
+            ("resume_test_f1_plain_crf", _plain_f1(plain, test.examples), "f1"),
         ]
 
 
@@ -137,19 +145,21 @@ def _sentence_store(root: Path, sentences: int) -> tuple[Store, list]:
     return store, open_corpus([corpus], store, write=False).refs
 
 
-def training_figures(name: str, sentences: int) -> tuple[list[Figure], Model, CrfTagger]:
+def training_figures(
+    name: str, sentences: int, iterations: int
+) -> tuple[list[Figure], Model, CrfTagger]:
     """Seconds to train on ``sentences`` seed sentences, and the yardstick's; the model
     and the yardstick."""
     with tempfile.TemporaryDirectory(prefix="bench-train-") as temp:
         store, refs = _sentence_store(Path(temp), sentences)
         began = time.perf_counter()
-        train_model(store, refs, "bench")
+        train_model(store, refs, "bench", iterations=iterations)
         seconds = time.perf_counter() - began
         model = load_model(store.root, "ner")
         examples = layer_examples(store, refs, "bench").examples
         chars = sum(len(e.text) for e in examples)
         log(f"  {name}: {chars:,} characters, {seconds:.1f} s")
-        plain, plain_seconds = _plain_train(examples, Path(temp))
+        plain, plain_seconds = _plain_train(examples, Path(temp), iterations)
         figures = [(name, seconds, "s"), (f"{name}_plain_crf", plain_seconds, "s")]
         evaluation = evaluate_model(model, store, refs, "bench")
         log(f"  (f1 on its own training layer: {evaluation.scores.micro.f1:.3f})")
@@ -178,6 +188,8 @@ def suggest_figures(model: Model, plain_tagger: CrfTagger) -> list[Figure]:
 def recommender_figures() -> list[Figure]:
     """Every figure of this module (see its notes)."""
     figures = resume_figures()
-    ten_k, _, _ = training_figures("train_10k_sentences_s", 10_000)
-    five_hundred, model, plain = training_figures("retrain_500_sentences_s", 500)
+    ten_k, _, _ = training_figures("train_10k_sentences_s", 10_000, DEFAULT_ITERATIONS)
+    five_hundred, model, plain = training_figures(
+        "retrain_500_sentences_s", 500, RETRAIN_ITERATIONS
+    )
     return figures + ten_k + five_hundred + suggest_figures(model, plain)

@@ -20,6 +20,7 @@ from tui.core.recommender.suggest import SuggestCounts, suggest_into_layer
 from tui.core.recommender.train import (
     DEFAULT_ITERATIONS,
     MIN_SPANS,
+    RETRAIN_ITERATIONS,
     TrainingError,
     train_model,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_ITERATIONS",
     "DEFAULT_STATUSES",
     "MIN_SPANS",
+    "RETRAIN_ITERATIONS",
     "Evaluation",
     "LabelScores",
     "Model",

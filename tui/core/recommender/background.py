@@ -19,8 +19,8 @@ from tui.core.corpus import DocumentRef
 from tui.core.recommender.data import DEFAULT_STATUSES
 from tui.core.recommender.model import ModelCard
 from tui.core.recommender.train import (
-    DEFAULT_ITERATIONS,
     MIN_SPANS,
+    RETRAIN_ITERATIONS,
     Progress,
     TrainingError,
     train_model,
@@ -41,11 +41,13 @@ def train_in_subprocess(
     min_spans: int = MIN_SPANS,
     held_out: float = 0.1,
     progress: Progress | None = None,
-    iterations: int = DEFAULT_ITERATIONS,
+    iterations: int = RETRAIN_ITERATIONS,
 ) -> ModelCard:
     """:func:`~tui.core.recommender.train.train_model` in a spawned child process; the
-    saved model's card. Raises :class:`TrainingError` as it does, and when the child dies
-    (killed, out of memory): the previous model is then still there."""
+    saved model's card. It trains :data:`RETRAIN_ITERATIONS` iterations unless told.
+
+    Raises :class:`TrainingError` as ``train_model`` does, and when the child dies (killed,
+    out of memory): the previous model is then still there."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     arguments = (
