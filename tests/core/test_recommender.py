@@ -300,3 +300,13 @@ def test_training_in_a_child_process(tmp_path: Path) -> None:
 def test_the_crf_wrapper_refuses_bytes_that_are_no_model() -> None:
     with pytest.raises(crf.CrfError):
         crf.CrfTagger(b"not a model at all")
+
+
+def test_the_held_out_split_is_the_same_every_time_and_about_its_share() -> None:
+    from tui.core.recommender.data import Example, held_out
+
+    examples = [Example(f"doc{n % 7}", n, "文本", ()) for n in range(2000)]
+    first = [held_out(example, 0.1) for example in examples]
+    assert first == [held_out(example, 0.1) for example in examples]
+    assert 150 < sum(first) < 250
+    assert not any(held_out(example, 0) for example in examples)

@@ -7,6 +7,7 @@ that), over the same documents training would read (:mod:`tui.core.recommender.d
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 from tui.core.corpus import DocumentRef
 from tui.core.recommender.data import DEFAULT_STATUSES, Example, layer_examples
@@ -18,16 +19,16 @@ from tui.core.store import Store
 __all__ = ["Evaluation", "evaluate_model", "score_examples"]
 
 
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """The scores of a model on a layer, and what they were counted on."""
 
-    def __init__(self, scores: Scores, documents: int, problems: list[str], unknown: set[str]):
-        self.scores = scores
-        self.documents = documents
-        #: Documents that could not be read, one line each.
-        self.problems = problems
-        #: Labels of the layer the model was never trained on.
-        self.unknown_labels = unknown
+    scores: Scores
+    documents: int
+    #: Documents that could not be read, one line each.
+    problems: list[str]
+    #: Labels of the layer the model was never trained on.
+    unknown_labels: set[str]
 
 
 def score_examples(model: Model, examples: Iterable[Example]) -> Scores:
