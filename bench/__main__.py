@@ -44,6 +44,11 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``suggest_first_visible_20mb_ms``, ``suggest_yardstick_cursor_ms``: from writing ``z``
   with the cursor at the end of the 20 MB document to the end of the first frame showing
   a suggestion, beside a cursor key at the same place (see :mod:`bench.suggest`).
+* ``resume_test_f1``, ``train_10k_sentences_s``, ``retrain_500_sentences_s``,
+  ``suggest_doc_ms``, each beside a plain character CRF's figure (``..._plain_crf``): the
+  recommender's exact-span F1 on Resume NER (skipped when ``../shared/data/resume-ner`` is
+  absent), its training on 10 000 and 500 seed sentences, and tagging a 2 000-character
+  document (see :mod:`bench.recommender`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """
@@ -67,6 +72,7 @@ from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
 from bench.measure import KeyResult, median, percentile, reader_session
 from bench.reading import dictionary_figures, word_panel_figures
+from bench.recommender import recommender_figures
 from bench.relations import relation_import_figures
 from bench.review import review_figures
 from bench.search import corpus_figures, suggest_figures
@@ -82,7 +88,8 @@ KINDS = ("cursor", "word", "page", "toggle")
 
 def figure(name: str, value: float, unit: str) -> None:
     """Print one figure (``nan`` when it could not be measured)."""
-    text = "nan" if math.isnan(value) else f"{value:.2f}" if unit == "ratio" else f"{value:.1f}"
+    digits = {"ratio": 2, "f1": 3}.get(unit, 1)
+    text = "nan" if math.isnan(value) else f"{value:.{digits}f}"
     print(f"{name}: {text} {unit}", flush=True)
 
 
@@ -209,6 +216,9 @@ def main() -> int:
         figure(name, value, unit)
     log(f"suggestions on the 20 MB document ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in first_visible_figures(doc_20mb):
+        figure(name, value, unit)
+    log(f"the recommender ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in recommender_figures():
         figure(name, value, unit)
     log(f"done in {time.perf_counter() - began:.0f} s")
     return 0

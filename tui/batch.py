@@ -1,4 +1,5 @@
-"""The batch commands ``biaozhu import``, ``export`` and ``stats``: no terminal UI needed.
+"""The batch commands ``biaozhu import``, ``export``, ``stats`` and ``agree`` (and ``train``,
+``evaluate``, ``suggest`` from :mod:`tui.batch_model`): no terminal UI needed.
 
 Each prints what it did on stdout and every warning on stderr; a problem is one line on
 stderr naming the file and what is wrong, with exit status 1 (2 for a usage error), and
@@ -71,6 +72,9 @@ def _parser(login_name: str) -> argparse.ArgumentParser:
     _export_parser(commands, login_name)
     _stats_parser(commands)
     _agree_parser(commands)
+    from tui.batch_model import add_parsers  # the recommender's commands
+
+    add_parsers(commands, _store_option)
     return parser
 
 

@@ -18,15 +18,15 @@ from tui.output import SafeArgumentParser, warn
 if TYPE_CHECKING:
     from tui.core.relations.schema import Schema
 
-#: ``biaozhu import|export|stats|agree ...`` run a batch command (tui.batch), not the reader; a
-#: document called "import" is opened as ./import.
-BATCH_COMMANDS = ("import", "export", "stats", "agree")
+#: ``biaozhu import|export|stats|agree|train|evaluate|suggest ...`` run a batch command
+#: (tui.batch), not the reader; a document called "import" is opened as ./import.
+BATCH_COMMANDS = ("import", "export", "stats", "agree", "train", "evaluate", "suggest")
 VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
 _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
     "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened. Also: "
-    "biaozhu review|import|export|stats|agree --help."
+    "biaozhu review|import|export|stats|agree|train|evaluate|suggest --help."
 )
 
 

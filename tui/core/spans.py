@@ -58,6 +58,8 @@ class Origin(StrEnum):
     MANUAL = "manual"
     SUGGESTION = "suggestion"
     IMPORT = "import"
+    #: Pre-annotated by a trained model (``biaozhu suggest``), with its confidence.
+    MODEL = "model"
 
 
 class Status(StrEnum):
@@ -104,6 +106,9 @@ class Span:
     #: In the gold layer: the annotators whose version the reviewer accepted (saved as
     #: ``from``; empty for a span the reviewer made or that every annotator agreed on).
     accepted_from: tuple[str, ...] = ()
+    #: For a span a model made (origin ``model``): its probability, from 0 to 1; saved
+    #: only when set, so other spans' records stay as they were.
+    confidence: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -130,6 +135,8 @@ class Span:
         }
         if self.accepted_from:
             record["from"] = list(self.accepted_from)
+        if self.confidence is not None:
+            record["confidence"] = self.confidence
         return record
 
     @classmethod
@@ -158,6 +165,7 @@ class Span:
             flagged=fields.flag("flagged"),
             group=fields.text("group", ""),
             accepted_from=fields.names("from"),
+            confidence=fields.probability("confidence"),
         )
 
 
@@ -168,7 +176,7 @@ def _slot_setters() -> tuple[Callable[[Span, Any], None], ...]:
 
 _SETTERS = _slot_setters()
 (_ID, _DOC, _SHA, _START, _END, _TEXT, _LABEL, _WHO) = _SETTERS[:8]
-(_MADE, _CHANGED, _NOTE, _ORIGIN, _FLAG, _GROUP, _FROM) = _SETTERS[8:]
+(_MADE, _CHANGED, _NOTE, _ORIGIN, _FLAG, _GROUP, _FROM, _CONFIDENCE) = _SETTERS[8:]
 
 
 def _built(record: Mapping[str, Any]) -> Span:
@@ -196,6 +204,7 @@ def _built(record: Mapping[str, Any]) -> Span:
     _FLAG(span, get("flagged", False))
     _GROUP(span, get("group", ""))
     _FROM(span, tuple(get("from", ())))
+    _CONFIDENCE(span, get("confidence"))
     return span
 
 
@@ -239,7 +248,13 @@ def _well_formed(record: Mapping[str, object]) -> bool:
         and get("origin", Origin.MANUAL.value) in _ORIGINS
         and type(get("flagged", False)) is bool
         and (get("from") is None or _names_list(get("from")))
+        and (get("confidence") is None or _is_probability(get("confidence")))
     )
+
+
+def _is_probability(value: object) -> bool:
+    """Whether ``value`` is a JSON number from 0 to 1 (a span's ``confidence``)."""
+    return (type(value) is float or type(value) is int) and 0 <= cast(float, value) <= 1
 
 
 def _names_list(value: object) -> bool:
@@ -294,6 +309,15 @@ class _Fields:
         if not _names_list(value):
             raise self._wrong(name, value, "a list of names")
         return tuple(cast(list[str], value))
+
+    def probability(self, name: str) -> float | None:
+        """The optional number field ``name``, from 0 to 1 (None when absent)."""
+        value = self._record.get(name)
+        if value is None:
+            return None
+        if not _is_probability(value):
+            raise self._wrong(name, value, "a number from 0 to 1")
+        return float(cast(float, value))
 
     def origin(self) -> Origin:
         """The ``origin`` field (manual when absent)."""

@@ -34,6 +34,10 @@ tables (read exactly as :func:`tui.core.labels.parse_labels` reads them)::
     key = "q"
     values = ["高", "中", "低"]   # ... or its values: 1 to 20, each once, same rules as names
 
+    [recommender]             # optional: the learning recommender (tui.core.recommender_config)
+    model = "ner"
+    retrain_every = 50
+
 Keys are one lowercase ASCII letter or digit (``a`` to ``z``, ``0`` to ``9``; ``key = 1``
 written as a number is ``"1"``). Each kind has its own keys, chosen in its own place, so a
 relation key may be a label digit or a category's letter:
@@ -56,7 +60,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import cycle
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
@@ -74,6 +78,7 @@ from tui.core.labels import (
     table_lines,
     where,
 )
+from tui.core.recommender_config import RecommenderConfig, parse_recommender
 
 __all__ = [
     "DEFAULT_SCHEMA",
@@ -100,7 +105,7 @@ _FIELDS: Mapping[str, tuple[str, ...]] = {
     "attribute": ("name", "key", "values", "type", "for"),
 }
 # What may stand at the top of the file: the tables above, labels, and what labels.py reads.
-_TOP_LEVEL = ("label", "stack", "suggest", *_FIELDS)
+_TOP_LEVEL = ("label", "stack", "suggest", "recommender", *_FIELDS)
 _SHOWN_LENGTH = 40
 
 
@@ -175,6 +180,8 @@ class Schema:
     chains: tuple[ChainType, ...] = ()
     categories: tuple[CategoryType, ...] = ()
     attributes: tuple[AttributeType, ...] = ()
+    #: The ``[recommender]`` table (:mod:`tui.core.recommender_config`), or its defaults.
+    recommender: RecommenderConfig = field(default_factory=RecommenderConfig)
 
     def label(self, name: str) -> Label | None:
         """The span label called ``name``, or None."""
@@ -293,6 +300,7 @@ def parse_schema(source: str, filename: str = "labels.toml") -> Schema:
         _with_colours(chains, {relation.colour for relation in coloured}),
         categories,
         tuple(attributes),
+        parse_recommender(document, source, filename),
     )
 
 
@@ -303,7 +311,7 @@ def _check_top_level(document: Mapping[str, Any], source: str, filename: str) ->
             expected = ", ".join(f"[[{table}]]" for table in ("label", *_FIELDS))
             raise LabelError(
                 f"{_line_of(source, name, filename)}: unknown table {_shown(name)}"
-                f" (expected {expected}, [suggest] or stack)"
+                f" (expected {expected}, [suggest], [recommender] or stack)"
             )
     for table in _FIELDS:
         if table in document and not isinstance(document[table], list):
