@@ -26,7 +26,7 @@ def test_train_then_evaluate_then_suggest(tmp_path: Path) -> None:
     assert "iteration 10/15" in result.stderr
     assert "trained model 'ner' on" in result.stdout and "labels: LOC, PER" in result.stdout
     assert "f1: " in result.stdout
-    assert (tmp_path / "store" / "models" / "ner.crfsuite").exists()
+    assert (tmp_path / "store" / ".models" / "ner.crfsuite").exists()
 
     result = run_cli("evaluate", "corpus", "--store", "store", "--annotator", "alice", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -56,7 +56,7 @@ def test_problems_are_one_line_and_exit_1(tmp_path: Path) -> None:
     result = run_cli("evaluate", "corpus", *store, "--annotator", "alice", cwd=tmp_path)
     assert result.returncode == 1 and "no model 'ner' (train one" in result.stderr
     assert "Traceback" not in result.stderr
-    (tmp_path / "store" / "models").mkdir(parents=True)
-    (tmp_path / "store" / "models" / "ner.json").write_text("{}", "utf-8")
+    (tmp_path / "store" / ".models").mkdir(parents=True)
+    (tmp_path / "store" / ".models" / "ner.json").write_text("{}", "utf-8")
     result = run_cli("suggest", "corpus", *store, "--annotator", "bob", cwd=tmp_path)
     assert result.returncode == 1 and "not a biaozhu model card" in result.stderr

@@ -141,3 +141,12 @@ def test_a_category_cell_shows_initials_and_never_overflows() -> None:
     assert category_cell(["体育", "正面", "长篇"], 4) == "体…"
     assert category_cell(["news", "sport"], 4) == "ns"
     assert category_cell([], 4) == ""
+
+
+def test_the_doubt_bar_is_a_share_of_the_most_doubt_in_eighths() -> None:
+    from tui.core.list_columns import doubt_cell
+
+    assert doubt_cell(0.4, 0.4, 2) == "██"
+    assert doubt_cell(0.1, 0.4, 2) == "▄ "  # a quarter of two cells: four eighths
+    assert doubt_cell(0.001, 0.4, 2) == "▁ "  # any doubt shows
+    assert doubt_cell(0.0, 0.4, 2) == "  " and doubt_cell(0.0, 0.0, 2) == "  "

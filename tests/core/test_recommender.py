@@ -79,7 +79,7 @@ def test_too_few_spans_is_a_clear_message_and_no_model(tmp_path: Path) -> None:
     store, refs = make_corpus(tmp_path, documents=1)  # 16 spans
     with pytest.raises(TrainingError, match=r"16 spans in 'alice''s layer.*20 are needed"):
         train_model(store, refs, "alice")
-    assert not (store.root / "models").exists()
+    assert not (store.root / ".models").exists()
 
 
 def test_documents_not_started_are_not_learnt_from(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_a_trained_model_is_saved_with_its_card_and_tags_either_script(
         6,
     )
     assert card.iterations == ITERATIONS and card.spans > 0
-    card_file = json.loads((store.root / "models" / "ner.json").read_text("utf-8"))
+    card_file = json.loads((store.root / ".models" / "ner.json").read_text("utf-8"))
     assert card_file["model_sha256"] == card.model_sha256 and "f1" in card_file["held_out"]
     for text in ("王小明在上海工作。", convert("s2t", "王小明在上海工作。")):
         found = {(s, e, label) for s, e, label, _ in model.tag(text)}
@@ -157,7 +157,10 @@ def test_training_killed_half_way_leaves_the_previous_model(
     with pytest.raises(KeyboardInterrupt):
         train_model(store, refs, "alice", iterations=ITERATIONS)
     assert load_model(store.root, "ner").card == before
-    assert sorted(p.name for p in (store.root / "models").iterdir()) == ["ner.crfsuite", "ner.json"]
+    assert sorted(p.name for p in (store.root / ".models").iterdir()) == [
+        "ner.crfsuite",
+        "ner.json",
+    ]
 
 
 # -- bad model files -----------------------------------------------------------------------
@@ -169,7 +172,7 @@ def test_a_missing_model_is_a_message(tmp_path: Path) -> None:
 
 
 def test_a_truncated_model_file_is_a_message(trained: tuple[Store, list[DocumentRef]]) -> None:
-    path = trained[0].root / "models" / "ner.crfsuite"
+    path = trained[0].root / ".models" / "ner.crfsuite"
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(ModelError, match=r"ner\.crfsuite: does not match its card.*retrain"):
         load_model(trained[0].root, "ner")
@@ -180,7 +183,7 @@ def test_a_truncated_model_its_card_agrees_with_is_still_refused(
 ) -> None:
     import hashlib
 
-    models = trained[0].root / "models"
+    models = trained[0].root / ".models"
     cut = (models / "ner.crfsuite").read_bytes()[:1000]
     (models / "ner.crfsuite").write_bytes(cut)
     card = json.loads((models / "ner.json").read_text("utf-8"))
@@ -202,14 +205,14 @@ def test_a_truncated_model_its_card_agrees_with_is_still_refused(
 def test_a_card_from_another_version_or_program_is_a_message(
     trained: tuple[Store, list[DocumentRef]], change: dict[str, object], message: str
 ) -> None:
-    path = trained[0].root / "models" / "ner.json"
+    path = trained[0].root / ".models" / "ner.json"
     path.write_text(json.dumps(json.loads(path.read_text("utf-8")) | change), "utf-8")
     with pytest.raises(ModelError, match=message):
         load_model(trained[0].root, "ner")
 
 
 def test_a_card_that_is_not_json_is_a_message(trained: tuple[Store, list[DocumentRef]]) -> None:
-    (trained[0].root / "models" / "ner.json").write_bytes(b"\x80garbage")
+    (trained[0].root / ".models" / "ner.json").write_bytes(b"\x80garbage")
     with pytest.raises(ModelError, match="not a model card"):
         load_model(trained[0].root, "ner")
 
@@ -310,3 +313,9 @@ def test_the_held_out_split_is_the_same_every_time_and_about_its_share() -> None
     assert first == [held_out(example, 0.1) for example in examples]
     assert 150 < sum(first) < 250
     assert not any(held_out(example, 0) for example in examples)
+
+
+def test_the_models_folder_is_never_taken_for_a_document(tmp_path: Path) -> None:
+    store, refs = make_corpus(tmp_path, documents=2)
+    train_model(store, refs, "alice", iterations=5)
+    assert sorted(store.document_ids()) == sorted(ref.doc_id for ref in refs)

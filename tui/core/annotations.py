@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from tui.core.history import History, HistoryError, SpanStates, SpanStep
@@ -224,6 +224,7 @@ class Annotations:
         note: str = "",
         origin: Origin = Origin.MANUAL,
         accepted_from: tuple[str, ...] = (),
+        confidence: float | None = None,
     ) -> Span:
         span_id = self._ids()
         if span_id in self._by_id:
@@ -242,6 +243,7 @@ class Annotations:
             note=note,
             origin=origin,
             accepted_from=accepted_from,
+            confidence=confidence,
         )
 
     def delete(self, span_id: str) -> Change:
@@ -292,17 +294,26 @@ class Annotations:
         return self._edit(span_id, span, moved, description)
 
     def add_all(
-        self, keys: Iterable[tuple[int, int, str]], description: str, *, origin: Origin
+        self,
+        keys: Iterable[tuple[int, int, str]],
+        description: str,
+        *,
+        origin: Origin,
+        sources: Mapping[tuple[int, int, str], tuple[Origin, float | None]] | None = None,
     ) -> Change | None:
         """Label every ``(start, end, label)`` of ``keys`` not there yet, as one edit.
 
-        Keys outside the text or already present are passed over; None when none is new.
+        ``sources`` gives some keys an origin and confidence of their own (a model's
+        suggestion); the others get ``origin``. Keys outside the text or already present
+        are passed over; None when none is new.
         """
         stamp = self._clock()
         states: list[tuple[str, Span | None]] = []
-        for start, end, label in sorted(set(keys)):
+        for key in sorted(set(keys)):
+            start, end, label = key
             if 0 <= start < end <= len(self.text) and label and not self._find(start, end, label):
-                span = self._new_span(start, end, label, stamp, origin=origin)
+                own, confidence = (sources or {}).get(key, (origin, None))
+                span = self._new_span(start, end, label, stamp, origin=own, confidence=confidence)
                 states.append((span.id, span))
         if not states:
             return None

@@ -95,10 +95,13 @@ def header_line(columns: tuple[Column, ...]) -> str:
     return " " + " ".join(align(column.heading, column) for column in columns)
 
 
-def doubt_cell(doubt: float, cells: int) -> str:
-    """``doubt`` (0–1) as a bar rising left to right over ``cells`` cells, in eighths:
-    a glance down the column finds the documents the model is least sure of."""
-    eighths = round(min(max(doubt, 0.0), 1.0) * cells * 8)
+def doubt_cell(doubt: float, most: float, cells: int) -> str:
+    """``doubt`` as a bar rising left to right over ``cells`` cells, in eighths of the
+    ``most`` doubt in the list (a model sure of every document still ranks them): a
+    glance down the column finds the documents the model is least sure of. Any doubt at
+    all shows at least an eighth."""
+    share = min(max(doubt / most, 0.0), 1.0) if most > 0 else 0.0
+    eighths = max(round(share * cells * 8), 1 if doubt > 0 else 0)
     return "".join(_EIGHTHS[min(8, max(0, eighths - 8 * cell))] for cell in range(cells))
 
 

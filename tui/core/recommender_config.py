@@ -3,7 +3,7 @@
 ::
 
     [recommender]
-    model = "ner"                       # the model's name (store/models/ner.crfsuite)
+    model = "ner"                       # the model's name (store/.models/ner.crfsuite)
     retrain_every = 50                  # retrain after this many new or changed spans
     layer = ""                          # learn from: "" the annotator's own layer, or a
                                         # layer's name ("gold": the reviewers' decisions)

@@ -292,11 +292,19 @@ class Session:
         self._commit(change, starts=change is not None, decided=decided)
         return change
 
-    def accept_suggestions(self, keys: Iterable[SpanKey], description: str) -> Change | None:
-        """Make suggested spans real (origin ``suggestion``): one edit, one undo."""
+    def accept_suggestions(
+        self,
+        keys: Iterable[SpanKey],
+        description: str,
+        sources: Mapping[SpanKey, tuple[Origin, float | None]] | None = None,
+    ) -> Change | None:
+        """Make suggested spans real (origin ``suggestion``, or as ``sources`` says for a
+        model's: ``model`` with its confidence): one edit, one undo."""
         if self._refused():
             return None
-        change = self.annotations.add_all(keys, description, origin=Origin.SUGGESTION)
+        change = self.annotations.add_all(
+            keys, description, origin=Origin.SUGGESTION, sources=sources
+        )
         return self._commit(change, starts=True)
 
     def reject(self, keys: Iterable[SpanKey]) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from tui.core.segment import Segmenter
     from tui.core.store import Store
+    from tui.core.suggest import SuggestionSource
     from tui.widgets.reader_view import ReaderView
 
 __all__ = ["AidsHost"]
@@ -37,6 +38,10 @@ class AidsHost(Protocol):
     @property
     def suggesting(self) -> Mapping[str, str]:
         """jieba part-of-speech tag → the label suggested for it."""
+        ...
+
+    def suggestion_sources(self) -> list[SuggestionSource]:
+        """Sources of ``z`` besides jieba's tags (the trained model), surest first."""
         ...
 
     @property

@@ -59,8 +59,10 @@ if TYPE_CHECKING:  # imported when first used: the first paint does not need the
     from tui.core.search import CorpusIndex
     from tui.core.session import Opened, Session
     from tui.core.store import Store
+    from tui.core.suggest import SuggestionSource
     from tui.screens.corpus_search import CorpusHit
     from tui.screens.linking import LinkController
+    from tui.screens.recommender import Recommender
     from tui.screens.saving import SaveAfterFrame
     from tui.screens.skim import SkimTarget
     from tui.screens.suggestions import SuggestionsAid
@@ -273,6 +275,7 @@ class MainScreen(Screen[None]):
         Binding("Y", "accept_suggestion(True)", "Accept the paragraph's suggestions"),
         Binding("C", "categories", "Categories of the document (labels file)"),
         Binding("O", "occurrences", "Label every occurrence of the span's text"),
+        Binding("U", "doubt_order", "List: the model's least sure first (again: back)"),
         Binding("left_square_bracket", "step_document(-1)", "Previous document", show=False),
         Binding("right_square_bracket", "step_document(1)", "Next document", show=False),
         Binding("escape", "back_to_list", "Back to list", show=False),
@@ -403,6 +406,8 @@ class MainScreen(Screen[None]):
         self.store_news.check()
         self.run_worker(self._read_infos, thread=True, group="infos")
         self.run_worker(self._warm_up, thread=True, group="warm-up")
+        if not self.reviewing:
+            self.recommender.start()
         if self.category_order():
             from tui.screens.list_categories import read_categories
 
@@ -738,6 +743,31 @@ class MainScreen(Screen[None]):
 
         label_occurrences(self)
 
+    @cached_property
+    def recommender(self) -> Recommender:
+        """The learning recommender: its model, retraining, the list's doubt."""
+        from tui.screens.categories import schema_of
+        from tui.screens.recommender import Recommender
+
+        return Recommender(self, schema_of(self.app).recommender)
+
+    def action_doubt_order(self) -> None:
+        """``U``: the documents the model is least sure of first, or the usual order."""
+        self.recommender.toggle_order()
+
+    def suggestion_sources(self) -> list[SuggestionSource]:
+        """Sources of ``z`` beside jieba's tags: the trained model, once there is one."""
+        return self.recommender.sources() if "recommender" in self.__dict__ else []
+
+    def suggestion_sources_changed(self) -> None:
+        """A model came: ``z``'s work starts again with it."""
+        self.aids.suggestions.sources_changed()
+
+    @property
+    def list_header(self) -> ListHeader:
+        """The list's column header."""
+        return self.query_one(ListHeader)
+
     @property
     def suggestions(self) -> SuggestionsAid:
         """The suggestions of the reading pane (``z``, ``y``, and ``O``'s places)."""
@@ -870,6 +900,8 @@ class MainScreen(Screen[None]):
         status.show_document(self.refs[self.current].name, self._script_label(model))
         status.show_position(*self._position_parts(model))
         self.words.update()
+        if "recommender" in self.__dict__:
+            self.recommender.after_change(self.reader.session)
         schema = getattr(self.app, "schema", None)
         if schema is not None and (schema.relations or schema.chains):
             self.linking.after_change()  # the other ends of the span here; the panel
@@ -906,6 +938,8 @@ class MainScreen(Screen[None]):
             for span in spans
         ]
         parts += link_parts(self.reader.session, spans, schema_of(self.app))
+        if "recommender" in self.__dict__ and (trained := self.recommender.status_part()):
+            parts.append(trained)
         if self.segmenter.ready and (word := model.word_at_cursor()) is not None:
             parts.append(word.shown)  # last: the first to go when the line is full
         session = self.reader.session

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from tui.core.reader import ReaderModel
+    from tui.core.spans import Origin
     from tui.core.suggest import Suggestion
     from tui.core.suggest_scheduler import SuggestionScheduler
     from tui.screens.aids_host import AidsHost
@@ -129,6 +130,18 @@ class SuggestionsAid:
             exclusive=True,
         )
 
+    def sources_changed(self) -> None:
+        """A source came or went (a model was trained): the work starts anew with every
+        source, on screen first, if suggestions are shown."""
+        model = self.host.reader.model
+        showing = self.showing
+        self._stop()
+        self._work = None
+        self._window = self._shown_for = None
+        if showing and model is not None:
+            self.showing = False
+            self.toggle()
+
     def document_changed(self) -> None:
         """Another document (or the same one reloaded) is open: its work starts afresh."""
         self.showing = False
@@ -147,8 +160,11 @@ class SuggestionsAid:
         from tui.core.suggest import TagSource
         from tui.core.suggest_scheduler import SuggestionScheduler
 
-        source = TagSource(self.host.segmenter, self.host.suggesting)
-        scheduler = SuggestionScheduler(model.text, model.blocks, [source])
+        sources = [
+            *self.host.suggestion_sources(),
+            TagSource(self.host.segmenter, self.host.suggesting),
+        ]
+        scheduler = SuggestionScheduler(model.text, model.blocks, sources)
         self._work = (model, scheduler)
         self._window = None
         return scheduler
@@ -244,7 +260,8 @@ class SuggestionsAid:
             reader.notify("no suggestion here (z asks for them)", timeout=2)
             return
         noun = "suggestion" if len(chosen) == 1 else "suggestions"
-        if session.accept_suggestions(chosen, f"accept {len(chosen)} {noun}") is not None:
+        description = f"accept {len(chosen)} {noun}"
+        if session.accept_suggestions(chosen, description, self._origins(chosen)) is not None:
             for key in chosen:
                 found = self._held.get(key)
                 if found is not None:
@@ -252,6 +269,19 @@ class SuggestionsAid:
                     self._taken[found.source] += 1
         self.refresh()
         reader.refresh_view()
+
+    def _origins(
+        self, keys: list[tuple[int, int, str]]
+    ) -> dict[tuple[int, int, str], tuple[Origin, float | None]]:
+        """The model's suggestions among ``keys``: origin ``model``, with its confidence."""
+        from tui.core.recommender.source import MODEL
+        from tui.core.spans import Origin
+
+        return {
+            key: (Origin.MODEL, found.confidence)
+            for key in keys
+            if (found := self._held.get(key)) is not None and found.source == MODEL
+        }
 
     def label(self) -> str | None:
         """``PER? model 87% (y/x)`` for the status line when the cursor is on a

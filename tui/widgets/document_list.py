@@ -219,6 +219,8 @@ class DocumentList(ScrollView, can_focus=True):
         #: doubt order: the documents not done the model is least sure of first.
         self.doubt_column = False
         self.doubt_order = False
+        #: The largest doubt in the list: the bars are drawn in shares of it.
+        self.most_doubt = 0.0
         #: Titles more than one document has: those rows show their file name first.
         self._clashes = TitleClashes()
 
@@ -261,6 +263,7 @@ class DocumentList(ScrollView, can_focus=True):
         """Show the model's doubt of some documents (by index); the column appears."""
         for index, doubt in doubts.items():
             self.entries[index].doubt = doubt
+        self.most_doubt = max([self.most_doubt, *doubts.values()])
         self.doubt_column = True
         if self.doubt_order:
             self._apply_filter(keep=self.current_index)
@@ -405,7 +408,7 @@ class DocumentList(ScrollView, can_focus=True):
         segments = [Segment(" ", style), *title_segments]
         segments.append(Segment(" " * (title_column.cells - used), style))
         for column in columns[1:]:
-            cell = _cell(entry, column, self.category_order)
+            cell = _cell(entry, column, self.category_order, self.most_doubt)
             segments += [Segment(" ", style), Segment(cell, style if column.key == "work" else dim)]
         return segments
 
@@ -434,7 +437,9 @@ class DocumentList(ScrollView, can_focus=True):
         return [Segment(fit_cells(title, cells), style)]
 
 
-def _cell(entry: ListEntry, column: Column, category_order: tuple[str, ...] = ()) -> str:
+def _cell(
+    entry: ListEntry, column: Column, category_order: tuple[str, ...] = (), most_doubt: float = 1.0
+) -> str:
     """What ``entry`` shows in ``column`` (not the title), aligned in its cells."""
     info, marks = entry.info, entry.marks
     text = ""
@@ -449,7 +454,7 @@ def _cell(entry: ListEntry, column: Column, category_order: tuple[str, ...] = ()
     elif column.key == "score" and marks is not None and marks.annotators:
         text = "—" if marks.score is None else f"{marks.score:.2f}"
     elif column.key == "doubt" and entry.doubt is not None:
-        text = doubt_cell(entry.doubt, column.cells)
+        text = doubt_cell(entry.doubt, most_doubt, column.cells)
     elif column.key == "cats" and entry.categories:
         names = ordered_categories(category_order, entry.categories)
         text = category_cell([display_safe(name) for name in names], column.cells)

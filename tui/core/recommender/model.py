@@ -1,6 +1,7 @@
 """A trained model: its card, its files in the store folder, loading and tagging.
 
-A model named ``ner`` lives in ``<store>/models/`` as two files: ``ner.crfsuite`` (the
+A model named ``ner`` lives in ``<store>/.models/`` (no document id can name a folder
+with a dot, so it is never taken for one) as two files: ``ner.crfsuite`` (the
 CRF, crfsuite's own format) and ``ner.json`` (its :class:`ModelCard`). Both are written
 atomically (a temp file, then a rename), the model first; the card names the model's
 sha256, so a pair from two trainings (a kill between the renames, a copied file) is
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 #: The folder of the store holding models.
-MODELS_FOLDER = "models"
+MODELS_FOLDER = ".models"
 #: What a card's ``format`` field must say.
 CARD_FORMAT = "biaozhu-crf-model"
 _CARD_VERSION = 1
