@@ -27,6 +27,9 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   and warming up pypinyin in fresh processes (see :mod:`bench.reading`).
 * ``import_*``, ``export_*``, ``fs_floor_*``: batch import and export of a 10 000-sentence
   doccano file (see :mod:`bench.interchange`).
+* ``key_*_1mb_while_retraining_*``, ``retrains_during_keys``: the keys on the 1 MB
+  document while the app's retrain (a child process) runs back to back on 2 000 annotated
+  sentences, beside ``key_*_1mb_*``, the same keys without (see :mod:`bench.retrain_keys`).
 * ``import_brat_relations_s``, ``import_brat_spans_only_s``: batch import of a brat corpus
   of 1 000 documents, 20 000 entities and 2 000 relations, and the same without its
   relations (see :mod:`bench.relations`).
@@ -74,6 +77,7 @@ from bench.measure import KeyResult, median, percentile, reader_session
 from bench.reading import dictionary_figures, word_panel_figures
 from bench.recommender import recommender_figures
 from bench.relations import relation_import_figures
+from bench.retrain_keys import keys_while_training
 from bench.review import review_figures
 from bench.search import corpus_figures, suggest_figures
 from bench.startup import STARTUP_RUNS, startup_figures
@@ -127,6 +131,15 @@ def _annotated_figures(document: Path) -> None:
         related = reader_session(document, marker, store=linked)
     _key_figures(dense.keys, "_5k_spans")
     _key_figures(related.keys, "_5k_spans_3k_relations")
+
+
+def _retraining_figures(document: Path) -> None:
+    """The keys on the 1 MB document while retrains run, beside the same keys without."""
+    quiet = reader_session(document, marker_text(document))
+    _key_figures(quiet.keys, "_1mb")
+    busy, trainings = keys_while_training(document, marker_text(document))
+    _key_figures(busy.keys, "_1mb_while_retraining")
+    figure("retrains_during_keys", trainings, "runs")
 
 
 def _reopen_figures(document: Path) -> None:
@@ -183,6 +196,9 @@ def main() -> int:
 
     log(f"1 MB document with spans ({time.perf_counter() - began:.0f} s)")
     _annotated_figures(doc_1mb)
+
+    log(f"keys while the model retrains ({time.perf_counter() - began:.0f} s)")
+    _retraining_figures(doc_1mb)
 
     log(f"word panel ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in word_panel_figures():
