@@ -21,7 +21,7 @@ from tui.core.recommender.background import train_in_subprocess
 from tui.core.spans import Span, Status, new_span_id, now_iso
 from tui.core.store import Store
 
-__all__ = ["keys_while_training"]
+__all__ = ["keys_while_training", "trained_models"]
 
 _NAMES = ["张三", "李四", "王小明", "赵敏", "刘德华", "陈静", "周杰", "吴刚", "欧阳娜娜"]
 _PLACES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉", "乌鲁木齐"]
@@ -107,3 +107,13 @@ def keys_while_training(document: Path, marker: str) -> tuple[Session, int]:
             trainer.join()
         log(f"  {finished[0]} trainings while the keys were pressed")
         return session, finished[0]
+
+
+def trained_models(folder: Path) -> Path:
+    """Train the app's retrain on the 2 000 sentences under ``folder``; its models folder."""
+    from tui.core.recommender.model import MODELS_FOLDER
+    from tui.core.recommender.train import RETRAIN_ITERATIONS, train_model
+
+    store, refs = _corpus(folder)
+    train_model(store, refs, "bench", iterations=RETRAIN_ITERATIONS)
+    return store.root / MODELS_FOLDER

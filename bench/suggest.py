@@ -13,6 +13,9 @@ Figures from :func:`first_visible_figures`, the reader driven in a 120×40 pty
 * ``suggest_yardstick_cursor_ms``: the yardstick, from the same sessions just before ``z``:
   a cursor key (``k``) at the same place, to the end of the first frame that changed the
   screen (the median of every press): what any key costs there and then.
+* ``suggest_first_visible_20mb_with_model_ms``: the same with a trained model in the store
+  (trained once on 2 000 annotated sentences, see :mod:`bench.retrain_keys`), so ``z``
+  tags each visible paragraph with the model as well as jieba.
 
 Each session then writes ``z`` again and logs how soon the reader went idle (the work
 stopped), and the reader's resident memory before ``z``, after some seconds of work, and
@@ -22,6 +25,7 @@ after the stop (memory should stay flat).
 from __future__ import annotations
 
 import math
+import shutil
 import statistics
 import tempfile
 import time
@@ -63,9 +67,12 @@ def _mib(kib: int | None) -> str:
     return "?" if kib is None else f"{kib / 1024:.0f} MiB"
 
 
-def _session(document: Path) -> tuple[float, list[float]]:
-    """One reader session: ``z`` to the first suggestion (ms) and the yardstick presses."""
+def _session(document: Path, models: Path | None = None) -> tuple[float, list[float]]:
+    """One reader session: ``z`` to the first suggestion (ms) and the yardstick presses;
+    ``models``: a store's models folder, copied into the session's store."""
     with tempfile.TemporaryDirectory(prefix="bench-store-") as store:
+        if models is not None:
+            shutil.copytree(models, Path(store) / models.name)
         argv = [PYTHON, "-m", "tui", str(document), "--annotator", "bench", "--store", store]
         with spawn(argv) as terminal:
             if not terminal.wait_frames(1, 30.0):
@@ -114,20 +121,36 @@ def _time_suggestions(terminal: Terminal) -> float:
 
 
 def first_visible_figures(document: Path | None = None) -> list[tuple[str, float, str]]:
-    """``suggest_first_visible_20mb_ms`` and its yardstick (see the module docstring)."""
+    """``suggest_first_visible_20mb_ms`` and its yardstick, then the same with a model
+    (see the module docstring)."""
+    from bench.retrain_keys import trained_models
+
     document = document or build_document(20 * MIB, "doc_20mb.txt")
+    shown, presses = _sessions(document, None)
+    with tempfile.TemporaryDirectory(prefix="bench-model-") as folder:
+        with_model, _ = _sessions(document, trained_models(Path(folder)))
+    return [
+        ("suggest_first_visible_20mb_ms", _median(shown), "ms"),
+        ("suggest_yardstick_cursor_ms", _median(presses), "ms"),
+        ("suggest_first_visible_20mb_with_model_ms", _median(with_model), "ms"),
+    ]
+
+
+def _sessions(document: Path, models: Path | None) -> tuple[list[float], list[float]]:
+    """:data:`RUNS` sessions: the times to the first suggestion, and the yardstick's."""
     shown: list[float] = []
     presses: list[float] = []
     for run in range(RUNS):
-        log(f"  suggestions, session {run + 1}/{RUNS}")
-        elapsed, keys = _session(document)
+        log(f"  suggestions{' with a model' if models else ''}, session {run + 1}/{RUNS}")
+        elapsed, keys = _session(document, models)
         presses += keys
         if not math.isnan(elapsed):
             shown.append(elapsed)
-    return [
-        ("suggest_first_visible_20mb_ms", statistics.median(shown) if shown else math.nan, "ms"),
-        ("suggest_yardstick_cursor_ms", statistics.median(presses) if presses else math.nan, "ms"),
-    ]
+    return shown, presses
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else math.nan
 
 
 if __name__ == "__main__":
