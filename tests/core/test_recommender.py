@@ -310,3 +310,15 @@ def test_the_held_out_split_is_the_same_every_time_and_about_its_share() -> None
     assert first == [held_out(example, 0.1) for example in examples]
     assert 150 < sum(first) < 250
     assert not any(held_out(example, 0) for example in examples)
+
+
+def test_evaluate_names_the_layers_labels_the_model_never_learnt(
+    trained: tuple[Store, list[DocumentRef]],
+) -> None:
+    from tests.core.test_review import annotate
+
+    store, refs = trained
+    annotate(store, refs[0].path.parent, refs[0].path.name, "carol", [(0, 2, "ORG")])
+    store.document(refs[0].doc_id, "carol").set_status(Status.DONE)
+    evaluation = evaluate_model(load_model(store.root, "ner"), store, refs, "carol")
+    assert evaluation.unknown_labels == {"ORG"} and evaluation.documents == 1
