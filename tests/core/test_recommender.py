@@ -322,3 +322,21 @@ def test_evaluate_names_the_layers_labels_the_model_never_learnt(
     store.document(refs[0].doc_id, "carol").set_status(Status.DONE)
     evaluation = evaluate_model(load_model(store.root, "ner"), store, refs, "carol")
     assert evaluation.unknown_labels == {"ORG"} and evaluation.documents == 1
+
+
+def test_the_outermost_layer_agrees_with_the_pairwise_rule() -> None:
+    import random
+
+    chooser = random.Random(7)
+    spans = []
+    for _ in range(300):
+        start = chooser.randrange(200)
+        spans.append((start, start + chooser.randrange(1, 12), chooser.choice("AB")))
+    kept = outermost(spans)
+    assert all(a[1] <= b[0] for a, b in zip(kept, kept[1:], strict=False))  # no overlap
+    longest_first = sorted(set(spans), key=lambda s: (s[0] - s[1], s[0], s[2]))
+    expected: list[tuple[int, int, str]] = []
+    for span in longest_first:
+        if not any(span[0] < other[1] and other[0] < span[1] for other in expected):
+            expected.append(span)
+    assert kept == sorted(expected)
