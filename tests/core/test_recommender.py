@@ -326,6 +326,7 @@ def test_evaluate_names_the_layers_labels_the_model_never_learnt(
 
 def test_the_outermost_layer_agrees_with_the_pairwise_rule() -> None:
     import random
+    from itertools import pairwise
 
     chooser = random.Random(7)
     spans = []
@@ -333,7 +334,7 @@ def test_the_outermost_layer_agrees_with_the_pairwise_rule() -> None:
         start = chooser.randrange(200)
         spans.append((start, start + chooser.randrange(1, 12), chooser.choice("AB")))
     kept = outermost(spans)
-    assert all(a[1] <= b[0] for a, b in zip(kept, kept[1:], strict=False))  # no overlap
+    assert all(a[1] <= b[0] for a, b in pairwise(kept))  # no overlap
     longest_first = sorted(set(spans), key=lambda s: (s[0] - s[1], s[0], s[2]))
     expected: list[tuple[int, int, str]] = []
     for span in longest_first:
