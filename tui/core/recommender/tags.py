@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
-__all__ = ["OUTSIDE", "Extent", "bioes_tags", "outermost", "spans_from_tags", "tag_label"]
+__all__ = ["OUTSIDE", "Extent", "bioes_tags", "outermost", "spans_from_tags"]
 
 #: The tag of a character outside every span.
 OUTSIDE = "O"
@@ -62,11 +62,6 @@ def bioes_tags(length: int, spans: Iterable[Extent]) -> list[str]:
             tags[i] = f"I-{label}"
         tags[end - 1] = f"E-{label}"
     return tags
-
-
-def tag_label(tag: str) -> str:
-    """The label of a tag (empty for ``O``)."""
-    return tag[2:]
 
 
 def spans_from_tags(tags: Sequence[str]) -> list[Extent]:
