@@ -51,7 +51,9 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   ``suggest_doc_ms``, each beside a plain character CRF's figure (``..._plain_crf``): the
   recommender's exact-span F1 on Resume NER (skipped when ``../shared/data/resume-ner`` is
   absent), its training on 10 000 and 500 seed sentences, and tagging a 2 000-character
-  document (see :mod:`bench.recommender`).
+  document; ``train_thread_loop_pace_ratio`` and ``train_thread_longest_pause_ms``: the
+  main thread's pace beside a training thread (crfsuite holds the GIL) (see
+  :mod:`bench.recommender`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """

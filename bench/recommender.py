@@ -18,12 +18,18 @@ Figures from :func:`recommender_figures`, each beside its yardstick: a plain cha
 * ``suggest_doc_ms`` (and ``_plain_crf``): tagging a 2 000-character seed document a
   paragraph at a time, features, marginals and confidences included (the median of
   :data:`SUGGEST_RUNS`).
+* ``train_thread_loop_pace_ratio`` and ``train_thread_longest_pause_ms``: whether crfsuite
+  lets go of the GIL while it trains: a tight loop in the main thread, its pace while a
+  thread trains (the yardstick's features on 2 000 seed sentences) over its pace alone,
+  and the longest pause it saw meanwhile. A ratio well under 1 and pauses of tenths of a
+  second mean the app must train in a child process.
 """
 
 from __future__ import annotations
 
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -185,6 +191,37 @@ def suggest_figures(model: Model, plain_tagger: CrfTagger) -> list[Figure]:
             ("suggest_doc_ms_plain_crf", statistics.median(plain), "ms")]  # fmt: skip
 
 
+def _loop_pace(seconds: float, while_alive: threading.Thread | None = None) -> tuple[float, float]:
+    """Rounds a second of a tight loop run for ``seconds`` (or until ``while_alive`` ends),
+    and its longest pause in milliseconds."""
+    rounds, longest = 0, 0.0
+    began = last = time.perf_counter()
+    while (now := time.perf_counter()) - began < seconds:
+        if while_alive is not None and rounds % 1000 == 0 and not while_alive.is_alive():
+            break
+        longest = max(longest, now - last)
+        last = now
+        rounds += 1
+    return rounds / max(now - began, 1e-9), longest * 1000
+
+
+def gil_figures(seconds: float = 3.0) -> list[Figure]:
+    """The main thread's pace while a thread trains, over its pace alone (see the notes)."""
+    texts = [str(row["text"]) for row in rows(2000)]
+    sequences = [(plain_features(text), ["O"] * len(text)) for text in texts]
+    sequences[0] = (sequences[0][0], ["S-X", *sequences[0][1][1:]])  # two tags to learn
+    alone, _ = _loop_pace(seconds)
+    with tempfile.TemporaryDirectory(prefix="bench-gil-") as temp:
+        path = Path(temp, "gil.crfsuite")
+        worker = threading.Thread(target=lambda: train_crf(sequences, path, iterations=100))
+        worker.start()
+        time.sleep(0.3)  # past crfsuite's set-up
+        beside, longest = _loop_pace(seconds, worker)
+        worker.join()
+    return [("train_thread_loop_pace_ratio", beside / alone, "ratio"),
+            ("train_thread_longest_pause_ms", longest, "ms")]  # fmt: skip
+
+
 def recommender_figures() -> list[Figure]:
     """Every figure of this module (see its notes)."""
     figures = resume_figures()
@@ -192,4 +229,4 @@ def recommender_figures() -> list[Figure]:
     five_hundred, model, plain = training_figures(
         "retrain_500_sentences_s", 500, RETRAIN_ITERATIONS
     )
-    return figures + ten_k + five_hundred + suggest_figures(model, plain)
+    return figures + ten_k + five_hundred + suggest_figures(model, plain) + gil_figures()

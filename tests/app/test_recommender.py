@@ -54,7 +54,7 @@ def trained(tmp_path: Path, segmenter: Segmenter) -> Path:
     """Four documents tester marked done, a model trained on them (its card dated long
     ago, so the status line reads the same every day), and two new documents."""
     store, refs = make_corpus(tmp_path, documents=4, who="tester")
-    train_model(store, refs, "tester", iterations=30, segmenter=segmenter)
+    train_model(store, refs, "tester", iterations=30)
     path = card_path(store.root, "ner")
     card = load_model(store.root, "ner").card
     path.write_bytes(dataclasses.replace(card, trained_at="2026-01-02T03:04:05+00:00").to_json())

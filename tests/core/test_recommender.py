@@ -319,3 +319,34 @@ def test_the_models_folder_is_never_taken_for_a_document(tmp_path: Path) -> None
     store, refs = make_corpus(tmp_path, documents=2)
     train_model(store, refs, "alice", iterations=5)
     assert sorted(store.document_ids()) == sorted(ref.doc_id for ref in refs)
+
+
+def test_evaluate_names_the_layers_labels_the_model_never_learnt(
+    trained: tuple[Store, list[DocumentRef]],
+) -> None:
+    from tests.core.test_review import annotate
+
+    store, refs = trained
+    annotate(store, refs[0].path.parent, refs[0].path.name, "carol", [(0, 2, "ORG")])
+    store.document(refs[0].doc_id, "carol").set_status(Status.DONE)
+    evaluation = evaluate_model(load_model(store.root, "ner"), store, refs, "carol")
+    assert evaluation.unknown_labels == {"ORG"} and evaluation.documents == 1
+
+
+def test_the_outermost_layer_agrees_with_the_pairwise_rule() -> None:
+    import random
+    from itertools import pairwise
+
+    chooser = random.Random(7)
+    spans = []
+    for _ in range(300):
+        start = chooser.randrange(200)
+        spans.append((start, start + chooser.randrange(1, 12), chooser.choice("AB")))
+    kept = outermost(spans)
+    assert all(a[1] <= b[0] for a, b in pairwise(kept))  # no overlap
+    longest_first = sorted(set(spans), key=lambda s: (s[0] - s[1], s[0], s[2]))
+    expected: list[tuple[int, int, str]] = []
+    for span in longest_first:
+        if not any(span[0] < other[1] and other[0] < span[1] for other in expected):
+            expected.append(span)
+    assert kept == sorted(expected)

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from tui.core.labels import Label
     from tui.core.recommender.model import Model
     from tui.core.recommender_config import RecommenderConfig
-    from tui.core.segment import Segmenter
     from tui.core.session import Session
     from tui.core.store import Store
     from tui.core.suggest import SuggestionSource
@@ -58,11 +57,6 @@ class RecommenderHost(Protocol):
     @property
     def store(self) -> Store:
         """The annotation store (the model lives in it)."""
-        ...
-
-    @property
-    def segmenter(self) -> Segmenter:
-        """jieba, shared by the app."""
         ...
 
     @property
@@ -109,7 +103,7 @@ class Recommender:
 
         host = self.host
         try:
-            model = load_model(host.store.root, self.config.model, host.segmenter)
+            model = load_model(host.store.root, self.config.model)
         except ModelError as error:
             if card_path(host.store.root, self.config.model).exists():  # else: none yet
                 host.reader.app.call_from_thread(self._no_model, str(error))
@@ -205,7 +199,7 @@ class Recommender:
                 statuses=config.statuses,
                 min_spans=config.min_spans,
             )
-            model = load_model(host.store.root, config.model, host.segmenter)
+            model = load_model(host.store.root, config.model)
         except (TrainingError, ModelError) as error:
             app.call_from_thread(self._not_trained, str(error))
             return

@@ -1,10 +1,12 @@
 """Training in a child process, for the app.
 
-crfsuite holds the GIL while it trains (measured: a tight loop in the main thread ran at a
-ninth of its pace, with pauses of 0.4 s, while a thread trained), so a training thread
-would freeze the app's UI. :func:`train_in_subprocess` runs :func:`~tui.core.recommender.
-train.train_model` in a child process instead and relays its progress lines; the app
-then loads the saved model with :func:`~tui.core.recommender.model.load_model`. Call it
+crfsuite holds the GIL while it trains (measured, ``train_thread_*`` in
+:mod:`bench.recommender`: a tight loop in the main thread ran at a quarter of its pace
+beside a training thread, pausing for a whole L-BFGS iteration at a time, 0.07 s on 2 000
+sentences and 0.4 s on 3 800 longer ones), so a training thread would freeze the app's
+UI. :func:`train_in_subprocess` runs :func:`~tui.core.recommender.train.train_model` in a
+child process instead and relays its progress lines; the app then loads the saved model
+with :func:`~tui.core.recommender.model.load_model`. Call it
 from a worker thread: it blocks until the child ends, holding no lock meanwhile.
 
 The child is ``python -m tui.core.recommender.background`` started with

@@ -14,8 +14,9 @@ round. For each character:
   paired with the tags of the characters before and after, and the word itself when longer
   than one character (see :meth:`tui.core.segment.Segmenter.word_tags`);
 * the lexicon: the length and tag of the longest word of jieba's dictionary starting at
-  the character, and of the longest ending there, whether or not the segmentation chose
-  it (what a lattice model sees; general words, nothing learnt from a data set).
+  the character, of the longest ending there, and of the longest word from some earlier
+  start that closes there (forward maximum matching), whether or not the segmentation
+  chose it (what a lattice model sees; general words, nothing learnt from a data set).
 
 A model records the version it was trained with; a model of another version is refused
 when loaded (retrain it), since the same names would mean other things.
@@ -76,7 +77,7 @@ def paragraph_features(paragraph: str, segmenter: Segmenter | None = None) -> li
         return []
     segmenter = segmenter or shared_segmenter()
     words = segmenter.word_tags(shadow)
-    starting, ending = _lexicon(shadow, *segmenter.word_table())
+    starting, ending, closing = _lexicon(shadow, *segmenter.word_table())
     places, tags, word_of, lengths = _word_features(words, shadow, size)
     classes = [char_class(char) for char in shadow]
     padded = "^^" + shadow + "$$"  # two pads a side for the ±2 window
@@ -117,6 +118,8 @@ def paragraph_features(paragraph: str, segmenter: Segmenter | None = None) -> li
             row.append("ls=" + starting[i])
         if ending[i]:
             row.append("le=" + ending[i])
+        if closing[i]:
+            row.append("lc=" + closing[i])
         if word_of[i]:
             row.append("w=" + word_of[i])
         features.append(row)
@@ -147,25 +150,27 @@ def _word_features(
 
 def _lexicon(
     shadow: str, frequencies: Mapping[str, int], tags: Mapping[str, str]
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], list[str]]:
     """Per character: the length and tag of the longest dictionary word (2 to
-    :data:`_LONGEST` characters) starting there, and of the longest ending there, whether
-    or not jieba's segmentation chose it ("" when none)."""
+    :data:`_LONGEST` characters) starting there, of the longest ending there, and of the
+    first longest-from-its-start word that closes there ("" when none)."""
     size = len(shadow)
     starting = [""] * size
     ending = [""] * size
+    closing = [""] * size
     for i in range(size):
         for length in range(min(_LONGEST, size - i), 1, -1):
             word = shadow[i : i + length]
             if frequencies.get(word):  # 0: only a prefix of longer words
                 starting[i] = f"{length}{tags.get(word, 'x')}"
+                closing[i + length - 1] = closing[i + length - 1] or starting[i]
                 break
         for length in range(min(_LONGEST, i + 1), 1, -1):
             word = shadow[i + 1 - length : i + 1]
             if frequencies.get(word):
                 ending[i] = f"{length}{tags.get(word, 'x')}"
                 break
-    return starting, ending
+    return starting, ending, closing
 
 
 #: The longest dictionary word the lexicon features look for.

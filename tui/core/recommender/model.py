@@ -50,7 +50,7 @@ CARD_FORMAT = "biaozhu-crf-model"
 _CARD_VERSION = 1
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 #: How many characters :meth:`Model.doubt` looks at, at most, from a document's start.
-DOUBT_CHARS = 4000
+DOUBT_CHARS = 2000
 
 #: A span the model found: (start, end, label, confidence).
 TaggedSpan = tuple[int, int, str, float]

@@ -11,9 +11,10 @@ ends it, ``S-X`` is a span of one character, ``O`` is outside every span.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
-__all__ = ["OUTSIDE", "Extent", "bioes_tags", "outermost", "spans_from_tags", "tag_label"]
+__all__ = ["OUTSIDE", "Extent", "bioes_tags", "outermost", "spans_from_tags"]
 
 #: The tag of a character outside every span.
 OUTSIDE = "O"
@@ -29,14 +30,19 @@ def outermost(spans: Iterable[Extent]) -> list[Extent]:
     the spans come in.
     """
     kept: list[Extent] = []
-    taken: list[tuple[int, int]] = []
+    # The kept extents never overlap, so sorted by start their ends are sorted too: the
+    # one kept extent that may overlap a candidate is the last starting before its end.
+    starts: list[int] = []
+    ends: list[int] = []
     for start, end, label in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0], s[2])):
         if start >= end:
             continue
-        if any(start < other_end and other_start < end for other_start, other_end in taken):
+        before = bisect_left(starts, end)
+        if before and ends[before - 1] > start:
             continue
         kept.append((start, end, label))
-        taken.append((start, end))
+        starts.insert(before, start)
+        ends.insert(before, end)
     return sorted(kept)
 
 
@@ -56,11 +62,6 @@ def bioes_tags(length: int, spans: Iterable[Extent]) -> list[str]:
             tags[i] = f"I-{label}"
         tags[end - 1] = f"E-{label}"
     return tags
-
-
-def tag_label(tag: str) -> str:
-    """The label of a tag (empty for ``O``)."""
-    return tag[2:]
 
 
 def spans_from_tags(tags: Sequence[str]) -> list[Extent]:
