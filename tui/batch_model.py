@@ -22,6 +22,7 @@ from tui.core.recommender import (
     suggest_into_layer,
     train_model,
 )
+from tui.core.recommender.model import MODELS_FOLDER
 from tui.core.spans import AnnotatorError, Status
 from tui.core.store import Store, StoreError
 from tui.core.text import display_safe
@@ -132,7 +133,7 @@ def _run_train(args: argparse.Namespace) -> int:
     say(
         f"trained model {card.name!r} on {counted(card.spans, 'span')} of "
         f"{display_safe(card.layer)!r} in {counted(card.documents, 'document')}; labels: "
-        f"{', '.join(card.labels)}; saved in {store.root / 'models'}"
+        f"{', '.join(card.labels)}; saved in {store.root / MODELS_FOLDER}"
     )
     if card.scores is None:
         say("nothing held out to score on (too few paragraphs)")

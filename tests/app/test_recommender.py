@@ -65,6 +65,11 @@ def trained(tmp_path: Path, segmenter: Segmenter) -> Path:
     return tmp_path
 
 
+def told(app: ReaderApp) -> str:
+    """The toasts shown so far."""
+    return " ".join(note.message for note in app._notifications)
+
+
 def screen_of(app: ReaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
@@ -122,8 +127,10 @@ async def test_the_list_shows_the_models_doubt_and_u_puts_the_least_sure_first(
             not_done, key=lambda i: -(documents.entries[i].doubt or 0)
         )
         assert set(documents.shown[len(not_done) :]) == set(done)  # done ones last
+        assert documents.cursor == 0 and documents.current_index == 5  # d5, the unlike one
+        assert "疑↓" in screen_text(app)
         await pilot.press("U")
-        assert documents.shown == before
+        assert documents.shown == before and "疑↓" not in screen_text(app)
 
 
 async def test_the_model_trains_again_in_the_background_while_keys_answer(
@@ -149,8 +156,8 @@ async def test_the_model_trains_again_in_the_background_while_keys_answer(
         await pilot.press("l", "l", "l")  # keys answer while it trains
         assert model.cursor == before + 3
         await wait_until(pilot, lambda: screen.recommender.model is not None, timeout=60)
-        messages = " ".join(note.message for note in app._notifications)
-        assert "model trained: ner" in messages and "F1" in messages
+        await wait_until(pilot, lambda: "model trained: ner" in told(app))  # a message away
+        assert "F1" in told(app)
         assert (tmp_path / "store" / ".models" / "ner.crfsuite").is_file()
 
 
@@ -177,7 +184,7 @@ async def test_too_few_spans_trains_nothing_and_says_how_many_are_needed(
         assert "model: 10 spans needed" in screen_text(app)
         assert not (tmp_path / "store" / ".models" / "ner.crfsuite").exists()
         await pilot.press("U")
-        assert "model: 10 spans needed" in " ".join(n.message for n in app._notifications)
+        await wait_until(pilot, lambda: "model: 10 spans needed" in told(app))
 
 
 def test_snapshot_model_suggestions_and_the_doubt_column(

@@ -207,6 +207,8 @@ class DocumentPanel(Vertical):
         ]
         if filters:
             label = f"文档 {len(documents.shown):,}/{total:,} · " + " · ".join(filters)
+        if documents.doubt_order:
+            label += " · 疑↓"  # sorted by the doubt column, least sure first
         self.query_one("#list-header", Static).update(Text(display_safe(label), no_wrap=True))
 
     async def action_filter(self) -> None:
@@ -754,6 +756,7 @@ class MainScreen(Screen[None]):
     def action_doubt_order(self) -> None:
         """``U``: the documents the model is least sure of first, or the usual order."""
         self.recommender.toggle_order()
+        self.query_one(DocumentPanel).update_header()
 
     def suggestion_sources(self) -> list[SuggestionSource]:
         """Sources of ``z`` beside jieba's tags: the trained model, once there is one."""

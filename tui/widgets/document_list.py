@@ -273,7 +273,8 @@ class DocumentList(ScrollView, can_focus=True):
         """Least sure first (the documents not done; done ones last), or the usual order;
         whether the doubt order is on now."""
         self.doubt_order = not self.doubt_order
-        self._apply_filter(keep=self.current_index)
+        # Into the order: the highlight on the least sure; out of it: where it was.
+        self._apply_filter(keep=None if self.doubt_order else self.current_index)
         return self.doubt_order
 
     def _refresh_entry(self, index: int) -> None:
