@@ -17,12 +17,13 @@ from tui.core import keyhints
 from tui.screens.agreement import AgreementScreen
 from tui.screens.corpus_search import CorpusSearchScreen
 from tui.screens.help import HelpScreen, key_label
-from tui.screens.main import DocumentPanel, MainScreen
+from tui.screens.main import MainScreen
 from tui.screens.note import NoteScreen
 from tui.screens.reading_aids import SearchBox
 from tui.screens.review import ReviewScreen
 from tui.screens.skim import SkimScreen
 from tui.widgets.document_list import DocumentList
+from tui.widgets.document_panel import DocumentPanel
 from tui.widgets.reader_view import ReaderView
 from tui.widgets.spans_panel import SpansPanel
 from tui.widgets.word_panel import WordPanel

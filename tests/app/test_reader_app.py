@@ -11,8 +11,9 @@ from tests.conftest import SEEDS, AppFactory, screen_text, wait_until
 from tui.core.reader import DisplayMode
 from tui.core.segment import Segmenter
 from tui.screens.help import HelpScreen
-from tui.screens.main import DocumentPanel, MainScreen
+from tui.screens.main import MainScreen
 from tui.widgets.document_list import DocumentList
+from tui.widgets.document_panel import DocumentPanel
 from tui.widgets.reader_view import ReaderView
 
 SIZE = (80, 24)
