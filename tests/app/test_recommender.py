@@ -204,3 +204,21 @@ def test_snapshot_model_suggestions_and_the_doubt_column(
         await pilot.pause()
 
     assert snap_compare(app_over(trained, segmenter), terminal_size=SIZE, run_before=before)
+
+
+async def test_a_damaged_model_is_named_ignored_and_jieba_still_suggests(
+    trained: Path, segmenter: Segmenter
+) -> None:
+    crf = trained / "store" / ".models" / "ner.crfsuite"
+    crf.write_bytes(crf.read_bytes()[:100])  # truncated
+    app = app_over(trained, segmenter)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = screen_of(app)
+        await wait_until(pilot, lambda: "ner.crfsuite" in told(app), timeout=30)
+        assert "a new one is trained as you label" in told(app)
+        assert screen.recommender.model is None
+        await wait_until(pilot, lambda: all(e.info for e in screen.documents.entries))
+        screen.open_document(4)
+        await pilot.pause()
+        await pilot.press("z")
+        await wait_until(pilot, lambda: bool(screen.reader.suggestions), timeout=30)
