@@ -38,6 +38,7 @@ from tui.core.interchange import (
     import_source,
 )
 from tui.core.labels import LabelError
+from tui.core.project import Project
 from tui.core.relations.agreement import CategoryGroup, corpus_links_in_processes
 from tui.core.review import LayerProblems, corpus_layers_in_processes
 from tui.core.script import VARIANTS
@@ -46,12 +47,17 @@ from tui.core.store import Store
 from tui.core.text import display_safe
 from tui.core.wording import counted
 from tui.output import SafeArgumentParser, say, warn
+from tui.project_defaults import apply_project
 
 
-def main(argv: Sequence[str], login_name: str) -> int:
-    """Run the batch command ``argv[0]`` with the rest of ``argv``; the exit status."""
+def main(argv: Sequence[str], login_name: str, project: Project | None = None) -> int:
+    """Run the batch command ``argv[0]`` with the rest of ``argv``, the ``project``'s
+    values as defaults; the exit status."""
     parser = _parser(login_name)
     args = parser.parse_args(argv)
+    apply_project(args, argv, project)
+    if hasattr(args, "paths") and not args.paths and args.command == "export":
+        parser.error("export: give the documents (PATH), or run it in a project folder")
     # The modules just imported are long-lived: out of the collector's sight, it no longer
     # walks them again and again while an import or agreement makes its many small objects.
     gc.freeze()
@@ -181,7 +187,9 @@ def _export_parser(
         f"With --annotator {GOLD} (the reviewer's decisions), documents never reviewed are "
         "left out and counted.",
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (a project's corpus)"
+    )
     _format_option(parser)
     parser.add_argument(
         "--out",

@@ -25,8 +25,9 @@ VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
 _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
-    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened. Also: "
-    "biaozhu review|import|export|stats|agree|train|evaluate|suggest --help."
+    "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened; in a project "
+    "folder (biaozhu init), its corpus, store and labels (--project DIR: another one). "
+    "Also: biaozhu init|review|import|export|stats|agree|train|evaluate|suggest --help."
 )
 
 
@@ -115,12 +116,24 @@ _VERSION = (
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the reader (or a batch command); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] == "init":
+        from tui.batch_init import main as init_main
+
+        return init_main(arguments[1:])
+    from tui.core.project import ProjectError
+    from tui.project_defaults import apply_project, take_project
+
+    try:
+        arguments, project = take_project(arguments)
+    except ProjectError as error:
+        return _fail(str(error))
     if arguments and arguments[0] in BATCH_COMMANDS:
         from tui.batch import main as batch_main
 
-        return batch_main(arguments, login_name())
+        return batch_main(arguments, login_name(), project)
     review = bool(arguments) and arguments[0] == "review"
     args = build_parser(review).parse_args(arguments[1:] if review else arguments)
+    apply_project(args, arguments, project)
     paths: list[Path] = args.paths
     if not paths:
         if not Path("seeds").is_dir():

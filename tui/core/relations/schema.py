@@ -276,14 +276,19 @@ DEFAULT_SCHEMA = Schema()
 
 
 def load_schema(path: Path) -> Schema:
-    """Read and check the labels file ``path``; :class:`LabelError` on any problem."""
-    return parse_schema(read_labels_text(path), str(path))
+    """Read and check the labels file ``path``; :class:`LabelError` on any problem. A
+    project file (``biaozhu.toml``) is a labels file with its own tables besides."""
+    extra = ("project", "assign") if path.name == "biaozhu.toml" else ()
+    return parse_schema(read_labels_text(path), str(path), extra)
 
 
-def parse_schema(source: str, filename: str = "labels.toml") -> Schema:
-    """Check the TOML text of a labels file; ``filename`` is only used in error messages."""
+def parse_schema(
+    source: str, filename: str = "labels.toml", extra_tables: tuple[str, ...] = ()
+) -> Schema:
+    """Check the TOML text of a labels file; ``filename`` is only used in error messages.
+    ``extra_tables`` are top-level tables another reader checks (a project file's)."""
     document = parse_toml(source, filename)
-    _check_top_level(document, source, filename)
+    _check_top_level(document, source, filename, extra_tables)
     labels = labels_from_document(document, source, filename)
     reader = _Reader(document, source, filename, tuple(label.name for label in labels))
     links = _Names()  # relations and chains: both chosen after the link key
@@ -304,14 +309,17 @@ def parse_schema(source: str, filename: str = "labels.toml") -> Schema:
     )
 
 
-def _check_top_level(document: Mapping[str, Any], source: str, filename: str) -> None:
+def _check_top_level(
+    document: Mapping[str, Any], source: str, filename: str, extra: tuple[str, ...] = ()
+) -> None:
     """Refuse anything at the top of the file that nothing reads (a misspelt table)."""
     for name in document:
-        if name not in _TOP_LEVEL:
+        if name not in _TOP_LEVEL and name not in extra:
             expected = ", ".join(f"[[{table}]]" for table in ("label", *_FIELDS))
+            singles = ", ".join(f"[{table}]" for table in ("suggest", "recommender", *extra))
             raise LabelError(
                 f"{_line_of(source, name, filename)}: unknown table {_shown(name)}"
-                f" (expected {expected}, [suggest], [recommender] or stack)"
+                f" (expected {expected}, {singles} or stack)"
             )
     for table in _FIELDS:
         if table in document and not isinstance(document[table], list):
