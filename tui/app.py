@@ -35,6 +35,8 @@ from tui.screens.main import MainScreen
 
 #: What help says of ``q``: where it quits, and where it is typed instead.
 QUIT_HELP = "Quit from anywhere; in a text box (filter, search, note) q is typed: Esc first"
+#: What help says of ``H``.
+GUIDELINES_HELP = "Guidelines (--guidelines FILE.md) from anywhere; again or Esc: close"
 
 
 class ReaderApp(App[None]):
@@ -68,6 +70,8 @@ class ReaderApp(App[None]):
         # A priority binding reaches past modal screens (help, agreement); Textual drops
         # it where the focused widget types the key (a text box), so q is typed there.
         Binding("q", "quit", QUIT_HELP, priority=True),
+        # The guidelines, like q, over every screen (and typed in a text box).
+        Binding("H", "guidelines", GUIDELINES_HELP, priority=True),
     ]
 
     def __init__(
@@ -84,12 +88,14 @@ class ReaderApp(App[None]):
         suggesting: Mapping[str, str] | None = None,
         notices: Sequence[str] = (),
         schema: Schema | None = None,
+        guidelines: Path | None = None,
     ) -> None:
         """``suggesting`` maps jieba part-of-speech tags to the labels suggested for them
         (default: :data:`tui.core.labels.DEFAULT_SUGGESTIONS`); ``notices`` are one-line
         warnings shown as toasts once the app is up (a labels file's colours); ``schema``
         the relation, chain, category and attribute types (none by default: the labels
-        file's, see :mod:`tui.core.relations.schema`)."""
+        file's, see :mod:`tui.core.relations.schema`); ``guidelines`` the Markdown file
+        ``H`` shows (read when opened: a missing file is said then, not here)."""
         super().__init__()
         variant_pair(variant)
         self.review = review
@@ -104,6 +110,7 @@ class ReaderApp(App[None]):
         self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.segmenter = segmenter or Segmenter()
         self.notices = list(notices)
+        self.guidelines = guidelines
         if not review:
             check_annotator(annotator)
         self.refs = discover(self.paths, id_root(store))
@@ -195,6 +202,12 @@ class ReaderApp(App[None]):
             if isinstance(screen, MainScreen):
                 screen.leave_document()
         self.exit()
+
+    def action_guidelines(self) -> None:
+        """Open the guidelines over the current screen, or close them (``H``)."""
+        from tui.screens.guidelines import toggle_guidelines
+
+        toggle_guidelines(self, self.guidelines)
 
     def get_default_screen(self) -> MainScreen:
         """The list and the reading pane (over the gold layer when reviewing)."""

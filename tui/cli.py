@@ -89,6 +89,13 @@ def build_parser(review: bool = False) -> argparse.ArgumentParser:
         help="jieba user dictionary (word [freq] [tag] per line): domain terms segment as "
         "one word, for word moves, one-key labels and suggestions",
     )
+    parser.add_argument(
+        "--guidelines",
+        type=Path,
+        default=None,
+        metavar="FILE.md",
+        help="annotation guidelines in Markdown, shown by H in the app",
+    )
     parser.add_argument("--version", action="version", version=_VERSION)
     return parser
 
@@ -178,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             suggesting=suggesting,
             notices=notices,
             schema=schema,
+            guidelines=args.guidelines,
         )
     except refused as error:
         return _fail(str(error))

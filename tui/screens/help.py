@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -13,6 +14,9 @@ from textual.containers import VerticalScroll
 from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.core.labels import Label
+from tui.core.text import display_safe
 
 #: How key names read to a person.
 _KEY_NAMES = {
@@ -44,6 +48,18 @@ _KEY_NAMES = {
 }
 
 HelpSection = tuple[str, list[tuple[str, str]]]
+
+
+def label_section(labels: Sequence[Label]) -> HelpSection:
+    """The labels on keys 1–9: each key, the label's name and its description (from the
+    labels file: plain text, control characters made visible)."""
+    return (
+        "Labels 标签",
+        [
+            (label.key, display_safe(f"{label.name}  {label.description}".rstrip()))
+            for label in labels
+        ],
+    )
 
 
 def key_label(keys: str) -> str:

@@ -38,7 +38,7 @@ from tui.core.script import variant_pair
 from tui.core.segment import Segmenter
 from tui.core.spans import Status
 from tui.core.text import display_safe
-from tui.screens.help import HelpScreen, HelpSection, key_label
+from tui.screens.help import HelpScreen, HelpSection, key_label, label_section
 from tui.screens.reading_aids import ReadingAids, SearchBox
 from tui.screens.store_news import StoreNews
 from tui.screens.word_aid import WordAid
@@ -733,6 +733,7 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
+        sections.insert(2, label_section(self.labels))  # after the keys that apply them
         legend = column_legend(self.reviewing, bool(self.category_order()))
         return [*sections, ("List columns 列表栏", legend)]
 

@@ -132,8 +132,9 @@ class KeyHints(Widget):
 class LabelBar(Widget):
     """The labels, each on its own colour with its key: what 1–9 will do.
 
-    Every label is always shown: with its first description word when all fit on one
-    line, else key and name only, and on a second line when even those do not fit.
+    Every label is always shown: with its whole description when all fit on one line (a
+    wide terminal), else with the description's first word when those fit, else key and
+    name only, and on a second line when even those do not fit.
     """
 
     DEFAULT_CSS = """
@@ -173,21 +174,28 @@ class LabelBar(Widget):
         return Strip(segments).crop_extend(0, self.size.width, style)
 
 
+#: How much of each description the label bar tries, in order: all of it, its first word,
+#: none (names only, wrapped onto more lines when needed).
+_DESCRIPTION_FITS = ("whole", "first word", "none")
+
+
 def label_lines(labels: Sequence[Label], width: int) -> list[list[tuple[str, str, Label]]]:
-    """The label bar's lines for ``width`` cells: each item is (key, `` NAME word ``,
-    label). One line with descriptions if it fits, else names only, wrapped as needed."""
-    for described in (True, False):
-        items = [_label_item(label, described) for label in labels]
-        lines = _wrap_items(items, width)
-        if len(lines) == 1 or not described:
-            return lines
-    return []  # not reached: the names-only layout always returns
+    """The label bar's lines for ``width`` cells: each item is (key, `` NAME description ``,
+    label). The most description that keeps every label on one line; names only, wrapped
+    as needed, when not even the first words fit."""
+    lines: list[list[tuple[str, str, Label]]] = []
+    for fit in _DESCRIPTION_FITS:
+        lines = _wrap_items([_label_item(label, fit) for label in labels], width)
+        if len(lines) == 1:
+            break
+    return lines
 
 
-def _label_item(label: Label, described: bool) -> tuple[str, str, Label]:
-    description = label.description.split()[0] if described and label.description else ""
-    shown = f" {display_safe(label.name)} {display_safe(description)} ".replace("  ", " ")
-    return label.key, shown, label
+def _label_item(label: Label, fit: str) -> tuple[str, str, Label]:
+    words = label.description.split()
+    description = {"whole": " ".join(words), "first word": words[0] if words else ""}
+    shown = f" {display_safe(label.name)} {display_safe(description.get(fit, ''))} "
+    return label.key, shown.replace("  ", " "), label
 
 
 def _wrap_items(
