@@ -89,6 +89,7 @@ def test_the_project_gives_the_defaults_and_flags_given_win(tmp_path: Path) -> N
     args = reader_args([], tmp_path)
     assert args.paths == [tmp_path / "corpus"] and args.store == tmp_path / "annotations"
     assert args.labels == tmp_path / PROJECT_FILE
+    assert args.guidelines == tmp_path / "guidelines.md"
     args = reader_args(["elsewhere", "--store", "mine", "--labels", "l.toml"], tmp_path)
     assert args.paths == [Path("elsewhere")] and args.store == Path("mine")
     assert args.labels == Path("l.toml")
