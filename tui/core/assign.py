@@ -21,6 +21,7 @@ other files, and never written over when it cannot be read.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -295,47 +296,67 @@ class _Planner:
         one has two more than another (or nothing more can move)."""
         if max(self.load[n] for n in self.team) - min(self.load[n] for n in self.team) <= 1:
             return  # the usual case: nothing to look up in the store
-        held: dict[str, dict[str, None]] = {name: {} for name in self.team}
-        for doc in sorted(self.slots):
-            for name in self.slots[doc]:
-                if name in held:
-                    held[name][doc] = None
-        while self._move_one(held):
+        givable = _Givable(self)
+        while self._move_one(givable):
             pass
 
-    def _move_one(self, held: dict[str, dict[str, None]]) -> bool:
+    def _move_one(self, givable: _Givable) -> bool:
         """Move one document from the busiest who has one to give to the least busy."""
         order = sorted(self.team, key=lambda n: (self.load[n], self.rank[n]))
         low = order[0]
         for high in reversed(order):
             if self.load[high] - self.load[low] <= 1:
                 return False
-            doc = self._movable(held[high], low)
+            doc = givable.find(high, low)
             if doc is not None:
                 self._remove(doc, high)
                 self._add(doc, low)
-                del held[high][doc]
-                held[low][doc] = None
+                givable.moved(doc, high, low)
                 self.moves.append(Move(doc, high, low))
                 return True
         return False
 
-    def _movable(self, candidates: dict[str, None], low: str) -> str | None:
-        """The last of ``candidates`` nobody has begun and ``low`` does not have yet.
-        Documents found begun leave ``candidates`` (they never move): each is looked at
-        once, however many moves there are."""
-        begun: list[str] = []
-        found = None
-        for doc in reversed(candidates):
-            names = self.slots[doc]
-            if any(self.begun(doc, n) for n in names):
-                begun.append(doc)
-            elif low not in names:
-                found = doc
-                break
-        for doc in begun:
-            del candidates[doc]
-        return found
+
+class _Givable:
+    """Each annotator's documents that may move, searched latest first.
+
+    A search for what ``high`` can give ``low`` goes on where the last one for that pair
+    stopped: a document passed over is begun (it never moves) or ``low`` has it already
+    (and keeps it while receiving), so each is looked at once per pair, not once per move
+    (a rebalance of 10 000 documents makes thousands of moves).
+    """
+
+    def __init__(self, planner: _Planner) -> None:
+        self.planner = planner
+        self.held: dict[str, dict[str, None]] = {name: {} for name in planner.team}
+        for doc in sorted(planner.slots, reverse=True):
+            for name in planner.slots[doc]:
+                if name in self.held:
+                    self.held[name][doc] = None
+        self.order = {name: list(docs) for name, docs in self.held.items()}
+        self.searched: dict[tuple[str, str], int] = {}
+
+    def find(self, high: str, low: str) -> str | None:
+        """A document ``high`` holds that nobody has begun and ``low`` lacks."""
+        planner, held, docs = self.planner, self.held[high], self.order[high]
+        index = self.searched.get((high, low), 0)
+        while index < len(docs):
+            doc = docs[index]
+            names = planner.slots[doc]
+            if doc in held and low not in names:
+                if not any(planner.begun(doc, name) for name in names):
+                    self.searched[high, low] = index
+                    return doc
+                del held[doc]  # begun: it stays where it is
+            index += 1
+        self.searched[high, low] = index
+        return None
+
+    def moved(self, doc: str, high: str, low: str) -> None:
+        """``doc`` went from ``high`` to ``low``: ``low`` may give it on later."""
+        del self.held[high][doc]
+        self.held[low][doc] = None
+        self.order[low].append(doc)
 
 
 # ---------------------------------------------------------------------------- the file
@@ -348,6 +369,9 @@ def begun_in(store: Store) -> Begun:
 
     def begun(doc_id: str, annotator: str) -> bool:
         try:
+            path = store.path_for(doc_id, annotator)
+            if not os.path.lexists(path):
+                return False  # the usual case, and the cheapest to tell
             spans, status = store.summary(doc_id, annotator)
         except StoreError:
             return True  # unreadable: it may hold work, which is never moved
