@@ -42,26 +42,30 @@ def add_parsers(
         "--annotators",
         default=None,
         metavar="A,B,C",
-        help="the team, comma-separated (its order breaks ties); required",
+        help="the team, comma-separated, its order breaking ties (default: the team of the "
+        "store's assignment; the first time: required)",
     )
     parser.add_argument(
         "--per-document",
         type=int,
-        default=2,
+        default=None,
         metavar="PER",
-        help="annotators per document (default: 2)",
+        help="annotators per document (default: as the store's assignment has it; the "
+        "first time: 2)",
     )
     parser.add_argument(
         "--blind",
-        action="store_true",
-        help="annotators never see another's layer or agreement (reviewers see everything)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="annotators never see another's layer or agreement, reviewers see everything "
+        "(default: as the store's assignment has it; the first time: not blind)",
     )
     parser.set_defaults(run=_run_assign)
 
 
 def _run_assign(args: argparse.Namespace) -> int:
     store = Store(args.store)
-    team = [name for name in (args.annotators or "").split(",") if name.strip()]
+    team = None if args.annotators is None else [n for n in args.annotators.split(",") if n.strip()]
     try:
         refs = discover(args.paths or [Path("seeds")], id_root(store.root))
         outcome = assign(store, [ref.doc_id for ref in refs], team, args.per_document, args.blind)

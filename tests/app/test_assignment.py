@@ -203,3 +203,21 @@ def test_assign_without_annotators_says_how(
     assert status == 1 and out == ""
     assert err.strip() == "biaozhu assign: name the annotators: --annotators a,b,c"
     assert not (tmp_path / "annotations").exists()
+
+
+def test_assign_run_again_without_flags_adds_only_new_documents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("一", "utf-8")
+    flags = ("--annotators", "alice,bob", "--per-document", "2", "--blind")
+    assert run(capsys, "lead", "assign", "corpus", *flags, cwd=tmp_path)[0] == 0
+    (corpus / "b.txt").write_text("二", "utf-8")
+    status, out, _ = run(capsys, "lead", "assign", "corpus", cwd=tmp_path)
+    assert status == 0
+    assert out.splitlines()[0] == "assigned 1 new document, 2 annotators per document (blind)"
+    assert read_assignment(tmp_path / "annotations").documents == {  # type: ignore[union-attr]
+        "corpus/a.txt": ("alice", "bob"),
+        "corpus/b.txt": ("alice", "bob"),
+    }

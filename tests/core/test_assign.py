@@ -184,3 +184,18 @@ def test_progress_counts_each_annotator_s_queue_and_pace() -> None:
     lines = progress_lines(rows)
     assert lines[1].split() == ["alice", "2", "/", "1", "/", "1", "/", "0", "14", "/h"]
     assert lines[2].split()[-2:] == ["—", "/h"]
+
+
+def test_running_again_with_nothing_given_keeps_the_team_places_and_blindness(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "store")
+    first = assign(store, doc_ids(10), ["alice", "bob", "carol"], 3, blind=True).assignment
+    outcome = assign(store, doc_ids(12), None)
+    after = outcome.assignment
+    assert (after.annotators, after.per_document, after.blind) == (first.annotators, 3, True)
+    assert outcome.added == 2 and outcome.moved == ()
+    assert assign(store, doc_ids(12), None, blind=False).assignment.blind is False
+    with pytest.raises(AssignmentError, match="name the annotators"):
+        assign(Store(tmp_path / "other"), doc_ids(3))
+    assert not (tmp_path / "other").exists()

@@ -381,11 +381,17 @@ def begun_in(store: Store) -> Begun:
 
 
 def assign(
-    store: Store, doc_ids: Iterable[str], annotators: Sequence[str], per_document: int,
-    blind: bool = False,
-) -> Outcome:  # fmt: skip
+    store: Store,
+    doc_ids: Iterable[str],
+    annotators: Sequence[str] | None = None,
+    per_document: int | None = None,
+    blind: bool | None = None,
+) -> Outcome:
     """Assign ``doc_ids`` in ``store`` (see the module): read, plan and save under a lock.
 
+    What is not given (None) stays as the store's assignment has it: run again with no
+    team, per-document count or blindness, it only adds the new documents (a first
+    assignment needs the team; 2 per document and not blind by default).
     Raises :class:`AssignmentError` (nothing written) for a bad team, an unreadable
     assignment file or one that cannot be saved.
     """
@@ -393,16 +399,16 @@ def assign(
 
     from tui.core.store import replace_file
 
-    _checked_team(annotators, per_document)  # before anything is made on disk
+    _settings(read_assignment(store.root), annotators, per_document, blind)  # nothing made yet
     path = Path(store.root) / FILE
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(f"{path}.lock", timeout=_LOCK_SECONDS):
             previous = read_assignment(store.root)
+            team, per, hidden = _settings(previous, annotators, per_document, blind)
             outcome = plan_assignment(
-                doc_ids, annotators, per_document, blind,
-                previous=previous, begun=begun_in(store),
-            )  # fmt: skip
+                doc_ids, team, per, hidden, previous=previous, begun=begun_in(store)
+            )
             if outcome.assignment != previous:
                 replace_file(path, outcome.assignment.to_json())
             return outcome
@@ -410,6 +416,27 @@ def assign(
         raise AssignmentError(f"{path}: locked by another program") from None
     except OSError as error:
         raise AssignmentError(f"{path}: cannot save ({error.strerror or error})") from None
+
+
+def _settings(
+    previous: Assignment | None,
+    annotators: Sequence[str] | None,
+    per_document: int | None,
+    blind: bool | None,
+) -> tuple[tuple[str, ...], int, bool]:
+    """The team, places per document and blindness: as given, else as before, else the
+    defaults (2, not blind; the team has none). Raises AssignmentError for a bad team."""
+    if annotators is not None:
+        team: Sequence[str] = annotators
+    elif previous is not None:
+        team = previous.annotators
+    else:
+        raise AssignmentError("name the annotators: --annotators a,b,c")
+    if per_document is None:
+        per_document = previous.per_document if previous is not None else 2
+    if blind is None:
+        blind = previous.blind if previous is not None else False
+    return _checked_team(team, per_document), per_document, blind
 
 
 def read_assignment(store_root: Path) -> Assignment | None:
