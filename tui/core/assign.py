@@ -488,6 +488,8 @@ class AnnotatorQueue:
     read_only: str | None = None
     #: Said once, as a toast, when the reader starts.
     notice: str | None = None
+    #: The annotator is on a blind team: nothing of another's layer may reach them.
+    blind: bool = False
 
 
 def annotator_queue(store_root: Path, annotator: str, listed: Iterable[str]) -> AnnotatorQueue:
@@ -508,11 +510,10 @@ def annotator_queue(store_root: Path, annotator: str, listed: Iterable[str]) -> 
             "only, nothing is saved. Open with --annotator NAME, or ask for biaozhu assign.",
         )
     queue = assignment.queue(annotator)
+    notice = None
     if queue.isdisjoint(listed):
-        return AnnotatorQueue(
-            queue, notice="none of your assigned documents is listed here (F: all)"
-        )
-    return AnnotatorQueue(queue)
+        notice = "none of your assigned documents is listed here (F: all)"
+    return AnnotatorQueue(queue, notice=notice, blind=assignment.blind)
 
 
 def blind_for(store_root: Path, who: str) -> str | None:
