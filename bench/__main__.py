@@ -54,6 +54,10 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   document; ``train_thread_loop_pace_ratio`` and ``train_thread_longest_pause_ms``: the
   main thread's pace beside a training thread (crfsuite holds the GIL) (see
   :mod:`bench.recommender`).
+* ``assign_10k_docs_s``, ``assign_10k_docs_new_team_s``, ``assign_yardstick_10k_docs_s``:
+  ``biaozhu assign`` of 10 000 documents to 5 annotators, 2 each, then again with a sixth,
+  beside the yardstick (finding the documents, a plain round robin saved as JSON) (see
+  :mod:`bench.assign`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """
@@ -72,6 +76,7 @@ from pathlib import Path
 from types import FrameType
 
 from bench.annotated import annotate, marked_copy, relate, store_undo_history
+from bench.assign import assign_figures
 from bench.big_spans import big_spans_figures
 from bench.data import MIB, build_document, marker_text
 from bench.interchange import interchange_figures
@@ -237,6 +242,9 @@ def main() -> int:
         figure(name, value, unit)
     log(f"the recommender ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in recommender_figures():
+        figure(name, value, unit)
+    log(f"assignment ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in assign_figures():
         figure(name, value, unit)
     log(f"done in {time.perf_counter() - began:.0f} s")
     return 0

@@ -21,6 +21,7 @@ from textual.driver import Driver
 from textual.notifications import SeverityLevel
 
 from tui.collector import IdleCollector
+from tui.core.assign import AnnotatorQueue, annotator_queue
 from tui.core.corpus import discover, id_root
 from tui.core.labels import DEFAULT_LABELS, DEFAULT_SUGGESTIONS, Label
 
@@ -114,6 +115,8 @@ class ReaderApp(App[None]):
         if not review:
             check_annotator(annotator)
         self.refs = discover(self.paths, id_root(store))
+        #: The annotator's queue in the store's assignment (none: the whole list).
+        self.queue = AnnotatorQueue() if review else self._queue_of(annotator)
         self.collector = IdleCollector()
         self._hung_up = False
         if review:
@@ -121,6 +124,16 @@ class ReaderApp(App[None]):
             from tui.core.store import Store
 
             check_reviewer(annotator, Store(store), self.refs)
+
+    def _queue_of(self, annotator: str) -> AnnotatorQueue:
+        """The annotator's queue (:mod:`tui.core.assign`); someone not in the assignment
+        reads without writing, told once as a toast."""
+        queue = annotator_queue(self.store, annotator, (ref.doc_id for ref in self.refs))
+        if queue.notice is not None:
+            self.notices.append(queue.notice)
+        if queue.read_only is not None:
+            self.read_only = True
+        return queue
 
     def on_mount(self) -> None:
         """Full garbage collections wait for a pause in the input (:mod:`tui.collector`);
@@ -233,6 +246,7 @@ class ReaderApp(App[None]):
             labels=self.labels,
             read_only=self.read_only,
             suggesting=self.suggesting,
+            queue=self.queue,
         )
 
 

@@ -15,6 +15,8 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from tui.batch_assign import add_parsers as add_assign_parser
+from tui.batch_assign import assignment_lines, blind_refusal
 from tui.core.acceptance import SourceCounts, read_acceptance
 from tui.core.agreement import DocumentLayers, agreement, by_document, by_label
 from tui.core.agreement_report import (
@@ -58,6 +60,7 @@ def main(argv: Sequence[str], login_name: str, project: Project | None = None) -
     apply_project(args, argv, project)
     if hasattr(args, "paths") and not args.paths and args.command == "export":
         parser.error("export: give the documents (PATH), or run it in a project folder")
+    args.login_name = login_name  # who runs it: a blind assignment hides others' work
     # The modules just imported are long-lived: out of the collector's sight, it no longer
     # walks them again and again while an import or agreement makes its many small objects.
     gc.freeze()
@@ -81,6 +84,7 @@ def _parser(login_name: str) -> argparse.ArgumentParser:
     from tui.batch_model import add_parsers  # the recommender's commands
 
     add_parsers(commands, _store_option)
+    add_assign_parser(commands, _store_option)  # the team's assignment
     return parser
 
 
@@ -227,6 +231,11 @@ def _export_parser(
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    if args.annotator != args.login_name and (
+        refused := blind_refusal(args.store, args.login_name)
+    ):
+        warn(f"biaozhu export: {refused} (export your own layer: --annotator {args.login_name})")
+        return 1
     report = export_documents(
         args.paths,
         args.format,
@@ -276,9 +285,10 @@ def _run_stats(args: argparse.Namespace) -> int:
     stats = collect_stats(paths, Store(args.store))
     problems = list(stats.problems)
     acceptance = acceptance_lines(read_acceptance(Path(args.store), problems))
+    assigned = assignment_lines(Store(args.store), stats.stamps, problems)
     for problem in problems:
         warn(f"warning: {problem}")
-    say("\n".join([*stats_lines(stats), *acceptance]))
+    say("\n".join([*stats_lines(stats), *acceptance, *assigned]))
     return 0
 
 
@@ -400,6 +410,9 @@ def _noting_links(
 
 
 def _run_agree(args: argparse.Namespace) -> int:
+    if (refused := blind_refusal(args.store, args.login_name)) is not None:
+        warn(f"biaozhu agree: {refused}")
+        return 1
     undirected, groups = _schema_for_agreement(args.labels)  # a bad file stops it first
     store = Store(args.store)
     check = open_corpus(args.paths or [Path("seeds")], store, write=False)

@@ -65,9 +65,18 @@ def apply_project(
         args.labels = project.file
     if hasattr(args, "guidelines") and args.guidelines is None:
         args.guidelines = project.guidelines
-    if hasattr(args, "annotators") and not args.annotators and project.assign.annotators:
-        args.annotators = ",".join(project.assign.annotators)
-    if hasattr(args, "per_document") and not given(arguments, "--per-document"):
-        args.per_document = project.assign.per_document
-    if hasattr(args, "blind") and not args.blind:
-        args.blind = project.assign.blind
+    _assign_defaults(args, project)
+
+
+def _assign_defaults(args: argparse.Namespace, project: Project) -> None:
+    """``assign``'s team from the project's ``[assign]`` table, when it names one (else
+    the store's assignment decides, as without a project)."""
+    team = project.assign
+    if not (hasattr(args, "annotators") and team.annotators):
+        return
+    if args.annotators is None:
+        args.annotators = ",".join(team.annotators)
+    if args.per_document is None:
+        args.per_document = team.per_document
+    if args.blind is None:
+        args.blind = team.blind

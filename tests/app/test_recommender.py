@@ -222,3 +222,34 @@ async def test_a_damaged_model_is_named_ignored_and_jieba_still_suggests(
         await pilot.pause()
         await pilot.press("z")
         await wait_until(pilot, lambda: bool(screen.reader.suggestions), timeout=30)
+
+
+async def model_used(root: Path, segmenter: Segmenter, who: str) -> bool:
+    """Whether ``who``'s reader takes the store's model, once it has looked at it."""
+    schema = parse_schema(LABELS)
+    app = ReaderApp(
+        [root / "corpus"], store=root / "store", annotator=who, segmenter=segmenter,
+        labels=schema.labels, schema=schema,
+    )  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        await wait_until(pilot, lambda: "recommender" in screen.__dict__)  # started loading
+        loading = [worker for worker in app.workers if worker.group == "model"]
+        await wait_until(pilot, lambda: all(w.is_finished for w in loading), timeout=30)
+        await pilot.pause()
+        return screen.recommender.model is not None
+
+
+async def test_blind_a_model_learnt_from_another_s_layer_is_not_used(
+    trained: Path, segmenter: Segmenter
+) -> None:
+    """The store's model learnt tester's layer: on a blind team bob never gets it (its
+    suggestions would be tester's spans); tester does."""
+    from tui.core.assign import assign
+    from tui.core.corpus import discover, id_root
+
+    store = Store(trained / "store")
+    refs = discover([trained / "corpus"], id_root(store.root))
+    assign(store, [ref.doc_id for ref in refs], ["tester", "bob"], 2, blind=True)
+    assert not await model_used(trained, segmenter, "bob")
+    assert await model_used(trained, segmenter, "tester")

@@ -100,3 +100,20 @@ def test_a_project_without_labels_uses_the_built_in_ones(tmp_path: Path) -> None
     project = load_project(tmp_path / PROJECT_FILE)
     assert not project.has_labels and project.store == tmp_path / "s"
     assert reader_args([], tmp_path).labels is None
+
+
+def test_assign_takes_the_projects_team_unless_flags_say_otherwise(tmp_path: Path) -> None:
+    from tui.batch import _parser
+
+    (tmp_path / PROJECT_FILE).write_text(
+        '[assign]\nannotators = ["ann", "ben"]\nper_document = 1\nblind = true\n',
+        encoding="utf-8",
+    )
+    project = load_project(tmp_path / PROJECT_FILE)
+    for arguments, expected in (
+        (["assign"], ("ann,ben", 1, True)),
+        (["assign", "--annotators", "cai", "--per-document", "2", "--no-blind"], ("cai", 2, False)),
+    ):
+        args = _parser("me").parse_args(arguments)
+        apply_project(args, arguments, project)
+        assert (args.annotators, args.per_document, args.blind) == expected

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.annotations import reanchor, text_sha256
+from tui.core.assign_progress import WORK_ORIGINS
 from tui.core.corpus import (
     CorpusError,
     DocumentError,
@@ -1023,6 +1024,8 @@ class Stats:
     problems: list[str] = field(default_factory=list)
     #: Relations, chains, categories and attributes.
     links: LinkCounts = field(default_factory=LinkCounts)
+    #: The ``created`` stamps of the spans each annotator made (their active work).
+    stamps: dict[str, list[str]] = field(default_factory=dict)
 
 
 def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
@@ -1040,6 +1043,9 @@ def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
             stats.spans += len(state.spans)
             stats.by_annotator[annotator] += len(state.spans)
             stats.by_label.update(span.label for span in state.spans)
+            stats.stamps.setdefault(annotator, []).extend(
+                span.created for span in state.spans if span.origin in WORK_ORIGINS
+            )
             stats.statuses[annotator, state.status.value] += 1
             stats.links.add(state.links)
             stats.problems += [f"{ref.name}: {annotator!r}: {p}" for p in state.links.problems]

@@ -238,6 +238,22 @@ def check_reviewer(reviewer: str, store: Store, refs: Iterable[DocumentRef]) -> 
                 f"{reviewer!r} annotated {ref.name}; review under another name "
                 "(--reviewer NAME), so your decisions stay apart from your annotations"
             )
+    _check_not_blind(reviewer, store)
+
+
+def _check_not_blind(reviewer: str, store: Store) -> None:
+    """Refuse an annotator of a blind assignment: review shows every annotator's layer."""
+    from tui.core.assign import AssignmentError, blind_for
+
+    try:
+        blind = blind_for(store.root, reviewer)
+    except AssignmentError as error:
+        raise ReviewerError(str(error)) from None
+    if blind is not None:
+        raise ReviewerError(
+            f"{reviewer!r} annotates in a blind assignment: review shows the others' layers; "
+            "review under a reviewer's name (--reviewer NAME)"
+        )
 
 
 # ---------------------------------------------------------------------------- one document

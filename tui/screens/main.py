@@ -23,6 +23,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui.core import keyhints
+from tui.core.assign import AnnotatorQueue
 from tui.core.convert import converter
 from tui.core.corpus import (
     DocumentError,
@@ -177,10 +178,13 @@ class MainScreen(Screen[None]):
         labels: tuple[Label, ...] = DEFAULT_LABELS,
         read_only: bool = False,
         suggesting: Mapping[str, str] | None = None,
+        queue: AnnotatorQueue | None = None,
     ) -> None:
+        """``queue``: the annotator's documents in the store's assignment, if any."""
         super().__init__()
         #: With ``--read-only`` nothing is ever written: no span, status or cursor.
         self.read_only = read_only
+        self.queue = queue or AnnotatorQueue()
         #: jieba part-of-speech tag → the label suggested for it.
         self.suggesting = dict(DEFAULT_SUGGESTIONS if suggesting is None else suggesting)
         self.refs = refs
@@ -206,7 +210,10 @@ class MainScreen(Screen[None]):
         """List on the left; reader and status on the right; keys at the bottom."""
         with Horizontal():
             yield DocumentPanel(
-                self.refs, reviewing=self.reviewing, category_order=self.category_order()
+                self.refs,
+                reviewing=self.reviewing,
+                category_order=self.category_order(),
+                queue=self.queue.queue,
             )
             with Vertical(id="reading"):
                 with Horizontal(id="text-and-spans"):
@@ -405,7 +412,7 @@ class MainScreen(Screen[None]):
     @property
     def read_only_reason(self) -> str | None:
         """Why edits are refused in every document, or None."""
-        return "opened with --read-only" if self.read_only else None
+        return (self.queue.read_only or "opened with --read-only") if self.read_only else None
 
     def leave_document(self) -> None:
         """Remember where the annotator was in the document being left."""

@@ -29,6 +29,7 @@ from tui.core.spans import Status
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from tui.core.assign import AnnotatorQueue
     from tui.core.corpus import DocumentRef
     from tui.core.labels import Label
     from tui.core.recommender.model import Model
@@ -48,6 +49,8 @@ class RecommenderHost(Protocol):
     refs: list[DocumentRef]
     annotator: str
     labels: tuple[Label, ...]
+    #: The annotator's place in the store's assignment (blind: their own layer only).
+    queue: AnnotatorQueue
 
     @property
     def reader(self) -> ReaderView:
@@ -118,6 +121,10 @@ class Recommender:
         """Suggest with ``model`` from now on (when it knows only the annotator's labels),
         and work out the list's doubt with it."""
         names = [label.name for label in self.host.labels]
+        if self.host.queue.blind and model.card.layer != self.host.annotator:
+            # Blind: a model learnt from another's layer would suggest their spans.
+            self.policy.note(done=True)  # the next change trains one on the annotator's
+            return
         if not fits(model, names):
             extra = ", ".join(sorted(set(model.card.labels) - set(names)))
             self.host.reader.notify(
@@ -189,7 +196,8 @@ class Recommender:
 
         host, config = self.host, self.config
         app = host.reader.app
-        layer = config.layer or host.annotator
+        # Blind: only the annotator's own layer (not another's, nor the reviewers' gold).
+        layer = host.annotator if host.queue.blind else config.layer or host.annotator
         try:
             train_in_subprocess(
                 host.store.root,

@@ -66,8 +66,12 @@ DocumentNews = tuple[int, DocumentInfo, Progress | None, ReviewMarks | None]
 #: The progress of a document whose store file cannot be read (corrupt, a FIFO...): ⚑.
 UNREADABLE: Progress = (-1, Status.NEW)
 
-#: Status filters (``F`` cycles them): name, and whether a review list offers it.
+#: The status filter of an annotator's own documents in the store's assignment.
+MY_QUEUE = "my queue"
+#: Status filters (``F`` cycles them): name, and whether a review list offers it ("my
+#: queue" only an annotator with an assignment, and first).
 STATUS_FILTERS: tuple[tuple[str, bool], ...] = (
+    (MY_QUEUE, False),
     ("all", False),
     ("to do", False),
     ("disagreements", True),
@@ -93,9 +97,13 @@ class ListEntry:
     categories: frozenset[str] = frozenset()
     #: How unsure the trained model is of the document (0–1; None: not worked out).
     doubt: float | None = None
+    #: Whether it is in the annotator's queue (the store's assignment).
+    queued: bool = False
 
     def passes(self, status_filter: str, reviewing: bool) -> bool:
         """Whether the entry belongs in the list under ``status_filter``."""
+        if status_filter == MY_QUEUE:
+            return self.queued
         status = self.work[1] if self.work is not None else Status.NEW
         marks = self.marks
         if status_filter == "to do":  # in review: something to review, nobody's empty work
@@ -202,18 +210,26 @@ class DocumentList(ScrollView, can_focus=True):
         *,
         reviewing: bool = False,
         category_order: tuple[str, ...] = (),
+        queue: frozenset[str] | None = None,
         id: str | None = None,
     ) -> None:
         """``category_order``: the labels file's categories, in its order (none: the list
-        has no categories column)."""
+        has no categories column); ``queue``: the ids of the annotator's documents in the
+        store's assignment (given: the list shows those first, ``F`` offers all)."""
         super().__init__(id=id)
-        self.entries = [ListEntry(ref) for ref in refs]
-        self.shown: list[int] = list(range(len(refs)))
+        self.entries = [
+            ListEntry(ref, queued=queue is not None and ref.doc_id in queue) for ref in refs
+        ]
+        #: Whether the annotator has a queue (the "my queue" filter is offered).
+        self.has_queue = queue is not None
+        self.shown: list[int] = [
+            i for i, e in enumerate(self.entries) if e.queued or not self.has_queue
+        ]
         self.cursor = 0
         self.filter_text = ""
         #: A review list shows each document's annotators done and agreement.
         self.reviewing = reviewing
-        self.status_filter = "all"
+        self.status_filter = MY_QUEUE if self.has_queue else "all"
         self.category_order = category_order
         #: Whether the doubt column is shown (a model is trained), and the list is in
         #: doubt order: the documents not done the model is least sure of first.
@@ -288,7 +304,11 @@ class DocumentList(ScrollView, can_focus=True):
 
     def next_status_filter(self) -> str:
         """Show the next status filter's documents (all, to do, done...); its name."""
-        names = [name for name, review in STATUS_FILTERS if self.reviewing or not review]
+        names = [
+            name
+            for name, review in STATUS_FILTERS
+            if (self.reviewing or not review) and (name != MY_QUEUE or self.has_queue)
+        ]
         self.status_filter = names[(names.index(self.status_filter) + 1) % len(names)]
         self._apply_filter(keep=self.current_index)
         return self.status_filter

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from tui.core.corpus import DocumentRef
 from tui.core.spans import Status
 from tui.core.text import display_safe
-from tui.widgets.document_list import DocumentList, ListHeader
+from tui.widgets.document_list import MY_QUEUE, DocumentList, ListHeader
 
 __all__ = ["DocumentPanel", "progress_bar"]
 
@@ -69,10 +69,13 @@ class DocumentPanel(Vertical):
         *,
         reviewing: bool = False,
         category_order: tuple[str, ...] = (),
+        queue: frozenset[str] | None = None,
     ) -> None:
+        """``queue``: the annotator's documents in the store's assignment, if any."""
         super().__init__(id="documents")
         self.refs = refs
         self.reviewing = reviewing
+        self.queue = queue
         #: The labels file's categories: the list shows a document's (none: no column).
         self.category_order = category_order
 
@@ -85,6 +88,7 @@ class DocumentPanel(Vertical):
             self.refs,
             reviewing=self.reviewing,
             category_order=self.category_order,
+            queue=self.queue,
             id="document-list",
         )
 
@@ -98,17 +102,23 @@ class DocumentPanel(Vertical):
         return self.query_one(DocumentList)
 
     def update_header(self) -> None:
-        """Progress (done, or reviewed, of all) as a bar; matches while filtering."""
+        """Progress (done, or reviewed, of all, or of the annotator's queue) as a bar;
+        matches while filtering."""
         documents = self.documents
-        total = len(documents.entries)
-        done = sum(1 for e in documents.entries if e.work is not None and e.work[1] is Status.DONE)
+        queue = documents.status_filter == MY_QUEUE
+        entries = [e for e in documents.entries if e.queued] if queue else documents.entries
+        total = len(entries)
+        done = sum(1 for e in entries if e.work is not None and e.work[1] is Status.DONE)
         what = "reviewed" if documents.reviewing else "done"
-        label = f"文档 {total:,} · {what} {done:,} {progress_bar(done, total, 8)}"
+        which = "队列" if queue else "文档"  # the queue: the annotator's assigned documents
+        label = f"{which} {total:,} · {what} {done:,} {progress_bar(done, total, 8)}"
         filters = [
             f for f in (documents.filter_text, documents.status_filter) if f not in ("", "all")
         ]
+        if queue:
+            filters.remove(MY_QUEUE)  # the header's 队列 says it
         if filters:
-            label = f"文档 {len(documents.shown):,}/{total:,} · " + " · ".join(filters)
+            label = f"{which} {len(documents.shown):,}/{total:,} · " + " · ".join(filters)
         if documents.doubt_order:
             label += " · 疑↓"  # sorted by the doubt column, least sure first
         self.query_one("#list-header", Static).update(Text(display_safe(label), no_wrap=True))
