@@ -75,6 +75,9 @@ def _parser(login_name: str) -> argparse.ArgumentParser:
     from tui.batch_model import add_parsers  # the recommender's commands
 
     add_parsers(commands, _store_option)
+    from tui.batch_sync import add_parsers as add_sync  # git sync between sites
+
+    add_sync(commands, _store_option, login_name)
     return parser
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 #: ``biaozhu import|export|stats|agree|train|evaluate|suggest ...`` run a batch command
 #: (tui.batch), not the reader; a document called "import" is opened as ./import.
-BATCH_COMMANDS = ("import", "export", "stats", "agree", "train", "evaluate", "suggest")
+BATCH_COMMANDS = ("import", "export", "stats", "agree", "train", "evaluate", "suggest", "sync")
 VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
 _DESCRIPTION = (
