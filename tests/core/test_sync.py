@@ -362,3 +362,59 @@ def test_sync_outside_a_git_work_tree_says_so(tmp_path: Path) -> None:
     os.makedirs(tmp_path / "plain")
     with pytest.raises(SyncError, match="not in a git work tree"):
         sync(tmp_path / "plain", tmp_path / "plain" / STORE, "alice")
+
+
+def test_a_store_file_the_driver_cannot_read_aborts_the_rebase_and_names_it(
+    sites: Sites,
+) -> None:
+    put(sites.here, "corpus/a.txt", "alice", "x", 0)
+    sync_site(sites.here, "alice")
+    sync_site(sites.there, "alice")
+    path = sites.here / STORE / "corpus%2Fa%2Etxt" / "alice.json"
+    path.write_text("{hand-edited", encoding="utf-8")
+    git(sites.here, "commit", "--quiet", "-am", "a hand edit")
+    git(sites.here, "push", "--quiet", "origin", "main")
+    put(sites.there, "corpus/a.txt", "alice", "y", 3)
+    before = git(sites.there, "rev-parse", "HEAD")
+    report = sync(sites.there, sites.there / STORE, "alice")
+    assert report.problem is not None
+    assert report.problem.startswith(
+        f"sync stopped: {STORE}/corpus%2Fa%2Etxt/alice.json could not be merged"
+    )
+    assert git(sites.there, "rev-parse", "HEAD") != before  # the store's commit is kept
+    assert git(sites.there, "rev-parse", "HEAD^") == before
+    assert not (sites.there / ".git" / "rebase-merge").exists()
+    assert git(sites.there, "status", "--porcelain").strip() == ""
+    assert set(spans(sites.there, "corpus/a.txt", "alice")) == {"x", "y"}
+
+
+def test_a_corpus_text_changed_here_without_a_commit_and_on_the_remote_stops(
+    sites: Sites,
+) -> None:
+    (sites.here / "corpus" / "a.txt").write_text("北京。\n", encoding="utf-8")
+    git(sites.here, "commit", "--quiet", "-am", "edit a")
+    git(sites.here, "push", "--quiet", "origin", "main")
+    mine = sites.there / "corpus" / "a.txt"
+    mine.write_text("北京是首都。\n", encoding="utf-8")
+    put(sites.there, "corpus/a.txt", "bob", "b1", 0)
+    report = sync(sites.there, sites.there / STORE, "bob")
+    assert report.problem is not None
+    assert "corpus/a.txt changed here (not committed) and on origin" in report.problem
+    assert mine.read_text("utf-8") == "北京是首都。\n"
+
+
+def test_uncommitted_changes_the_remote_did_not_touch_are_kept_as_they_are(
+    sites: Sites,
+) -> None:
+    put(sites.here, "corpus/a.txt", "alice", "x", 0)
+    sync_site(sites.here, "alice")
+    mine = sites.there / "corpus" / "b.txt"
+    mine.write_text("上海。\n", encoding="utf-8")
+    git(sites.there, "add", "corpus/b.txt")  # staged, not for the sync's commit
+    put(sites.there, "corpus/a.txt", "bob", "b1", 0)
+    report = sync_site(sites.there, "bob")
+    assert report.pushed and report.received.lines() == ["alice: 1 document, 1 span"]
+    assert mine.read_text("utf-8") == "上海。\n"
+    assert "corpus/b.txt" not in git(sites.there, "show", "--name-only", "--format=", "HEAD")
+    # Still changed, not committed (git's autostash gives it back unstaged).
+    assert git(sites.there, "status", "--porcelain").split() == ["M", "corpus/b.txt"]
