@@ -418,3 +418,17 @@ def test_uncommitted_changes_the_remote_did_not_touch_are_kept_as_they_are(
     assert "corpus/b.txt" not in git(sites.there, "show", "--name-only", "--format=", "HEAD")
     # Still changed, not committed (git's autostash gives it back unstaged).
     assert git(sites.there, "status", "--porcelain").split() == ["M", "corpus/b.txt"]
+
+
+def test_the_first_sync_into_an_empty_remote_makes_its_branch(tmp_path: Path) -> None:
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", "empty.git")
+    git(tmp_path, "clone", "--quiet", str(tmp_path / "empty.git"), "first")
+    site = tmp_path / "first"
+    identify(site, "first")
+    put(site, "corpus/a.txt", "alice", "x", 0)
+    report = sync_site(site, "alice")
+    assert report.pushed
+    branch = git(site, "symbolic-ref", "--short", "HEAD").strip()
+    assert git(tmp_path / "empty.git", "log", "-1", "--format=%s", branch).startswith(
+        "biaozhu sync: alice: 1 document"
+    )
