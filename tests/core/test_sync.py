@@ -432,3 +432,25 @@ def test_the_first_sync_into_an_empty_remote_makes_its_branch(tmp_path: Path) ->
     assert git(tmp_path / "empty.git", "log", "-1", "--format=%s", branch).startswith(
         "biaozhu sync: alice: 1 document"
     )
+
+
+def test_several_local_commits_rebase_through_git_with_the_merge_driver(sites: Sites) -> None:
+    put(sites.here, "corpus/a.txt", "alice", "x", 0)
+    sync_site(sites.here, "alice")
+    sync_site(sites.there, "alice")
+    put(sites.here, "corpus/a.txt", "alice", "y", 3)
+    store_of(sites.here).document("corpus/a.txt", "alice").delete_span("x")
+    sync_site(sites.here, "alice")
+    (sites.there / "corpus" / "c.txt").write_text("广州。\n", encoding="utf-8")
+    git(sites.there, "add", "corpus/c.txt")
+    git(sites.there, "commit", "--quiet", "-m", "a new text")  # a second local commit
+    put(sites.there, "corpus/a.txt", "alice", "z", 5)
+    put(sites.there, "corpus/a.txt", "alice", "x", 0, "PER", modified=NEW)
+    sync_site(sites.there, "alice")
+    assert git(sites.there, "log", "-3", "--format=%s").splitlines()[:2] == [
+        "biaozhu sync: alice: 1 document, 2 spans changed",
+        "a new text",
+    ]
+    assert spans(sites.there, "corpus/a.txt", "alice") == {"y": (3, "LOC"), "z": (5, "LOC")}
+    text = (sites.there / STORE / "corpus%2Fa%2Etxt" / "alice.json").read_text("utf-8")
+    assert "<<<<<<<" not in text

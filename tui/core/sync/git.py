@@ -56,32 +56,40 @@ class Git:
         base = {k: v for k, v in os.environ.items() if k not in _LEAKING}
         self._env = {**base, **_ENVIRONMENT}
 
-    def run(self, *args: str, input_bytes: bytes | None = None, check: bool = True) -> GitResult:
-        """Run ``git args``; raises :class:`GitError` (its first line) when it fails and
-        ``check`` is on."""
-        raw = self.run_bytes(*args, input_bytes=input_bytes)
+    def run(
+        self,
+        *args: str,
+        input_bytes: bytes | None = None,
+        check: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> GitResult:
+        """Run ``git args`` (``env``: variables to add, e.g. a temporary index); raises
+        :class:`GitError` (its first line) when it fails and ``check`` is on."""
+        raw = self.run_bytes(*args, input_bytes=input_bytes, env=env)
         result = GitResult(raw.code, raw.stdout.decode("utf-8", "replace"), raw.stderr)
         if check and not result.ok:
             raise GitError(f"git {args[0]}: {result.first_line()}")
         return result
 
-    def run_bytes(self, *args: str, input_bytes: bytes | None = None) -> _RawResult:
+    def run_bytes(
+        self, *args: str, input_bytes: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> _RawResult:
         """Run ``git args`` and keep its output as bytes (blobs)."""
         try:
             done = subprocess.run(
                 ["git", "-C", str(self.work_tree), *args],
                 input=input_bytes if input_bytes is not None else b"",
                 capture_output=True,
-                env=self._env,
+                env={**self._env, **(env or {})},
                 check=False,
             )
         except FileNotFoundError:
             raise GitError("git is not installed (or not on PATH)") from None
         return _RawResult(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"))
 
-    def text(self, *args: str) -> str:
+    def text(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """The stdout of ``git args`` without its final newline; GitError when it fails."""
-        return self.run(*args).stdout.rstrip("\n")
+        return self.run(*args, env=env).stdout.rstrip("\n")
 
     def lines(self, *args: str) -> list[str]:
         """The NUL-separated (``-z``) output of ``git args`` as a list."""

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from tui.core.store import DocumentStore
 from tui.core.sync.changes import Changes, count_changes, is_span_file
 from tui.core.sync.git import Git, GitError
+from tui.core.sync.replay import replay
 from tui.core.sync.setup import install_merge_driver, protect_store
 from tui.core.wording import counted
 
@@ -250,7 +251,9 @@ def _pull(git: Git, store_rel: PurePosixPath, remote: str, branch: str, report: 
         {path: before.get(f"{base}:{path}") for path in received},
         {path: after.get(f"{upstream}:{path}") for path in received},
     )
-    if not _rebase(git, upstream, remote, report):
+    if not (base and replay(git, store_rel, base, upstream)) and not _rebase(
+        git, upstream, remote, report
+    ):
         return False
     report.received.update(changes)
     return True
