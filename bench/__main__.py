@@ -47,6 +47,10 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
 * ``suggest_first_visible_20mb_ms``, ``suggest_yardstick_cursor_ms``: from writing ``z``
   with the cursor at the end of the 20 MB document to the end of the first frame showing
   a suggestion, beside a cursor key at the same place (see :mod:`bench.suggest`).
+* ``sync_1k_changed_docs_s``, ``sync_1k_yardstick_git_s``, ``sync_1k_same_files_merged_s``:
+  ``biaozhu sync`` of 1 000 changed store files to a local bare remote another site pushed
+  to meanwhile, beside plain ``git add/commit/pull --rebase/push`` of the same, and a sync
+  merging 1 000 files one annotator changed at both sites (see :mod:`bench.sync`).
 * ``resume_test_f1``, ``train_10k_sentences_s``, ``retrain_500_sentences_s``,
   ``suggest_doc_ms``, each beside a plain character CRF's figure (``..._plain_crf``): the
   recommender's exact-span F1 on Resume NER (skipped when ``../shared/data/resume-ner`` is
@@ -90,6 +94,7 @@ from bench.search import corpus_figures, suggest_figures
 from bench.startup import STARTUP_RUNS, startup_figures
 from bench.store import store_figures
 from bench.suggest import first_visible_figures
+from bench.sync import sync_figures
 from bench.terminal import log
 
 #: Reopening the annotated document, with and without an undo history: runs of each.
@@ -228,6 +233,10 @@ def main() -> int:
 
     log(f"annotation store ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in store_figures():
+        figure(name, value, unit)
+
+    log(f"sync between sites ({time.perf_counter() - began:.0f} s)")
+    for name, value, unit in sync_figures():
         figure(name, value, unit)
 
     log(f"a document with 100 000 spans ({time.perf_counter() - began:.0f} s)")

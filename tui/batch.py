@@ -85,6 +85,9 @@ def _parser(login_name: str) -> argparse.ArgumentParser:
 
     add_parsers(commands, _store_option)
     add_assign_parser(commands, _store_option)  # the team's assignment
+    from tui.batch_sync import add_parsers as add_sync  # git sync between sites
+
+    add_sync(commands, _store_option, login_name)
     return parser
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 #: ``biaozhu import|export|stats|agree|train|evaluate|suggest ...`` run a batch command
 #: (tui.batch), not the reader; a document called "import" is opened as ./import.
 BATCH_COMMANDS = (
-    "import", "export", "stats", "agree", "train", "evaluate", "suggest", "assign",
+    "import", "export", "stats", "agree", "train", "evaluate", "suggest", "assign", "sync",
 )  # fmt: skip
 VARIANT_NAMES = ("s2t", "s2tw", "s2hk", "s2twp", "t2s", "tw2s", "hk2s", "tw2sp")
 
@@ -29,7 +29,8 @@ _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
     "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened; in a project "
     "folder (biaozhu init), its corpus, store and labels (--project DIR: another one). "
-    "Also: biaozhu init|review|import|export|stats|agree|train|evaluate|suggest --help."
+    "Also: biaozhu init|review|import|export|stats|agree|train|evaluate|suggest|assign|sync "
+    "--help."
 )
 
 

@@ -81,6 +81,7 @@ __all__ = [
     "original_name",
     "replace_file",
     "safe_name",
+    "serialise",
     "write_all",
 ]
 
@@ -168,7 +169,7 @@ def _write_tables(path: Path, tables: Tables, sync: bool = True) -> None:
     Raises :class:`StoreError` (old file intact, no temp file left) when it cannot.
     """
     try:
-        replace_file(path, _serialise(tables), sync=sync)
+        replace_file(path, serialise(tables), sync=sync)
     except OSError as exc:
         raise StoreError(path, f"cannot save: {describe(exc)}") from exc
     _remember_verified(path)
@@ -240,8 +241,9 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", 
 _ENCODE_ASCII = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode
 
 
-def _serialise(tables: Tables) -> bytes:
-    """Compact JSON with one record per line, so diffs and error line numbers mean something."""
+def serialise(tables: Tables) -> bytes:
+    """A store file's bytes: compact JSON with one record per line, so diffs and error line
+    numbers mean something (the streaming reader, store_read, relies on this layout)."""
     text = _layout(tables, _ENCODE)
     try:
         return text.encode("utf-8")
@@ -408,6 +410,12 @@ class DocumentStore:
                 replace_file(path, data, sync=False)
         except OSError as exc:
             raise StoreError(path, f"cannot save: {describe(exc)}") from exc
+
+    def fold_journal(self) -> None:
+        """Fold the journal beside the file into it (one atomic rewrite), if it has one:
+        the file alone then holds every edit (a git commit takes the file, not the journal)."""
+        if journal_path(self.path).exists():
+            self._change(lambda tables: None)
 
     def put_span(self, span: Span) -> None:
         """Insert ``span``, or replace the saved span with its id."""
