@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core.project import ProjectError, init_project
+from tui.core.sync import GitError
+from tui.core.sync.setup import attribute_lines, ignore_lines, install_merge_driver
 from tui.output import SafeArgumentParser, say, warn
 
 __all__ = ["main"]
 
-#: Files of one machine, never shared (undo histories, locks, half-written temp files,
-#: the trained models: each site trains its own).
-IGNORED = ("*.history", "*.lock", "*.tmp", ".*.tmp", ".models/", ".acceptance/*.lock")
+#: Where ``init`` puts the store, relative to the project.
+_STORE = "annotations"
 
 
 def main(arguments: Sequence[str]) -> int:
@@ -27,12 +28,21 @@ def main(arguments: Sequence[str]) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR")
     args: argparse.Namespace = parser.parse_args(arguments)
     try:
-        written = init_project(args.folder, gitignore=IGNORED)
+        written = init_project(
+            args.folder,
+            gitignore=[*ignore_lines(_STORE), ".*.tmp"],
+            gitattributes=attribute_lines(_STORE),
+        )
     except (ProjectError, OSError) as error:
         warn(f"biaozhu init: {error}")
         return 1
     for path in written:
         say(f"wrote {path}")
+    try:
+        if install_merge_driver(args.folder):
+            say("installed the store's merge driver in this git repository (biaozhu sync)")
+    except GitError as error:
+        warn(f"biaozhu init: the merge driver is not installed: {error}")
     say(
         f"next: put documents in {args.folder / 'corpus'}, edit {args.folder / 'biaozhu.toml'}, "
         f"then run biaozhu in {args.folder}"

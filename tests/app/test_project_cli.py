@@ -51,3 +51,22 @@ def test_init_refuses_a_folder_that_is_a_project_already(tmp_path: Path) -> None
     assert run_cli("init", cwd=tmp_path).returncode == 0
     again = run_cli("init", cwd=tmp_path)
     assert again.returncode == 1 and "a project is already here" in again.stderr
+
+
+def test_init_in_a_git_repository_sets_up_the_store_for_sync(tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = run_cli("init", cwd=tmp_path)
+    assert result.returncode == 0 and "installed the store's merge driver" in result.stdout
+    attributes = (tmp_path / ".gitattributes").read_text(encoding="utf-8")
+    assert "annotations/*/*.json merge=biaozhu" in attributes
+    driver = subprocess.run(
+        ["git", "config", "--local", "merge.biaozhu.driver"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "tui.core.sync.merge_driver" in driver.stdout
+    assert ".models/" in (tmp_path / ".gitignore").read_text(encoding="utf-8")
