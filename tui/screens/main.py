@@ -140,7 +140,7 @@ class MainScreen(Screen[None]):
         Binding("f", "toggle_list", "Hide / show the list"),
         Binding("D", "toggle_done", "Done / not done"),
         Binding("R", "refresh_document", "Reload (others' new work)"),
-        Binding("F", "status_filter", "List: all / to do / done…"),
+        Binding("F", "status_filter", "List: my queue / all / to do / done…"),
         Binding("S", "skim", "Skim: sentences with spans"),
         Binding("p", "toggle_spans", "Spans panel"),
         Binding("P", "link('panel')", "Relations panel (labels file)"),
