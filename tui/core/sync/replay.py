@@ -1,7 +1,8 @@
 """Replaying the one local commit onto the remote's in this process (the common case).
 
 ``git rebase`` runs the merge driver as a process per store file changed on both sides:
-~70 ms each, over a minute for 1 000 files the same annotator changed at two sites. When
+~70 ms each, over a minute for 1 000 files the same annotator changed at two sites (and
+rebasing one commit of 1 000 files took it 2 s even without the driver). When
 the local side is a single commit on the common base (a sync's own commit: every sync
 pushes), :func:`replay` makes the rebased commit itself with git's plumbing: the remote's
 tree, the local commit's changes on top, each store file changed on both sides merged here
@@ -45,8 +46,8 @@ def replay(git: Git, store_rel: PurePosixPath, base: str, upstream: str) -> bool
         return False
     local, remote = _changes(git, base, "HEAD"), _changes(git, base, upstream)
     both = sorted(set(local) & set(remote))
-    if not both or not all(_mergeable(path, local, remote, store_rel) for path in both):
-        return False  # nothing for the driver (a rebase is then cheap) or not simple
+    if not all(_mergeable(path, local, remote, store_rel) for path in both):
+        return False  # a file changed on both sides that only git can merge
     merged = _merged(git, both, base, upstream)
     if merged is None:
         return False
@@ -79,6 +80,8 @@ def _mergeable(
 def _merged(git: Git, paths: list[str], base: str, upstream: str) -> dict[str, str] | None:
     """Each of ``paths`` merged and written as a blob: its blob id, by path; None when a
     version does not parse (git rebase and the driver then say which)."""
+    if not paths:
+        return {}
     revisions = (base, "HEAD", upstream)
     specs = [f"{rev}:{path}" for path in paths for rev in revisions]
     contents = git.blobs(specs)
