@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from tui.batch import acceptance_lines
 from tui.core.acceptance import (
     FOLDER,
@@ -70,3 +72,16 @@ def test_stats_shows_the_rate_per_annotator_and_source() -> None:
         "  alice  jieba          12 / 40  30%",
         "  alice  model          50 / 60  83%",
     ]
+
+
+def test_each_machine_writes_its_own_file_and_the_counts_add_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sites syncing one store never change the same file (biaozhu sync)."""
+    import socket
+
+    for host in ("site-a", "site-b"):
+        monkeypatch.setattr(socket, "gethostname", lambda host=host: host)
+        record_acceptance(tmp_path, "alice", {"model": 10}, {"model": 4})
+    assert len(list((tmp_path / FOLDER).glob("*.json"))) == 2
+    assert read_acceptance(tmp_path) == {"alice": {"model": SourceCounts(20, 8)}}

@@ -4,13 +4,17 @@ A team wants to know whether the model (or jieba's tags, or ``O``'s same text) h
 share of suggestions shown that were accepted, per annotator and source. The app counts,
 per document it leaves, the distinct suggestions that were on screen and those accepted,
 and adds them to the annotator's file under the store's ``.acceptance`` folder (a name
-no document id can take: ids never keep a ``.``). Each addition is one locked, atomic
-write; a file that cannot be read is named and counted as empty, never overwritten.
+no document id can take: ids never keep a ``.``): one file per annotator and machine
+(``alice@host.json``), so stores synced between sites (``biaozhu sync``) never change the
+same file on two sides; an annotator's counts are the sum over machines. Each addition is
+one locked, atomic write; a file that cannot be read is named and left out, never
+overwritten.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +48,9 @@ class SourceCounts:
 
 
 def _path(store_root: Path, annotator: str) -> Path:
-    return Path(store_root) / FOLDER / f"{safe_name(annotator)}.json"
+    # safe_name encodes "@": the first one in a file name ends the annotator's part.
+    machine = safe_name(socket.gethostname() or "here")
+    return Path(store_root) / FOLDER / f"{safe_name(annotator)}@{machine}.json"
 
 
 def record_acceptance(
@@ -84,14 +90,19 @@ def read_acceptance(
     if not folder.is_dir():
         return found
     for path in sorted(folder.glob("*.json")):
-        annotator = original_name(path.stem)
+        annotator = original_name(path.stem.split("@", 1)[0])
         if annotator is None:
             continue
         try:
-            found[annotator] = _read(path)
+            counts = _read(path)
         except AcceptanceError as error:
             if problems is not None:
                 problems.append(str(error))
+            continue
+        mine = found.setdefault(annotator, {})
+        for source, more in counts.items():
+            had = mine.get(source, SourceCounts())
+            mine[source] = SourceCounts(had.shown + more.shown, had.accepted + more.accepted)
     return found
 
 
