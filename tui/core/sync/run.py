@@ -3,12 +3,13 @@
 :func:`sync` folds every journal into its store file (a commit takes files, and the
 journal is per machine), commits the store's changes with a message naming the annotator
 and the counts, fetches, rebases the local commits onto the remote branch (store files
-changed on both sides merge by span id: in this process when the sync's commit is the only
-local one, :mod:`.replay`, else by git rebase through the merge driver) and pushes,
-fetching and rebasing again a few times when someone pushed meanwhile. It stops, changing nothing in the work tree, when a
-file outside the store (a corpus text, the project file) changed both here and on the
-remote, or when the rebase cannot finish (it is then aborted). Without a remote, or when
-the remote cannot be reached, the local commit stays and the report says why.
+changed on both sides merge by span id: in this process when the sync's commit is the
+only local one, :mod:`.replay`, else by git rebase through the merge driver) and pushes,
+fetching and rebasing again a few times when someone pushed meanwhile. It stops,
+changing nothing in the work tree, when a file outside the store (a corpus text, the
+project file) changed both here and on the remote, or when the rebase cannot finish (it
+is then aborted). Without a remote, or when the remote cannot be reached, the local
+commit stays and the report says why.
 """
 
 from __future__ import annotations
