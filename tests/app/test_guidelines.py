@@ -246,6 +246,21 @@ async def test_guidelines_that_cannot_be_shown_are_one_line(
         assert app.is_running
 
 
+async def test_long_guidelines_show_their_start_and_say_the_rest_is_left_out(
+    segmenter: Segmenter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual takes some 10 ms a block to lay out: past a budget the rest is left out."""
+    monkeypatch.setattr("tui.screens.guidelines.MAX_SHOWN_BLOCKS", 5)
+    source = "# 规范\n\n" + "".join(f"- 条目 {n}\n" for n in range(20))
+    app = guided_app(segmenter, tmp_path, write_guidelines(tmp_path, source))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("H")
+        await shown(pilot)
+        text = screen_text(app)
+        assert "条目 3" in text and "条目 4" not in text
+        assert "16 more lines not shown here (the first 5 paragraphs" in text
+
+
 def test_the_reader_and_review_take_a_guidelines_flag() -> None:
     for review in (False, True):
         args = build_parser(review).parse_args(["--guidelines", "rules.md"])

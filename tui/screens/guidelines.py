@@ -18,8 +18,16 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from tui.core.guidelines import NO_GUIDELINES, GuidelinesError, read_guidelines, unfollowed_link
+from tui.core.guidelines import (
+    MAX_SHOWN_BLOCKS,
+    NO_GUIDELINES,
+    GuidelinesError,
+    read_guidelines,
+    shown_part,
+    unfollowed_link,
+)
 from tui.core.text import display_safe
+from tui.core.wording import counted
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -28,6 +36,11 @@ __all__ = ["GuidelinesScreen", "toggle_guidelines"]
 
 #: What an empty guidelines file shows (an empty screen would look broken).
 _EMPTY = "*The guidelines file is empty.*"
+#: The end of guidelines too long to lay out at once (see :func:`shown_part`).
+_LEFT_OUT = (
+    "\n\n---\n\n*{lines} not shown here (the first {blocks} paragraphs, items and rows "
+    "are): read the rest of the file in an editor.*\n"
+)
 
 
 def toggle_guidelines(app: App[None], path: Path | None) -> None:
@@ -46,7 +59,10 @@ def toggle_guidelines(app: App[None], path: Path | None) -> None:
     except GuidelinesError as error:
         app.notify(str(error), severity="error", timeout=8)
         return
-    app.push_screen(GuidelinesScreen(text, path.name))
+    shown, left_out = shown_part(text, MAX_SHOWN_BLOCKS)
+    if left_out:
+        shown += _LEFT_OUT.format(lines=counted(left_out, "more line"), blocks=MAX_SHOWN_BLOCKS)
+    app.push_screen(GuidelinesScreen(shown, path.name))
 
 
 class GuidelinesScreen(ModalScreen[None]):
