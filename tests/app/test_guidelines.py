@@ -100,6 +100,27 @@ async def test_H_opens_the_guidelines_and_H_or_Esc_closes_them(
         assert app.screen.reader.has_focus  # back where the key was pressed
 
 
+async def test_reopened_guidelines_keep_their_place_until_the_file_changes(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    long = GUIDELINES + "".join(f"\n段落 {n}\n" for n in range(60)) + "\n最后一段 the end\n"
+    path = write_guidelines(tmp_path, long)
+    app = guided_app(segmenter, tmp_path, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("H")
+        first = await shown(pilot)
+        await pilot.press("G", "H", "H")
+        assert await shown(pilot) is first
+        assert "the end" in screen_text(app)  # still at the bottom
+        path.write_text(long.replace("the end", "新的结尾 changed"), encoding="utf-8")
+        await pilot.press("H", "H")
+        again = await shown(pilot)
+        assert again is not first
+        await pilot.press("G")
+        await pilot.pause()
+        assert "新的结尾 changed" in screen_text(app)
+
+
 async def test_H_opens_the_guidelines_over_help_and_closes_back_to_it(
     segmenter: Segmenter, tmp_path: Path
 ) -> None:
