@@ -100,6 +100,27 @@ async def test_H_opens_the_guidelines_and_H_or_Esc_closes_them(
         assert app.screen.reader.has_focus  # back where the key was pressed
 
 
+async def test_reopened_guidelines_keep_their_place_until_the_file_changes(
+    segmenter: Segmenter, tmp_path: Path
+) -> None:
+    long = GUIDELINES + "".join(f"\n段落 {n}\n" for n in range(60)) + "\n最后一段 the end\n"
+    path = write_guidelines(tmp_path, long)
+    app = guided_app(segmenter, tmp_path, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("H")
+        first = await shown(pilot)
+        await pilot.press("G", "H", "H")
+        assert await shown(pilot) is first
+        assert "the end" in screen_text(app)  # still at the bottom
+        path.write_text(long.replace("the end", "新的结尾 changed"), encoding="utf-8")
+        await pilot.press("H", "H")
+        again = await shown(pilot)
+        assert again is not first
+        await pilot.press("G")
+        await pilot.pause()
+        assert "新的结尾 changed" in screen_text(app)
+
+
 async def test_H_opens_the_guidelines_over_help_and_closes_back_to_it(
     segmenter: Segmenter, tmp_path: Path
 ) -> None:
@@ -244,6 +265,21 @@ async def test_guidelines_that_cannot_be_shown_are_one_line(
         assert said in message and str(path) in message and "\n" not in message
         await pilot.press("j")  # still working
         assert app.is_running
+
+
+async def test_long_guidelines_show_their_start_and_say_the_rest_is_left_out(
+    segmenter: Segmenter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual takes some 10 ms a block to lay out: past a budget the rest is left out."""
+    monkeypatch.setattr("tui.screens.guidelines.MAX_SHOWN_BLOCKS", 5)
+    source = "# 规范\n\n" + "".join(f"- 条目 {n}\n" for n in range(20))
+    app = guided_app(segmenter, tmp_path, write_guidelines(tmp_path, source))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("H")
+        await shown(pilot)
+        text = screen_text(app)
+        assert "条目 3" in text and "条目 4" not in text
+        assert "16 more lines not shown here (the first 5 paragraphs" in text
 
 
 def test_the_reader_and_review_take_a_guidelines_flag() -> None:

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.guidelines import MAX_GUIDELINES_BYTES, GuidelinesError, read_guidelines
+from tui.core.guidelines import (
+    MAX_GUIDELINES_BYTES,
+    GuidelinesError,
+    read_guidelines,
+    shown_part,
+)
 
 BINARY = "binary file (NUL bytes / not text)"
 
@@ -59,3 +64,22 @@ def test_a_folder_or_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(GuidelinesError, match="not a regular file"):
         read_guidelines(fifo)
+
+
+def test_long_guidelines_are_cut_after_the_block_budget_at_a_line() -> None:
+    text = "# 规范\n\n" + "".join(f"- 条目 {n}\n" for n in range(10)) + "\n最后\n"
+    shown, left_out = shown_part(text, max_blocks=5)
+    assert shown == "# 规范\n\n" + "".join(f"- 条目 {n}\n" for n in range(4))
+    assert left_out == 8
+    assert shown_part(text, max_blocks=12) == (text, 0)
+
+
+def test_wrapped_paragraph_lines_are_one_block() -> None:
+    text = "第一段\n接着第一段\n还是第一段\n\n第二段\n"
+    assert shown_part(text, max_blocks=2) == (text, 0)
+
+
+def test_a_cut_inside_a_code_block_closes_it() -> None:
+    text = "说明\n\n```\n- a\n- b\n- c\n```\n"
+    shown, left_out = shown_part(text, max_blocks=3)
+    assert shown == "说明\n\n```\n- a\n\n```\n" and left_out == 3

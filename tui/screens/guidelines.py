@@ -1,7 +1,8 @@
 """The guidelines screen: the project's Markdown guidelines over whatever screen is open.
 
 ``H`` (an app binding, so it works from every screen) opens it and closes it again; ``Esc``
-closes it too. The file is read on each opening, so a lead's edits show at once. Reading
+closes it too. The file is read on each opening, so a lead's edits show at once; while it
+is unchanged the screen laid out before is shown again, where it was scrolled to. Reading
 and checking the file is :mod:`tui.core.guidelines`; here it is only shown. Links are shown
 and never followed: one to a heading of the file scrolls there, any other is only named.
 """
@@ -18,16 +19,32 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from tui.core.guidelines import NO_GUIDELINES, GuidelinesError, read_guidelines, unfollowed_link
+from tui.core.guidelines import (
+    MAX_SHOWN_BLOCKS,
+    NO_GUIDELINES,
+    GuidelinesError,
+    read_guidelines,
+    shown_part,
+    unfollowed_link,
+)
 from tui.core.text import display_safe
+from tui.core.wording import counted
 
 if TYPE_CHECKING:
     from textual.app import App
 
 __all__ = ["GuidelinesScreen", "toggle_guidelines"]
 
+#: The name the guidelines screen is kept under between openings (laying out a long file
+#: takes seconds: a second ``H`` on an unchanged file shows it at once).
+_SCREEN_NAME = "guidelines"
 #: What an empty guidelines file shows (an empty screen would look broken).
 _EMPTY = "*The guidelines file is empty.*"
+#: The end of guidelines too long to lay out at once (see :func:`shown_part`).
+_LEFT_OUT = (
+    "\n\n---\n\n*{lines} not shown here (the first {blocks} paragraphs, items and rows "
+    "are): read the rest of the file in an editor.*\n"
+)
 
 
 def toggle_guidelines(app: App[None], path: Path | None) -> None:
@@ -46,7 +63,24 @@ def toggle_guidelines(app: App[None], path: Path | None) -> None:
     except GuidelinesError as error:
         app.notify(str(error), severity="error", timeout=8)
         return
-    app.push_screen(GuidelinesScreen(text, path.name))
+    shown, left_out = shown_part(text, MAX_SHOWN_BLOCKS)
+    if left_out:
+        shown += _LEFT_OUT.format(lines=counted(left_out, "more line"), blocks=MAX_SHOWN_BLOCKS)
+    app.push_screen(_screen_for(app, shown, path.name))
+
+
+def _screen_for(app: App[None], text: str, name: str) -> GuidelinesScreen:
+    """The screen showing ``text``: the one kept from the last opening while the file is
+    unchanged (laid out already, and scrolled where the reader left it), else a new one."""
+    if app.is_screen_installed(_SCREEN_NAME):
+        kept = app.get_screen(_SCREEN_NAME)
+        if isinstance(kept, GuidelinesScreen) and (kept.text, kept.file_name) == (text, name):
+            return kept
+        app.uninstall_screen(_SCREEN_NAME)
+        kept.remove()
+    screen = GuidelinesScreen(text, name)
+    app.install_screen(screen, _SCREEN_NAME)
+    return screen
 
 
 class GuidelinesScreen(ModalScreen[None]):
@@ -83,7 +117,7 @@ class GuidelinesScreen(ModalScreen[None]):
         """``text`` is safe Markdown (:func:`~tui.core.guidelines.read_guidelines`);
         ``name`` the file's name, shown in the frame."""
         super().__init__()
-        self.text = text or _EMPTY
+        self.text = text
         self.file_name = name
 
     def compose(self) -> ComposeResult:
@@ -92,7 +126,7 @@ class GuidelinesScreen(ModalScreen[None]):
             scroll.border_title = "Guidelines 标注规范 · Esc or H closes"
             # A Content is taken as it is; a str title would be parsed as markup.
             scroll.border_subtitle = Content(display_safe(self.file_name))
-            yield Markdown(self.text, open_links=False)
+            yield Markdown(self.text or _EMPTY, open_links=False)
 
     def on_mount(self) -> None:
         """The keys scroll the guidelines at once."""
