@@ -740,9 +740,9 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
-        sections.insert(2, label_section(self.labels))  # after the keys that apply them
         legend = column_legend(self.reviewing, bool(self.category_order()))
-        return [*sections, ("List columns 列表栏", legend)]
+        # The labels last: their descriptions are long, and the keys come first.
+        return [*sections, label_section(self.labels), ("List columns 列表栏", legend)]
 
     # -- status ----------------------------------------------------------------------------
 

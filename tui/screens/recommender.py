@@ -28,6 +28,9 @@ from tui.core.spans import Status
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
+
+    from textual.app import App
 
     from tui.core.assign import AnnotatorQueue
     from tui.core.corpus import DocumentRef
@@ -99,19 +102,20 @@ class Recommender:
 
     def start(self) -> None:
         """Load the store's model in the background (after the first paint)."""
-        self.host.reader.run_worker(self._load, thread=True, group="model")
+        reader = self.host.reader  # the DOM is read here: never from the worker
+        root, app = self.host.store.root, reader.app
+        reader.run_worker(lambda: self._load(root, app), thread=True, group="model")
 
-    def _load(self) -> None:
+    def _load(self, root: Path, app: App[object]) -> None:
         from tui.core.recommender.model import ModelError, card_path, load_model
 
-        host = self.host
         try:
-            model = load_model(host.store.root, self.config.model)
+            model = load_model(root, self.config.model)
         except ModelError as error:
-            if card_path(host.store.root, self.config.model).exists():  # else: none yet
-                host.reader.app.call_from_thread(self._no_model, str(error))
+            if card_path(root, self.config.model).exists():  # else: none yet
+                app.call_from_thread(self._no_model, str(error))
             return
-        host.reader.app.call_from_thread(self._use, model, False)
+        app.call_from_thread(self._use, model, False)
 
     def _no_model(self, why: str) -> None:
         """A model file that cannot be used: said once; training will replace it."""
@@ -187,27 +191,30 @@ class Recommender:
         """Train in a child process now (a worker waits for it)."""
         self.policy.started()
         self.host.update_status_line()
-        self.host.reader.run_worker(self._train, thread=True, group="training")
+        reader, host = self.host.reader, self.host  # the DOM is read here, not in the worker
+        root, app, refs = host.store.root, reader.app, list(host.refs)
+        # Blind: only the annotator's own layer (not another's, nor the reviewers' gold).
+        layer = host.annotator if host.queue.blind else self.config.layer or host.annotator
+        reader.run_worker(
+            lambda: self._train(root, app, refs, layer), thread=True, group="training"
+        )
 
-    def _train(self) -> None:
+    def _train(self, root: Path, app: App[object], refs: list[DocumentRef], layer: str) -> None:
         from tui.core.recommender.background import train_in_subprocess
         from tui.core.recommender.model import ModelError, load_model
         from tui.core.recommender.train import TrainingError
 
-        host, config = self.host, self.config
-        app = host.reader.app
-        # Blind: only the annotator's own layer (not another's, nor the reviewers' gold).
-        layer = host.annotator if host.queue.blind else config.layer or host.annotator
+        config = self.config
         try:
             train_in_subprocess(
-                host.store.root,
-                list(host.refs),
+                root,
+                refs,
                 layer,
                 name=config.model,
                 statuses=config.statuses,
                 min_spans=config.min_spans,
             )
-            model = load_model(host.store.root, config.model)
+            model = load_model(root, config.model)
         except (TrainingError, ModelError) as error:
             app.call_from_thread(self._not_trained, str(error))
             return

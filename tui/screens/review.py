@@ -112,6 +112,12 @@ class ReviewScreen(MainScreen):
 
         return RelationReviewer(schema_of(self), self.reviewer)
 
+    def _start_background_work(self) -> None:
+        """The relation review is made here, on the interface thread (it reads the app's
+        schema), before the list's workers count each document's candidates."""
+        self.relations  # noqa: B018
+        super()._start_background_work()
+
     def bars_above_labels(self) -> Iterator[Widget]:
         """The version bar: who marked what at the cursor."""
         yield VersionBar()
