@@ -358,6 +358,9 @@ async def test_help_lists_the_link_keys_and_the_panel(app: ReaderApp) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
+        await pilot.press("end")  # help is taller than 48 rows: its end too
+        await pilot.pause()
+        text += screen_text(app)
         assert "Relations panel 关系列表 (P)" in text
         assert "Link the span" in text and "Retype the relation" in text
 

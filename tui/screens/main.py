@@ -733,9 +733,8 @@ class MainScreen(Screen[None]):
                 if isinstance(b, Binding) and b.description
             ]
             sections.append((title, keys))
-        sections.insert(2, label_section(self.labels))  # after the keys that apply them
-        legend = column_legend(self.reviewing, bool(self.category_order()))
-        return [*sections, ("List columns 列表栏", legend)]
+        legend = ("List columns 列表栏", column_legend(self.reviewing, bool(self.category_order())))
+        return [*sections[:2], label_section(self.labels), *sections[2:], legend]
 
     # -- status ----------------------------------------------------------------------------
 
