@@ -159,6 +159,9 @@ async def test_help_lists_the_review_keys(make_review: ReviewFactory) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
+        await pilot.press("end")  # help is taller than 48 rows: its end too
+        await pilot.pause()
+        text += screen_text(app)
         for words in ("Review 审核", "Next disagreement", "Accept version / span", "Reject"):
             assert words in text
 
