@@ -170,3 +170,22 @@ def test_jieba_tags_as_a_source(segmenter: Segmenter) -> None:
     found = [(text[s.start : s.end], s.label) for s in scheduler.suggestions(0, 3)]
     assert found == [("張三", "PER"), ("中國人民銀行", "ORG"), ("李明", "PER"), ("北京", "LOC")]
     assert simplified_shadow(text) != text  # tagged on the shadow, offsets on the text
+
+
+def test_layers_do_the_screen_source_by_source_the_first_source_first() -> None:
+    """A model's suggestions for the screen come before jieba's, which take far longer."""
+    from tui.core.suggest_scheduler import LayeredScheduler
+
+    text = numbered(10)
+    fast, slow = Recorder("X", "model", 0.9), Recorder("Y", "jieba", 0.75)
+    layered = LayeredScheduler(text, split_blocks(text), [fast, slow])
+    layered.look_at(4, 6)
+    assert [layered.step(), layered.step()] == [4, 5]
+    assert len(fast.seen) == 2 and slow.seen == []  # the screen, by the first source only
+    assert [s.source for s in layered.suggestions(4, 6)] == ["model", "model"]
+    assert [layered.step(), layered.step()] == [4, 5]  # then the second source's screen
+    assert len(slow.seen) == 2
+    while layered.step() is not None:
+        pass
+    assert layered.complete and layered.found == 20
+    assert {s.source for s in layered.suggestions(0, 10)} == {"model"}  # the surer kept

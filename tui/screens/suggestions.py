@@ -1,7 +1,7 @@
 """Suggestions in the reading pane: ``z`` shows them (again: puts them away), ``y`` accepts
 the one under the cursor, ``Y`` every one in its paragraph (``x`` in the reader rejects one).
 
-The work is the core's (:class:`~tui.core.suggest_scheduler.SuggestionScheduler`): this
+The work is the core's (:class:`~tui.core.suggest_scheduler.LayeredScheduler`): this
 runs it in a worker thread, tells it what is on screen so it works there first, stops it
 when the suggestions are put away, and hands the reader the suggestions near the view
 (never the whole document's: drawing and cursor tests stay proportional to the screen).
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui.core.reader import ReaderModel
     from tui.core.spans import Origin
     from tui.core.suggest import Suggestion
-    from tui.core.suggest_scheduler import SuggestionScheduler
+    from tui.core.suggest_scheduler import LayeredScheduler
     from tui.screens.aids_host import AidsHost
 
 __all__ = ["SuggestionsAid"]
@@ -43,7 +43,7 @@ class SuggestionsAid:
         self.showing = False
         #: The open document's scheduler: kept while the document stays open, so that
         #: ``z`` after ``z`` goes on where the work stopped.
-        self._work: tuple[ReaderModel, SuggestionScheduler] | None = None
+        self._work: tuple[ReaderModel, LayeredScheduler] | None = None
         #: The blocks ``[first, stop)`` whose suggestions the reader holds.
         self._window: tuple[int, int] | None = None
         #: Bumped when blocks inside the window are done (the reader's list is stale).
@@ -154,23 +154,23 @@ class SuggestionsAid:
         reader = self.host.reader
         reader.workers.cancel_group(reader, _WORKER_GROUP)
 
-    def _scheduler(self, model: ReaderModel) -> SuggestionScheduler:
+    def _scheduler(self, model: ReaderModel) -> LayeredScheduler:
         if self._work is not None and self._work[0] is model:
             return self._work[1]
         from tui.core.suggest import TagSource
-        from tui.core.suggest_scheduler import SuggestionScheduler
+        from tui.core.suggest_scheduler import LayeredScheduler
 
         sources = [
             *self.host.suggestion_sources(),
             TagSource(self.host.segmenter, self.host.suggesting),
         ]
-        scheduler = SuggestionScheduler(model.text, model.blocks, sources)
+        scheduler = LayeredScheduler(model.text, model.blocks, sources)
         self._work = (model, scheduler)
         self._window = None
         return scheduler
 
     def _work_through(
-        self, app: App[object], model: ReaderModel, scheduler: SuggestionScheduler
+        self, app: App[object], model: ReaderModel, scheduler: LayeredScheduler
     ) -> None:
         """In a worker: block after block until all are done or the worker is cancelled.
 
@@ -201,7 +201,7 @@ class SuggestionsAid:
         if complete:
             self._announce(self._work[1])
 
-    def _announce(self, scheduler: SuggestionScheduler) -> None:
+    def _announce(self, scheduler: LayeredScheduler) -> None:
         self.host.reader.notify(
             f"{scheduler.found:,} suggestions in the document: "
             "y accepts one, Y the paragraph's, x rejects one",
