@@ -85,3 +85,13 @@ def test_each_machine_writes_its_own_file_and_the_counts_add_up(
         record_acceptance(tmp_path, "alice", {"model": 10}, {"model": 4})
     assert len(list((tmp_path / FOLDER).glob("*.json"))) == 2
     assert read_acceptance(tmp_path) == {"alice": {"model": SourceCounts(20, 8)}}
+
+
+def test_a_fifo_in_place_of_the_counts_is_named_never_waited_on(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / FOLDER).mkdir()
+    os.mkfifo(tmp_path / FOLDER / "alice@here.json")
+    problems: list[str] = []
+    assert read_acceptance(tmp_path, problems) == {}
+    assert len(problems) == 1 and "not a regular file" in problems[0]

@@ -164,6 +164,15 @@ def test_a_bad_assignment_file_is_named_and_never_written_over(tmp_path: Path) -
         read_assignment(store.root)
 
 
+def test_a_fifo_in_place_of_the_assignment_is_named_never_waited_on(tmp_path: Path) -> None:
+    import os
+
+    tmp_path.joinpath("store").mkdir()
+    os.mkfifo(tmp_path / "store" / FILE)
+    with pytest.raises(AssignmentError, match="not a regular file"):
+        read_assignment(tmp_path / "store")
+
+
 def test_active_work_leaves_out_breaks_of_more_than_ten_minutes() -> None:
     stamps = [f"2026-01-05T{time}:00+00:00" for time in ("09:00", "09:05", "09:10", "12:00")]
     stamps.append("2026-01-05T12:06:00")  # no zone: UTC

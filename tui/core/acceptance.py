@@ -22,6 +22,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from tui.core.store import replace_file, safe_name
+from tui.core.untrusted import read_regular
 
 __all__ = ["FOLDER", "AcceptanceError", "SourceCounts", "read_acceptance", "record_acceptance"]
 
@@ -109,7 +110,7 @@ def read_acceptance(
 def _read(path: Path) -> dict[str, SourceCounts]:
     """The counts in ``path`` (none when it does not exist)."""
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_regular(path))  # a FIFO would block
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.spans import AnnotatorError, Status, check_annotator
 from tui.core.text import display_safe
+from tui.core.untrusted import read_regular
 from tui.core.wording import counted
 
 if TYPE_CHECKING:  # the reader reads the assignment before the store is needed
@@ -444,7 +445,7 @@ def read_assignment(store_root: Path) -> Assignment | None:
     for a file that cannot be read or is not an assignment."""
     path = Path(store_root) / FILE
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_regular(path))  # a FIFO would block
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
