@@ -93,8 +93,7 @@ class RelationReviewer:
         here = self.at(session, cursor)
         if not here:
             return None
-        index = self._shown[1] if self._shown[0] == cursor else 0
-        return here[index % len(here)]
+        return here[self._index(cursor) % len(here)]
 
     def show_first(self) -> None:
         """Show the first candidate at the cursor (``J`` / ``K`` arrived there)."""
@@ -105,9 +104,12 @@ class RelationReviewer:
         here = self.at(session, cursor)
         if not here:
             return False
-        index = self._shown[1] if self._shown[0] == cursor else 0
-        self._shown = (cursor, (index + 1) % len(here))
+        self._shown = (cursor, (self._index(cursor) + 1) % len(here))
         return True
+
+    def _index(self, cursor: int) -> int:
+        """Which of the candidates at ``cursor`` is shown (the first, arriving there)."""
+        return self._shown[1] if self._shown[0] == cursor else 0
 
     def stop(self, session: Session | None, cursor: int, step: int) -> int | None:
         """Where the next (``step`` 1) or previous (-1) candidate after ``cursor`` is."""
@@ -145,13 +147,6 @@ class RelationReviewer:
         link = f"{candidate.type} {'→' if directed else '—'}"
         ends = tuple((label, text[start:end]) for start, end, label in candidate.key[:2])
         return state, [VersionEntry(0, candidate.annotators, ends, link=link)]
-
-    def ends(self, session: Session, cursor: int) -> tuple[tuple[int, int], ...]:
-        """The extents of the shown candidate's ends (the reader marks them)."""
-        candidate = self.shown(session, cursor)
-        if candidate is None:
-            return ()
-        return tuple((start, end) for start, end, _ in candidate.key[:2])
 
 
 def _links(session: Session) -> Links:

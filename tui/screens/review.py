@@ -476,11 +476,7 @@ class ReviewScreen(MainScreen):
     def _mark_relation_ends(self, relation: RelationCandidate | None) -> None:
         """The reader marks the shown relation candidate's ends (as a gold span's other
         ends are marked)."""
-        model = self.reader.model
-        if relation is None or model is None or self.reader.session is None:
-            ends: tuple[tuple[int, int], ...] = ()
-        else:
-            ends = tuple((start, end) for start, end, _ in relation.key[:2])
+        ends = relation.extents if relation is not None else ()
         if ends or "linking" in self.__dict__:
             self.linking.review_ends = ends
 

@@ -83,9 +83,14 @@ class RelationCandidate:
         """Where review stops for it: its first end in the text."""
         return min(self.source[0], self.target[0])
 
+    @property
+    def extents(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Where its two ends are: ``(start, end)`` of the source, then of the target."""
+        return self.source[:2], self.target[:2]
+
     def touches(self, offset: int) -> bool:
         """Whether either end covers ``offset``."""
-        return any(start <= offset < end for start, end, _ in (self.source, self.target))
+        return any(start <= offset < end for start, end in self.extents)
 
 
 class RelationReview:
