@@ -41,17 +41,17 @@ from tui.core.annotations import text_sha256
 from tui.core.corpus import discover, document_id, id_root
 from tui.core.identity import open_corpus
 from tui.core.interchange import import_source
-from tui.core.recommender import evaluate_model, load_model, train_model
 from tui.core.recommender.crf import CrfTagger, train_crf
 from tui.core.recommender.data import Example, layer_examples
-from tui.core.recommender.evaluate import score_examples
-from tui.core.recommender.model import Model
+from tui.core.recommender.evaluate import evaluate_model, score_examples
+from tui.core.recommender.model import Model, load_model
 from tui.core.recommender.suggest import model_spans
 from tui.core.recommender.tags import bioes_tags, spans_from_tags
 from tui.core.recommender.train import (
     DEFAULT_ITERATIONS,
     RETRAIN_ITERATIONS,
     train_examples,
+    train_model,
 )
 from tui.core.spans import Span, Status, new_span_id, now_iso
 from tui.core.store import Store

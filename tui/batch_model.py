@@ -11,18 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.identity import open_corpus
-from tui.core.recommender import (
-    DEFAULT_ITERATIONS,
-    DEFAULT_STATUSES,
-    MIN_SPANS,
-    ModelError,
-    TrainingError,
-    evaluate_model,
-    load_model,
-    suggest_into_layer,
-    train_model,
-)
-from tui.core.recommender.model import MODELS_FOLDER
+from tui.core.recommender.data import DEFAULT_STATUSES
+from tui.core.recommender.evaluate import evaluate_model
+from tui.core.recommender.model import load_model
+from tui.core.recommender.paths import MODELS_FOLDER, ModelError
+from tui.core.recommender.suggest import suggest_into_layer
+from tui.core.recommender.train import DEFAULT_ITERATIONS, MIN_SPANS, TrainingError, train_model
 from tui.core.spans import AnnotatorError, Status
 from tui.core.store import Store, StoreError
 from tui.core.text import display_safe

@@ -9,19 +9,15 @@ import pytest
 
 from tests.core.recommender_fixture import document_lines, make_corpus
 from tui.core.corpus import DocumentRef
-from tui.core.recommender import (
-    ModelError,
-    TrainingError,
-    crf,
-    evaluate_model,
-    load_model,
-    suggest_into_layer,
-    train_in_subprocess,
-    train_model,
-)
+from tui.core.recommender import crf
 from tui.core.recommender import model as model_module
+from tui.core.recommender.background import train_in_subprocess
+from tui.core.recommender.evaluate import evaluate_model
+from tui.core.recommender.model import ModelError, load_model
 from tui.core.recommender.scores import ScoreCounter
+from tui.core.recommender.suggest import suggest_into_layer
 from tui.core.recommender.tags import bioes_tags, outermost, spans_from_tags
+from tui.core.recommender.train import TrainingError, train_model
 from tui.core.script import convert
 from tui.core.spans import AnnotatorError, Origin, Status
 from tui.core.store import Store

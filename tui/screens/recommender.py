@@ -101,19 +101,22 @@ class Recommender:
     # -- the model -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the store's model in the background (after the first paint)."""
+        """Load the store's model in the background (after the first paint), if it has
+        one: without, crfsuite and the model's jieba are never loaded."""
+        from tui.core.recommender.paths import card_path
+
         reader = self.host.reader  # the DOM is read here: never from the worker
         root, app = self.host.store.root, reader.app
-        reader.run_worker(lambda: self._load(root, app), thread=True, group="model")
+        if card_path(root, self.config.model).exists():
+            reader.run_worker(lambda: self._load(root, app), thread=True, group="model")
 
     def _load(self, root: Path, app: App[object]) -> None:
-        from tui.core.recommender.model import ModelError, card_path, load_model
+        from tui.core.recommender.model import ModelError, load_model
 
         try:
             model = load_model(root, self.config.model)
         except ModelError as error:
-            if card_path(root, self.config.model).exists():  # else: none yet
-                app.call_from_thread(self._no_model, str(error))
+            app.call_from_thread(self._no_model, str(error))
             return
         app.call_from_thread(self._use, model, False)
 

@@ -8,40 +8,8 @@ The app and the batch commands call:
   :func:`suggest_into_layer`; the app trains with :func:`train_in_subprocess`, since
   crfsuite holds the GIL while it trains.
 
-No Textual here; python-crfsuite is wrapped in :mod:`tui.core.recommender.crf`.
+No Textual here; python-crfsuite is wrapped in :mod:`tui.core.recommender.crf`. This
+package's own module imports nothing: import from its modules (``model``, ``train``,
+``evaluate``, ``suggest``, ``background``; ``paths`` without crfsuite or jieba), so asking
+whether a store has a model costs the app nothing at start.
 """
-
-from tui.core.recommender.background import train_in_subprocess
-from tui.core.recommender.data import DEFAULT_STATUSES
-from tui.core.recommender.evaluate import Evaluation, evaluate_model
-from tui.core.recommender.model import Model, ModelCard, ModelError, TaggedSpan, load_model
-from tui.core.recommender.scores import LabelScores, Scores
-from tui.core.recommender.suggest import SuggestCounts, suggest_into_layer
-from tui.core.recommender.train import (
-    DEFAULT_ITERATIONS,
-    MIN_SPANS,
-    RETRAIN_ITERATIONS,
-    TrainingError,
-    train_model,
-)
-
-__all__ = [
-    "DEFAULT_ITERATIONS",
-    "DEFAULT_STATUSES",
-    "MIN_SPANS",
-    "RETRAIN_ITERATIONS",
-    "Evaluation",
-    "LabelScores",
-    "Model",
-    "ModelCard",
-    "ModelError",
-    "Scores",
-    "SuggestCounts",
-    "TaggedSpan",
-    "TrainingError",
-    "evaluate_model",
-    "load_model",
-    "suggest_into_layer",
-    "train_in_subprocess",
-    "train_model",
-]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,13 @@ from typing import Any
 
 from tui.core.recommender.crf import CrfError, CrfTagger
 from tui.core.recommender.features import FEATURE_VERSION, paragraph_features
+from tui.core.recommender.paths import (
+    MODELS_FOLDER,
+    ModelError,
+    card_path,
+    check_model_name,
+    model_path,
+)
 from tui.core.recommender.scores import LabelScores, Scores
 from tui.core.recommender.tags import OUTSIDE, spans_from_tags
 from tui.core.segment import Segmenter
@@ -43,40 +49,14 @@ __all__ = [
     "save_model",
 ]
 
-#: The folder of the store holding models.
-MODELS_FOLDER = ".models"
 #: What a card's ``format`` field must say.
 CARD_FORMAT = "biaozhu-crf-model"
 _CARD_VERSION = 1
-_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 #: How many characters :meth:`Model.doubt` looks at, at most, from a document's start.
 DOUBT_CHARS = 2000
 
 #: A span the model found: (start, end, label, confidence).
 TaggedSpan = tuple[int, int, str, float]
-
-
-class ModelError(Exception):
-    """A model cannot be used; the one-line message names the file and the problem."""
-
-
-def check_model_name(name: str) -> None:
-    """Raise :class:`ModelError` unless ``name`` can name a model's files (letters,
-    digits, ``_``, ``.``, ``-``; up to 64; not starting with a dot or dash)."""
-    if not _NAME.fullmatch(name):
-        raise ModelError(f"{name!r:.70} cannot name a model: use letters, digits, _ . - (up to 64)")
-
-
-def model_path(store_root: Path, name: str) -> Path:
-    """Where the model ``name`` of the store at ``store_root`` keeps its CRF."""
-    check_model_name(name)
-    return store_root / MODELS_FOLDER / f"{name}.crfsuite"
-
-
-def card_path(store_root: Path, name: str) -> Path:
-    """Where the model ``name`` of the store at ``store_root`` keeps its card."""
-    check_model_name(name)
-    return store_root / MODELS_FOLDER / f"{name}.json"
 
 
 @dataclass(frozen=True, slots=True)
