@@ -27,7 +27,7 @@ SnapCompare = Callable[..., bool]
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for titles to load and for the open document's lines to be counted."""
+    """Wait for titles, jieba, and the open document's lines to be counted."""
     screen = pilot.app.screen
     if not isinstance(screen, MainScreen):
         return
@@ -35,11 +35,15 @@ async def settle(pilot: Pilot[Any]) -> None:
     entries = screen.documents.entries
     await wait_until(pilot, lambda: all(e.info is not None for e in entries))
 
-    def counted() -> bool:
-        model = screen.reader.model
-        return model is None or model.lines.complete
-
-    await wait_until(pilot, counted)
+    # jieba loads in the background; once it is in, the status line names the word at
+    # the cursor, so a picture taken before or after would differ.
+    await wait_until(pilot, lambda: screen.segmenter.ready, timeout=30)
+    # Twice, a refresh apart: a width change (the list hiding at 80 columns) lands
+    # on the next layout and starts a new count after the first one has finished.
+    for _ in range(2):
+        await wait_until(pilot, lambda: screen.reader.layout_settled)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
     for box in screen.query(Input):
         box.cursor_blink = False
     await pilot.pause()
@@ -48,7 +52,13 @@ async def settle(pilot: Pilot[Any]) -> None:
 def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press(*keys)
+        for key in keys:
+            # One at a time, each followed by what it set off: ``press(*keys)`` sends the
+            # next key once the process looks idle, which on a loaded machine can be
+            # before ``enter`` has opened the document (the next key then hits the list).
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
         await settle(pilot)
 
     return run_before

@@ -252,6 +252,19 @@ class ReaderView(ScrollView, can_focus=True):
         self._message = display_safe(message)  # it names the file: untrusted
         self._redraw()
 
+    @property
+    def layout_settled(self) -> bool:
+        """Laid out for this pane's width, with every line counted (scrollbar exact)."""
+        model = self.model
+        if model is None:
+            return True
+        return (
+            model.width == self._text_size().width
+            and model.layout_generation == self._counted_generation
+            and self._count_steps is None
+            and model.lines.complete
+        )
+
     def _text_size(self) -> Size:
         region = self.scrollable_content_region
         return Size(max(1, region.width - _INDICATOR_CELLS), max(1, region.height))
