@@ -16,6 +16,7 @@ from tui import __version__
 from tui.output import SafeArgumentParser, warn
 
 if TYPE_CHECKING:
+    from tui.app import ReaderApp
     from tui.core.relations.schema import Schema
 
 #: ``biaozhu import|export|stats|agree|train|evaluate|suggest ...`` run a batch command
@@ -29,7 +30,7 @@ _DESCRIPTION = (
     "Read and annotate Chinese text in the terminal. PATH is a file or a folder "
     "(read recursively: .txt, .text, .md). Without PATH, ./seeds is opened; in a project "
     "folder (biaozhu init), its corpus, store and labels (--project DIR: another one). "
-    "Also: biaozhu init|review|import|export|stats|agree|train|evaluate|suggest|assign|sync "
+    "Also: biaozhu init|review|serve|import|export|stats|agree|train|evaluate|suggest|assign|sync "
     "--help."
 )
 
@@ -130,6 +131,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.batch_init import main as init_main
 
         return init_main(arguments[1:])
+    if arguments and arguments[0] == "serve":
+        from tui.serve.command import main as serve_main
+
+        return serve_main(arguments[1:])
+    from tui.core.project import ProjectError
+    from tui.project_defaults import take_project
+
+    try:
+        reader_arguments, project = take_project(arguments)
+    except ProjectError as error:
+        return _fail(str(error))
+    if reader_arguments and reader_arguments[0] in BATCH_COMMANDS:
+        from tui.batch import main as batch_main
+
+        return batch_main(reader_arguments, login_name(), project)
+    app = prepare_reader(arguments)
+    if isinstance(app, int):
+        return app
+    app.run()
+    return 0
+
+
+def prepare_reader(arguments: list[str]) -> ReaderApp | int:
+    """The reader (or review) app that ``arguments`` ask for, ready to run; else the exit
+    status, its reason said on stderr. ``biaozhu serve`` checks its arguments with it."""
     from tui.core.project import ProjectError
     from tui.project_defaults import apply_project, take_project
 
@@ -137,10 +163,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments, project = take_project(arguments)
     except ProjectError as error:
         return _fail(str(error))
-    if arguments and arguments[0] in BATCH_COMMANDS:
-        from tui.batch import main as batch_main
-
-        return batch_main(arguments, login_name(), project)
     review = bool(arguments) and arguments[0] == "review"
     args = build_parser(review).parse_args(arguments[1:] if review else arguments)
     apply_project(args, arguments, project)
@@ -192,8 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except refused as error:
         return _fail(str(error))
-    app.run()
-    return 0
+    return app
 
 
 def _schema(path: Path | None) -> Schema:
