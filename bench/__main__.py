@@ -62,6 +62,10 @@ Figures (all from programs driven in a 120×40 pseudo-terminal, see :mod:`bench.
   ``biaozhu assign`` of 10 000 documents to 5 annotators, 2 each, then again with a sixth,
   beside the yardstick (finding the documents, a plain round robin saved as JSON) (see
   :mod:`bench.assign`).
+* ``serve_first_paint_ms``, ``serve_bare_textual_first_paint_ms``,
+  ``serve_first_paint_ratio``, ``serve_key_to_frame_p50_ms`` / ``_p99_ms``,
+  ``serve_round_trip_p50_ms``: ``biaozhu serve`` in headless Chromium, beside a bare
+  Textual app behind the same server (see :mod:`bench.serve`).
 
 Test documents are the seed texts repeated to 1 MiB and 20 MiB, kept in ``bench/data``.
 """
@@ -91,6 +95,7 @@ from bench.relations import relation_import_figures
 from bench.retrain_keys import keys_while_training
 from bench.review import review_figures
 from bench.search import corpus_figures, suggest_figures
+from bench.serve import serve_figures
 from bench.startup import STARTUP_RUNS, startup_figures
 from bench.store import store_figures
 from bench.suggest import first_visible_figures
@@ -254,6 +259,9 @@ def main() -> int:
         figure(name, value, unit)
     log(f"assignment ({time.perf_counter() - began:.0f} s)")
     for name, value, unit in assign_figures():
+        figure(name, value, unit)
+    log("biaozhu serve in headless Chromium ...")
+    for name, value, unit in serve_figures():
         figure(name, value, unit)
     log(f"done in {time.perf_counter() - began:.0f} s")
     return 0

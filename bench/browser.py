@@ -45,11 +45,17 @@ _RECORDER = """
 (() => {
   const Native = window.WebSocket;
   const decoder = new TextDecoder("utf-8");
-  const bz = window.__bz = {text: "", frames: [], keys: [], seenAt: null, needle: NEEDLE};
+  const bz = window.__bz = {
+    text: "", frames: [], keys: [], pongs: [], seenAt: null, needle: NEEDLE, socket: null,
+  };
   function Recording(url, protocols) {
     const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    bz.socket = socket;
     socket.addEventListener("message", (event) => {
-      if (typeof event.data === "string") return;
+      if (typeof event.data === "string") {
+        if (event.data.startsWith('["pong"')) bz.pongs.push(performance.now());
+        return;
+      }
       const now = performance.now();
       bz.frames.push(now);
       bz.text += decoder.decode(new Uint8Array(event.data), {stream: true});
@@ -212,6 +218,22 @@ class Browser:
                 latencies.append(float(gap))
             time.sleep(pause)
         return latencies
+
+    def round_trip_ms(self, count: int, pause: float = 0.05) -> list[float]:
+        """Websocket round trips through the server (a ping its pong), ``count`` times:
+        the floor under any key's time, with no app work in it."""
+        trips: list[float] = []
+        for _ in range(count):
+            gap = self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1]; const b = window.__bz;"
+                "const n = b.pongs.length; const t = performance.now();"
+                "b.socket.send(JSON.stringify(['ping', String(t)]));"
+                "const poll = () => b.pongs.length > n ? done(b.pongs[n] - t)"
+                " : setTimeout(poll, 1); poll();"
+            )
+            trips.append(float(gap))
+            time.sleep(pause)
+        return trips
 
     def screenshot(self, path: Path) -> None:
         """Save what the page shows as a PNG."""

@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments and arguments[0] == "serve":
         from tui.serve.command import main as serve_main
 
-        return serve_main(arguments[1:])
+        return serve_main(arguments[1:], prepare_reader)
     from tui.core.project import ProjectError
     from tui.project_defaults import take_project
 

@@ -6,8 +6,8 @@ it cannot, these tests are skipped and say why.
 
 from __future__ import annotations
 
-import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,10 +32,6 @@ def browser() -> Iterator[Browser]:
         yield opened
     finally:
         opened.quit()
-
-
-def environment(annotator_home: Path) -> dict[str, str]:
-    return {**os.environ, "HOME": str(annotator_home)}
 
 
 def spans_on_disk(store: Path, annotator: str) -> set[tuple[int, int, str]]:
@@ -74,6 +70,31 @@ def test_the_list_a_document_and_a_label_from_the_browser_land_in_the_store(
         stop(served)
     (span,) = spans_on_disk(store, "web")  # saved once, nothing invented or lost
     assert span[2] == "PER" and span[0] == 0
+
+
+def test_browser_shortcuts_reach_the_app_and_q_ends_the_session(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Ctrl+R is redo, not the browser's reload; q ends the app and the page says so."""
+    from selenium.webdriver.common.keys import Keys
+
+    store = tmp_path / "store"
+    served = serve([str(SEEDS), "--store", str(store), "--annotator", "web"], cwd=tmp_path)
+    try:
+        browser.open(served.url)
+        browser.wait_for_text(TITLE)
+        browser.press("\n", "1", "u")
+        browser.wait_for_text("undo label")
+        browser.press(Keys.CONTROL + "r")
+        browser.wait_for_text("redo label")  # the same page: its recorder still runs
+        browser.press("q")
+        deadline = time.monotonic() + 20
+        while "Session ended" not in browser.page_text():
+            assert time.monotonic() < deadline, browser.page_text()
+            time.sleep(0.1)
+    finally:
+        stop(served)
+    assert {label for _, _, label in spans_on_disk(store, "web")} == {"PER"}
 
 
 def test_without_the_token_the_browser_gets_a_refusal_and_no_app(

@@ -17,14 +17,18 @@ import signal
 import socket
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tui.core.text import display_safe
 from tui.output import SafeArgumentParser, say, warn
 
 if TYPE_CHECKING:
+    from tui.app import ReaderApp
     from tui.serve.server import AppServer
+
+    #: ``tui.cli.prepare_reader``: the app, or the exit status of arguments it refuses.
+    ReaderCheck = Callable[[list[str]], ReaderApp | int]
 
 __all__ = ["main"]
 
@@ -72,20 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(arguments: Sequence[str]) -> int:
-    """Check the reader's arguments, listen, print the address, serve until Ctrl+C."""
+def main(arguments: Sequence[str], check_reader: ReaderCheck) -> int:
+    """Check the reader's arguments with ``check_reader`` (``tui.cli.prepare_reader``:
+    passed in, as the command line imports this module), listen, print the address, and
+    serve until Ctrl+C."""
     options, reader_arguments = build_parser().parse_known_args(list(arguments))
     _log_safely()
     if options.review:
         reader_arguments = ["review", *reader_arguments]
-    status = _check_reader(reader_arguments)
-    if status:
-        return status
     try:
+        status = _check_reader(check_reader, reader_arguments)
+        if status:
+            return status
         listener = _listen(options.host, options.port)
     except OSError as error:
         warn(f"biaozhu serve: {_listen_problem(options.host, options.port, error)}")
         return 2
+    except KeyboardInterrupt:
+        return 130
     from tui.core.access import Access
     from tui.serve.server import AppServer
 
@@ -93,16 +101,18 @@ def main(arguments: Sequence[str]) -> int:
     access = Access.new(port)
     command = [sys.executable, "-m", "tui.serve.child", *reader_arguments]
     server = AppServer(command, access, max_sessions=options.max_sessions)
-    if not _is_loopback(options.host):
-        warn(_exposed_warning(options.host, port))
-    url = f"http://{_shown_host(options.host)}:{port}/?token={access.token}"
-    say(f"biaozhu serve: open {url}")
-    say(
-        f"(up to {options.max_sessions} tabs at once; the token changes at each start; "
-        "Ctrl+C stops the server)"
-    )
-    sys.stdout.flush()
-    asyncio.run(_serve(server, listener))
+
+    def ready() -> None:
+        if not _is_loopback(options.host):
+            warn(_exposed_warning(options.host, port))
+        say(f"biaozhu serve: open http://{_shown_host(options.host)}:{port}/?token={access.token}")
+        say(
+            f"(up to {options.max_sessions} tabs at once; the token changes at each start; "
+            "Ctrl+C stops the server)"
+        )
+        sys.stdout.flush()
+
+    asyncio.run(run_server(server, listener, ready))
     return 0
 
 
@@ -119,15 +129,13 @@ class _SafeFormatter(logging.Formatter):
         return display_safe(super().format(record))
 
 
-def _check_reader(arguments: list[str]) -> int:
+def _check_reader(check_reader: ReaderCheck, arguments: list[str]) -> int:
     """0 when the reader would start with ``arguments``; else its exit status (its reason
     said on stderr, as ``biaozhu`` says it)."""
     import gc
 
-    from tui.cli import prepare_reader
-
     try:
-        app = prepare_reader(arguments)
+        app = check_reader(arguments)
     finally:
         gc.enable()  # the reader turns the collector off until its first paint
     return app if isinstance(app, int) else 0
@@ -150,17 +158,23 @@ def _listen_problem(host: str, port: int, error: OSError) -> str:
     return f"cannot listen on {host}:{port}: {error.strerror or error}"
 
 
-async def _serve(server: AppServer, listener: socket.socket) -> None:
-    """Serve until SIGINT or SIGTERM, then let every app save and quit."""
+async def run_server(
+    server: AppServer, listener: socket.socket, ready: Callable[[], None] | None = None
+) -> None:
+    """Serve until SIGINT or SIGTERM, then let every app save and quit. ``ready`` is
+    called once Ctrl+C is ours to handle (the address is printed then: a Ctrl+C right
+    after it must not end in a traceback)."""
     from aiohttp import web
 
-    runner = web.AppRunner(server.make_app(), handle_signals=False, access_log=None)
-    await runner.setup()
-    await web.SockSite(runner, listener).start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    runner = web.AppRunner(server.make_app(), handle_signals=False, access_log=None)
+    await runner.setup()
+    await web.SockSite(runner, listener).start()
+    if ready is not None:
+        ready()
     await stop.wait()
     say("biaozhu serve: stopping; open apps save and quit")
     await runner.cleanup()
