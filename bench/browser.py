@@ -153,6 +153,8 @@ class Browser:
         options.add_argument(f"--user-data-dir={self._profile}-{id(self)}")
         self.driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         self.driver.set_page_load_timeout(30)
+        #: The text whose first arrival :meth:`seen_at_ms` times.
+        self.needle = needle
         recorder = _RECORDER.replace("NEEDLE", _js_string(needle))
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": recorder})
 

@@ -5,7 +5,8 @@ Selenium is missing; see :mod:`bench.browser`):
 
 * ``serve_first_paint_ms``: from the page request (the address with the token, its
   redirect included) to the arrival in the page of the first frame holding the first
-  seed title; the median of :data:`RUNS` page loads, each a new app process.
+  seed title; the median of :data:`RUNS` page loads in a browser already running, each
+  a new app process.
   ``serve_bare_textual_first_paint_ms``: the same for the two-line Textual app of
   :mod:`bench.bare_app` behind the same server, page and token (:mod:`bench.serve_bare`),
   loads interleaved with ours; ``serve_first_paint_ratio``: ours over it.
@@ -62,20 +63,23 @@ def serve_figures() -> list[tuple[str, float, str]]:
 
 
 def _first_paints(url: str, title: str, bare_url: str) -> tuple[list[float], list[float]]:
-    """Page request to the titles (ours) and to the bare app's text, interleaved."""
+    """Page request to the titles (ours) and to the bare app's text, interleaved; a
+    browser already running for each (a new tab's case), each load a new app process."""
     ours: list[float] = []
     bare: list[float] = []
-    for run in range(RUNS + 1):  # the first of each warms caches and is not counted
-        for address, needle, into in ((url, title, ours), (bare_url, _BARE_TEXT, bare)):
-            browser = Browser(needle=needle)
-            try:
+    browsers = [Browser(needle=title), Browser(needle=_BARE_TEXT)]
+    try:
+        for run in range(RUNS + 1):  # the first of each warms caches and is not counted
+            for browser, address, into in ((browsers[0], url, ours), (browsers[1], bare_url, bare)):
                 browser.open(address)
-                browser.wait_for_text(needle)
+                browser.wait_for_text(browser.needle)
                 seen = browser.seen_at_ms()
                 if run and seen is not None:
                     into.append(seen)
-            finally:
-                browser.quit()
+                browser.open("about:blank")  # the tab's app quits
+    finally:
+        for browser in browsers:
+            browser.quit()
     return ours, bare
 
 

@@ -65,15 +65,17 @@ def test_help_names_the_server_options_and_points_to_the_readers(tmp_path: Path)
 
 def test_it_prints_one_tokened_address_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     served = serve([str(SEEDS), "--store", str(tmp_path / "store")], cwd=tmp_path)
-    assert served.url.startswith("http://127.0.0.1:") and "?token=" in served.url
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(served.base, timeout=10)
-    assert refused.value.code == 403
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    with browser.open(served.url, timeout=10) as page:  # redirected, with the cookie
-        assert page.status == 200 and b"textual.js" in page.read()
-        assert "token" not in page.url
-    output = served.stop()
+    try:
+        assert served.url.startswith("http://127.0.0.1:") and "?token=" in served.url
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(served.base, timeout=10)
+        assert refused.value.code == 403
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with browser.open(served.url, timeout=10) as page:  # redirected, with the cookie
+            assert page.status == 200 and b"textual.js" in page.read()
+            assert "token" not in page.url
+    finally:
+        output = served.stop()
     assert served.process.returncode == 0
     assert "warning" not in output
 
@@ -88,10 +90,12 @@ def test_listening_beyond_this_machine_warns_about_encryption(tmp_path: Path) ->
         env=dict(os.environ),
     )
     assert process.stdout is not None and process.stderr is not None
-    address = process.stdout.readline()
+    try:
+        address = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
     assert "?token=" in address
-    process.send_signal(signal.SIGINT)
-    _, errors = process.communicate(timeout=30)
     assert process.returncode == 0
     assert "warning: listening on 0.0.0.0" in errors
     assert "not encrypted" in errors and "ssh -L" in errors and "TLS proxy" in errors

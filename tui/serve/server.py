@@ -77,6 +77,7 @@ class AppServer:
             [
                 web.get("/", self.index),
                 web.get("/ws", self.websocket),
+                web.get("/favicon.ico", _no_icon),
                 web.static("/static", STATIC),
             ]
         )
@@ -220,6 +221,11 @@ def _quiet(send: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[No
             await send(*args)
 
     return quiet
+
+
+async def _no_icon(_request: web.Request) -> web.Response:
+    """No icon (browsers ask for one; a 404 would be logged in their console)."""
+    return web.Response(status=204)
 
 
 def _refused() -> web.Response:
