@@ -47,11 +47,21 @@ def stop(served: Served) -> str:
     return output
 
 
-def test_the_list_a_document_and_a_label_from_the_browser_land_in_the_store(
-    browser: Browser, tmp_path: Path
-) -> None:
+@pytest.fixture
+def on_seeds(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
+    """``biaozhu serve`` on the seeds for the annotator "web", and its store."""
     store = tmp_path / "store"
     served = serve([str(SEEDS), "--store", str(store), "--annotator", "web"], cwd=tmp_path)
+    try:
+        yield served, store
+    finally:
+        stop(served)
+
+
+def test_the_list_a_document_and_a_label_from_the_browser_land_in_the_store(
+    browser: Browser, on_seeds: tuple[Served, Path], tmp_path: Path
+) -> None:
+    served, store = on_seeds
     try:
         browser.open(served.url)
         assert "token" not in browser.driver.current_url  # swapped for a cookie
@@ -73,27 +83,24 @@ def test_the_list_a_document_and_a_label_from_the_browser_land_in_the_store(
 
 
 def test_browser_shortcuts_reach_the_app_and_q_ends_the_session(
-    browser: Browser, tmp_path: Path
+    browser: Browser, on_seeds: tuple[Served, Path]
 ) -> None:
     """Ctrl+R is redo, not the browser's reload; q ends the app and the page says so."""
     from selenium.webdriver.common.keys import Keys
 
-    store = tmp_path / "store"
-    served = serve([str(SEEDS), "--store", str(store), "--annotator", "web"], cwd=tmp_path)
-    try:
-        browser.open(served.url)
-        browser.wait_for_text(TITLE)
-        browser.press("\n", "1", "u")
-        browser.wait_for_text("undo label")
-        browser.press(Keys.CONTROL + "r")
-        browser.wait_for_text("redo label")  # the same page: its recorder still runs
-        browser.press("q")
-        deadline = time.monotonic() + 20
-        while "Session ended" not in browser.page_text():
-            assert time.monotonic() < deadline, browser.page_text()
-            time.sleep(0.1)
-    finally:
-        stop(served)
+    served, store = on_seeds
+    browser.open(served.url)
+    browser.wait_for_text(TITLE)
+    browser.press("\n", "1", "u")
+    browser.wait_for_text("undo label")
+    browser.press(Keys.CONTROL + "r")
+    browser.wait_for_text("redo label")  # the same page: its recorder still runs
+    browser.press("q")
+    deadline = time.monotonic() + 20
+    while "Session ended" not in browser.page_text():
+        assert time.monotonic() < deadline, browser.page_text()
+        time.sleep(0.1)
+    stop(served)
     assert {label for _, _, label in spans_on_disk(store, "web")} == {"PER"}
 
 

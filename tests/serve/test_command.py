@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,3 +116,26 @@ def test_the_apps_error_output_reaches_the_server_terminal_made_safe() -> None:
     stream.write("bad label \x1b]52;c;AAAA\x07 in x.txt\n")
     assert "\x1b" not in sink.written and "\x07" not in sink.written
     assert sink.written.endswith("in x.txt\n")
+
+
+def test_after_a_restart_the_old_cookie_and_address_are_refused(tmp_path: Path) -> None:
+    store = ["--store", str(tmp_path / "store")]
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    first = serve([str(SEEDS), *store], cwd=tmp_path)
+    try:
+        with browser.open(first.url, timeout=10) as page:  # the cookie is now the browser's
+            assert page.status == 200
+        port = urllib.parse.urlsplit(first.url).port
+    finally:
+        first.stop()
+    again = serve([str(SEEDS), *store, "--port", str(port)], cwd=tmp_path)  # same port
+    try:
+        assert urllib.parse.urlsplit(again.url).port == port
+        for old in (again.base, first.url):  # the old cookie; the old token
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                browser.open(old, timeout=10)
+            assert refused.value.code == 403
+        with browser.open(again.url, timeout=10) as page:
+            assert page.status == 200
+    finally:
+        again.stop()

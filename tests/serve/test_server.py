@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import WSMsgType
+from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from tui.core.access import Access
@@ -33,7 +33,14 @@ out.flush()
 sys.stdin.buffer.read(1)
 """
 
-ClientFactory = Callable[..., "asyncio.Future[TestClient[object, object]]"]
+#: What a browser sends to open a websocket (without the Origin it adds).
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
+Served = tuple["TestClient[web.Request, web.Application]", AppServer]
 
 
 @pytest.fixture
@@ -46,7 +53,7 @@ def started(starts: Path) -> int:
 
 
 @pytest.fixture
-async def served(tmp_path: Path, starts: Path) -> AsyncIterator[tuple[TestClient, AppServer]]:  # type: ignore[type-arg]
+async def served(tmp_path: Path, starts: Path) -> AsyncIterator[Served]:
     script = tmp_path / "stand_in.py"
     script.write_text(STAND_IN)
     access = Access.new(8000)
@@ -59,7 +66,7 @@ async def served(tmp_path: Path, starts: Path) -> AsyncIterator[tuple[TestClient
         await client.close()
 
 
-async def test_no_token_is_403_and_starts_nothing(served, starts: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_no_token_is_403_and_starts_nothing(served: Served, starts: Path) -> None:
     client, _server = served
     for path in ("/", "/ws", "/static/js/textual.js", "/nowhere"):
         response = await client.get(path)
@@ -68,7 +75,7 @@ async def test_no_token_is_403_and_starts_nothing(served, starts: Path) -> None:
     assert started(starts) == 0
 
 
-async def test_a_wrong_or_misplaced_token_is_403(served, starts: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_wrong_or_misplaced_token_is_403(served: Served, starts: Path) -> None:
     client, server = served
     token = server.access.token
     for query in (
@@ -86,7 +93,7 @@ async def test_a_wrong_or_misplaced_token_is_403(served, starts: Path) -> None: 
     assert started(starts) == 0
 
 
-async def test_the_token_sets_a_cookie_and_leaves_the_address(served) -> None:  # type: ignore[no-untyped-def]
+async def test_the_token_sets_a_cookie_and_leaves_the_address(served: Served) -> None:
     client, server = served
     response = await client.get(
         "/", params={"token": server.access.token, "fontsize": "20"}, allow_redirects=False
@@ -105,32 +112,26 @@ async def test_the_token_sets_a_cookie_and_leaves_the_address(served) -> None:  
     assert (await client.get("/static/js/textual.js")).status == 200
 
 
-async def test_a_cookie_from_before_a_restart_is_refused(served) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cookie_from_before_a_restart_is_refused(served: Served) -> None:
     client, server = served
     await client.get("/", params={"token": server.access.token})
     server.access = Access.new(8000)  # what a restart does: new secrets
     assert (await client.get("/")).status == 403
 
 
-async def test_a_websocket_from_another_site_is_refused(served, starts: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_websocket_from_another_site_is_refused(served: Served, starts: Path) -> None:
     client, server = served
     await client.get("/", params={"token": server.access.token})
     response = await client.get(
         "/ws",
-        headers={
-            "Origin": "http://127.0.0.1:9999",
-            "Connection": "Upgrade",
-            "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        },
+        headers={**UPGRADE, "Origin": "http://127.0.0.1:9999"},
     )
     assert response.status == 403
     assert started(starts) == 0
 
 
-async def test_each_tab_is_an_app_and_past_the_limit_a_page_says_so(  # type: ignore[no-untyped-def]
-    served, starts: Path
+async def test_each_tab_is_an_app_and_past_the_limit_a_page_says_so(
+    served: Served, starts: Path
 ) -> None:
     client, server = served
     await client.get("/", params={"token": server.access.token})
@@ -146,12 +147,7 @@ async def test_each_tab_is_an_app_and_past_the_limit_a_page_says_so(  # type: ig
     assert "2 sessions" in await busy.text()
     refused = await client.get(
         "/ws",
-        headers={
-            "Connection": "Upgrade",
-            "Upgrade": "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        },
+        headers=UPGRADE,
     )
     assert refused.status == 503
     assert started(starts) == 2
@@ -165,7 +161,7 @@ async def test_each_tab_is_an_app_and_past_the_limit_a_page_says_so(  # type: ig
     await second.close()
 
 
-async def test_junk_from_the_browser_is_ignored(served) -> None:  # type: ignore[no-untyped-def]
+async def test_junk_from_the_browser_is_ignored(served: Served) -> None:
     client, server = served
     await client.get("/", params={"token": server.access.token})
     socket = await client.ws_connect("/ws?width=abc&height=" + "9" * 5000)
