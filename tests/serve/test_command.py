@@ -98,8 +98,10 @@ def test_listening_beyond_this_machine_warns_about_encryption(tmp_path: Path) ->
         _, errors = process.communicate(timeout=30)
     assert "?token=" in address
     assert process.returncode == 0
-    assert "warning: listening on 0.0.0.0" in errors
-    assert "not encrypted" in errors and "ssh -L" in errors and "TLS proxy" in errors
+    said = " ".join(errors.split())  # wrapped to 79 columns
+    assert "warning: listening on 0.0.0.0" in said
+    assert "not encrypted" in said and "ssh -L" in said and "TLS proxy" in said
+    assert max(len(line) for line in errors.splitlines()) <= 79
 
 
 def test_the_apps_error_output_reaches_the_server_terminal_made_safe() -> None:

@@ -197,11 +197,14 @@ def _shown_host(host: str) -> str:
 
 
 def _exposed_warning(host: str, port: int) -> str:
-    return (
+    """The warning for a host beyond this machine, in lines that fit 80 columns."""
+    return textwrap.fill(
         f"biaozhu serve: warning: listening on {host}, not only this machine. The token "
         "keeps others out, but the traffic (token, texts, annotations) is not encrypted: "
         f"prefer the default 127.0.0.1 and an SSH tunnel (ssh -L {port}:127.0.0.1:{port} "
-        "SERVER), or put a TLS proxy in front (README: Serving to a browser)."
+        "SERVER), or put a TLS proxy in front (README: Serving to a browser).",
+        79,
+        break_on_hyphens=False,
     )
 
 
