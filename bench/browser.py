@@ -149,8 +149,9 @@ class Browser:
         for flag in _FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--window-size={size[0]},{size[1]}")
-        self._profile = Path(os.environ.get("TMPDIR", "/tmp"), f"bz-chromium-{os.getpid()}")
-        options.add_argument(f"--user-data-dir={self._profile}-{id(self)}")
+        folder = os.environ.get("TMPDIR", "/tmp")
+        self._profile = Path(folder, f"bz-chromium-{os.getpid()}-{id(self)}")
+        options.add_argument(f"--user-data-dir={self._profile}")
         self.driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         self.driver.set_page_load_timeout(30)
         #: The text whose first arrival :meth:`seen_at_ms` times.
@@ -246,7 +247,7 @@ class Browser:
         try:
             self.driver.quit()
         finally:
-            shutil.rmtree(f"{self._profile}-{id(self)}", ignore_errors=True)
+            shutil.rmtree(self._profile, ignore_errors=True)
 
     def _script(self, source: str) -> Any:
         return self.driver.execute_script(source)

@@ -17,6 +17,7 @@ from tui.output import SafeArgumentParser, warn
 
 if TYPE_CHECKING:
     from tui.app import ReaderApp
+    from tui.core.project import Project
     from tui.core.relations.schema import Schema
 
 #: ``biaozhu import|export|stats|agree|train|evaluate|suggest ...`` run a batch command
@@ -146,7 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.batch import main as batch_main
 
         return batch_main(reader_arguments, login_name(), project)
-    app = prepare_reader(arguments)
+    # Start-up creates some 300 000 long-lived objects (Textual, Rich, our modules); the
+    # cyclic collector would walk them several times before the first frame, about 35 ms
+    # of a 350 ms start. The first paint freezes them and turns it back on (MainScreen).
+    gc.disable()
+    app = _prepare_reader(reader_arguments, project)
     if isinstance(app, int):
         return app
     app.run()
@@ -157,12 +162,19 @@ def prepare_reader(arguments: list[str]) -> ReaderApp | int:
     """The reader (or review) app that ``arguments`` ask for, ready to run; else the exit
     status, its reason said on stderr. ``biaozhu serve`` checks its arguments with it."""
     from tui.core.project import ProjectError
-    from tui.project_defaults import apply_project, take_project
+    from tui.project_defaults import take_project
 
     try:
-        arguments, project = take_project(arguments)
+        reader_arguments, project = take_project(arguments)
     except ProjectError as error:
         return _fail(str(error))
+    return _prepare_reader(reader_arguments, project)
+
+
+def _prepare_reader(arguments: list[str], project: Project | None) -> ReaderApp | int:
+    """:func:`prepare_reader` once ``--project`` is taken out of ``arguments``."""
+    from tui.project_defaults import apply_project
+
     review = bool(arguments) and arguments[0] == "review"
     args = build_parser(review).parse_args(arguments[1:] if review else arguments)
     apply_project(args, arguments, project)
@@ -172,10 +184,6 @@ def prepare_reader(arguments: list[str]) -> ReaderApp | int:
             return _fail("no PATH given and no ./seeds folder here (usage: biaozhu PATH ...)")
         paths = [Path("seeds")]
     os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
-    # Start-up creates some 300 000 long-lived objects (Textual, Rich, our modules); the
-    # cyclic collector would walk them several times before the first frame, about 35 ms
-    # of a 350 ms start. The first paint freezes them and turns it back on (MainScreen).
-    gc.disable()
     from tui.app import ReaderApp
     from tui.core.corpus import CorpusError
     from tui.core.labels import LabelError, colour_warnings, load_suggestion_labels

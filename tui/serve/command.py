@@ -132,12 +132,7 @@ class _SafeFormatter(logging.Formatter):
 def _check_reader(check_reader: ReaderCheck, arguments: list[str]) -> int:
     """0 when the reader would start with ``arguments``; else its exit status (its reason
     said on stderr, as ``biaozhu`` says it)."""
-    import gc
-
-    try:
-        app = check_reader(arguments)
-    finally:
-        gc.enable()  # the reader turns the collector off until its first paint
+    app = check_reader(arguments)
     return app if isinstance(app, int) else 0
 
 

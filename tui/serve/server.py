@@ -3,7 +3,7 @@
 Every request passes :meth:`AppServer.guard` first (:mod:`tui.core.access`): without the
 token or the session cookie it gets 403 and nothing is started. The page loads
 textual-serve's terminal, which opens a websocket; each websocket is one app process
-(``python -m tui …``, a reader like the terminal's, writing the same store with the same
+(``python -m tui.serve.child …``, a reader like the terminal's, writing the same store with the same
 atomic, locked saves), up to ``max_sessions`` at once. Past that the page says so.
 Closing a tab asks its app to quit as ``q`` does; stopping the server quits them all.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -28,8 +27,6 @@ from tui.core.access import Access, Verdict, same_origin
 from tui.serve.pages import app_page, message_page
 
 __all__ = ["AppServer"]
-
-log = logging.getLogger("biaozhu.serve")
 
 #: textual-serve's terminal front end (xterm.js), shipped inside its package.
 STATIC = Path(textual_serve.__file__).parent / "static"
@@ -162,9 +159,7 @@ class AppServer:
             "biaozhu tab, or ask whoever started it to allow more (biaozhu serve "
             "--max-sessions N), then reload this page."
         )
-        return web.Response(
-            status=503, text=message_page("every session is in use", text), content_type="text/html"
-        )
+        return _page(503, "every session is in use", text)
 
     async def _stop_all(self, _app: web.Application) -> None:
         """The server is stopping: every app saves and quits (``q``)."""
@@ -234,9 +229,12 @@ def _refused() -> web.Response:
         "(the whole address, with ?token=…). A token or cookie from an earlier run of "
         "the server no longer works."
     )
-    return web.Response(
-        status=403, text=message_page("token needed", text), content_type="text/html"
-    )
+    return _page(403, "token needed", text)
+
+
+def _page(status: int, heading: str, text: str) -> web.Response:
+    """A page that only says something, with its HTTP status."""
+    return web.Response(status=status, text=message_page(heading, text), content_type="text/html")
 
 
 def _without_token(request: web.Request) -> str:
