@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 from types import MappingProxyType
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from tui.core.labels import DEFAULT_SUGGESTIONS
 from tui.core.script import simplified_shadow
 from tui.core.text import display_safe
+
+T = TypeVar("T")
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -47,6 +49,7 @@ __all__ = [
     "SuggestionSource",
     "TagSource",
     "filter_suggestions",
+    "keep_disjoint",
     "looks_like_name",
     "merge_sources",
     "paragraph_pieces",
@@ -158,13 +161,29 @@ def merge_sources(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
     北京大学); showing both would draw one mark over the other.
     """
     ranked = sorted(enumerate(suggestions), key=lambda item: (-item[1].confidence, item[0]))
-    kept: list[Suggestion] = []
-    taken: list[tuple[int, int]] = []
-    for _, suggestion in ranked:
-        if not any(suggestion.start < end and start < suggestion.end for start, end in taken):
-            kept.append(suggestion)
-            taken.append((suggestion.start, suggestion.end))
+    kept = keep_disjoint((suggestion for _, suggestion in ranked), lambda s: (s.start, s.end))
     return sorted(kept)
+
+
+def keep_disjoint(ranked: Iterable[T], extent: Callable[[T], tuple[int, int]]) -> list[T]:
+    """The items of ``ranked`` (best first) whose ``extent`` overlaps none kept before.
+
+    The kept extents never overlap, so sorted by start their ends are sorted too: the one
+    kept extent that may overlap a candidate is the last starting before its end (a
+    bisection, where checking every kept one made a screen's merge quadratic).
+    """
+    kept: list[T] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for item in ranked:
+        start, end = extent(item)
+        before = bisect_left(starts, end)
+        if before and ends[before - 1] > start:
+            continue
+        kept.append(item)
+        starts.insert(before, start)
+        ends.insert(before, end)
+    return kept
 
 
 def looks_like_name(word: str) -> bool:

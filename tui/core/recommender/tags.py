@@ -11,8 +11,9 @@ ends it, ``S-X`` is a span of one character, ``O`` is outside every span.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+
+from tui.core.suggest import keep_disjoint
 
 __all__ = ["OUTSIDE", "Extent", "bioes_tags", "outermost", "spans_from_tags"]
 
@@ -29,20 +30,11 @@ def outermost(spans: Iterable[Extent]) -> list[Extent]:
     Longest first, then earliest, then by label, so the choice never depends on the order
     the spans come in.
     """
-    kept: list[Extent] = []
-    # The kept extents never overlap, so sorted by start their ends are sorted too: the
-    # one kept extent that may overlap a candidate is the last starting before its end.
-    starts: list[int] = []
-    ends: list[int] = []
-    for start, end, label in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0], s[2])):
-        if start >= end:
-            continue
-        before = bisect_left(starts, end)
-        if before and ends[before - 1] > start:
-            continue
-        kept.append((start, end, label))
-        starts.insert(before, start)
-        ends.insert(before, end)
+    ranked = sorted(
+        (span for span in set(spans) if span[0] < span[1]),
+        key=lambda s: (s[0] - s[1], s[0], s[2]),
+    )
+    kept = keep_disjoint(ranked, lambda span: (span[0], span[1]))
     return sorted(kept)
 
 
