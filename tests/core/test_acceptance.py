@@ -95,3 +95,18 @@ def test_a_fifo_in_place_of_the_counts_is_named_never_waited_on(tmp_path: Path) 
     problems: list[str] = []
     assert read_acceptance(tmp_path, problems) == {}
     assert len(problems) == 1 and "not a regular file" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["[" * 100_000, "9" * 5_000, '{"a": NaN}', "\udcff"],
+    ids=["nested", "long-number", "NaN", "not-utf-8"],
+)
+def test_hostile_counts_are_named_never_a_crash(tmp_path: Path, hostile: str) -> None:
+    """They come with a synced store: 100 000-deep nesting must not raise RecursionError."""
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / "alice@there.json").write_bytes(hostile.encode("utf-8", "surrogateescape"))
+    record_acceptance(tmp_path, "bob", {"model": 2}, {"model": 1})
+    problems: list[str] = []
+    assert read_acceptance(tmp_path, problems) == {"bob": {"model": SourceCounts(2, 1)}}
+    assert len(problems) == 1 and "alice@there.json: not readable" in problems[0]

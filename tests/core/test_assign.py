@@ -208,3 +208,16 @@ def test_running_again_with_nothing_given_keeps_the_team_places_and_blindness(
     with pytest.raises(AssignmentError, match="name the annotators"):
         assign(Store(tmp_path / "other"), doc_ids(3))
     assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["[" * 100_000, "9" * 5_000, '{"a": NaN}', "\udcff"],
+    ids=["nested", "long-number", "NaN", "not-utf-8"],
+)
+def test_a_hostile_assignment_file_is_named_never_a_crash(tmp_path: Path, hostile: str) -> None:
+    """It comes with a synced store: 100 000-deep nesting must not raise RecursionError."""
+    tmp_path.joinpath("store").mkdir()
+    (tmp_path / "store" / FILE).write_bytes(hostile.encode("utf-8", "surrogateescape"))
+    with pytest.raises(AssignmentError, match=r"\.assignment\.json: not readable"):
+        read_assignment(tmp_path / "store")

@@ -22,7 +22,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from tui.core.store import replace_file, safe_name
-from tui.core.untrusted import read_regular
+from tui.core.untrusted import parse_json, read_regular
 
 __all__ = ["FOLDER", "AcceptanceError", "SourceCounts", "read_acceptance", "record_acceptance"]
 
@@ -110,7 +110,9 @@ def read_acceptance(
 def _read(path: Path) -> dict[str, SourceCounts]:
     """The counts in ``path`` (none when it does not exist)."""
     try:
-        data = json.loads(read_regular(path))  # a FIFO would block
+        # read_regular: a FIFO would block; parse_json: 100 000-deep nesting must not
+        # crash the app (a synced store comes from other machines)
+        data = parse_json(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.spans import AnnotatorError, Status, check_annotator
 from tui.core.text import display_safe
-from tui.core.untrusted import read_regular
+from tui.core.untrusted import parse_json, read_regular
 from tui.core.wording import counted
 
 if TYPE_CHECKING:  # the reader reads the assignment before the store is needed
@@ -445,7 +445,9 @@ def read_assignment(store_root: Path) -> Assignment | None:
     for a file that cannot be read or is not an assignment."""
     path = Path(store_root) / FILE
     try:
-        data = json.loads(read_regular(path))  # a FIFO would block
+        # read_regular: a FIFO would block; parse_json: 100 000-deep nesting must not
+        # crash the app (a synced store comes from other machines)
+        data = parse_json(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
