@@ -12,7 +12,8 @@
 
 Every field is optional. A bad value raises :class:`tui.core.labels.LabelError` with one
 line naming the file and the line, as the other tables do. Kept out of
-:mod:`tui.core.recommender` so reading a labels file never imports crfsuite or jieba.
+:mod:`tui.core.recommender` so reading a labels file never imports crfsuite or jieba
+(only :mod:`tui.core.recommender.paths`, which imports neither).
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.labels import LabelError
+from tui.core.recommender.paths import ModelError, check_model_name
 from tui.core.spans import Status
 
 __all__ = ["RecommenderConfig", "parse_recommender"]
 
-_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 _FIELDS = ("model", "retrain_every", "layer", "min_spans", "statuses")
 
 
@@ -68,8 +69,10 @@ def parse_recommender(document: Mapping[str, Any], source: str, filename: str) -
 
     defaults = RecommenderConfig()
     model = table.get("model", defaults.model)
-    if not (isinstance(model, str) and _NAME.fullmatch(model)):
-        raise bad("model", "a name of letters, digits, _ . - (up to 64)")
+    try:
+        check_model_name(model if isinstance(model, str) else "")  # "" is no name
+    except ModelError:
+        raise bad("model", "a name of letters, digits, _ . - (up to 64)") from None
     layer = table.get("layer", defaults.layer)
     if not (isinstance(layer, str) and len(layer) <= 200 and layer == layer.strip()):
         raise bad("layer", 'an annotator\'s name, "gold", or "" for your own')
