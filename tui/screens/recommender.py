@@ -232,12 +232,12 @@ class Recommender:
         """Too few spans yet: the status line says how many are needed; anything else is
         a warning (the previous model, if any, is still used)."""
         self.policy.finished()
-        self.host.update_status_line()
-        if "needed before the first training" in why:
+        too_few = "needed before the first training" in why  # train_model's words
+        if too_few:
             self.waiting = f"model: {self.config.min_spans} spans needed"
-            self.host.update_status_line()
-            return
-        self.host.reader.notify(f"training failed: {why}", severity="warning", timeout=8)
+        self.host.update_status_line()
+        if not too_few:
+            self.host.reader.notify(f"training failed: {why}", severity="warning", timeout=8)
 
     # -- doubt -----------------------------------------------------------------------------
 
