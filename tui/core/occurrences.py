@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tui.core.corpus import DocumentError, DocumentRef, load_document
 from tui.core.script import simplified_shadow
 from tui.core.session import open_session
+from tui.core.spans import Status
 from tui.core.store import Store
 from tui.core.suggest import Suggestion, filter_suggestions, paragraphs
 from tui.core.text import display_safe
@@ -119,11 +120,18 @@ def corpus_occurrences(
 
 
 def decide_in_corpus(
-    found: CorpusOccurrences, store: Store, annotator: str, *, accept: bool
+    found: CorpusOccurrences,
+    store: Store,
+    annotator: str,
+    *,
+    accept: bool,
+    progress: dict[str, tuple[int, Status]] | None = None,
 ) -> tuple[int, list[str]]:
     """Accept (or reject) every place found, each document in its own session: one undo
     step and one save there. Returns how many places were decided, and the problems (a
-    document changed or unreadable since, a store that refused the write), one line each."""
+    document changed or unreadable since, a store that refused the write), one line each.
+    ``progress`` gets each changed document's span count and status, by id (the list
+    shows them without reading the store again)."""
     decided = 0
     problems: list[str] = []
     for ref, places in found.documents:
@@ -149,6 +157,8 @@ def decide_in_corpus(
             ok = session.reject(keys)
         if ok:
             decided += len(keys)
+            if progress is not None:
+                progress[ref.doc_id] = (len(session.annotations.spans), session.status)
         else:
             problems.append(f"{ref.name}: {session.error or 'not saved'}")
     return decided, problems

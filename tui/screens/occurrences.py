@@ -37,7 +37,7 @@ from tui.core.wording import counted
 
 if TYPE_CHECKING:
     from tui.core.corpus import DocumentRef
-    from tui.core.spans import Span
+    from tui.core.spans import Span, Status
     from tui.core.store import Store
     from tui.core.suggest import Suggestion
     from tui.screens.suggestions import SuggestionsAid
@@ -157,8 +157,12 @@ def _decide_elsewhere(
     annotator = reader.session.annotations.annotator if reader.session else ""
     app = reader.app
 
+    progress: dict[str, tuple[int, Status]] = {}
+
     def run() -> None:
-        decided, problems = decide_in_corpus(corpus, store, annotator, accept=accept)
+        decided, problems = decide_in_corpus(
+            corpus, store, annotator, accept=accept, progress=progress
+        )
         app.call_from_thread(done, decided, problems)
 
     def done(decided: int, problems: list[str]) -> None:
@@ -168,23 +172,11 @@ def _decide_elsewhere(
         reader.tell(f"{verb} {counted(decided, 'place')} of {name} in {where} (u there undoes)")
         for problem in problems:
             app.notify(problem, severity="warning", timeout=8)
-        _update_rows(host, [ref for ref, _ in corpus.documents], annotator)
+        for index, ref in enumerate(host.refs):
+            if (work := progress.get(ref.doc_id)) is not None:
+                host.documents.update_progress(index, work)
 
     reader.run_worker(run, thread=True, group="occurrences")
-
-
-def _update_rows(host: OccurrencesHost, refs: list[DocumentRef], annotator: str) -> None:
-    from tui.core.store import StoreError
-
-    index_of = {ref.doc_id: index for index, ref in enumerate(host.refs)}
-    for ref in refs:
-        index = index_of.get(ref.doc_id)
-        if index is None:
-            continue
-        try:
-            host.documents.update_progress(index, host.store.summary(ref.doc_id, annotator))
-        except StoreError:
-            continue
 
 
 class OccurrencesMenu(ModalScreen[tuple[Choice, CorpusOccurrences | None] | None]):
