@@ -189,3 +189,23 @@ def test_layers_do_the_screen_source_by_source_the_first_source_first() -> None:
         pass
     assert layered.complete and layered.found == 20
     assert {s.source for s in layered.suggestions(0, 10)} == {"model"}  # the surer kept
+
+
+def test_a_retrained_model_replaces_its_layer_and_jiebas_work_is_kept() -> None:
+    """A model retrained every 50 edits must not send jieba (the slow one) back to the
+    start of the document: only the model's layer is worked out again."""
+    from tui.core.suggest_scheduler import LayeredScheduler
+
+    text = numbered(10)
+    blocks = split_blocks(text)
+    old_model, jieba = Recorder("X", "model", 0.9), Recorder("Y", "jieba", 0.75)
+    before = LayeredScheduler(text, blocks, [old_model, jieba])
+    while before.step() is not None:
+        pass
+    new_model = Recorder("Z", "model", 0.95)
+    after = LayeredScheduler(text, blocks, [new_model, jieba], keeping=before)
+    assert not after.complete
+    while after.step() is not None:
+        pass
+    assert len(jieba.seen) == 10 and len(new_model.seen) == 10  # jieba: once, before
+    assert {s.label for s in after.suggestions(0, 10)} == {"Z"}  # the old model's: gone

@@ -215,9 +215,18 @@ class LayeredScheduler:
         blocks: Blocks,
         sources: Sequence[SuggestionSource],
         max_chars: int = MAX_PARAGRAPH,
+        *,
+        keeping: LayeredScheduler | None = None,
     ) -> None:
-        self._layers = [
-            SuggestionScheduler(text, blocks, [source], max_chars) for source in sources
+        """``keeping``: an earlier scheduler of the same text and blocks, whose work for
+        a source that is also in ``sources`` (the same object) is kept: a retrained model
+        replaces its own layer, and jieba's, the slow one, goes on where it was."""
+        done = list(zip(keeping._sources, keeping._layers, strict=True)) if keeping else []
+        self._sources: list[SuggestionSource] = list(sources)
+        self._layers: list[SuggestionScheduler] = [
+            next((layer for old, layer in done if old is source), None)
+            or SuggestionScheduler(text, blocks, [source], max_chars)
+            for source in sources
         ]
 
     def look_at(self, first: int, stop: int) -> None:

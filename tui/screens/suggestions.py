@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from tui.core.reader import ReaderModel
     from tui.core.spans import Origin
-    from tui.core.suggest import Suggestion
+    from tui.core.suggest import Suggestion, TagSource
     from tui.core.suggest_scheduler import LayeredScheduler
     from tui.screens.aids_host import AidsHost
 
@@ -44,6 +44,10 @@ class SuggestionsAid:
         #: The open document's scheduler: kept while the document stays open, so that
         #: ``z`` after ``z`` goes on where the work stopped.
         self._work: tuple[ReaderModel, LayeredScheduler] | None = None
+        #: The work before the sources changed (a model came), until the next is made.
+        self._outdated: tuple[ReaderModel, LayeredScheduler] | None = None
+        #: jieba's source, made on first use and kept for the screen.
+        self._tags: TagSource | None = None
         #: The blocks ``[first, stop)`` whose suggestions the reader holds.
         self._window: tuple[int, int] | None = None
         #: Bumped when blocks inside the window are done (the reader's list is stale).
@@ -136,6 +140,7 @@ class SuggestionsAid:
         model = self.host.reader.model
         showing = self.showing
         self._stop()
+        self._outdated = self._work or self._outdated  # its work for sources that stay is kept
         self._work = None
         self._window = self._shown_for = None
         if showing and model is not None:
@@ -147,7 +152,7 @@ class SuggestionsAid:
         self.showing = False
         self._pinned = []
         self._stop()
-        self._work = None
+        self._work = self._outdated = None
         self._window = self._shown_for = None
 
     def _stop(self) -> None:
@@ -160,12 +165,13 @@ class SuggestionsAid:
         from tui.core.suggest import TagSource
         from tui.core.suggest_scheduler import LayeredScheduler
 
-        sources = [
-            *self.host.suggestion_sources(),
-            TagSource(self.host.segmenter, self.host.suggesting),
-        ]
-        scheduler = LayeredScheduler(model.text, model.blocks, sources)
-        self._work = (model, scheduler)
+        if self._tags is None:  # one for the screen: its layer can be kept (keeping=)
+            self._tags = TagSource(self.host.segmenter, self.host.suggesting)
+        sources = [*self.host.suggestion_sources(), self._tags]
+        outdated = self._outdated
+        keeping = outdated[1] if outdated is not None and outdated[0] is model else None
+        scheduler = LayeredScheduler(model.text, model.blocks, sources, keeping=keeping)
+        self._work, self._outdated = (model, scheduler), None
         self._window = None
         return scheduler
 
