@@ -36,7 +36,7 @@ from __future__ import annotations
 import operator
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate, combinations
 from typing import NamedTuple, TypeVar
@@ -54,6 +54,7 @@ __all__ = [
     "bio_tags",
     "by_document",
     "by_label",
+    "cohen_kappa_of_counts",
     "disagreements",
 ]
 
@@ -524,7 +525,7 @@ class _GroupCounts:
             overlap_precision=overlap_precision,
             overlap_recall=overlap_recall,
             characters=self.characters,
-            kappa=_cohen_kappa(
+            kappa=cohen_kappa_of_counts(
                 self.characters, counts.agreeing, self.tags[first], self.tags[second]
             ),
         )
@@ -622,8 +623,11 @@ def _f1(precision: float | None, recall: float | None) -> float:
     return 2 * precision * recall / total if total else 0.0
 
 
-def _cohen_kappa(
-    items: int, agreeing: int, first: Counter[int], second: Counter[int]
+_Rating = TypeVar("_Rating", bound=Hashable)
+
+
+def cohen_kappa_of_counts(
+    items: int, agreeing: int, first: Mapping[_Rating, int], second: Mapping[_Rating, int]
 ) -> float | None:
     """Cohen's κ from the item count, agreements and each rater's tag counts.
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
-from tui.core.agreement import SpanKey
+from tui.core.agreement import SpanKey, cohen_kappa_of_counts
 from tui.core.corpus import DocumentRef
 from tui.core.relations.model import Links
 from tui.core.review import LayerProblems, in_processes
@@ -352,17 +352,12 @@ def cohen_kappa(ratings: Sequence[tuple[Hashable, Hashable]]) -> float | None:
 
     ``κ = (p_o − p_e) / (1 − p_e)`` with ``p_o`` the share of items rated alike and
     ``p_e = Σ_k p_first(k)·p_second(k)``; ``None`` when ``p_e`` is 1 (no items, or both
-    always gave the one same rating). Exact fractions up to the last step.
+    always gave the one same rating). Exact integers up to the last step.
     """
-    items = len(ratings)
     agreeing = sum(1 for first, second in ratings if first == second)
     firsts = Counter(first for first, _ in ratings)
     seconds = Counter(second for _, second in ratings)
-    chance = Fraction(sum(count * seconds[rating] for rating, count in firsts.items()))
-    square = items * items
-    if chance == square:
-        return None
-    return float((agreeing * items - chance) / (square - chance))
+    return cohen_kappa_of_counts(len(ratings), agreeing, firsts, seconds)
 
 
 def fleiss_kappa(items: Sequence[Sequence[Hashable]]) -> float | None:
