@@ -47,8 +47,9 @@ from tui.core.relations.linking import (
     retype_relation,
 )
 from tui.core.relations.model import Chain, Links, Relation
-from tui.core.relations.schema import ChainType, RelationType, Schema
+from tui.core.relations.schema import ChainType, RelationType
 from tui.core.text import display_safe
+from tui.screens.categories import schema_of
 from tui.widgets.reader_view import ReaderView
 
 if TYPE_CHECKING:
@@ -86,18 +87,12 @@ class LinkHost(Protocol):
         ...
 
 
-def schema_of(host: LinkHost) -> Schema:
-    """The app's schema (the reader's labels alone when the app has none)."""
-    schema = getattr(host.reader.app, "schema", None)
-    return schema if isinstance(schema, Schema) else Schema(labels=host.reader.labels)
-
-
 def link_help(screen: LinkHost) -> list[tuple[str, list[BindingType]]]:
     """The relations panel's keys for the help, when the labels file declares relations or
     chains (without them the help stays as it was)."""
     from tui.widgets.relations_panel import RelationsPanel
 
-    schema = schema_of(screen)
+    schema = schema_of(screen.reader.app)
     if not (schema.relations or schema.chains):
         return []
     return [(keyhints.RELATIONS.title, RelationsPanel.BINDINGS)]
@@ -119,7 +114,7 @@ class LinkController:
     def __init__(self, screen: LinkHost) -> None:
         self.screen = screen
         screen.reader.linker = self
-        self.schema = schema_of(screen)
+        self.schema = schema_of(screen.reader.app)
         self.linking = Linking(self.schema, reserved=moving_keys())
         #: The session the link was started in (another document cancels it).
         self._session: Session | None = None

@@ -108,9 +108,9 @@ class ReviewScreen(MainScreen):
     def relations(self) -> RelationReviewer:
         """The open document's relation candidates (none unless the labels file declares
         relation types)."""
-        from tui.screens.linking import schema_of
+        from tui.screens.categories import schema_of
 
-        return RelationReviewer(schema_of(self), self.reviewer)
+        return RelationReviewer(schema_of(self.app), self.reviewer)
 
     def _start_background_work(self) -> None:
         """The relation review is made here, on the interface thread (it reads the app's
