@@ -34,6 +34,7 @@ from tui.core.annotations import excerpt
 from tui.core.hints import assign, narrow
 from tui.core.linebreak import cell_of, text_cells
 from tui.core.relations.chain_marks import chain_marks, moves_a_mark
+from tui.core.relations.describe import document_links
 from tui.core.relations.linking import (
     Author,
     LinkChange,
@@ -527,11 +528,6 @@ def span_here(reader: ReaderView) -> Span | None:
     if not spans or model is None:
         return None
     return next((span for span in spans if span.start == model.cursor), spans[0])
-
-
-def document_links(session: Session) -> Links:
-    """The open document's relations and chains, as read back."""
-    return session.links.links(span.id for span in session.annotations.spans)
 
 
 def session_author(session: Session) -> str:

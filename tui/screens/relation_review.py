@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.core.relations.describe import document_links
 from tui.core.relations.review import (
     RelationCandidate,
     RelationReview,
@@ -25,7 +26,6 @@ from tui.core.version_bar import VersionEntry
 
 if TYPE_CHECKING:
     from tui.core.corpus import DocumentRef
-    from tui.core.relations.model import Links
     from tui.core.relations.schema import Schema
     from tui.core.review import LayerProblems
     from tui.core.session import Session
@@ -76,7 +76,7 @@ class RelationReviewer:
         spans or links changed)."""
         if self.review is None or session is None:
             return ()
-        links = _links(session)
+        links = document_links(session)
         key = (id(session), session.version, id(links))
         if key != self._pending_key:
             gold = self.review.gold_keys(session.annotations.spans, links)
@@ -147,7 +147,3 @@ class RelationReviewer:
         link = f"{candidate.type} {'→' if directed else '—'}"
         ends = tuple((label, text[start:end]) for start, end, label in candidate.key[:2])
         return state, [VersionEntry(0, candidate.annotators, ends, link=link)]
-
-
-def _links(session: Session) -> Links:
-    return session.links.links(span.id for span in session.annotations.spans)

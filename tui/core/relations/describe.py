@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.core.relations.choices import ordered_categories
-from tui.core.relations.model import AttributeValue, Relation
+from tui.core.relations.model import AttributeValue, Links, Relation
 from tui.core.relations.schema import Schema
 
 if TYPE_CHECKING:
     from tui.core.session import Session
     from tui.core.spans import Span
 
-__all__ = ["attribute_part", "link_parts"]
+__all__ = ["attribute_part", "document_links", "link_parts"]
 
 
 def attribute_part(name: str, value: AttributeValue) -> str:
@@ -32,6 +32,11 @@ def attribute_part(name: str, value: AttributeValue) -> str:
     return f"{name}={value}"
 
 
+def document_links(session: Session) -> Links:
+    """The open document's relations, chains and attributes, as read back."""
+    return session.links.links(span.id for span in session.annotations.spans)
+
+
 def link_parts(session: Session | None, spans: Sequence[Span], schema: Schema) -> list[str]:
     """The parts for ``session``'s document and the innermost of ``spans`` (the spans
     under the cursor, innermost first): its attributes, its relations, then the
@@ -41,7 +46,7 @@ def link_parts(session: Session | None, spans: Sequence[Span], schema: Schema) -
     parts: list[str] = []
     if spans:
         span = spans[0]
-        links = session.links.links(s.id for s in session.annotations.spans)
+        links = document_links(session)
         attributes = links.attributes_of(span.id)
         order = [a.name for a in schema.attributes if a.name in attributes]
         order += sorted(set(attributes) - set(order))
