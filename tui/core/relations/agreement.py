@@ -55,6 +55,7 @@ __all__ = [
     "corpus_links_in_processes",
     "fleiss_kappa",
     "has_links",
+    "normal_key",
     "relation_agreement",
     "relation_keys",
 ]
@@ -269,11 +270,17 @@ def _by_type(
 ) -> dict[str, frozenset[RelationKey]]:
     """``keys`` grouped by type, an undirected type's ends put in one order."""
     grouped: dict[str, set[RelationKey]] = {}
-    for source, target, kind in keys:
-        if kind in undirected and target < source:
-            source, target = target, source
-        grouped.setdefault(kind, set()).add((source, target, kind))
+    for key in keys:
+        grouped.setdefault(key[2], set()).add(normal_key(key, undirected))
     return {kind: frozenset(found) for kind, found in grouped.items()}
+
+
+def normal_key(key: RelationKey, undirected: Collection[str]) -> RelationKey:
+    """``key`` with an undirected type's ends in text order (one name for either way)."""
+    source, target, kind = key
+    if kind in undirected and target < source:
+        return target, source, kind
+    return key
 
 
 # -- categories ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from tui.core.corpus import DocumentRef
-from tui.core.relations.agreement import RelationKey, corpus_links, relation_keys
+from tui.core.relations.agreement import RelationKey, corpus_links, normal_key, relation_keys
 from tui.core.relations.links import LinkState, LinkStates
 from tui.core.relations.model import (
     RELATIONS,
@@ -46,14 +46,6 @@ __all__ = [
 
 #: The state a link record is in now, by table and id (``LinkSet.state``).
 CurrentState = Callable[[str, str], LinkState]
-
-
-def _normal(key: RelationKey, undirected: Collection[str]) -> RelationKey:
-    """``key`` with an undirected type's ends in text order (one name for either way)."""
-    source, target, kind = key
-    if kind in undirected and target < source:
-        return target, source, kind
-    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +93,7 @@ class RelationReview:
     ) -> None:
         self.undirected = frozenset(undirected)
         self.layers = {
-            name: frozenset(_normal(key, self.undirected) for key in keys)
+            name: frozenset(normal_key(key, self.undirected) for key in keys)
             for name, keys in layers.items()
         }
 
@@ -117,8 +109,8 @@ class RelationReview:
     ) -> tuple[RelationCandidate, ...]:
         """The candidates still to decide, in text order: every annotator relation not in
         ``gold`` and without a verdict."""
-        done = {_normal(key, self.undirected) for key in gold}
-        done.update(_normal(verdict.key, self.undirected) for verdict in verdicts)
+        done = {normal_key(key, self.undirected) for key in gold}
+        done.update(normal_key(verdict.key, self.undirected) for verdict in verdicts)
         marked: dict[RelationKey, list[str]] = {}
         for name in sorted(self.layers):
             for key in self.layers[name]:
@@ -131,7 +123,7 @@ class RelationReview:
     def gold_keys(self, spans: Iterable[Span], links: Links) -> frozenset[RelationKey]:
         """Gold's relations as keys (undirected ones in text order)."""
         keys = relation_keys(spans, links)
-        return frozenset(_normal(key, self.undirected) for key in keys)
+        return frozenset(normal_key(key, self.undirected) for key in keys)
 
 
 def relation_layers(
@@ -174,7 +166,7 @@ def accepting(
     """The link states before and after accepting ``candidate`` into gold: the reviewer's
     relation between the gold spans at its ends, and an "accepted" verdict. When an end
     is not a gold span the reason is returned instead, naming it."""
-    by_key = {(span.start, span.end, span.label): span.id for span in spans if not span.flagged}
+    by_key = _ids_by_extent(spans)
     missing = [end for end in (candidate.source, candidate.target) if end not in by_key]
     if missing:
         return f"{missing[0][2]} at {missing[0][0]} is not in gold: accept that span first"
@@ -204,6 +196,11 @@ def rejecting(candidate: RelationCandidate, current: CurrentState) -> tuple[Link
     return _before(after, current), after
 
 
+def _ids_by_extent(spans: Iterable[Span]) -> dict[EndKey, str]:
+    """The id of each placed span, by (start, end, label): what a relation's ends name."""
+    return {(span.start, span.end, span.label): span.id for span in spans if not span.flagged}
+
+
 def _verdict_state(verdict: Verdict) -> LinkState:
     return VERDICTS, verdict.id, verdict.to_record()
 
@@ -216,7 +213,7 @@ def _before(after: LinkStates, current: CurrentState) -> LinkStates:
 def agreed_records(review: RelationReview, spans: Iterable[Span], reviewer: str) -> LinkStates:
     """The gold relation records of the relations every annotator made, between the gold
     spans at their ends (a first review's gold layer starts with them, as with spans)."""
-    by_key = {(span.start, span.end, span.label): span.id for span in spans if not span.flagged}
+    by_key = _ids_by_extent(spans)
     stamp = now_iso()
     states: list[LinkState] = []
     for source, target, kind in sorted(review.agreed):
