@@ -51,7 +51,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,7 +183,7 @@ def _links(
     return links
 
 
-def _region_choice(item: object, ids: set[str]) -> AttributeRecord | None:
+def _region_choice(item: object, ids: Collection[str]) -> AttributeRecord | None:
     """The attribute a per-region choices result of one choice on a span read gives: its
     ``from_name`` and the choice (True when the choice is the name itself, a flag)."""
     if not (isinstance(item, dict) and item.get("type") == "choices"):
@@ -437,16 +437,12 @@ class _Attributes:
     ids: Mapping[str, str]  # span source id to its result id
     regions: Mapping[str, Mapping[str, object]]  # result id to the span's result
     written: set[int] = field(default_factory=set)  # indices into attributes
-    region_ids: set[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.region_ids = set(self.regions)
 
     def updated(self, item: object) -> object | None:
         """``item`` as it is, unless it is a per-region choices result of one choice: then
         brought up to date (its choice, its region), or None when the document no longer
         has its attribute."""
-        if not (isinstance(item, dict) and _region_choice(item, self.region_ids)):
+        if not (isinstance(item, dict) and _region_choice(item, self.regions)):
             return item
         for index, attribute in enumerate(self.attributes):
             region = self.ids.get(attribute.span)
