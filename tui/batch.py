@@ -387,10 +387,11 @@ def _schema_for_agreement(
     and no groups, without one). Raises LabelError for a bad file."""
     if labels is None:
         return frozenset(), None
+    from tui.core.relations.review import undirected_types
     from tui.core.relations.schema import load_schema
 
     schema = load_schema(labels)
-    undirected = frozenset(rtype.name for rtype in schema.relations if not rtype.directed)
+    undirected = undirected_types(schema)
     groups = [
         CategoryGroup(
             members[0].group or members[0].name,

@@ -23,7 +23,6 @@ can); an unknown key is named, never ignored.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,19 +194,14 @@ def init_project(
         ".gitignore": "".join(f"{line}\n" for line in gitignore),
         ".gitattributes": "".join(f"{line}\n" for line in gitattributes),
     }
+    from tui.core.store import replace_file  # here: this module is read at every start
+
     for name, text in texts.items():
         path = folder / name
         if text and not path.exists():
-            _write_new(path, text)
+            replace_file(path, text.encode("utf-8"))  # whole or not at all
             written.append(path)
     return written
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Write a new file whole or not at all (a temp file, then a rename)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 def _template() -> str:
