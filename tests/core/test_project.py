@@ -117,3 +117,24 @@ def test_assign_takes_the_projects_team_unless_flags_say_otherwise(tmp_path: Pat
         args = _parser("me").parse_args(arguments)
         apply_project(args, arguments, project)
         assert (args.annotators, args.per_document, args.blind) == expected
+
+
+def test_an_assign_table_without_per_document_or_blind_leaves_them_to_the_store(
+    tmp_path: Path,
+) -> None:
+    """Naming only the team must not reset the store's places per document to 1."""
+    from tui.batch import _parser
+    from tui.core.assign import assign
+    from tui.core.store import Store
+
+    (tmp_path / PROJECT_FILE).write_text('[assign]\nannotators = ["ann", "ben", "cai"]\n', "utf-8")
+    project = load_project(tmp_path / PROJECT_FILE)
+    args = _parser("me").parse_args(["assign"])
+    apply_project(args, ["assign"], project)
+    assert (args.annotators, args.per_document, args.blind) == ("ann,ben,cai", None, None)
+    store = Store(tmp_path / "store")
+    first = assign(store, ["a.txt", "b.txt"], ["ann", "ben", "cai"], None, None)
+    assert first.assignment.per_document == 2  # the default of a first assignment
+    assign(store, ["a.txt", "b.txt"], ["ann", "ben", "cai"], 3, True)
+    again = assign(store, ["a.txt", "b.txt"], ["ann", "ben", "cai"], None, None)
+    assert (again.assignment.per_document, again.assignment.blind) == (3, True)  # kept

@@ -53,8 +53,10 @@ class AssignSettings:
     """The ``[assign]`` table: the team ``biaozhu assign`` distributes documents to."""
 
     annotators: tuple[str, ...] = ()
-    per_document: int = 1
-    blind: bool = False
+    #: None when the table leaves it out: the store's assignment decides (2 at first).
+    per_document: int | None = None
+    #: None when the table leaves it out: as the store's assignment has it (not blind).
+    blind: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +156,13 @@ def _paths(value: object, what: str, file: Path) -> list[Path]:
 
 def _assign(table: Mapping[str, Any], file: Path) -> AssignSettings:
     annotators = table.get("annotators", [])
-    per_document = table.get("per_document", 1)
-    blind = table.get("blind", False)
+    per_document = table.get("per_document")
+    blind = table.get("blind")
     if not (isinstance(annotators, list) and all(isinstance(a, str) and a for a in annotators)):
         raise ProjectError(f"{file}: assign.annotators must be a list of names")
-    if type(per_document) is not int or per_document < 1:
+    if per_document is not None and (type(per_document) is not int or per_document < 1):
         raise ProjectError(f"{file}: assign.per_document must be a whole number from 1")
-    if type(blind) is not bool:
+    if blind is not None and type(blind) is not bool:
         raise ProjectError(f"{file}: assign.blind must be true or false")
     return AssignSettings(tuple(annotators), per_document, blind)
 
