@@ -170,13 +170,7 @@ def _commit(
         return
     span_files = [path for path in staged if is_span_file(path, store_rel)]
     head = git.revision("HEAD")
-    before = git.blobs(f"HEAD:{path}" for path in span_files) if head else {}
-    after = git.blobs(f":{path}" for path in span_files)
-    report.sent = count_changes(
-        span_files,
-        {path: before.get(f"HEAD:{path}") for path in span_files},
-        {path: after.get(f":{path}") for path in span_files},
-    )
+    report.sent = _changes(git, span_files, "HEAD" if head else None, "")  # "": the index
     documents, spans = report.sent.totals()
     message = (
         f"biaozhu sync: {annotator}: {counted(documents, 'document')}, "
@@ -190,6 +184,18 @@ def _commit(
         git.run("reset", "--quiet", "--", *paths, check=False)
         raise SyncError(f"cannot commit the store: {result.first_line()}")
     report.commit = git.text("rev-parse", "HEAD")
+
+
+def _changes(git: Git, paths: Sequence[str], old: str | None, new: str) -> Changes:
+    """The span changes to ``paths`` from revision ``old`` (None: none yet) to ``new``
+    (``""``: the index), their files read by one ``git cat-file``."""
+    revisions = [new] if old is None else [old, new]
+    blobs = git.blobs(f"{revision}:{path}" for revision in revisions for path in paths)
+    return count_changes(
+        paths,
+        {path: None if old is None else blobs.get(f"{old}:{path}") for path in paths},
+        {path: blobs.get(f"{new}:{path}") for path in paths},
+    )
 
 
 def _present(git: Git, paths: Sequence[str]) -> list[str]:
@@ -246,13 +252,7 @@ def _pull(git: Git, store_rel: PurePosixPath, remote: str, branch: str, report: 
         report.problem = _kept(report, stop)
         return False
     received = [path for path in incoming if is_span_file(path, store_rel)]
-    before = git.blobs(f"{base}:{path}" for path in received) if base else {}
-    after = git.blobs(f"{upstream}:{path}" for path in received)
-    changes = count_changes(
-        received,
-        {path: before.get(f"{base}:{path}") for path in received},
-        {path: after.get(f"{upstream}:{path}") for path in received},
-    )
+    changes = _changes(git, received, base or None, upstream)
     if not (base and replay(git, store_rel, base, upstream)) and not _rebase(
         git, upstream, remote, report
     ):
