@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from tui.core.relations.model import ATTRIBUTES, CHAINS, RELATIONS
 from tui.core.spans import Status
-from tui.core.store_check import DOCUMENT, SPANS, STATE_ID, Tables
+from tui.core.store import serialise
+from tui.core.store_check import DOCUMENT, SPANS, STATE_ID, Tables, check_tables, parse_tables
 
-__all__ = ["merge_tables"]
+__all__ = ["merge_tables", "merged_file", "version_tables"]
 
 Record = dict[str, Any]
 _ORDER = {status.value: rank for rank, status in enumerate(Status)}
@@ -193,3 +195,21 @@ def _drop_dangling_links(tables: Tables) -> None:
                     continue
             chains.append(record)
         tables[CHAINS] = _numbered(chains)
+
+
+def version_tables(name: str, raw: bytes | None) -> Tables:
+    """The checked tables of one version of a store file (``{}`` for none, or an empty
+    file: a file new on both sides). Raises :class:`~tui.core.store_check.StoreError`
+    naming ``name`` when it is not a store file."""
+    tables = parse_tables(name, raw) if raw else None
+    if tables is None:
+        return {}
+    check_tables(Path(name), tables)
+    return tables
+
+
+def merged_file(name: str, base: Tables, ours: Tables, theirs: Tables) -> bytes:
+    """The merge of three versions, checked, as the bytes of a store file."""
+    tables = merge_tables(base, ours, theirs)
+    check_tables(Path(name), tables)
+    return serialise(tables)

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.core.store import replace_file, serialise
-from tui.core.store_check import StoreError, Tables, check_tables, parse_tables
+from tui.core.store import replace_file
+from tui.core.store_check import StoreError
 from tui.core.store_read import describe, read_state
-from tui.core.sync.merge import merge_tables
+from tui.core.sync.merge import merged_file, version_tables
 from tui.core.untrusted import read_regular
 
 __all__ = ["main", "merge_files"]
@@ -26,29 +26,23 @@ def merge_files(base: Path, ours: Path, theirs: Path, shown: str) -> None:
     """Replace ``ours`` with the merge of the three store files; ``shown`` names the file
     in messages. Raises :class:`StoreError` when one cannot be read or is not a store file."""
     versions = [
-        _read(path, shown, side)
+        version_tables(f"{shown} ({side})", _read(path, shown, side))
         for path, side in ((base, "base"), (ours, "ours"), (theirs, "theirs"))
     ]
-    merged = merge_tables(*versions)
-    check_tables(Path(shown), merged)
+    merged = merged_file(shown, *versions)
     try:
-        replace_file(ours, serialise(merged), sync=False)  # git's own temp file
+        replace_file(ours, merged, sync=False)  # git's own temp file
     except OSError as exc:
         raise StoreError(shown, f"cannot write the merge: {describe(exc)}") from exc
     read_state(ours)  # the readers accept it, links and all, or this raises
 
 
-def _read(path: Path, shown: str, side: str) -> Tables:
-    """The checked tables of one version ({} for an empty one: a file new on both sides)."""
+def _read(path: Path, shown: str, side: str) -> bytes:
+    """The bytes of one version."""
     try:
-        raw = read_regular(path)
+        return read_regular(path)
     except OSError as exc:
         raise StoreError(shown, f"cannot read {side}: {describe(exc)}") from exc
-    tables = parse_tables(f"{shown} ({side})", raw)
-    if tables is None:
-        return {}
-    check_tables(Path(f"{shown} ({side})"), tables)
-    return tables
 
 
 def main(argv: Sequence[str]) -> int:

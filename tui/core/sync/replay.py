@@ -17,13 +17,12 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from tui.core.store import serialise
-from tui.core.store_check import CorruptStoreError, Tables, check_tables, parse_tables
+from tui.core.store_check import CorruptStoreError
 from tui.core.sync.changes import is_span_file
 from tui.core.sync.git import Git
-from tui.core.sync.merge import merge_tables
+from tui.core.sync.merge import merged_file, version_tables
 
 __all__ = ["replay"]
 
@@ -88,21 +87,13 @@ def _merged(git: Git, paths: list[str], base: str, upstream: str) -> dict[str, s
     results: dict[str, bytes] = {}
     try:
         for path in paths:
-            old, mine, theirs = (_tables(path, contents[f"{rev}:{path}"]) for rev in revisions)
-            tables = merge_tables(old, theirs, mine)  # ours is upstream, as in a rebase
-            check_tables(Path(path), tables)
-            results[path] = serialise(tables)
+            old, mine, theirs = (
+                version_tables(path, contents[f"{rev}:{path}"]) for rev in revisions
+            )
+            results[path] = merged_file(path, old, theirs, mine)  # ours: upstream (a rebase)
     except CorruptStoreError:
         return None
     return _write_blobs(git, results)
-
-
-def _tables(path: str, raw: bytes | None) -> Tables:
-    tables = parse_tables(path, raw) if raw else None
-    if tables is None:
-        return {}
-    check_tables(Path(path), tables)
-    return tables
 
 
 def _write_blobs(git: Git, contents: dict[str, bytes]) -> dict[str, str]:
