@@ -288,8 +288,8 @@ def _run_stats(args: argparse.Namespace) -> int:
     stats = collect_stats(paths, Store(args.store))
     problems = list(stats.problems)
     acceptance = acceptance_lines(read_acceptance(Path(args.store), problems))
-    assigned = assignment_lines(Store(args.store), stats.stamps, problems)
-    for problem in problems:
+    assigned = assignment_lines(Store(args.store), stats.stamps, problems, stats.work)
+    for problem in dict.fromkeys(problems):  # a file unreadable for both tables: once
         warn(f"warning: {problem}")
     say("\n".join([*stats_lines(stats), *acceptance, *assigned]))
     return 0

@@ -7,7 +7,7 @@ stderr and exit status 1.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tui.core.assign import AssignmentError, assign, blind_for, read_assignment
@@ -76,10 +76,17 @@ def _run_assign(args: argparse.Namespace) -> int:
     return 0
 
 
-def assignment_lines(store: Store, stamps: dict[str, list[str]], problems: list[str]) -> list[str]:
+def assignment_lines(
+    store: Store,
+    stamps: dict[str, list[str]],
+    problems: list[str],
+    known: Mapping[tuple[str, str], tuple[int, Status]],
+) -> list[str]:
     """``stats``'s table of each assigned annotator's progress (none without an
     assignment); ``stamps`` are the annotators' span stamps (see
-    :mod:`tui.core.assign_progress`); an unreadable file is named in ``problems``."""
+    :mod:`tui.core.assign_progress`); ``known``: the span count and status of the files
+    already read, by (document id, annotator); the others are read here, and an
+    unreadable one is named in ``problems``."""
     try:
         assignment = read_assignment(store.root)
     except AssignmentError as error:
@@ -89,6 +96,8 @@ def assignment_lines(store: Store, stamps: dict[str, list[str]], problems: list[
         return []
 
     def summary(doc_id: str, annotator: str) -> tuple[int, Status]:
+        if (work := known.get((doc_id, annotator))) is not None:
+            return work
         try:
             return store.summary(doc_id, annotator)
         except StoreError as error:

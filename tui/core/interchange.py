@@ -72,7 +72,7 @@ from tui.core.labels import name_problem
 from tui.core.relations.model import Attribute, Chain, LinkEdit, Links, Relation
 from tui.core.relations.stats import LinkCounts
 from tui.core.script import OffsetMap, convert_with_offsets, variant_pair
-from tui.core.spans import Origin, Span, new_span_id, now_iso
+from tui.core.spans import Origin, Span, Status, new_span_id, now_iso
 from tui.core.store import (
     DocumentState,
     NewLinks,
@@ -1026,6 +1026,8 @@ class Stats:
     links: LinkCounts = field(default_factory=LinkCounts)
     #: The ``created`` stamps of the spans each annotator made (their active work).
     stamps: dict[str, list[str]] = field(default_factory=dict)
+    #: Each file read: (document id, annotator) → its span count and status.
+    work: dict[tuple[str, str], tuple[int, Status]] = field(default_factory=dict)
 
 
 def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
@@ -1047,6 +1049,7 @@ def collect_stats(paths: Sequence[Path], store: Store) -> Stats:
                 span.created for span in state.spans if span.origin in WORK_ORIGINS
             )
             stats.statuses[annotator, state.status.value] += 1
+            stats.work[ref.doc_id, annotator] = (len(state.spans), state.status)
             stats.links.add(state.links)
             stats.problems += [f"{ref.name}: {annotator!r}: {p}" for p in state.links.problems]
     return stats
