@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from tui.core.corpus import DocumentRef
 from tui.core.identity import open_corpus
 from tui.core.recommender.data import DEFAULT_STATUSES
 from tui.core.recommender.evaluate import evaluate_model
@@ -104,14 +105,19 @@ def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
     return guarded
 
 
+def _store_and_refs(args: argparse.Namespace) -> tuple[Store, list[DocumentRef]]:
+    """The store, and the documents under the PATHs given (./seeds by default)."""
+    store = Store(args.store)
+    return store, open_corpus(args.paths or [Path("seeds")], store, write=False).refs
+
+
 def _progress(line: str) -> None:
     warn(line)
 
 
 @_guarded
 def _run_train(args: argparse.Namespace) -> int:
-    store = Store(args.store)
-    refs = open_corpus(args.paths or [Path("seeds")], store, write=False).refs
+    store, refs = _store_and_refs(args)
     statuses: tuple[Status, ...] | None = None if args.every_document else DEFAULT_STATUSES
     model = train_model(
         store,
@@ -139,9 +145,8 @@ def _run_train(args: argparse.Namespace) -> int:
 
 @_guarded
 def _run_evaluate(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store, refs = _store_and_refs(args)
     model = load_model(store.root, args.model)
-    refs = open_corpus(args.paths or [Path("seeds")], store, write=False).refs
     statuses = None if args.every_document else DEFAULT_STATUSES
     evaluation = evaluate_model(model, store, refs, args.annotator, statuses)
     for problem in evaluation.problems:
@@ -163,9 +168,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 @_guarded
 def _run_suggest(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store, refs = _store_and_refs(args)
     model = load_model(store.root, args.model)
-    refs = open_corpus(args.paths or [Path("seeds")], store, write=False).refs
 
     def progress(done: int, total: int) -> None:
         if done % 50 == 0 or done == total:
