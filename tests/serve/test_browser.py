@@ -41,6 +41,15 @@ def spans_on_disk(store: Path, annotator: str) -> set[tuple[int, int, str]]:
     }
 
 
+def open_and_label(browser: Browser) -> None:
+    """Open the first document and label the word at the cursor PER, each key once the
+    one before has had its effect (a key sent with Enter reaches the list, not the text)."""
+    browser.press("\n")
+    browser.wait_for_text("原文")  # the reader's status line
+    browser.press("1")
+    browser.wait_for_text("PER:")
+
+
 def stop(served: Served) -> str:
     output = served.stop()
     assert served.process.returncode == 0, output
@@ -68,10 +77,7 @@ def test_the_list_a_document_and_a_label_from_the_browser_land_in_the_store(
         browser.wait_for_text(TITLE)  # the document list
         seen = browser.seen_at_ms()
         assert seen is not None and seen > 0
-        browser.press("\n")  # open the first document
-        browser.wait_for_text("原文")  # the reader's status line
-        browser.press("1")  # label the word at the cursor PER
-        browser.wait_for_text("PER:")
+        open_and_label(browser)
         browser.screenshot(tmp_path / "browser.png")
         assert (tmp_path / "browser.png").stat().st_size > 10_000
         assert "PER" in {label for _, _, label in spans_on_disk(store, "web")}
@@ -91,7 +97,8 @@ def test_browser_shortcuts_reach_the_app_and_q_ends_the_session(
     served, store = on_seeds
     browser.open(served.url)
     browser.wait_for_text(TITLE)
-    browser.press("\n", "1", "u")
+    open_and_label(browser)
+    browser.press("u")
     browser.wait_for_text("undo label")
     browser.press(Keys.CONTROL + "r")
     browser.wait_for_text("redo label")  # the same page: its recorder still runs
@@ -147,8 +154,7 @@ def test_a_project_folder_is_served_and_reviewed(browser: Browser, tmp_path: Pat
     try:
         browser.open(served.url)
         browser.wait_for_text(TITLE)
-        browser.press("\n", "1")
-        browser.wait_for_text("PER:")
+        open_and_label(browser)
     finally:
         stop(served)
     assert len(spans_on_disk(project / "annotations", "ann")) == 1
