@@ -42,6 +42,24 @@ async def test_one_key_labels_the_word_under_the_cursor(
         assert len(stored(tmp_path)) == 1
 
 
+async def test_keys_typed_ahead_of_the_open_reach_the_text(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Enter and 1 arriving together (a fast typist, or one SSH packet): the document is
+    open when the 1 is handled, so it labels the word (it used to reach the list)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        documents = main_screen(app).documents
+        await wait_until(pilot, lambda: all(e.info for e in documents.entries))
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("1", "1"))
+        await wait_until(pilot, lambda: bool(stored(tmp_path)))
+        [span] = stored(tmp_path)
+        assert (span.text, span.label) == ("察布查尔", "PER")
+
+
 async def test_select_a_sentence_nest_a_word_delete_undo_redo(
     make_app: AppFactory, tmp_path: Path
 ) -> None:

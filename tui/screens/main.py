@@ -283,6 +283,7 @@ class MainScreen(Screen[None]):
             self.reader.show_message("没有文档 · No documents found")
         self.reader.on_change = self._update_status
         self.reader.labels = self.labels
+        self.documents.on_open = self.open_document
         self.documents.focus()
         self.call_after_refresh(self._start_background_work)
 
@@ -353,10 +354,6 @@ class MainScreen(Screen[None]):
 
     # -- opening ---------------------------------------------------------------------------
 
-    @on(DocumentList.Opened)
-    def _opened(self, message: DocumentList.Opened) -> None:
-        self.open_document(message.index)
-
     def open_document(self, index: int) -> None:
         """Load document ``index`` into the reader; a bad file shows why, in the pane."""
         ref = self.refs[index]
@@ -366,7 +363,7 @@ class MainScreen(Screen[None]):
         reader = self.reader
         if self.size.width < NARROW_SCREEN:
             self.query_one(DocumentPanel).add_class("-hidden")
-        reader.focus()
+        self.set_focus(reader)  # now, not after a refresh: the next key is the text's
         try:
             decoded = load_document(ref)
         except DocumentError as error:

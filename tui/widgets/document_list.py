@@ -10,6 +10,7 @@ Titles and file names are untrusted: they are drawn as plain segments after
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, NamedTuple
@@ -20,7 +21,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -198,12 +198,6 @@ class DocumentList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open"),
     ]
 
-    @dataclass
-    class Opened(Message):
-        """The user asked to open the document at ``index`` (into the full list)."""
-
-        index: int
-
     def __init__(
         self,
         refs: list[DocumentRef],
@@ -239,6 +233,10 @@ class DocumentList(ScrollView, can_focus=True):
         self.most_doubt = 0.0
         #: Titles more than one document has: those rows show their file name first.
         self._clashes = TitleClashes()
+        #: Opens the document at an index into the full list (set by the screen). Called
+        #: at once, not through a message: keys typed ahead of the open (Enter 1 in one
+        #: packet) must reach the opened text, not this list.
+        self.on_open: Callable[[int], None] | None = None
 
     # -- data ------------------------------------------------------------------------------
 
@@ -354,8 +352,8 @@ class DocumentList(ScrollView, can_focus=True):
 
     def action_open(self) -> None:
         """Open the highlighted document."""
-        if self.current_index is not None:
-            self.post_message(self.Opened(self.current_index))
+        if self.current_index is not None and self.on_open is not None:
+            self.on_open(self.current_index)
 
     def on_click(self, event: events.Click) -> None:
         """A click highlights a document; a double click opens it."""
